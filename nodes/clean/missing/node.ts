@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import {
+  defineNode,
+  NodeError,
+  quoteIdent,
+  requireColumn,
+  tableInput,
+  transformSql,
+  type ColumnInfo,
+  type FittedTransform,
+  type SqlEngine,
+  type TransformStep,
+  type TransformValue,
+} from '../../core/index.js';
+
+const STRATEGIES = ['drop', 'mean', 'median', 'mode', 'constant'] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+const params = z
+  .object({
+    columns: z.array(z.string().min(1)).default([]),
+    strategy: z.enum(STRATEGIES).default('mean'),
+    value: z.union([z.number(), z.string(), z.boolean()]).optional(),
+  })
+  .strict();
+
+export const cleanMissing = defineNode({
+  type: 'clean.missing',
+  version: 1,
+  category: 'clean',
+  title: 'Missing values',
+  description: 'Fill in or drop missing values, learning the fill values from this table.',
+  docs: {
+    summary:
+      'Fills missing cells with the mean, median or most frequent value of their column, or a constant — or drops ' +
+      'the rows that have them. The fill values are learned from the table it receives (put it after a split, on the ' +
+      'train side) and travel with the model, so test rows and live requests are filled the same way; rows being ' +
+      'scored are never dropped.',
+    params: {
+      columns:
+        'Columns to treat. Empty: every column the strategy fits (numeric columns for mean and median, all columns otherwise).',
+      strategy:
+        'drop: remove rows with a missing value; mean / median: the column’s mean or median; mode: its most frequent value; constant: `value`.',
+      value: 'The fill value for the constant strategy (a number for numeric columns).',
+    },
+    example: '{ "type": "clean.missing", "params": { "strategy": "median" } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [
+    { name: 'out', type: 'table' },
+    { name: 'transform', type: 'transform' },
+  ],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const input = tableInput(inputs);
+    const columns = chooseColumns(input.columns, p.columns, p.strategy);
+    const source = ctx.sql.from(input);
+    const missing = await countMissing(ctx.sql, source, columns);
+    const steps: TransformStep[] =
+      p.strategy === 'drop'
+        ? [{ op: 'dropMissing', columns: columns.map((c) => c.name) }]
+        : await fitImputeSteps(ctx.sql, source, columns, p.strategy, p.value);
+
+    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'clean.missing', steps };
+    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
+      transforms: [...input.transforms, fitted],
+    });
+    const cells = [...missing.values()].reduce((sum, n) => sum + n, 0);
+    ctx.log(
+      p.strategy === 'drop'
+        ? `dropped ${input.rows - out.rows} of ${input.rows} rows with a missing value`
+        : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy})`,
+    );
+    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
+    return { out, transform };
+  },
+});
+
+function chooseColumns(all: ColumnInfo[], named: string[], strategy: Strategy): ColumnInfo[] {
+  const numeric = strategy === 'mean' || strategy === 'median';
+  if (named.length === 0) return numeric ? all.filter((c) => c.type === 'number') : all;
+  return named.map((name) => {
+    const column = requireColumn({ columns: all }, name, 'columns');
+    if (numeric && column.type !== 'number') {
+      throw new NodeError(
+        `column "${name}" holds ${column.type} values; the ${strategy} strategy needs numbers (use mode or constant)`,
+        { param: 'columns', column: name },
+      );
+    }
+    return column;
+  });
+}
+
+async function countMissing(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<Map<string, number>> {
+  if (columns.length === 0) return new Map();
+  const counts = columns.map((c, i) => `count(*) - count(${quoteIdent(c.name)}) AS m${i}`);
+  const [row] = await sql.all(`SELECT ${counts.join(', ')} FROM ${source}`);
+  return new Map(columns.map((c, i) => [c.name, Number(row[`m${i}`])]));
+}
+
+async function fitImputeSteps(
+  sql: SqlEngine,
+  source: string,
+  columns: ColumnInfo[],
+  strategy: Exclude<Strategy, 'drop'>,
+  constant: number | string | boolean | undefined,
+): Promise<TransformStep[]> {
+  if (strategy === 'constant') {
+    if (constant === undefined) throw new NodeError('the constant strategy needs a value', { param: 'value' });
+    return columns.map((column) => ({ op: 'impute', column: column.name, value: constantFor(column, constant) }));
+  }
+  if (strategy === 'mode') {
+    const steps: TransformStep[] = [];
+    for (const column of columns) {
+      const name = quoteIdent(column.name);
+      // Ties go to the smallest value, so the same table always gives the same fill.
+      const [top] = await sql.all(
+        `SELECT ${name} AS value FROM ${source} WHERE ${name} IS NOT NULL GROUP BY ${name} ORDER BY count(*) DESC, ${name} LIMIT 1`,
+      );
+      if (!top) throw noValues(column, 'most frequent value');
+      const value = top.value;
+      steps.push({
+        op: 'impute',
+        column: column.name,
+        value: typeof value === 'bigint' ? Number(value) : (value as number | string | boolean),
+      });
+    }
+    return steps;
+  }
+  if (columns.length === 0) return [];
+  const statistic = strategy === 'mean' ? 'avg' : 'median';
+  const select = columns.map((c, i) => `CAST(${statistic}(${quoteIdent(c.name)}) AS DOUBLE) AS s${i}`);
+  const [row] = await sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
+  return columns.map((column, i) => {
+    const value = row[`s${i}`];
+    if (value === null) throw noValues(column, strategy);
+    return { op: 'impute', column: column.name, value: Number(value) };
+  });
+}
+
+function constantFor(column: ColumnInfo, value: number | string | boolean): number | string | boolean {
+  if (column.type === 'number') {
+    const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+    if (!Number.isFinite(number)) {
+      throw new NodeError(
+        `column "${column.name}" is numeric, so the fill value must be a number (got ${JSON.stringify(value)})`,
+        {
+          param: 'value',
+          column: column.name,
+        },
+      );
+    }
+    return number;
+  }
+  if (column.type === 'boolean') {
+    if (typeof value !== 'boolean') {
+      throw new NodeError(`column "${column.name}" holds true/false, so the fill value must be a boolean`, {
+        param: 'value',
+        column: column.name,
+      });
+    }
+    return value;
+  }
+  return String(value);
+}
+
+function noValues(column: ColumnInfo, what: string): NodeError {
+  return new NodeError(`column "${column.name}" has no values to take the ${what} of`, { column: column.name });
+}

@@ -1,0 +1,81 @@
+import type { NodeRegistry } from './catalog-registry.js';
+import type { NodeQueue } from './define-node.js';
+import { PipelineInvalidError } from './errors.js';
+import { validatePipeline } from './validate.js';
+
+export interface PlanJob {
+  nodeId: string;
+  type: string;
+  version: number;
+  params: Record<string, unknown>;
+  /** Input port → the upstream job's node id and output port. */
+  inputs: Record<string, { nodeId: string; port: string }>;
+  /** Jobs that must succeed first, sorted. */
+  dependsOn: string[];
+  queue: NodeQueue;
+}
+
+export interface Plan {
+  name: string;
+  params: Record<string, unknown>;
+  /** In an order where every job comes after the jobs it depends on. */
+  jobs: PlanJob[];
+}
+
+/**
+ * Turns a pipeline file into a plan of jobs. Pure: the same file and params
+ * always give the same plan (Kahn's algorithm, ties broken by file order).
+ * Throws PipelineInvalidError listing every problem.
+ */
+export function compilePipeline(
+  input: unknown,
+  options: { registry: NodeRegistry; params?: Record<string, unknown> },
+): Plan {
+  const result = validatePipeline(input, options);
+  if (!result.ok || !result.nodes || !result.file) throw new PipelineInvalidError(result.issues);
+
+  const order = new Map(result.nodes.map((node, index) => [node.id, index]));
+  const remaining = new Map(
+    result.nodes.map((node) => [node.id, new Set(Object.values(node.inputs).map((i) => i.nodeId))]),
+  );
+  const downstream = new Map<string, string[]>();
+  for (const node of result.nodes) {
+    for (const upstream of new Set(Object.values(node.inputs).map((i) => i.nodeId))) {
+      downstream.set(upstream, [...(downstream.get(upstream) ?? []), node.id]);
+    }
+  }
+
+  const byFileOrder = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  const ready = [...remaining]
+    .filter(([, deps]) => deps.size === 0)
+    .map(([id]) => id)
+    .sort(byFileOrder);
+  const sorted: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift() as string;
+    sorted.push(id);
+    for (const next of downstream.get(id) ?? []) {
+      const deps = remaining.get(next) as Set<string>;
+      deps.delete(id);
+      if (deps.size === 0) {
+        ready.push(next);
+        ready.sort(byFileOrder);
+      }
+    }
+  }
+
+  const nodes = new Map(result.nodes.map((node) => [node.id, node]));
+  const jobs: PlanJob[] = sorted.map((id) => {
+    const node = nodes.get(id)!;
+    return {
+      nodeId: id,
+      type: node.definition.type,
+      version: node.definition.version,
+      params: node.params,
+      inputs: node.inputs,
+      dependsOn: [...new Set(Object.values(node.inputs).map((i) => i.nodeId))].sort(),
+      queue: node.definition.queue,
+    };
+  });
+  return { name: result.file.name, params: result.params ?? {}, jobs };
+}

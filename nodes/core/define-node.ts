@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { PortSpec } from './ports.js';
+import type { ColumnInfo, PortValue, TableRef } from './values.js';
+import type { TensorFlowApi } from './tensorflow.js';
+
+export const NODE_CATEGORIES = [
+  'source',
+  'explore',
+  'clean',
+  'feature',
+  'split',
+  'train',
+  'evaluate',
+  'transform',
+  'deploy',
+] as const;
+export type NodeCategory = (typeof NODE_CATEGORIES)[number];
+
+/** Which worker queue runs a node: data nodes on cpu, training where a GPU worker exists. */
+export type NodeQueue = 'cpu' | 'gpu';
+
+export type SqlValue = number | bigint | string | boolean | null;
+
+export interface ColumnBatch {
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** One array per column: Float64Array for numeric columns (NaN = missing), otherwise values with null = missing. */
+  values: (Float64Array | (string | boolean | null)[])[];
+}
+
+/** DuckDB, sandboxed to the job: no file access beyond the job's own files. */
+export interface SqlEngine {
+  all(sql: string): Promise<Record<string, SqlValue>[]>;
+  exec(sql: string): Promise<void>;
+  columns(sql: string): Promise<ColumnBatch>;
+  describe(sql: string): Promise<ColumnInfo[]>;
+  /** A SQL table expression reading a table value, e.g. `read_parquet('…')`. */
+  from(table: TableRef): string;
+  /** Materialises a query as the node's output table on `port`. */
+  writeTable(port: string, selectSql: string, options?: { transforms?: TableRef['transforms'] }): Promise<TableRef>;
+  /**
+   * Loads values computed in the node (e.g. predictions) as a table named
+   * `name` that later queries of this job can join; returns the quoted name.
+   */
+  createTable(name: string, batch: ColumnBatch): Promise<string>;
+}
+
+export interface ArtifactAccess {
+  /**
+   * Resolves a user-given file path against the directories this run may
+   * read, and makes it readable by ctx.sql. Returns the path to use in SQL.
+   * Throws a NodeError naming `param` when the path is outside them or absent.
+   */
+  stageFile(path: string, param: string): Promise<string>;
+}
+
+export interface ProgressDetail {
+  detail?: string;
+  epoch?: number;
+  epochs?: number;
+  loss?: number;
+  valLoss?: number;
+  metrics?: Record<string, number>;
+}
+
+export interface NodeContext {
+  readonly runId: string;
+  readonly nodeId: string;
+  /** Key unique to this job's inputs and params; fitted transforms use it as their id. */
+  readonly jobKey: string;
+  readonly sql: SqlEngine;
+  readonly tf: TensorFlowApi;
+  readonly artifacts: ArtifactAccess;
+  readonly signal: AbortSignal;
+  progress(pct: number, detail?: ProgressDetail): void;
+  log(message: string, level?: 'info' | 'warn' | 'error'): void;
+}
+
+/** Inputs by port name; a port that takes several connections gets an array. */
+export type NodeInputs = Record<string, PortValue | undefined>;
+export type NodeOutputs = Record<string, PortValue>;
+
+export interface NodeDocs {
+  summary: string;
+  params?: Record<string, string>;
+  example?: string;
+}
+
+export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: string;
+  version: number;
+  category: NodeCategory;
+  title: string;
+  description: string;
+  docs: NodeDocs;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  params: P;
+  queue: NodeQueue;
+  /** Names the param holding a file path whose content changes must invalidate the cache. */
+  fileParam?: keyof z.infer<P> & string;
+  run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
+}
+
+export type AnyNodeDefinition = NodeDefinition<z.ZodObject>;
+
+export function defineNode<P extends z.ZodObject>(definition: NodeDefinition<P>): NodeDefinition<P> {
+  return definition;
+}
+
+/** JSON Schema of a node's params, for forms in the studio and the OpenAPI document. */
+export function paramsJsonSchema(node: AnyNodeDefinition): Record<string, unknown> {
+  return z.toJSONSchema(node.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,73 @@
+import type { ProgressDetail } from './define-node.js';
+import type { Status } from './status.js';
+
+/** What a failed node reports: the message names the param, column or row it is about. */
+export interface NodeFailure {
+  message: string;
+  param?: string;
+  column?: string;
+  row?: number;
+}
+
+/** A short description of one output, shown on the canvas and in the CLI. */
+export interface OutputSummary {
+  port: string;
+  kind: 'table' | 'model' | 'transform' | 'metrics';
+  rows?: number;
+  columns?: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export type RunEventBody =
+  | { type: 'run-started' }
+  | { type: 'node-queued'; nodeId: string }
+  | { type: 'node-started'; nodeId: string }
+  | ({ type: 'node-progress'; nodeId: string; pct: number } & ProgressDetail)
+  | { type: 'node-log'; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
+  | {
+      type: 'node-finished';
+      nodeId: string;
+      cached: boolean;
+      durationMs: number;
+      outputs: OutputSummary[];
+      metrics?: Record<string, unknown>;
+    }
+  | { type: 'node-failed'; nodeId: string; error: NodeFailure }
+  | { type: 'node-cancelled'; nodeId: string }
+  | { type: 'run-finished'; status: RunStatus };
+
+export type RunEvent = RunEventBody & { runId: string; seq: number; at: string };
+
+/** The run document: `GET /api/runs/:id` and the CLI's `--json` output share it. */
+export interface RunNodeState {
+  status: Status;
+  cached: boolean;
+  durationMs: number | null;
+  progress: number;
+  metrics?: Record<string, unknown>;
+  error?: NodeFailure;
+}
+
+export interface RunDocument {
+  id: string;
+  pipelineId: string | null;
+  version: number | null;
+  status: RunStatus;
+  params: Record<string, unknown>;
+  nodes: Record<string, RunNodeState>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** Socket.IO `/runs` namespace events. */
+export interface ServerToClientEvents {
+  'run-event': (event: RunEvent) => void;
+  'subscribe-error': (error: { runId: string; message: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: { runId: string; afterSeq?: number }) => void;
+  unsubscribe: (request: { runId: string }) => void;
+}

@@ -1,0 +1,140 @@
+import type { ColumnInfo, FittedTransform, TransformStep } from './values.js';
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as a SQL literal`);
+    // DuckDB reads 4201.75 as a DECIMAL, which widens the columns it meets; a fitted mean is a double.
+    return Number.isInteger(value) ? String(value) : `${String(value)}::DOUBLE`;
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Whether a step removes rows while fitting; when scoring it keeps them. */
+export type ApplyMode = 'fit' | 'score';
+
+/**
+ * SQL that applies fitted steps to `inputSql` (a table expression). In
+ * `score` mode no row is dropped: dropped-while-fitting rows are kept
+ * (missing) or clipped (outside the fitted range).
+ */
+export function transformSql(steps: TransformStep[], inputSql: string, columns: ColumnInfo[], mode: ApplyMode): string {
+  let sql = `SELECT * FROM ${inputSql}`;
+  let current = columns.map((c) => c.name);
+  for (const step of steps) {
+    const where: string[] = [];
+    const replace = new Map<string, string>();
+    const added: { name: string; expr: string }[] = [];
+    let removed: string | undefined;
+    switch (step.op) {
+      case 'impute':
+        replace.set(step.column, `COALESCE(${quoteIdent(step.column)}, ${quoteLiteral(step.value)})`);
+        break;
+      case 'dropMissing':
+        if (mode === 'fit') where.push(...step.columns.map((c) => `${quoteIdent(c)} IS NOT NULL`));
+        break;
+      case 'clip':
+        replace.set(step.column, `LEAST(GREATEST(${quoteIdent(step.column)}, ${step.min}), ${step.max})`);
+        break;
+      case 'dropOutside':
+        if (mode === 'fit')
+          where.push(
+            `(${quoteIdent(step.column)} IS NULL OR ${quoteIdent(step.column)} BETWEEN ${step.min} AND ${step.max})`,
+          );
+        else replace.set(step.column, `LEAST(GREATEST(${quoteIdent(step.column)}, ${step.min}), ${step.max})`);
+        break;
+      case 'scale':
+        replace.set(step.column, `(${quoteIdent(step.column)} - ${step.center}) / ${step.scale}`);
+        break;
+      case 'onehot': {
+        const col = quoteIdent(step.column);
+        for (const category of step.categories) {
+          added.push({
+            name: `${step.column}_${category}`,
+            expr: `CASE WHEN CAST(${col} AS VARCHAR) = ${quoteLiteral(category)} THEN 1.0 ELSE 0.0 END`,
+          });
+        }
+        if (step.other) {
+          const known = step.categories.map((c) => quoteLiteral(c)).join(', ') || 'NULL';
+          added.push({
+            name: `${step.column}_other`,
+            expr: `CASE WHEN ${col} IS NOT NULL AND CAST(${col} AS VARCHAR) NOT IN (${known}) THEN 1.0 ELSE 0.0 END`,
+          });
+        }
+        removed = step.column;
+        break;
+      }
+      case 'bin': {
+        const col = quoteIdent(step.column);
+        const inner = step.edges.slice(1, -1);
+        const cases = inner.map((edge, i) => `WHEN ${col} < ${edge} THEN ${i}`).join(' ');
+        replace.set(step.column, `CASE WHEN ${col} IS NULL THEN NULL ${cases} ELSE ${inner.length} END`);
+        break;
+      }
+    }
+    const select = current
+      .filter((name) => name !== removed)
+      .map((name) => (replace.has(name) ? `${replace.get(name)} AS ${quoteIdent(name)}` : quoteIdent(name)))
+      .concat(added.map((a) => `${a.expr} AS ${quoteIdent(a.name)}`));
+    current = current.filter((name) => name !== removed).concat(added.map((a) => a.name));
+    sql = `SELECT ${select.join(', ')} FROM (${sql}) AS t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  }
+  return sql;
+}
+
+export type RowValue = string | number | boolean | null;
+export type Row = Record<string, RowValue>;
+
+/** Applies fitted steps to one row being scored, exactly as transformSql does in `score` mode. */
+export function applyStepsToRow(steps: TransformStep[], input: Row): Row {
+  const row: Row = { ...input };
+  for (const step of steps) {
+    switch (step.op) {
+      case 'impute':
+        if (row[step.column] === null || row[step.column] === undefined) row[step.column] = step.value;
+        break;
+      case 'dropMissing':
+        break;
+      case 'clip':
+      case 'dropOutside': {
+        const value = row[step.column];
+        if (typeof value === 'number') row[step.column] = Math.min(Math.max(value, step.min), step.max);
+        break;
+      }
+      case 'scale': {
+        const value = row[step.column];
+        if (typeof value === 'number') row[step.column] = (value - step.center) / step.scale;
+        break;
+      }
+      case 'onehot': {
+        const value = row[step.column];
+        const text = value === null || value === undefined ? null : String(value);
+        for (const category of step.categories) row[`${step.column}_${category}`] = text === category ? 1 : 0;
+        if (step.other) row[`${step.column}_other`] = text !== null && !step.categories.includes(text) ? 1 : 0;
+        delete row[step.column];
+        break;
+      }
+      case 'bin': {
+        const value = row[step.column];
+        if (typeof value === 'number') {
+          const inner = step.edges.slice(1, -1);
+          const index = inner.findIndex((edge) => value < edge);
+          row[step.column] = index === -1 ? inner.length : index;
+        }
+        break;
+      }
+    }
+  }
+  return row;
+}
+
+/** The transforms of `chain` a table has not had yet (by id), in order. */
+export function pendingTransforms(chain: FittedTransform[], applied: FittedTransform[]): FittedTransform[] {
+  const done = new Set(applied.map((t) => t.id));
+  return chain.filter((t) => !done.has(t.id));
+}

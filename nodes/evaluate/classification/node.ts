@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import {
+  defineNode,
+  NodeError,
+  quoteIdent,
+  requireColumn,
+  tableInput,
+  type ColumnBatch,
+  type MetricsValue,
+  type SqlEngine,
+} from '../../core/index.js';
+import { compareClasses, type ClassValue } from '../../train/class-labels.js';
+import { classificationMetrics } from '../classification-metrics.js';
+
+const params = z
+  .object({
+    label: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const evaluateClassification = defineNode({
+  type: 'evaluate.classification',
+  version: 1,
+  category: 'evaluate',
+  title: 'Classification metrics',
+  description: 'Accuracy, precision, recall, F1, ROC AUC, log loss and the confusion matrix of scored rows.',
+  docs: {
+    summary:
+      'Compares the `prediction` column of a scored table with the true classes. Precision, recall and F1 are ' +
+      'macro averages (every class counts the same); ROC AUC is of the second class (sorted) for two classes and ' +
+      'the macro one-vs-rest average for more; log loss uses the `probability_<class>` columns. Also gives the ' +
+      'confusion matrix (rows: true class, columns: predicted), the ROC curve (two classes) and per-class scores.',
+    params: {
+      label:
+        'The column with the true classes. Empty: the label of the model that scored the table (evaluate.score records it).',
+    },
+    example: '{ "type": "evaluate.classification", "params": { "label": "diagnosis" } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'metrics', type: 'metrics' }],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const input = tableInput(inputs);
+    const labelName = p.label ?? input.scoring?.label;
+    if (!labelName) {
+      throw new NodeError(
+        'set label: this table was not scored by evaluate.score, so the true-class column is unknown',
+        {
+          param: 'label',
+        },
+      );
+    }
+    const label = requireColumn(input, labelName, p.label ? 'label' : undefined);
+    requireColumn(input, 'prediction');
+
+    const known = input.scoring?.classes ?? (await distinctClasses(ctx.sql, ctx.sql.from(input), label.name));
+    const probabilityColumns = known.map((c) => `probability_${String(c)}`);
+    const hasProbabilities =
+      known.length > 0 && probabilityColumns.every((name) => input.columns.some((c) => c.name === name));
+    const select = [label.name, 'prediction', ...(hasProbabilities ? probabilityColumns : [])]
+      .map(quoteIdent)
+      .join(', ');
+    const batch = await ctx.sql.columns(`SELECT ${select} FROM ${ctx.sql.from(input)}`);
+    if (!hasProbabilities)
+      ctx.log('no probability_<class> column for every class: auc, log loss and the ROC curve are left out', 'warn');
+
+    const scored = classIndices(batch, known);
+    if (scored.skipped) ctx.log(`left out ${scored.skipped} rows without a true class`, 'warn');
+    if (scored.truth.length === 0) throw new NodeError(`no row has a value in "${label.name}"`, { column: label.name });
+    const k = scored.classes.length;
+    const probabilities = hasProbabilities ? new Float64Array(scored.truth.length * k) : undefined;
+    if (probabilities) {
+      scored.rows.forEach((row, i) => {
+        known.forEach((_, c) => {
+          const value = (batch.values[2 + c] as Float64Array)[row];
+          probabilities[i * k + c] = Number.isNaN(value) ? 0 : value;
+        });
+      });
+    }
+    const m = classificationMetrics({ truth: scored.truth, predicted: scored.predicted, classCount: k, probabilities });
+    const names = scored.classes.map(String);
+    const metrics: MetricsValue['metrics'] = {
+      rows: m.rows,
+      accuracy: m.accuracy,
+      precision: m.precision,
+      recall: m.recall,
+      f1: m.f1,
+      auc: m.auc,
+      logLoss: m.logLoss,
+      confusionMatrix: { labels: scored.classes, matrix: m.confusion },
+      perClass: Object.fromEntries(names.map((name, c) => [name, m.perClass[c]])),
+    };
+    if (m.roc) metrics.rocCurve = { positive: scored.classes[1], points: m.roc };
+    ctx.log(`accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows`);
+    const value: MetricsValue = { kind: 'metrics', key: `${ctx.jobKey}:metrics`, metrics };
+    return { metrics: value };
+  },
+});
+
+/** The classes of a table not scored here: the true and predicted values, sorted. */
+async function distinctClasses(sql: SqlEngine, source: string, label: string): Promise<ClassValue[]> {
+  const rows = await sql.all(
+    `SELECT DISTINCT value FROM (SELECT ${quoteIdent(label)} AS value FROM ${source} UNION ALL SELECT prediction FROM ${source}) WHERE value IS NOT NULL`,
+  );
+  return rows
+    .map((row) => (typeof row.value === 'bigint' ? Number(row.value) : (row.value as ClassValue)))
+    .sort(compareClasses);
+}
+
+/**
+ * Class indices of the true and predicted values. The model's classes come
+ * first, in its order (the probability columns follow it); a class only
+ * the data has is added after them, sorted.
+ */
+function classIndices(
+  batch: ColumnBatch,
+  known: ClassValue[],
+): { classes: ClassValue[]; rows: number[]; truth: Int32Array; predicted: Int32Array; skipped: number } {
+  const read = (column: number, row: number): ClassValue | undefined => {
+    const value = batch.values[column][row];
+    return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))
+      ? undefined
+      : value;
+  };
+  const keyOf = (value: ClassValue): string => String(value);
+  const classes = [...known];
+  const seen = new Set(known.map(keyOf));
+  const extra: ClassValue[] = [];
+  for (let row = 0; row < batch.rowCount; row++) {
+    for (const column of [0, 1]) {
+      const value = read(column, row);
+      if (value !== undefined && !seen.has(keyOf(value))) {
+        seen.add(keyOf(value));
+        extra.push(value);
+      }
+    }
+  }
+  classes.push(...extra.sort(compareClasses));
+  const index = new Map(classes.map((c, i) => [keyOf(c), i]));
+  const rows: number[] = [];
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  for (let row = 0; row < batch.rowCount; row++) {
+    const t = read(0, row);
+    const p = read(1, row);
+    if (t === undefined || p === undefined) continue;
+    rows.push(row);
+    truth.push(index.get(keyOf(t)) as number);
+    predicted.push(index.get(keyOf(p)) as number);
+  }
+  return {
+    classes,
+    rows,
+    truth: Int32Array.from(truth),
+    predicted: Int32Array.from(predicted),
+    skipped: batch.rowCount - rows.length,
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import {
+  defineNode,
+  modelInput,
+  NodeError,
+  pendingTransforms,
+  quoteIdent,
+  tableInput,
+  transformSql,
+  type ColumnBatch,
+  type ColumnInfo,
+  type LogicalType,
+  type ModelBundle,
+} from '../../core/index.js';
+import { encodeFeatures } from '../../train/feature-encoding.js';
+import { predictClassProbabilities } from '../../train/model-scoring.js';
+
+const params = z.object({}).strict();
+
+const ROW = 'pipewright_row';
+
+export const evaluateScore = defineNode({
+  type: 'evaluate.score',
+  version: 1,
+  category: 'evaluate',
+  title: 'Score',
+  description: 'Add the model’s predictions (and class probabilities) to a table.',
+  docs: {
+    summary:
+      'Applies a trained model to every row: first the fitted preprocessing the model was trained after (the part ' +
+      'this table has not had yet — no row is dropped), then the model. Gives the input rows with a `prediction` ' +
+      'column and, for classifiers, one `probability_<class>` column per class. Evaluators downstream know the ' +
+      'model’s label from it.',
+    example: '{ "type": "evaluate.score", "params": {} }',
+  },
+  inputs: [
+    { name: 'model', type: 'model' },
+    { name: 'in', type: 'table' },
+  ],
+  outputs: [{ name: 'out', type: 'table' }],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs) {
+    const model = modelInput(inputs);
+    const input = tableInput(inputs);
+    if (model.task !== 'classification' || !model.classes) {
+      throw new NodeError(`evaluate.score cannot score ${model.task} models (${model.algorithm}) yet`);
+    }
+    const classes = model.classes;
+    if (input.columns.some((c) => c.name === ROW))
+      throw new NodeError(`the table may not have a column named "${ROW}"`);
+
+    await ctx.sql.exec(
+      `CREATE TABLE scored_input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${ctx.sql.from(input)}`,
+    );
+    const steps = pendingTransforms(model.transforms, input.transforms).flatMap((t) => t.steps);
+    const rowColumn: ColumnInfo = { name: ROW, type: 'number', sqlType: 'BIGINT' };
+    const prepared = transformSql(steps, 'scored_input', [rowColumn, ...input.columns], 'score');
+    const available = new Set((await ctx.sql.describe(prepared)).map((c) => c.name));
+    for (const feature of model.encoding.features) {
+      if (!available.has(feature.column)) {
+        throw new NodeError(`column "${feature.column}" is missing: the model needs it`, { column: feature.column });
+      }
+    }
+    const featureList = model.encoding.features.map((f) => quoteIdent(f.column)).join(', ');
+    const batch = await ctx.sql.columns(`SELECT ${featureList} FROM (${prepared}) AS prepared ORDER BY ${ROW}`);
+    const probabilities = predictClassProbabilities(model, encodeFeatures(model.encoding, batch), batch.rowCount);
+
+    await ctx.sql.createTable('predictions', predictionBatch(classes, probabilities, batch.rowCount));
+    const added = ['prediction', ...classes.map((c) => `probability_${String(c)}`)];
+    const replaced = input.columns.filter((c) => added.includes(c.name)).map((c) => quoteIdent(c.name));
+    const out = await ctx.sql.writeTable(
+      'out',
+      `SELECT i.* EXCLUDE (${[ROW, ...replaced].join(', ')}), p.* EXCLUDE (${ROW})
+       FROM scored_input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW}
+       ORDER BY i.${ROW}`,
+      { transforms: input.transforms },
+    );
+    ctx.log(`scored ${out.rows} rows with the ${model.algorithm} model for "${model.label}"`);
+    return { out: { ...out, scoring: { task: model.task, label: model.label, classes } } };
+  },
+});
+
+function predictionBatch(
+  classes: NonNullable<ModelBundle['classes']>,
+  probabilities: Float64Array,
+  rows: number,
+): ColumnBatch {
+  const k = classes.length;
+  const classType: LogicalType =
+    typeof classes[0] === 'number' ? 'number' : typeof classes[0] === 'boolean' ? 'boolean' : 'string';
+  const predicted: (string | boolean | null)[] = [];
+  const predictedNumbers = new Float64Array(rows);
+  const perClass = classes.map(() => new Float64Array(rows));
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 0; c < k; c++) {
+      const p = probabilities[i * k + c];
+      perClass[c][i] = p;
+      if (p > probabilities[i * k + best]) best = c;
+    }
+    const value = classes[best];
+    if (typeof value === 'number') predictedNumbers[i] = value;
+    else predicted.push(value);
+  }
+  const rowNumbers = Float64Array.from({ length: rows }, (_, i) => i + 1);
+  return {
+    rowCount: rows,
+    columns: [
+      { name: ROW, type: 'number', sqlType: 'DOUBLE' },
+      { name: 'prediction', type: classType, sqlType: classType === 'number' ? 'DOUBLE' : 'VARCHAR' },
+      ...classes.map((c): ColumnInfo => ({ name: `probability_${String(c)}`, type: 'number', sqlType: 'DOUBLE' })),
+    ],
+    values: [rowNumbers, classType === 'number' ? predictedNumbers : predicted, ...perClass],
+  };
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TableRef } from '../../core/index.js';
+import { NodeRunError } from '../../../server/src/runtime/types.js';
+import { readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+
+function writeTempCsv(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pipewright-csv-'));
+  writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('source.csv', () => {
+  it('reads breast_cancer.csv: 569 rows, 31 columns, numbers and the text label', async () => {
+    const run = await runNodeForTest('source.csv', { path: 'examples/data/breast_cancer.csv' });
+    const out = run.outputs.out;
+    expect(out.kind).toBe('table');
+    if (out.kind !== 'table') return;
+    expect(out.rows).toBe(569);
+    expect(out.columns).toHaveLength(31);
+    expect(out.columns[0]).toMatchObject({ name: 'mean radius', type: 'number' });
+    expect(out.columns[30]).toMatchObject({ name: 'diagnosis', type: 'string' });
+    expect(out.transforms).toEqual([]);
+    const rows = await readTable(out);
+    expect(rows[0]['mean radius']).toBe(17.99);
+    expect(rows[0].diagnosis).toBe('malignant');
+  });
+
+  it('reads empty fields as missing and honours delimiter, header and naValues', async () => {
+    const dir = writeTempCsv('semi.csv', '1;x;NA\n2;;3.5\n');
+    const run = await runNodeForTest(
+      'source.csv',
+      { path: 'semi.csv', delimiter: ';', header: false, naValues: ['', 'NA'] },
+      {},
+      { dataDirs: [dir] },
+    );
+    const rows = await readTable(run.outputs.out);
+    expect(rows).toEqual([
+      { column0: 1, column1: 'x', column2: null },
+      { column0: 2, column1: null, column2: 3.5 },
+    ]);
+  });
+
+  it('reads numbers padded with spaces as numbers (penguins_dirty.csv: 10 padded body masses)', async () => {
+    const run = await runNodeForTest('source.csv', { path: 'test/fixtures/data/penguins_dirty.csv' });
+    const out = run.outputs.out as TableRef;
+    expect(out.columns.find((c) => c.name === 'body_mass_g')).toMatchObject({ type: 'number', sqlType: 'DOUBLE' });
+    expect(out.columns.find((c) => c.name === 'sex')?.type).toBe('string');
+    expect(run.logs.map((l) => l.message)).toContain(
+      'read column "body_mass_g" as numbers: 10 values had spaces around them',
+    );
+    const rows = await readTable(out);
+    // Data row 23 of the file holds " 3400.0 " (test/fixtures/data/penguins_dirty.json).
+    expect(rows[23].body_mass_g).toBe(3400);
+    expect(rows.filter((r) => r.body_mass_g === null)).toHaveLength(17);
+  });
+
+  it('rejects a ragged row with its line number', async () => {
+    const dir = writeTempCsv('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
+    const error = await runNodeForTest('source.csv', { path: 'ragged.csv' }, {}, { dataDirs: [dir] }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.message).toContain('line 3 has 2 fields');
+    expect(error.failure.row).toBe(3);
+  });
+
+  it('names the line of a ragged row far into a large file', async () => {
+    const lines = ['a,b,c', ...Array.from({ length: 5000 }, (_, i) => `${i},${i * 2},"x, ${i}"`)];
+    lines[4000] = '1,2,3,4';
+    const dir = writeTempCsv('long.csv', `${lines.join('\n')}\n`);
+    const error = await runNodeForTest('source.csv', { path: 'long.csv' }, {}, { dataDirs: [dir] }).catch((e) => e);
+    expect(error.message).toContain('line 4001 has 4 fields; the other lines have 3');
+  });
+
+  it('refuses a path outside the data directories and names the param', async () => {
+    const error = await runNodeForTest('source.csv', { path: '/etc/passwd' }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.failure.param).toBe('path');
+    expect(error.message).toContain('outside the directories this run may read');
+  });
+
+  it('says which file it could not find', async () => {
+    const error = await runNodeForTest('source.csv', { path: 'examples/data/nope.csv' }).catch((e) => e);
+    expect(error.failure).toMatchObject({ param: 'path' });
+    expect(error.message).toContain('"examples/data/nope.csv" was not found');
+  });
+});

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineNode, NodeError, quoteIdent, quoteLiteral, type SqlEngine } from '../../core/index.js';
+
+const params = z
+  .object({
+    path: z.string().min(1),
+    delimiter: z.string().min(1).max(4).default(','),
+    header: z.boolean().default(true),
+    naValues: z.array(z.string()).default(['']),
+  })
+  .strict();
+
+export const sourceCsv = defineNode({
+  type: 'source.csv',
+  version: 1,
+  category: 'source',
+  title: 'CSV file',
+  description: 'Read a CSV file from the data directories into a table.',
+  docs: {
+    summary:
+      'Reads a CSV file into a table, working out each column’s type (number, text, boolean, date) from the data. ' +
+      'Numbers written with spaces around them (" 102.0 ") are read as numbers. A row with more or fewer fields ' +
+      'than the others stops the run with its line number.',
+    params: {
+      path: 'The file: a path relative to the data directories (or the pipeline file’s folder when run by the CLI), or an uploaded dataset’s path.',
+      delimiter: 'The character between fields, e.g. "," or ";" or "\\t".',
+      header: 'Whether the first line holds the column names. Without one, columns are named column0, column1, …',
+      naValues: 'Texts that mean "missing" (default: an empty field).',
+    },
+    example: '{ "type": "source.csv", "params": { "path": "data/breast_cancer.csv" } }',
+  },
+  inputs: [],
+  outputs: [{ name: 'out', type: 'table' }],
+  params,
+  queue: 'cpu',
+  fileParam: 'path',
+  async run(ctx, _inputs, p) {
+    const file = await ctx.artifacts.stageFile(p.path, 'path');
+    const options = [
+      `delim=${quoteLiteral(p.delimiter)}`,
+      `quote='"'`,
+      `escape='"'`,
+      `header=${p.header ? 'true' : 'false'}`,
+      `nullstr=[${p.naValues.map((value) => quoteLiteral(value)).join(', ') || "''"}]`,
+    ];
+    try {
+      await ctx.sql.exec(`CREATE TABLE csv AS SELECT * FROM read_csv(${quoteLiteral(file)}, ${options.join(', ')})`);
+    } catch (error) {
+      if (error instanceof NodeError && error.row === undefined) {
+        const ragged = await findRaggedLine(ctx.sql, file, p.delimiter);
+        if (ragged) throw ragged;
+      }
+      throw error;
+    }
+    const padded = await paddedNumberColumns(ctx.sql);
+    const replace = padded.map(
+      ({ name }) => `TRY_CAST(NULLIF(trim(${quoteIdent(name)}), '') AS DOUBLE) AS ${quoteIdent(name)}`,
+    );
+    const out = await ctx.sql.writeTable(
+      'out',
+      `SELECT * ${replace.length ? `REPLACE (${replace.join(', ')})` : ''} FROM csv`,
+    );
+    for (const { name, count } of padded) {
+      ctx.log(`read column "${name}" as numbers: ${count} values had spaces around them`);
+    }
+    ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${p.path}`);
+    return { out };
+  },
+});
+
+/**
+ * Text columns that are numbers once the spaces around some values are
+ * trimmed (" 102.0 "): DuckDB types a column from its values as written,
+ * and one padded value turns a numeric column into text.
+ */
+async function paddedNumberColumns(sql: SqlEngine): Promise<{ name: string; count: number }[]> {
+  const text = (await sql.describe('SELECT * FROM csv')).filter((c) => c.sqlType === 'VARCHAR');
+  if (text.length === 0) return [];
+  const checks = text.map((c, i) => {
+    const name = quoteIdent(c.name);
+    return `bool_and(TRY_CAST(trim(${name}) AS DOUBLE) IS NOT NULL) FILTER (WHERE trim(${name}) <> '') AS numeric${i}, count(*) FILTER (WHERE ${name} <> trim(${name})) AS padded${i}`;
+  });
+  const [row] = await sql.all(`SELECT ${checks.join(', ')} FROM csv`);
+  return text
+    .map((c, i) => ({ name: c.name, numeric: row[`numeric${i}`] === true, count: Number(row[`padded${i}`]) }))
+    .filter((c) => c.numeric && c.count > 0)
+    .map(({ name, count }) => ({ name, count }));
+}
+
+/**
+ * DuckDB names the line of a bad row once it reads the file, but when the
+ * bad row sits in the sample it sniffs first it only says it could not work
+ * out the layout. This reads raw lines and finds the first whose field count
+ * differs from the first line's (quoted fields on one line are allowed for).
+ */
+async function findRaggedLine(sql: SqlEngine, file: string, delimiter: string): Promise<NodeError | undefined> {
+  const unquoted = `regexp_replace(line, '"([^"]|"")*"', '', 'g')`;
+  const fields = `(length(${unquoted}) - length(replace(${unquoted}, ${quoteLiteral(delimiter)}, ''))) // ${delimiter.length} + 1`;
+  const lines = `SELECT row_number() OVER () AS line_number, line FROM read_csv(${quoteLiteral(file)}, columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim=chr(1), quote='', escape='', parallel=false)`;
+  const [found] = await sql.all(`
+    WITH lines AS (${lines}),
+    counted AS (SELECT line_number, ${fields} AS fields FROM lines WHERE line IS NOT NULL AND line <> '')
+    SELECT line_number, fields, (SELECT fields FROM counted ORDER BY line_number LIMIT 1) AS expected
+    FROM counted
+    WHERE fields <> (SELECT fields FROM counted ORDER BY line_number LIMIT 1)
+    ORDER BY line_number
+    LIMIT 1`);
+  if (!found) return undefined;
+  const line = Number(found.line_number);
+  return new NodeError(
+    `line ${line} has ${Number(found.fields)} fields; the other lines have ${Number(found.expected)}`,
+    {
+      row: line,
+    },
+  );
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
+import { rowHashSql } from './row-hash.js';
+
+const params = z
+  .object({
+    fraction: z.number().gt(0).lt(1).default(0.8),
+    seed: z.number().int().default(42),
+    stratify: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Guards floor() against 0.29 × 100 = 28.999999999999996. */
+const EPSILON = 1e-9;
+
+export const splitRandom = defineNode({
+  type: 'split.random',
+  version: 1,
+  category: 'split',
+  title: 'Train/test split',
+  description: 'Split rows at random into a train and a test table.',
+  docs: {
+    summary:
+      'Shuffles the rows with a seeded hash and gives the first `fraction` of them on `train`, the rest on `test` ' +
+      '(both in their original order). The same table and seed always give the same split. With `stratify`, every ' +
+      'value of that column keeps its share on both sides.',
+    params: {
+      fraction: 'Share of rows for training, between 0 and 1 (default 0.8: 80 % train, 20 % test).',
+      seed: 'Any whole number; change it for a different shuffle.',
+      stratify: 'A column (usually the label) whose value proportions both sides keep.',
+    },
+    example: '{ "type": "split.random", "params": { "fraction": 0.8, "seed": 42, "stratify": "diagnosis" } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [
+    { name: 'train', type: 'table' },
+    { name: 'test', type: 'table' },
+  ],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const input = tableInput(inputs);
+    const stratum = p.stratify ? quoteIdent(requireColumn(input, p.stratify, 'stratify').name) : '0';
+    const numbered = `SELECT *, row_number() OVER () AS pipewright_row FROM ${ctx.sql.from(input)}`;
+    const hashed = rowHashSql(numbered, 'pipewright_row', p.seed, 'pipewright_hash');
+    // Each stratum gets floor(count × fraction) train rows; the rows left
+    // over to reach floor(total × fraction) go to the strata with the largest
+    // remainders, so the total matches an unstratified split.
+    await ctx.sql.exec(`
+      CREATE TABLE pipewright_split AS
+      WITH hashed AS (SELECT *, ${stratum} AS pipewright_stratum FROM (${hashed}) AS h),
+      strata AS (
+        SELECT pipewright_stratum, count(*) * ${p.fraction} AS quota, floor(count(*) * ${p.fraction} + ${EPSILON}) AS base
+        FROM hashed GROUP BY pipewright_stratum
+      ),
+      ordered AS (
+        SELECT *, row_number() OVER (ORDER BY quota - base DESC, pipewright_stratum NULLS LAST) AS remainder_rank FROM strata
+      ),
+      allotted AS (
+        SELECT pipewright_stratum,
+          base + CASE WHEN remainder_rank <= (SELECT floor(count(*) * ${p.fraction} + ${EPSILON}) FROM hashed) - (SELECT sum(base) FROM strata) THEN 1 ELSE 0 END AS take
+        FROM ordered
+      )
+      SELECT hashed.*, row_number() OVER (PARTITION BY hashed.pipewright_stratum ORDER BY pipewright_hash, pipewright_row) <= allotted.take AS pipewright_train
+      FROM hashed JOIN allotted ON hashed.pipewright_stratum IS NOT DISTINCT FROM allotted.pipewright_stratum`);
+    const side = (train: boolean): string =>
+      `SELECT * EXCLUDE (pipewright_row, pipewright_hash, pipewright_stratum, pipewright_train) FROM pipewright_split
+       WHERE ${train ? '' : 'NOT '}pipewright_train ORDER BY pipewright_row`;
+    const train = await ctx.sql.writeTable('train', side(true), { transforms: input.transforms });
+    const test = await ctx.sql.writeTable('test', side(false), { transforms: input.transforms });
+    ctx.log(`split ${input.rows} rows into ${train.rows} train and ${test.rows} test rows`);
+    if (train.rows === 0 || test.rows === 0) {
+      ctx.log(`one side of the split is empty: ${input.rows} rows are too few for fraction ${p.fraction}`, 'warn');
+    }
+    return { train, test };
+  },
+});

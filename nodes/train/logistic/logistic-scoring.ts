@@ -1,0 +1,43 @@
+import type { LogisticState } from './logistic-training.js';
+
+/**
+ * Class probabilities of encoded rows (rows × width, row-major) under a
+ * logistic model, as rows × classes: plain arithmetic, no tensors, so
+ * scoring a handful of rows costs nothing.
+ */
+export function logisticProbabilities(
+  state: LogisticState,
+  x: Float32Array,
+  rows: number,
+  width: number,
+): Float64Array {
+  const outputs = state.bias.length;
+  const classes = state.link === 'sigmoid' ? 2 : outputs;
+  const out = new Float64Array(rows * classes);
+  const z = new Float64Array(outputs);
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < outputs; k++) z[k] = state.bias[k];
+    for (let j = 0; j < width; j++) {
+      const value = x[i * width + j];
+      if (value === 0) continue;
+      const w = state.weights[j];
+      for (let k = 0; k < outputs; k++) z[k] += value * w[k];
+    }
+    if (state.link === 'sigmoid') {
+      const p = 1 / (1 + Math.exp(-z[0]));
+      out[i * 2] = 1 - p;
+      out[i * 2 + 1] = p;
+    } else {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < outputs; k++) max = Math.max(max, z[k]);
+      let total = 0;
+      for (let k = 0; k < outputs; k++) {
+        const e = Math.exp(z[k] - max);
+        out[i * classes + k] = e;
+        total += e;
+      }
+      for (let k = 0; k < outputs; k++) out[i * classes + k] /= total;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { CompilerModule } from './compiler/compiler.module.js';
+import { SettingsModule } from './config/settings.module.js';
+import type { Settings } from './config/settings.js';
+import type { DatabaseConnection } from './database/database-connection.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
+import { PipelinesModule } from './pipelines/pipelines.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { RunsModule } from './runs/runs.module.js';
+import { WorkerModule, WorkerRegistryModule } from './worker/worker.module.js';
+
+export interface AppOptions {
+  /** Run a worker in this process. */
+  worker: boolean;
+  /** Save the example pipelines into an empty database (the server does; the CLI does not). */
+  seedExamples: boolean;
+}
+
+/** The whole application; the server, a worker and the CLI differ only in options. */
+@Module({})
+export class AppModule {
+  static forRoot(settings: Settings, database: DatabaseConnection, options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.forRoot(settings),
+        DatabaseModule.forRoot(database),
+        CompilerModule,
+        EventsModule,
+        QueueModule,
+        ArtifactsModule,
+        PipelinesModule,
+        RunsModule,
+        WorkerRegistryModule,
+        HealthModule.register({ withWorker: options.worker }),
+        ...(options.worker ? [WorkerModule] : []),
+        ...(options.seedExamples ? [ExampleSeederModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ColumnInfo, SqlValue, TableRef } from '@pipewright/nodes';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import type { ArtifactStore } from '../runtime/artifact-store.js';
+import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
+import { ARTIFACT_STORE } from './artifact-store.token.js';
+
+export interface TablePreview {
+  columns: ColumnInfo[];
+  /** The first rows, as plain JSON values. */
+  rows: Record<string, SqlValue>[];
+  /** Rows in the whole table. */
+  total: number;
+}
+
+export const PREVIEW_ROWS = 100;
+
+/** Reads the first rows of a stored table with a sandboxed DuckDB that can read nothing else. */
+@Injectable()
+export class TablePreviewer {
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+  ) {}
+
+  async preview(table: TableRef, limit = PREVIEW_ROWS): Promise<TablePreview> {
+    await mkdir(this.settings.workDir, { recursive: true });
+    const dir = await mkdtemp(join(this.settings.workDir, 'preview-'));
+    let sandbox: DuckDbSandbox | undefined;
+    try {
+      sandbox = await DuckDbSandbox.open({
+        jobDir: dir,
+        jobKey: table.key,
+        limits: { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
+      });
+      sandbox.registerTable(table.uri, await this.store.materialise(table.uri, sandbox.jobDir));
+      const rows = await sandbox.all(`SELECT * FROM ${sandbox.from(table)} LIMIT ${Math.trunc(limit)}`);
+      return { columns: table.columns, rows, total: table.rows };
+    } finally {
+      sandbox?.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}

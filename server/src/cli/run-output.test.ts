@@ -1,0 +1,91 @@
+import type { PlanJob, RunDocument } from '@pipewright/nodes';
+import { describe, expect, it } from 'vitest';
+import { cliRunDocument, describeFailure, runReport } from './run-output.js';
+
+const job = (nodeId: string, type: string): PlanJob => ({
+  nodeId,
+  type,
+  version: 1,
+  params: {},
+  inputs: {},
+  dependsOn: [],
+  queue: 'cpu',
+});
+
+const document: RunDocument = {
+  id: 'r',
+  pipelineId: null,
+  version: null,
+  status: 'succeeded',
+  params: {},
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:02.500Z',
+  nodes: {
+    source: { status: 'cached', cached: true, durationMs: 3, progress: 100 },
+    metrics: {
+      status: 'succeeded',
+      cached: false,
+      durationMs: 40,
+      progress: 100,
+      metrics: {
+        accuracy: 0.9824561,
+        rows: 114,
+        confusionMatrix: {
+          labels: ['benign', 'malignant'],
+          matrix: [
+            [71, 0],
+            [2, 41],
+          ],
+        },
+      },
+    },
+  },
+};
+
+describe('runReport', () => {
+  it('ends a run with its outcome and the metrics of every evaluate node', () => {
+    const text = runReport(document, [job('source', 'source.csv'), job('metrics', 'evaluate.classification')]).join(
+      '\n',
+    );
+    expect(text).toContain('Run succeeded in 2.5 s: 2 nodes (1 ran, 1 cached)');
+    expect(text).toContain('metrics (evaluate.classification):');
+    expect(text).toMatch(/accuracy\s+0\.9825/);
+    expect(text).toMatch(/benign\s+71\s+0/);
+    expect(text).toMatch(/malignant\s+2\s+41/);
+  });
+
+  it('names each failed node and why', () => {
+    const failed: RunDocument = {
+      ...document,
+      status: 'failed',
+      nodes: {
+        train: {
+          status: 'failed',
+          cached: false,
+          durationMs: 5,
+          progress: 0,
+          error: { message: 'column "x" is not in the table', column: 'x', param: 'label' },
+        },
+      },
+    };
+    expect(runReport(failed, [job('train', 'train.logistic')]).join('\n')).toContain(
+      'node "train" failed: column "x" is not in the table (param "label", column "x")',
+    );
+  });
+});
+
+describe('cliRunDocument', () => {
+  it('keeps status, and per node status, cached, duration, metrics and error', () => {
+    const cli = cliRunDocument(document);
+    expect(Object.keys(cli)).toEqual(['status', 'nodes']);
+    expect(cli.nodes.source).toEqual({ status: 'cached', cached: true, durationMs: 3 });
+    expect(cli.nodes.metrics.metrics?.accuracy).toBe(0.9824561);
+  });
+});
+
+describe('describeFailure', () => {
+  it('adds the row when there is one', () => {
+    expect(describeFailure({ message: 'ragged row', row: 12 })).toBe('ragged row (row 12)');
+  });
+});

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot, readSettings } from './settings.js';
+
+describe('readSettings', () => {
+  it('keeps everything under ./.pipewright by default', () => {
+    const settings = readSettings({}, '/srv/app');
+    expect(settings).toMatchObject({
+      home: '/srv/app/.pipewright',
+      port: 7400,
+      artifactsDir: '/srv/app/.pipewright/artifacts',
+      workDir: '/srv/app/.pipewright/work',
+      workerConcurrency: 1,
+      jobHeartbeatSeconds: 30,
+    });
+    expect(settings.databaseUrl).toBeUndefined();
+    expect(settings.dataDirs).toEqual(['/srv/app/.pipewright/datasets', join(packageRoot, 'examples')]);
+  });
+
+  it('adds PIPEWRIGHT_DATA_DIRS and honours the other variables', () => {
+    const settings = readSettings(
+      {
+        PIPEWRIGHT_HOME: '/data/pw',
+        PIPEWRIGHT_DATA_DIRS: '/mnt/a: relative/b :',
+        PORT: '8080',
+        DATABASE_URL: 'postgres://db/pw',
+        PIPEWRIGHT_ARTIFACTS: '/mnt/artifacts',
+        PIPEWRIGHT_WORKER_CONCURRENCY: '2',
+      },
+      '/srv/app',
+    );
+    expect(settings.dataDirs.slice(2)).toEqual(['/mnt/a', '/srv/app/relative/b']);
+    expect(settings).toMatchObject({
+      home: '/data/pw',
+      port: 8080,
+      databaseUrl: 'postgres://db/pw',
+      artifactsDir: '/mnt/artifacts',
+      workerConcurrency: 2,
+    });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => readSettings({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    expect(() => readSettings({ PIPEWRIGHT_WORKER_CONCURRENCY: '0' })).toThrow(/PIPEWRIGHT_WORKER_CONCURRENCY/);
+    expect(() => readSettings({ PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/from 10/);
+    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://bucket/x' })).toThrow(/not yet/);
+  });
+});

@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything a server, worker or CLI process is configured with, read once from the environment. */
+export interface Settings {
+  /** `PIPEWRIGHT_HOME`, default `./.pipewright`: embedded database, artifacts, datasets, scratch space. */
+  home: string;
+  /** `PORT`, default 7400. */
+  port: number;
+  /** `DATABASE_URL`; absent means the embedded PostgreSQL in `<home>/pg`. */
+  databaseUrl?: string;
+  /** Directories a source node may read: `<home>/datasets`, the repo's `examples/`, `PIPEWRIGHT_DATA_DIRS`. */
+  dataDirs: string[];
+  /** `PIPEWRIGHT_ARTIFACTS`, default `<home>/artifacts`. */
+  artifactsDir: string;
+  /** Scratch space for jobs: `<home>/work`. */
+  workDir: string;
+  /** The built studio, served at `/`. */
+  studioDir: string;
+  /** `PIPEWRIGHT_WORKER_CONCURRENCY`, default 1: jobs one worker runs at once. */
+  workerConcurrency: number;
+  /**
+   * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
+   * reported on its job for this long is taken for dead, and the job is given
+   * to another worker.
+   */
+  jobHeartbeatSeconds: number;
+  /** `PIPEWRIGHT_TF_BACKEND`: force a TensorFlow.js backend. */
+  tfBackend?: string;
+}
+
+/** The repository (or installed package) root: three levels above `server/dist/config/`. */
+export const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const home = resolve(cwd, env.PIPEWRIGHT_HOME || '.pipewright');
+  const extraDirs = (env.PIPEWRIGHT_DATA_DIRS ?? '')
+    .split(':')
+    .map((dir) => dir.trim())
+    .filter(Boolean)
+    .map((dir) => resolve(cwd, dir));
+  const artifacts = env.PIPEWRIGHT_ARTIFACTS?.trim();
+  if (artifacts && /^[a-z][a-z0-9+.-]*:\/\//i.test(artifacts) && !artifacts.startsWith('file://')) {
+    throw new SettingsError(
+      `PIPEWRIGHT_ARTIFACTS=${artifacts}: only a local directory is supported by this version (S3-compatible stores are not yet)`,
+    );
+  }
+  return {
+    home,
+    port: readPort(env.PORT),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    dataDirs: unique([join(home, 'datasets'), join(packageRoot, 'examples'), ...extraDirs]),
+    artifactsDir: artifacts ? resolve(cwd, artifacts.replace(/^file:\/\//, '')) : join(home, 'artifacts'),
+    workDir: join(home, 'work'),
+    studioDir: join(packageRoot, 'studio', 'dist'),
+    workerConcurrency: readConcurrency(env.PIPEWRIGHT_WORKER_CONCURRENCY),
+    jobHeartbeatSeconds: readWholeNumber(
+      'PIPEWRIGHT_JOB_HEARTBEAT_SECONDS',
+      env.PIPEWRIGHT_JOB_HEARTBEAT_SECONDS,
+      30,
+      10,
+      3600,
+    ),
+    tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
+  };
+}
+
+function readPort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 7400;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SettingsError(`PORT must be a port number; got "${value}"`);
+  return port;
+}
+
+function readConcurrency(value: string | undefined): number {
+  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 1, 1, Math.max(1, availableParallelism() * 4));
+}
+
+function readWholeNumber(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  least: number,
+  most: number,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < least || number > most) {
+    throw new SettingsError(`${name} must be a whole number from ${least} to ${most}; got "${value}"`);
+  }
+  return number;
+}
+
+function unique(dirs: string[]): string[] {
+  return [...new Set(dirs.map((dir) => (isAbsolute(dir) ? dir : resolve(dir))))];
+}

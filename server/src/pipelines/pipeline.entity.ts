@@ -1,0 +1,41 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { PipelineFile } from '@pipewright/nodes';
+
+@Entity('pipelines')
+export class PipelineEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** The current version's `name`, kept here for lists. */
+  @Column('text')
+  name: string;
+
+  @Column('integer', { name: 'current_version' })
+  currentVersion: number;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt: Date;
+
+  /** Deleted pipelines stay for the runs that refer to them. */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt: Date | null;
+}
+
+/** Every save of a pipeline: the file exactly as saved. */
+@Entity('pipeline_versions')
+export class PipelineVersionEntity {
+  @PrimaryColumn('uuid', { name: 'pipeline_id' })
+  pipelineId: string;
+
+  @PrimaryColumn('integer')
+  version: number;
+
+  @Column('jsonb')
+  file: PipelineFile;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+}

@@ -1,0 +1,35 @@
+import type { PortValue } from '@pipewright/nodes';
+import { describe, expect, it } from 'vitest';
+import { metricsOf, summariseOutputs } from './run-outputs.js';
+
+const table: PortValue = {
+  kind: 'table',
+  key: 'k:out',
+  uri: 'ab/k/out.parquet',
+  rows: 569,
+  columns: [
+    { name: 'a', type: 'number', sqlType: 'DOUBLE' },
+    { name: 'b', type: 'string', sqlType: 'VARCHAR' },
+  ],
+  transforms: [],
+};
+const metrics: PortValue = { kind: 'metrics', key: 'm:metrics', metrics: { accuracy: 0.97, f1: 0.96 } };
+
+describe('summariseOutputs', () => {
+  it('gives table sizes and the kind of everything else, never the data', () => {
+    expect(summariseOutputs({ out: table, metrics })).toEqual([
+      { port: 'out', kind: 'table', rows: 569, columns: 2 },
+      { port: 'metrics', kind: 'metrics' },
+    ]);
+  });
+});
+
+describe('metricsOf', () => {
+  it('takes the metrics of metrics outputs', () => {
+    expect(metricsOf({ metrics })).toEqual({ accuracy: 0.97, f1: 0.96 });
+  });
+
+  it('is undefined for a node without metrics', () => {
+    expect(metricsOf({ out: table })).toBeUndefined();
+  });
+});

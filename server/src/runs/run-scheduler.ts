@@ -1,0 +1,360 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  isDone,
+  isFinal,
+  transition,
+  type NodeFailure,
+  type Plan,
+  type PlanJob,
+  type PortValue,
+  type ProgressDetail,
+  type RunStatus,
+  type StatusEvent,
+} from '@pipewright/nodes';
+import { DataSource, type EntityManager } from 'typeorm';
+import { RunEventStore } from '../events/run-event-store.js';
+import { JobQueue, type QueueName } from '../queue/job-queue.js';
+import { metricsOf, summariseOutputs } from './run-outputs.js';
+import { downstreamOf } from './plan-graph.js';
+import { RunEntity, RunNodeEntity } from './run.entity.js';
+
+/** The channel a cancelled run's id is announced on, for the workers running its nodes. */
+export const RUN_CANCEL_CHANNEL = 'pipewright_run_cancel';
+
+export interface NewRun {
+  name: string;
+  origin: 'api' | 'cli';
+  pipelineId: string | null;
+  version: number | null;
+  params: Record<string, unknown>;
+  plan: Plan;
+  dataDirs: string[];
+}
+
+/** A node a worker may now run, with the outputs of the nodes upstream of it. */
+export interface ClaimedNode {
+  run: RunEntity;
+  job: PlanJob;
+  inputs: Record<string, PortValue>;
+  attempt: number;
+}
+
+export interface NodeSuccess {
+  key: string;
+  cached: boolean;
+  outputs: Record<string, PortValue>;
+  durationMs: number;
+}
+
+/**
+ * Moves runs forward. Every change happens in a transaction that first locks
+ * the run's row, so two workers finishing sibling nodes at once take turns:
+ * the second sees the first's result, and each ready node is sent to the
+ * queue exactly once, in the same transaction that marks it sent.
+ */
+@Injectable()
+export class RunScheduler {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: RunEventStore,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async start(input: NewRun): Promise<RunEntity> {
+    return this.db.transaction(async (tx) => {
+      const runs = tx.getRepository(RunEntity);
+      const run = await runs.save(
+        runs.create({
+          ...input,
+          status: 'queued',
+          lastSeq: 0,
+          cancelRequestedAt: null,
+          startedAt: null,
+          finishedAt: null,
+        }),
+      );
+      const nodes = input.plan.jobs.map((job) =>
+        tx.getRepository(RunNodeEntity).create({
+          runId: run.id,
+          nodeId: job.nodeId,
+          type: job.type,
+          status: 'queued',
+          queue: null,
+          jobId: null,
+          attempts: 0,
+          cached: false,
+          cacheKey: null,
+          progress: 0,
+          durationMs: null,
+          outputs: null,
+          metrics: null,
+          error: null,
+          startedAt: null,
+          finishedAt: null,
+        }),
+      );
+      // Nothing has outputs, metrics or an error yet: those columns start null.
+      const rows = nodes.map(({ outputs: _o, metrics: _m, error: _e, ...row }) => row);
+      if (rows.length > 0) await tx.getRepository(RunNodeEntity).insert(rows);
+      await this.events.append(run.id, { type: 'run-started' }, tx);
+      for (const job of input.plan.jobs)
+        await this.events.append(run.id, { type: 'node-queued', nodeId: job.nodeId }, tx);
+      await this.dispatchReady(tx, run, nodes);
+      await this.finishIfDone(tx, run, nodes);
+      return run;
+    });
+  }
+
+  /**
+   * Marks a node running for a worker. Undefined when there is nothing to
+   * run: the run was cancelled or finished, or the node already finished
+   * (a job delivered twice).
+   */
+  async claim(runId: string, nodeId: string): Promise<ClaimedNode | undefined> {
+    return this.db.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run || isFinal(run.status) || run.cancelRequestedAt) return undefined;
+      const nodes = await this.nodes(tx, runId);
+      const node = nodes.find((n) => n.nodeId === nodeId);
+      const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
+      if (!node || !job || isFinal(node.status)) return undefined;
+
+      const restarted = node.status === 'running';
+      if (!restarted) {
+        node.status = transition(node.status, 'start');
+        node.startedAt = new Date();
+      }
+      node.attempts += 1;
+      node.progress = 0;
+      await tx.getRepository(RunNodeEntity).save(node);
+      if (run.status === 'queued') {
+        run.status = runTransition(run.status, 'start');
+        run.startedAt = new Date();
+        await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
+      }
+      if (restarted) {
+        await this.events.append(
+          runId,
+          {
+            type: 'node-log',
+            nodeId,
+            level: 'warn',
+            message: 'the worker running this node stopped; running it again',
+          },
+          tx,
+        );
+      }
+      await this.events.append(runId, { type: 'node-started', nodeId }, tx);
+
+      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+      const inputs: Record<string, PortValue> = {};
+      for (const [port, from] of Object.entries(job.inputs)) {
+        const value = byId.get(from.nodeId)?.outputs?.[from.port];
+        if (!value)
+          throw new Error(`run ${runId}: node ${nodeId} needs ${from.nodeId}.${from.port}, which has no output`);
+        inputs[port] = value;
+      }
+      return { run, job, inputs, attempt: node.attempts };
+    });
+  }
+
+  /** `pct` is a percentage, as nodes report it. */
+  async progress(runId: string, nodeId: string, pct: number, detail: ProgressDetail): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // The event first: it locks the run's row, as every change to a run does first.
+      await this.events.append(runId, { type: 'node-progress', nodeId, pct, ...detail }, tx);
+      await tx.query(`UPDATE run_nodes SET progress = $3 WHERE run_id = $1 AND node_id = $2 AND status = 'running'`, [
+        runId,
+        nodeId,
+        Math.max(0, Math.min(100, pct)),
+      ]);
+    });
+  }
+
+  async log(runId: string, nodeId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
+    await this.events.append(runId, { type: 'node-log', nodeId, level, message });
+  }
+
+  async succeed(runId: string, nodeId: string, result: NodeSuccess): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run) return;
+      const nodes = await this.nodes(tx, runId);
+      const node = nodes.find((n) => n.nodeId === nodeId);
+      if (!node || node.status !== 'running') return;
+      const metrics = metricsOf(result.outputs);
+      Object.assign(node, {
+        status: transition(node.status, result.cached ? 'hit-cache' : 'succeed'),
+        cached: result.cached,
+        cacheKey: result.key,
+        durationMs: Math.round(result.durationMs),
+        outputs: result.outputs,
+        metrics: metrics ?? null,
+        progress: 100,
+        finishedAt: new Date(),
+      });
+      await tx.getRepository(RunNodeEntity).save(node);
+      await this.events.append(
+        runId,
+        {
+          type: 'node-finished',
+          nodeId,
+          cached: result.cached,
+          durationMs: node.durationMs ?? 0,
+          outputs: summariseOutputs(result.outputs),
+          ...(metrics ? { metrics } : {}),
+        },
+        tx,
+      );
+      await this.dispatchReady(tx, run, nodes);
+      await this.finishIfDone(tx, run, nodes);
+    });
+  }
+
+  /** Records a node's failure; the nodes downstream of it will not run. */
+  async fail(runId: string, nodeId: string, failure: NodeFailure): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run) return;
+      const nodes = await this.nodes(tx, runId);
+      const node = nodes.find((n) => n.nodeId === nodeId);
+      if (!node || isFinal(node.status)) return;
+      const finishedAt = new Date();
+      Object.assign(node, {
+        status: transition(node.status, 'fail'),
+        error: failure,
+        finishedAt,
+        durationMs: node.startedAt ? finishedAt.getTime() - node.startedAt.getTime() : null,
+      });
+      await tx.getRepository(RunNodeEntity).save(node);
+      await this.events.append(runId, { type: 'node-failed', nodeId, error: failure }, tx);
+      await this.cancelNodes(tx, run, nodes, downstreamOf(run.plan, nodeId));
+      await this.finishIfDone(tx, run, nodes);
+    });
+  }
+
+  /** Records that a running node stopped because its run was cancelled. */
+  async cancelled(runId: string, nodeId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run) return;
+      const nodes = await this.nodes(tx, runId);
+      await this.cancelNodes(tx, run, nodes, new Set([nodeId]));
+      await this.finishIfDone(tx, run, nodes);
+    });
+  }
+
+  /**
+   * Cancels a run: queued nodes are cancelled now, running ones are told to
+   * stop, and the run is cancelled once none is running. False when the run
+   * had already finished.
+   */
+  async cancel(runId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run || isFinal(run.status)) return false;
+      if (!run.cancelRequestedAt) {
+        run.cancelRequestedAt = new Date();
+        await tx.getRepository(RunEntity).update({ id: runId }, { cancelRequestedAt: run.cancelRequestedAt });
+      }
+      const nodes = await this.nodes(tx, runId);
+      const queued = nodes.filter((n) => n.status === 'queued').map((n) => n.nodeId);
+      await this.cancelNodes(tx, run, nodes, new Set(queued));
+      await tx.query(`SELECT pg_notify('${RUN_CANCEL_CHANNEL}', $1)`, [runId]);
+      await this.finishIfDone(tx, run, nodes);
+      return true;
+    });
+  }
+
+  private async lockRun(tx: EntityManager, runId: string): Promise<RunEntity | null> {
+    return tx.getRepository(RunEntity).findOne({ where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private nodes(tx: EntityManager, runId: string): Promise<RunNodeEntity[]> {
+    return tx.getRepository(RunNodeEntity).find({ where: { runId } });
+  }
+
+  /** Sends every queued node whose inputs are all done and that has no job yet. */
+  private async dispatchReady(tx: EntityManager, run: RunEntity, nodes: RunNodeEntity[]): Promise<void> {
+    if (run.cancelRequestedAt || isFinal(run.status)) return;
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    let gpuWorkers: boolean | undefined;
+    for (const job of run.plan.jobs) {
+      const node = byId.get(job.nodeId);
+      if (!node || node.status !== 'queued' || node.jobId) continue;
+      if (!job.dependsOn.every((upstream) => isDone(byId.get(upstream)?.status ?? 'queued'))) continue;
+      let queue: QueueName = 'cpu';
+      if (job.queue === 'gpu') {
+        gpuWorkers ??= await this.hasLiveGpuWorker(tx);
+        if (gpuWorkers) queue = 'gpu';
+      }
+      node.queue = queue;
+      node.jobId = await this.queue.send(queue, { runId: run.id, nodeId: job.nodeId }, tx);
+      await tx
+        .getRepository(RunNodeEntity)
+        .update({ runId: run.id, nodeId: job.nodeId }, { queue: node.queue, jobId: node.jobId });
+    }
+  }
+
+  private async cancelNodes(
+    tx: EntityManager,
+    run: RunEntity,
+    nodes: RunNodeEntity[],
+    ids: Set<string>,
+  ): Promise<void> {
+    const jobsByQueue = new Map<QueueName, string[]>();
+    for (const job of run.plan.jobs) {
+      const node = nodes.find((n) => n.nodeId === job.nodeId);
+      if (!node || !ids.has(node.nodeId) || isFinal(node.status)) continue;
+      node.status = transition(node.status, 'cancel');
+      node.finishedAt = new Date();
+      await tx
+        .getRepository(RunNodeEntity)
+        .update({ runId: run.id, nodeId: node.nodeId }, { status: node.status, finishedAt: node.finishedAt });
+      await this.events.append(run.id, { type: 'node-cancelled', nodeId: node.nodeId }, tx);
+      if (node.jobId && node.queue) {
+        const queue = node.queue as QueueName;
+        jobsByQueue.set(queue, [...(jobsByQueue.get(queue) ?? []), node.jobId]);
+      }
+    }
+    // Jobs not yet fetched are withdrawn; one a worker already holds finds its node cancelled.
+    for (const [queue, jobIds] of jobsByQueue) await this.queue.cancel(queue, jobIds, tx);
+  }
+
+  private async finishIfDone(tx: EntityManager, run: RunEntity, nodes: RunNodeEntity[]): Promise<void> {
+    if (isFinal(run.status)) return;
+    if (nodes.some((n) => n.status === 'queued' || n.status === 'running')) return;
+    const outcome: StatusEvent = run.cancelRequestedAt
+      ? 'cancel'
+      : nodes.some((n) => n.status === 'failed' || n.status === 'cancelled')
+        ? 'fail'
+        : 'succeed';
+    // A run whose nodes all finished without one starting (an empty plan) still passes through running.
+    const from = outcome === 'succeed' && run.status === 'queued' ? runTransition(run.status, 'start') : run.status;
+    run.status = runTransition(from, outcome);
+    run.finishedAt = new Date();
+    await tx
+      .getRepository(RunEntity)
+      .update(
+        { id: run.id },
+        { status: run.status, finishedAt: run.finishedAt, startedAt: run.startedAt ?? run.finishedAt },
+      );
+    await this.events.append(run.id, { type: 'run-finished', status: run.status }, tx);
+  }
+
+  private async hasLiveGpuWorker(tx: EntityManager): Promise<boolean> {
+    const rows = (await tx.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM workers
+          WHERE gpu IS NOT NULL AND 'gpu' = ANY (queues) AND heartbeat_at > now() - interval '30 seconds'
+       ) AS live`,
+    )) as { live: boolean }[];
+    return rows[0]?.live ?? false;
+  }
+}
+
+/** Runs go through the node state machine too; they are never "cached". */
+function runTransition(status: RunStatus, event: Exclude<StatusEvent, 'hit-cache'>): RunStatus {
+  return transition(status, event) as RunStatus;
+}

@@ -1,0 +1,103 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { NodeFailure, Plan, PortValue, RunStatus, Status } from '@pipewright/nodes';
+
+/** One run of a plan. A CLI run keeps its plan here and has no stored pipeline. */
+@Entity('runs')
+export class RunEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'pipeline_id', nullable: true })
+  pipelineId: string | null;
+
+  @Column('integer', { nullable: true })
+  version: number | null;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  origin: 'api' | 'cli';
+
+  @Column('jsonb')
+  params: Record<string, unknown>;
+
+  @Column('jsonb')
+  plan: Plan;
+
+  /** Directories this run may read besides the worker's own (a CLI run's file directory). */
+  @Column('jsonb', { name: 'data_dirs' })
+  dataDirs: string[];
+
+  @Column('text')
+  status: RunStatus;
+
+  @Column('integer', { name: 'last_seq' })
+  lastSeq: number;
+
+  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
+  cancelRequestedAt: Date | null;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}
+
+/** A node of a run: its status, and once done its outputs (which downstream nodes read). */
+@Entity('run_nodes')
+export class RunNodeEntity {
+  @PrimaryColumn('uuid', { name: 'run_id' })
+  runId: string;
+
+  @PrimaryColumn('text', { name: 'node_id' })
+  nodeId: string;
+
+  @Column('text')
+  type: string;
+
+  @Column('text')
+  status: Status;
+
+  /** The queue its job went to; null until it is ready to run. */
+  @Column('text', { nullable: true })
+  queue: string | null;
+
+  @Column('uuid', { name: 'job_id', nullable: true })
+  jobId: string | null;
+
+  /** How many times a worker started it (more than once after a worker was lost). */
+  @Column('integer')
+  attempts: number;
+
+  @Column('boolean')
+  cached: boolean;
+
+  @Column('text', { name: 'cache_key', nullable: true })
+  cacheKey: string | null;
+
+  @Column('real')
+  progress: number;
+
+  @Column('integer', { name: 'duration_ms', nullable: true })
+  durationMs: number | null;
+
+  @Column('jsonb', { nullable: true })
+  outputs: Record<string, PortValue> | null;
+
+  @Column('jsonb', { nullable: true })
+  metrics: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  error: NodeFailure | null;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import type { RunDocument, RunEvent } from '@pipewright/nodes';
+import { z } from 'zod';
+import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
+import { ZodPipe } from '../api/zod.pipe.js';
+import type { TablePreview } from '../artifacts/table-previewer.js';
+import { RunsService, type RunSummary } from './runs.service.js';
+
+const startRunSchema = z.object({ params: z.record(z.string(), z.unknown()).optional() }).strict();
+const eventsQuerySchema = z.object({ afterSeq: z.coerce.number().int().min(0).default(0) }).strict();
+const previewQuerySchema = z.object({ port: z.string().min(1).default('out') }).strict();
+
+@Controller()
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post('pipelines/:id/runs')
+  start(
+    @Param('id') pipelineId: string,
+    @Body(new ZodPipe(startRunSchema)) body: z.infer<typeof startRunSchema>,
+  ): Promise<{ id: string }> {
+    return this.runs.startPipeline(pipelineId, body.params);
+  }
+
+  @Get('pipelines/:id/runs')
+  list(
+    @Param('id') pipelineId: string,
+    @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
+  ): Promise<Page<RunSummary>> {
+    return this.runs.listForPipeline(pipelineId, page);
+  }
+
+  @Get('runs/:id')
+  get(@Param('id') runId: string): Promise<RunDocument> {
+    return this.runs.document(runId);
+  }
+
+  @Post('runs/:id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id') runId: string): Promise<RunDocument> {
+    return this.runs.cancel(runId);
+  }
+
+  /** The stored events after `afterSeq`, for clients that poll instead of subscribing. */
+  @Get('runs/:id/events')
+  async events(
+    @Param('id') runId: string,
+    @Query(new ZodPipe(eventsQuerySchema)) query: z.infer<typeof eventsQuerySchema>,
+  ): Promise<{ items: RunEvent[] }> {
+    return { items: await this.runs.events(runId, query.afterSeq) };
+  }
+
+  @Get('runs/:id/nodes/:node/preview')
+  preview(
+    @Param('id') runId: string,
+    @Param('node') nodeId: string,
+    @Query(new ZodPipe(previewQuerySchema)) query: z.infer<typeof previewQuerySchema>,
+  ): Promise<TablePreview> {
+    return this.runs.preview(runId, nodeId, query.port);
+  }
+}

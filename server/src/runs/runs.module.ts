@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { RunScheduler } from './run-scheduler.js';
+import { RunEntity, RunNodeEntity } from './run.entity.js';
+import { RunsController } from './runs.controller.js';
+import { RunsService } from './runs.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([RunEntity, RunNodeEntity]), PipelinesModule],
+  controllers: [RunsController],
+  providers: [RunsService, RunScheduler],
+  exports: [RunsService, RunScheduler],
+})
+export class RunsModule {}

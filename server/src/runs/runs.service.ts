@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { RunDocument, RunEvent, RunNodeState, RunStatus } from '@pipewright/nodes';
+import { DataSource } from 'typeorm';
+import { ApiError, NotFoundError } from '../api/api-errors.js';
+import { isUuid } from '../api/ids.js';
+import type { Page, PageQuery } from '../api/page.js';
+import { TablePreviewer, type TablePreview } from '../artifacts/table-previewer.js';
+import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
+import { RunEventStore } from '../events/run-event-store.js';
+import { PipelinesService } from '../pipelines/pipelines.service.js';
+import { RunScheduler } from './run-scheduler.js';
+import { RunEntity, RunNodeEntity } from './run.entity.js';
+
+export interface RunSummary {
+  id: string;
+  pipelineId: string | null;
+  version: number | null;
+  name: string;
+  status: RunStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly pipelines: PipelinesService,
+    private readonly compiler: PipelineCompiler,
+    private readonly scheduler: RunScheduler,
+    private readonly eventStore: RunEventStore,
+    private readonly previewer: TablePreviewer,
+  ) {}
+
+  /** Runs the pipeline's current version; an invalid pipeline is refused naming its nodes and params. */
+  async startPipeline(pipelineId: string, params?: Record<string, unknown>): Promise<{ id: string }> {
+    const { pipeline, file } = await this.pipelines.current(pipelineId);
+    const plan = this.compiler.compile(file, params);
+    const run = await this.scheduler.start({
+      name: file.name,
+      origin: 'api',
+      pipelineId: pipeline.id,
+      version: pipeline.currentVersion,
+      params: plan.params,
+      plan,
+      dataDirs: [],
+    });
+    return { id: run.id };
+  }
+
+  /**
+   * Runs a pipeline file that is not stored (the CLI): the run keeps its plan,
+   * and may also read `dataDirs` (the file's own directory).
+   */
+  async startFile(
+    file: unknown,
+    options: { params?: Record<string, unknown>; dataDirs: string[] },
+  ): Promise<{ id: string }> {
+    const plan = this.compiler.compile(file, options.params);
+    const run = await this.scheduler.start({
+      name: plan.name,
+      origin: 'cli',
+      pipelineId: null,
+      version: null,
+      params: plan.params,
+      plan,
+      dataDirs: options.dataDirs,
+    });
+    return { id: run.id };
+  }
+
+  async document(runId: string): Promise<RunDocument> {
+    const run = await this.find(runId);
+    const nodes = await this.db.getRepository(RunNodeEntity).find({ where: { runId: run.id } });
+    const byId = new Map(nodes.map((node) => [node.nodeId, node]));
+    const states: Record<string, RunNodeState> = {};
+    for (const job of run.plan.jobs) {
+      const node = byId.get(job.nodeId);
+      if (!node) continue;
+      states[node.nodeId] = {
+        status: node.status,
+        cached: node.cached,
+        durationMs: node.durationMs,
+        progress: node.progress,
+        ...(node.metrics ? { metrics: node.metrics } : {}),
+        ...(node.error ? { error: node.error } : {}),
+      };
+    }
+    return {
+      id: run.id,
+      pipelineId: run.pipelineId,
+      version: run.version,
+      status: run.status,
+      params: run.params,
+      nodes: states,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  async listForPipeline(pipelineId: string, page: PageQuery): Promise<Page<RunSummary>> {
+    const pipeline = await this.pipelines.find(pipelineId);
+    const [runs, total] = await this.db.getRepository(RunEntity).findAndCount({
+      where: { pipelineId: pipeline.id },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+      select: ['id', 'pipelineId', 'version', 'name', 'status', 'createdAt', 'startedAt', 'finishedAt'],
+    });
+    return {
+      items: runs.map((run) => ({
+        id: run.id,
+        pipelineId: run.pipelineId,
+        version: run.version,
+        name: run.name,
+        status: run.status,
+        createdAt: run.createdAt.toISOString(),
+        startedAt: run.startedAt?.toISOString() ?? null,
+        finishedAt: run.finishedAt?.toISOString() ?? null,
+      })),
+      total,
+    };
+  }
+
+  /** Cancels a run that is still going; a finished run is left as it is. */
+  async cancel(runId: string): Promise<RunDocument> {
+    const run = await this.find(runId);
+    await this.scheduler.cancel(run.id);
+    return this.document(run.id);
+  }
+
+  async events(runId: string, afterSeq: number): Promise<RunEvent[]> {
+    const run = await this.find(runId);
+    return this.eventStore.after(run.id, afterSeq);
+  }
+
+  async preview(runId: string, nodeId: string, port: string): Promise<TablePreview> {
+    const run = await this.find(runId);
+    const node = await this.db.getRepository(RunNodeEntity).findOneBy({ runId: run.id, nodeId });
+    if (!node) throw new NotFoundError(`node of run ${run.id}`, nodeId);
+    if (!node.outputs) {
+      throw new ApiError(409, 'not-ready', `node "${nodeId}" has no outputs yet (it is ${node.status})`, { nodeId });
+    }
+    const value = node.outputs[port];
+    if (!value) {
+      const ports = Object.keys(node.outputs).join(', ') || 'none';
+      throw new ApiError(404, 'not-found', `node "${nodeId}" has no output "${port}" (outputs: ${ports})`, {
+        nodeId,
+        port,
+      });
+    }
+    if (value.kind !== 'table') {
+      throw new ApiError(400, 'not-a-table', `output "${port}" of node "${nodeId}" is a ${value.kind}, not a table`, {
+        nodeId,
+        port,
+      });
+    }
+    return this.previewer.preview(value);
+  }
+
+  private async find(runId: string): Promise<RunEntity> {
+    const run = isUuid(runId) ? await this.db.getRepository(RunEntity).findOneBy({ id: runId }) : null;
+    if (!run) throw new NotFoundError('run', runId);
+    return run;
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MetricsValue, TableRef } from '@pipewright/nodes';
+import { LocalArtifactStore } from './artifact-store.js';
+
+const KEY = 'ab'.repeat(32);
+
+function setup(): { store: LocalArtifactStore; root: string; jobDir: string } {
+  const base = mkdtempSync(join(tmpdir(), 'pipewright-store-'));
+  const root = join(base, 'store');
+  const jobDir = join(base, 'job');
+  mkdirSync(jobDir);
+  return { store: new LocalArtifactStore(root), root, jobDir };
+}
+
+function table(uri: string): TableRef {
+  return { kind: 'table', key: `${KEY}:out`, uri, rows: 1, columns: [], transforms: [] };
+}
+
+describe('LocalArtifactStore', () => {
+  it('moves a job’s tables under its key, rewrites their uris and reads the outputs back', async () => {
+    const { store, root, jobDir } = setup();
+    writeFileSync(join(jobDir, 'out.parquet'), 'parquet bytes');
+    const metrics: MetricsValue = { kind: 'metrics', key: `${KEY}:metrics`, metrics: { accuracy: 0.9 } };
+    expect(await store.has(KEY)).toBe(false);
+    expect(await store.readOutputs(KEY)).toBeUndefined();
+
+    const saved = await store.saveOutputs(KEY, jobDir, { out: table('out.parquet'), metrics });
+    expect((saved.out as TableRef).uri).toBe(`ab/${KEY}/out.parquet`);
+    expect(existsSync(join(jobDir, 'out.parquet'))).toBe(false);
+    expect(readFileSync(join(root, 'ab', KEY, 'out.parquet'), 'utf8')).toBe('parquet bytes');
+    expect(await store.has(KEY)).toBe(true);
+    expect(await store.readOutputs(KEY)).toEqual(saved);
+    // Nothing is left half-written beside the published directory.
+    expect(readdirSync(join(root, '.staging'))).toEqual([]);
+  });
+
+  it('replaces what an earlier run stored under the same key', async () => {
+    const { store, jobDir } = setup();
+    writeFileSync(join(jobDir, 'out.parquet'), 'first');
+    await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
+    writeFileSync(join(jobDir, 'out.parquet'), 'second');
+    const saved = await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
+    expect(readFileSync(await store.localPath((saved.out as TableRef).uri), 'utf8')).toBe('second');
+  });
+
+  it('gives a job its own copy of a stored table, which the job cannot write through', async () => {
+    const { store, jobDir } = setup();
+    writeFileSync(join(jobDir, 'out.parquet'), 'rows');
+    const saved = await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
+    const otherJob = mkdtempSync(join(tmpdir(), 'pipewright-job-'));
+    const path = await store.materialise((saved.out as TableRef).uri, otherJob);
+    expect(path.startsWith(otherJob)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('rows');
+    // As DuckDB's COPY … (USE_TMP_FILE false) would: rewrite the file in place.
+    writeFileSync(path, 'overwritten by the job');
+    expect(readFileSync(await store.localPath((saved.out as TableRef).uri), 'utf8')).toBe('rows');
+  });
+
+  it('refuses uris and keys that point outside the store', async () => {
+    const { store, jobDir } = setup();
+    await expect(store.localPath('../../etc/passwd')).rejects.toThrow('is not a stored artifact');
+    await expect(store.localPath('/etc/passwd')).rejects.toThrow('is not a stored artifact');
+    await expect(store.readOutputs('../x')).rejects.toThrow('is not an artifact key');
+    await expect(store.saveOutputs(KEY, jobDir, { out: table('missing.parquet') })).rejects.toThrow(
+      'neither in the job directory nor stored',
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NodeError } from '@pipewright/nodes';
+import { QueryCancelledError } from './duckdb-errors.js';
+import { DuckDbSandbox } from './duckdb-sandbox.js';
+
+const open: DuckDbSandbox[] = [];
+
+async function sandbox(options: Partial<Parameters<typeof DuckDbSandbox.open>[0]> = {}): Promise<DuckDbSandbox> {
+  const jobDir = mkdtempSync(join(tmpdir(), 'pipewright-sandbox-'));
+  const sql = await DuckDbSandbox.open({ jobDir, jobKey: 'k'.repeat(64), ...options });
+  open.push(sql);
+  return sql;
+}
+
+afterEach(() => {
+  for (const sql of open.splice(0)) sql.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the query to fail');
+  return error;
+}
+
+describe('DuckDbSandbox', () => {
+  it('refuses to read, list or write files outside the job directory, and to change its settings', async () => {
+    const sql = await sandbox();
+    for (const statement of [
+      "SELECT * FROM read_csv('/etc/passwd')",
+      "SELECT * FROM read_text('/etc/hostname')",
+      "SELECT * FROM glob('/etc/*')",
+      `SELECT * FROM read_parquet('${sql.jobDir}/../escape.parquet')`,
+      "COPY (SELECT 1) TO '/tmp/pipewright-escape.parquet' (FORMAT parquet)",
+      "ATTACH '/tmp/pipewright-escape.db'",
+      'INSTALL httpfs',
+    ]) {
+      const error = await failure(sql.all(statement));
+      expect(error, statement).toBeInstanceOf(NodeError);
+      expect(error.message, statement).toMatch(/^not allowed: /);
+    }
+    const set = await failure(sql.exec('SET enable_external_access = true'));
+    expect(set.message).toContain('the configuration has been locked');
+  });
+
+  it('runs one statement per call, so spliced-in SQL cannot start another', async () => {
+    const sql = await sandbox();
+    const error = await failure(sql.all("SELECT 1 WHERE 1=1; CREATE TABLE t AS SELECT 'injected'"));
+    expect(error.message).toBe('SQL must be a single statement, but this has 2');
+    expect(await sql.all("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 't'")).toEqual([{ n: 0 }]);
+  });
+
+  it('reads and writes Parquet inside the job directory', async () => {
+    const sql = await sandbox();
+    const table = await sql.writeTable('out', "SELECT 1 AS id, 'x' AS name, NULL::DOUBLE AS score, true AS ok");
+    expect(table).toMatchObject({ uri: 'out.parquet', rows: 1, key: `${'k'.repeat(64)}:out`, transforms: [] });
+    expect(table.columns).toEqual([
+      { name: 'id', type: 'number', sqlType: 'INTEGER' },
+      { name: 'name', type: 'string', sqlType: 'VARCHAR' },
+      { name: 'score', type: 'number', sqlType: 'DOUBLE' },
+      { name: 'ok', type: 'boolean', sqlType: 'BOOLEAN' },
+    ]);
+    expect(await sql.all(`SELECT * FROM ${sql.from(table)}`)).toEqual([{ id: 1, name: 'x', score: null, ok: true }]);
+  });
+
+  it('hands numeric columns over as Float64Array with NaN for missing', async () => {
+    const sql = await sandbox();
+    const batch = await sql.columns(
+      "SELECT * FROM (VALUES (1::BIGINT, 2.5::DECIMAL(4,2), 'a', DATE '2024-01-02'), (NULL, NULL, NULL, NULL)) AS t(n, d, s, day)",
+    );
+    expect(batch.rowCount).toBe(2);
+    expect(batch.columns.map((c) => c.type)).toEqual(['number', 'number', 'string', 'datetime']);
+    expect(batch.values[0]).toBeInstanceOf(Float64Array);
+    expect(Array.from(batch.values[0] as Float64Array)).toEqual([1, Number.NaN]);
+    expect(Array.from(batch.values[1] as Float64Array)).toEqual([2.5, Number.NaN]);
+    expect(batch.values[2]).toEqual(['a', null]);
+    expect(batch.values[3]).toEqual(['2024-01-02', null]);
+  });
+
+  it('loads values computed in JavaScript as a table', async () => {
+    const sql = await sandbox();
+    const name = await sql.createTable('computed', {
+      rowCount: 2,
+      columns: [
+        { name: 'p', type: 'number', sqlType: 'DOUBLE' },
+        { name: 'label', type: 'string', sqlType: 'VARCHAR' },
+      ],
+      values: [Float64Array.from([0.25, Number.NaN]), ['yes', null]],
+    });
+    expect(await sql.all(`SELECT * FROM ${name}`)).toEqual([
+      { p: 0.25, label: 'yes' },
+      { p: null, label: null },
+    ]);
+  });
+
+  it('names a missing column', async () => {
+    const sql = await sandbox();
+    const error = await failure(sql.all('SELECT weight FROM (SELECT 1 AS height) AS t'));
+    expect(error).toBeInstanceOf(NodeError);
+    expect((error as NodeError).column).toBe('weight');
+    expect(error.message).toBe('column "weight" is not in the table (did you mean "height"?)');
+  });
+
+  it('names the line of a CSV value that does not fit its column', async () => {
+    const sql = await sandbox();
+    const lines = ['a,b', ...Array.from({ length: 30000 }, (_, i) => `${i},${i}`)];
+    lines[25001] = '7,abc';
+    writeFileSync(join(sql.jobDir, 'data.csv'), `${lines.join('\n')}\n`);
+    const error = await failure(sql.all(`SELECT * FROM read_csv('${realpathSync(sql.jobDir)}/data.csv')`));
+    expect(error.message).toContain('line 25002, column "b": Could not convert string "abc"');
+    expect((error as NodeError).row).toBe(25002);
+  });
+
+  it('stops a statement that runs past the time limit', async () => {
+    const sql = await sandbox({ limits: { timeoutMs: 200 } });
+    const started = Date.now();
+    const error = await failure(sql.all('SELECT count(*) FROM range(100000000000)'));
+    expect(error.message).toContain('ran longer than its limit of 0.2 s');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('stops a statement when the job is cancelled', async () => {
+    const controller = new AbortController();
+    const sql = await sandbox({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const error = await failure(sql.all('SELECT count(*) FROM range(100000000000)'));
+    expect(error).toBeInstanceOf(QueryCancelledError);
+    expect(await failure(sql.all('SELECT 1'))).toBeInstanceOf(QueryCancelledError);
+  });
+});

@@ -1,0 +1,249 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import {
+  NodeError,
+  quoteIdent,
+  quoteLiteral,
+  type ColumnBatch,
+  type ColumnInfo,
+  type SqlEngine,
+  type SqlValue,
+  type TableRef,
+} from '@pipewright/nodes';
+import { QueryCancelledError, translateDuckDbError, type InterruptCause } from './duckdb-errors.js';
+import { logicalType, plainSqlValue, sqlTypeFor } from './duckdb-types.js';
+
+export interface SqlLimits {
+  /** DuckDB memory_limit, e.g. "2GB". */
+  memoryLimit: string;
+  threads: number;
+  /** A statement running longer than this is interrupted. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_SQL_LIMITS: SqlLimits = {
+  memoryLimit: '4GB',
+  threads: Math.max(1, Math.min(4, availableParallelism())),
+  timeoutMs: 10 * 60_000,
+};
+
+export interface SqlSandboxOptions {
+  /** The only directory the job's SQL may read and write. */
+  jobDir: string;
+  /** Output tables are keyed `${jobKey}:${port}`. */
+  jobKey: string;
+  limits?: Partial<SqlLimits>;
+  /** Aborting interrupts the running statement and refuses later ones. */
+  signal?: AbortSignal;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A job's own DuckDB: a fresh in-memory instance that can touch nothing but
+ * the job directory, with its configuration locked so SQL cannot undo that.
+ */
+export class DuckDbSandbox implements SqlEngine {
+  /** Table uri (store-relative or job-relative) → readable path inside the job directory. */
+  private readonly tablePaths = new Map<string, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly jobDir: string,
+    private readonly jobKey: string,
+    private readonly limits: SqlLimits,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  static async open(options: SqlSandboxOptions): Promise<DuckDbSandbox> {
+    const jobDir = realpathSync(options.jobDir);
+    const limits = { ...DEFAULT_SQL_LIMITS, ...options.limits };
+    const instance = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      memory_limit: limits.memoryLimit,
+      threads: String(limits.threads),
+      temp_directory: join(jobDir, '.spill'),
+    });
+    try {
+      const connection = await instance.connect();
+      await connection.run(`SET allowed_directories = [${quoteLiteral(`${jobDir}/`)}]`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+      return new DuckDbSandbox(instance, connection, jobDir, options.jobKey, limits, options.signal);
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  /** Makes a table readable through `from(table)`; the runtime placed its file inside the job directory. */
+  registerTable(uri: string, localPath: string): void {
+    this.tablePaths.set(uri, localPath);
+  }
+
+  from(table: TableRef): string {
+    const path = this.tablePaths.get(table.uri);
+    if (!path) throw new Error(`table ${table.key} (${table.uri}) was not made available to this job`);
+    return `read_parquet(${quoteLiteral(path)})`;
+  }
+
+  async all(sql: string): Promise<Record<string, SqlValue>[]> {
+    const reader = await this.query(async (connection) => (await prepareOne(connection, sql)).runAndReadAll());
+    return reader.getRowObjectsJS().map((row) => {
+      const plain: Record<string, SqlValue> = {};
+      for (const [name, value] of Object.entries(row)) plain[name] = plainSqlValue(value);
+      return plain;
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query(async (connection) => (await prepareOne(connection, sql)).run());
+  }
+
+  async describe(sql: string): Promise<ColumnInfo[]> {
+    const prepared = await this.query((connection) => prepareOne(connection, sql));
+    const columns: ColumnInfo[] = [];
+    for (let i = 0; i < prepared.columnCount; i++) {
+      const type = prepared.columnType(i);
+      columns.push({ name: prepared.columnName(i), type: logicalType(type), sqlType: type.toString() });
+    }
+    return columns;
+  }
+
+  async columns(sql: string): Promise<ColumnBatch> {
+    const columns = await this.describe(sql);
+    if (columns.length === 0) return { columns, rowCount: 0, values: [] };
+    // Casting in SQL hands every numeric type over as a double and the rest
+    // as text, so no BigInt, Decimal or Date objects reach the node.
+    const select = columns.map((column) => {
+      const name = quoteIdent(column.name);
+      if (column.type === 'number') return `CAST(${name} AS DOUBLE) AS ${name}`;
+      if (column.type === 'boolean') return name;
+      return `CAST(${name} AS VARCHAR) AS ${name}`;
+    });
+    const reader = await this.query(async (connection) =>
+      (await prepareOne(connection, `SELECT ${select.join(', ')} FROM (${sql}) AS pipewright_input`)).runAndReadAll(),
+    );
+    const raw = reader.getColumns();
+    const values = columns.map((column, index) => {
+      const cells = raw[index];
+      if (column.type !== 'number') return cells.map((cell) => (cell === null ? null : (cell as string | boolean)));
+      const numbers = new Float64Array(cells.length);
+      for (let row = 0; row < cells.length; row++) {
+        const cell = cells[row];
+        numbers[row] = cell === null ? Number.NaN : (cell as number);
+      }
+      return numbers;
+    });
+    return { columns, rowCount: reader.currentRowCount, values };
+  }
+
+  async writeTable(
+    port: string,
+    selectSql: string,
+    options: { transforms?: TableRef['transforms'] } = {},
+  ): Promise<TableRef> {
+    if (!IDENTIFIER.test(port)) throw new Error(`output port "${port}" cannot name a file`);
+    const uri = `${port}.parquet`;
+    const path = join(this.jobDir, uri);
+    await this.exec(`COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    this.registerTable(uri, path);
+    const stored = `SELECT * FROM read_parquet(${quoteLiteral(path)})`;
+    const columns = await this.describe(stored);
+    const [{ rows }] = await this.all(`SELECT count(*) AS rows FROM read_parquet(${quoteLiteral(path)})`);
+    return {
+      kind: 'table',
+      key: `${this.jobKey}:${port}`,
+      uri,
+      rows: Number(rows),
+      columns,
+      transforms: options.transforms ?? [],
+    };
+  }
+
+  async createTable(name: string, batch: ColumnBatch): Promise<string> {
+    if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain table name`);
+    const table = quoteIdent(name);
+    const definition = batch.columns.map((column) => {
+      if (column.type === 'datetime') throw new Error(`createTable takes no datetime columns ("${column.name}")`);
+      return `${quoteIdent(column.name)} ${sqlTypeFor(column.type)}`;
+    });
+    await this.exec(`CREATE OR REPLACE TABLE ${table} (${definition.join(', ')})`);
+    await this.query(async (connection) => {
+      const appender = await connection.createAppender(name);
+      try {
+        for (let row = 0; row < batch.rowCount; row++) {
+          batch.columns.forEach((column, index) => {
+            const values = batch.values[index];
+            const value = values[row];
+            if (values instanceof Float64Array) {
+              if (Number.isNaN(value)) appender.appendNull();
+              else appender.appendDouble(value as number);
+            } else if (value === null || value === undefined) appender.appendNull();
+            else if (column.type === 'boolean') appender.appendBoolean(value === true || value === 'true');
+            else if (column.type === 'number') appender.appendDouble(Number(value));
+            else appender.appendVarchar(String(value));
+          });
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
+    return table;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** One statement at a time (a connection runs them in turn), each under the time limit and the job's signal. */
+  private query<T>(run: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      if (this.closed) throw new Error('the SQL engine of this job is closed');
+      if (this.signal?.aborted) throw new QueryCancelledError();
+      let interrupted: InterruptCause | undefined;
+      const timer = setTimeout(() => {
+        interrupted = { kind: 'timeout', timeoutMs: this.limits.timeoutMs };
+        this.connection.interrupt();
+      }, this.limits.timeoutMs);
+      const onAbort = (): void => {
+        interrupted = { kind: 'cancelled' };
+        this.connection.interrupt();
+      };
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await run(this.connection);
+      } catch (error) {
+        throw translateDuckDbError(error, interrupted);
+      } finally {
+        clearTimeout(timer);
+        this.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * Every call runs exactly one statement, so SQL spliced into a node's query
+ * (a filter, an expression) cannot end it and start another.
+ */
+async function prepareOne(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  const statements = await connection.extractStatements(sql);
+  if (statements.count !== 1) {
+    throw new NodeError(`SQL must be a single statement, but this has ${statements.count}`);
+  }
+  return statements.prepare(0);
+}

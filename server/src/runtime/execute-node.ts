@@ -1,0 +1,180 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  NodeError,
+  registry as catalogRegistry,
+  type AnyNodeDefinition,
+  type NodeContext,
+  type NodeFailure,
+  type PortType,
+  type PortValue,
+} from '@pipewright/nodes';
+import { cloneFile } from './artifact-store.js';
+import { fingerprintFile, resolveDataFile } from './data-files.js';
+import { QueryCancelledError } from './duckdb-errors.js';
+import { DuckDbSandbox } from './duckdb-sandbox.js';
+import { computeJobKey } from './job-key.js';
+import { throttleProgress } from './progress-throttle.js';
+import { NodeRunError, type ExecuteNodeDeps, type ExecuteNodeRequest, type ExecuteNodeResult } from './types.js';
+
+/**
+ * Runs one node as a job: answers from the artifact store when the same job
+ * ran before, otherwise runs the node in its own directory with a sandboxed
+ * DuckDB over it, checks and stores what it produced, and removes the
+ * directory. Every failure comes out as a NodeRunError.
+ */
+export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNodeDeps): Promise<ExecuteNodeResult> {
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  const definition = (deps.registry ?? catalogRegistry).get(request.type, request.version);
+  if (!definition) {
+    throw new NodeRunError(request.nodeId, { message: `unknown node type ${request.type}@${request.version}` });
+  }
+  try {
+    if (deps.signal.aborted) throw new QueryCancelledError();
+    const params = parseParams(definition, request.params);
+    checkInputs(definition, request.inputs);
+    const file = await sourceFileFingerprint(definition, params, deps.dataDirs);
+    const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
+    const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
+
+    if (request.useCache) {
+      const stored = await deps.store.readOutputs(key);
+      if (stored) return { key, cached: true, outputs: stored, durationMs: elapsed() };
+    }
+    const outputs = await runJob(definition, request, params, key, deps);
+    return { key, cached: false, outputs, durationMs: elapsed() };
+  } catch (error) {
+    throw toRunError(request.nodeId, definition.type, error, deps.signal);
+  }
+}
+
+async function runJob(
+  definition: AnyNodeDefinition,
+  request: ExecuteNodeRequest,
+  params: Record<string, unknown>,
+  key: string,
+  deps: ExecuteNodeDeps,
+): Promise<Record<string, PortValue>> {
+  await mkdir(deps.workDir, { recursive: true });
+  const jobDir = await mkdtemp(join(deps.workDir, `${key.slice(0, 16)}-`));
+  let sandbox: DuckDbSandbox | undefined;
+  try {
+    sandbox = await DuckDbSandbox.open({ jobDir, jobKey: key, limits: deps.sqlLimits, signal: deps.signal });
+    const sql = sandbox;
+    for (const value of Object.values(request.inputs)) {
+      if (value.kind === 'table') sql.registerTable(value.uri, await deps.store.materialise(value.uri, sql.jobDir));
+    }
+    const ctx: NodeContext = {
+      runId: request.runId,
+      nodeId: request.nodeId,
+      jobKey: key,
+      sql,
+      tf: deps.tf,
+      signal: deps.signal,
+      artifacts: {
+        stageFile: async (path, param) => {
+          const resolved = await resolveDataFile(path, deps.dataDirs, param);
+          const staged = join(sql.jobDir, `file-${param}-${basename(resolved)}`);
+          await cloneFile(resolved, staged);
+          return staged;
+        },
+      },
+      progress: throttleProgress((pct, detail) => deps.onProgress(pct, detail)),
+      log: (message, level = 'info') => deps.onLog(level, message),
+    };
+    const outputs = await definition.run(ctx, request.inputs, params);
+    if (deps.signal.aborted) throw new QueryCancelledError();
+    return await deps.store.saveOutputs(key, sql.jobDir, checkOutputs(definition, outputs, key));
+  } finally {
+    sandbox?.close();
+    await rm(jobDir, { recursive: true, force: true });
+  }
+}
+
+function parseParams(definition: AnyNodeDefinition, raw: Record<string, unknown>): Record<string, unknown> {
+  const parsed = definition.params.safeParse(raw);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const issue = parsed.error.issues[0];
+  const param = issue.path.length ? String(issue.path[0]) : undefined;
+  if (issue.code === 'unrecognized_keys') {
+    const [name] = issue.keys;
+    throw new NodeError(`${definition.type} has no param "${name}"`, { param: name });
+  }
+  throw new NodeError(param ? `param "${param}": ${issue.message}` : issue.message, { param });
+}
+
+const KIND_OF_PORT: Record<PortType, PortValue['kind']> = {
+  table: 'table',
+  model: 'model',
+  transform: 'transform',
+  metrics: 'metrics',
+};
+
+function checkInputs(definition: AnyNodeDefinition, inputs: Record<string, PortValue>): void {
+  for (const port of definition.inputs) {
+    const value = inputs[port.name];
+    if (!value) {
+      if (port.optional) continue;
+      throw new NodeError(`input "${port.name}" is not connected`);
+    }
+    if (value.kind !== KIND_OF_PORT[port.type]) {
+      throw new NodeError(`input "${port.name}" takes a ${port.type} but was given a ${value.kind}`);
+    }
+  }
+  for (const name of Object.keys(inputs)) {
+    if (!definition.inputs.some((port) => port.name === name)) {
+      throw new NodeError(`${definition.type} has no input "${name}"`);
+    }
+  }
+}
+
+/** A node must give exactly its declared outputs, each of its port's kind; keys are set here. */
+function checkOutputs(
+  definition: AnyNodeDefinition,
+  outputs: Record<string, PortValue>,
+  key: string,
+): Record<string, PortValue> {
+  const checked: Record<string, PortValue> = {};
+  for (const port of definition.outputs) {
+    const value = outputs[port.name];
+    if (!value) throw new Error(`${definition.type} gave no output on port "${port.name}"`);
+    if (value.kind !== KIND_OF_PORT[port.type]) {
+      throw new Error(`${definition.type} gave a ${value.kind} on port "${port.name}", which carries a ${port.type}`);
+    }
+    checked[port.name] = { ...value, key: `${key}:${port.name}` };
+  }
+  const extra = Object.keys(outputs).filter((name) => !definition.outputs.some((port) => port.name === name));
+  if (extra.length) throw new Error(`${definition.type} gave outputs it does not declare: ${extra.join(', ')}`);
+  return checked;
+}
+
+async function sourceFileFingerprint(
+  definition: AnyNodeDefinition,
+  params: Record<string, unknown>,
+  dataDirs: readonly string[],
+): Promise<string | undefined> {
+  if (!definition.fileParam) return undefined;
+  const path = params[definition.fileParam];
+  if (typeof path !== 'string') return undefined;
+  return fingerprintFile(await resolveDataFile(path, dataDirs, definition.fileParam));
+}
+
+function toRunError(nodeId: string, type: string, error: unknown, signal: AbortSignal): NodeRunError {
+  if (error instanceof NodeRunError) return error;
+  if (error instanceof QueryCancelledError || signal.aborted) {
+    return new NodeRunError(nodeId, { message: 'cancelled' }, { cancelled: true });
+  }
+  if (error instanceof NodeError) {
+    const failure: NodeFailure = { message: error.message };
+    if (error.param !== undefined) failure.param = error.param;
+    if (error.column !== undefined) failure.column = error.column;
+    if (error.row !== undefined) failure.row = error.row;
+    return new NodeRunError(nodeId, failure);
+  }
+  // A bug or an engine failure, not the user's input: the message says so
+  // in one line, and the stack goes to the worker's own log.
+  console.error(`node "${nodeId}" (${type}) failed:`, error);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new NodeRunError(nodeId, { message: `${type} failed unexpectedly: ${message}` });
+}

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  quoteLiteral,
+  registry,
+  type PortValue,
+  type ProgressDetail,
+  type SqlValue,
+  type TableRef,
+} from '@pipewright/nodes';
+import { LocalArtifactStore, type ArtifactStore } from './artifact-store.js';
+import { plainSqlValue } from './duckdb-types.js';
+import { executeNode } from './execute-node.js';
+import { loadTensorFlow } from './tensorflow-backend.js';
+import type { ExecuteNodeDeps } from './types.js';
+
+/**
+ * Runs nodes in tests through the real runtime: a real artifact store in a
+ * temporary directory, real DuckDB, TensorFlow.js on the best backend here
+ * (wasm on machines without libtensorflow).
+ */
+
+/** The repository root; relative data paths in tests resolve against it. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+let scratch: string | undefined;
+
+function scratchDir(): string {
+  if (!scratch) {
+    const dir = mkdtempSync(join(tmpdir(), 'pipewright-test-'));
+    scratch = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return scratch;
+}
+
+/** The artifact store shared by the tests of this process. */
+export function testStore(): LocalArtifactStore {
+  return new LocalArtifactStore(join(scratchDir(), 'store'));
+}
+
+export interface TestRunOptions {
+  /** Answer from the store when the same job ran before (default false: always run). */
+  useCache?: boolean;
+  /** Directories source nodes may read (default: the repository root). */
+  dataDirs?: string[];
+  nodeId?: string;
+  signal?: AbortSignal;
+}
+
+export interface TestRun {
+  key: string;
+  cached: boolean;
+  durationMs: number;
+  outputs: Record<string, PortValue>;
+  progress: { pct: number; detail: ProgressDetail }[];
+  logs: { level: 'info' | 'warn' | 'error'; message: string }[];
+  readTable(ref: PortValue | undefined): Promise<Record<string, SqlValue>[]>;
+}
+
+export async function runNodeForTest(
+  type: string,
+  params: Record<string, unknown> = {},
+  inputs: Record<string, PortValue> = {},
+  options: TestRunOptions = {},
+): Promise<TestRun> {
+  const { tf } = await loadTensorFlow({ log: () => undefined });
+  const progress: TestRun['progress'] = [];
+  const logs: TestRun['logs'] = [];
+  const deps: ExecuteNodeDeps = {
+    store: testStore(),
+    tf,
+    dataDirs: options.dataDirs ?? [REPO_ROOT],
+    workDir: join(scratchDir(), 'work'),
+    signal: options.signal ?? new AbortController().signal,
+    onProgress: (pct, detail) => progress.push({ pct, detail }),
+    onLog: (level, message) => logs.push({ level, message }),
+  };
+  const result = await executeNode(
+    {
+      runId: 'test-run',
+      nodeId: options.nodeId ?? type.replace('.', '-'),
+      type,
+      version: registry.get(type)?.version ?? 1,
+      params,
+      inputs,
+      useCache: options.useCache ?? false,
+    },
+    deps,
+  );
+  return { ...result, progress, logs, readTable: (ref) => readTable(ref) };
+}
+
+/** The rows of a stored table, as plain values. */
+export async function readTable(
+  ref: PortValue | undefined,
+  store: ArtifactStore = testStore(),
+): Promise<Record<string, SqlValue>[]> {
+  if (ref?.kind !== 'table') throw new Error(`expected a table, got ${ref?.kind ?? 'nothing'}`);
+  const path = await store.localPath(ref.uri);
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+    connection.closeSync();
+    return reader.getRowObjectsJS().map((row) => {
+      const plain: Record<string, SqlValue> = {};
+      for (const [name, value] of Object.entries(row)) plain[name] = plainSqlValue(value);
+      return plain;
+    });
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** Reads a CSV (relative to the repository root) with source.csv, cached across a test file. */
+export async function loadCsvTable(path: string, params: Record<string, unknown> = {}): Promise<TableRef> {
+  const run = await runNodeForTest('source.csv', { path, ...params }, {}, { useCache: true });
+  const table = run.outputs.out;
+  if (table?.kind !== 'table') throw new Error('source.csv gave no table');
+  return table;
+}

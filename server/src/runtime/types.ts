@@ -1,0 +1,57 @@
+import type { NodeFailure, NodeRegistry, PortValue, ProgressDetail, TensorFlowApi } from '@pipewright/nodes';
+import type { SqlLimits } from './duckdb-sandbox.js';
+
+/** One node to run: what the worker hands to executeNode. */
+export interface ExecuteNodeRequest {
+  runId: string;
+  nodeId: string;
+  type: string;
+  version: number;
+  /** Resolved and defaulted params (from the plan). */
+  params: Record<string, unknown>;
+  /** Upstream outputs by input port name. */
+  inputs: Record<string, PortValue>;
+  /** When false, the node runs even if its outputs are stored under the same key. */
+  useCache: boolean;
+}
+
+export interface ExecuteNodeDeps {
+  store: import('./artifact-store.js').ArtifactStore;
+  /** The loaded TensorFlow.js module (see loadTensorFlow). */
+  tf: TensorFlowApi;
+  /** Directories a source node may read; relative paths resolve against them in order. */
+  dataDirs: string[];
+  /** Scratch space; each job gets its own directory inside, removed afterwards. */
+  workDir: string;
+  signal: AbortSignal;
+  onProgress(pct: number, detail: ProgressDetail): void;
+  onLog(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Memory, threads and statement time limit of the job's DuckDB (defaults: DEFAULT_SQL_LIMITS). */
+  sqlLimits?: Partial<SqlLimits>;
+  /** Where node types are looked up; the catalog's registry when absent. */
+  registry?: NodeRegistry;
+}
+
+export interface ExecuteNodeResult {
+  /** Cache key of this job: hash of type, version, canonical params, input keys (and a source file's fingerprint). */
+  key: string;
+  cached: boolean;
+  outputs: Record<string, PortValue>;
+  durationMs: number;
+}
+
+/** Thrown by executeNode: what the run records as the node's error. */
+export class NodeRunError extends Error {
+  /** True when the node stopped because the run was cancelled, not because it failed. */
+  readonly cancelled: boolean;
+
+  constructor(
+    readonly nodeId: string,
+    readonly failure: NodeFailure,
+    options: { cancelled?: boolean } = {},
+  ) {
+    super(`node "${nodeId}": ${failure.message}`);
+    this.name = 'NodeRunError';
+    this.cancelled = options.cancelled ?? false;
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ProgressDetail, TensorFlowApi } from '@pipewright/nodes';
+import { ARTIFACT_STORE } from '../artifacts/artifact-store.token.js';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import { RunScheduler, type ClaimedNode } from '../runs/run-scheduler.js';
+import type { ArtifactStore } from '../runtime/artifact-store.js';
+import { executeNode } from '../runtime/execute-node.js';
+import { NodeRunError } from '../runtime/types.js';
+
+/** Why a running node was stopped: its run was cancelled, or its worker is shutting down. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('the run was cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+export class WorkerStopping extends Error {
+  constructor() {
+    super('the worker is stopping; the job goes back to the queue');
+    this.name = 'WorkerStopping';
+  }
+}
+
+/**
+ * Runs one node of a run: claims it, hands it its upstream outputs, streams
+ * its progress and logs into the run's events, and records how it ended. A
+ * node's own failure is recorded, never retried; an error thrown from here
+ * (the worker stopping, the database gone) fails the job so that pg-boss
+ * gives it to a worker again.
+ */
+@Injectable()
+export class NodeJobRunner {
+  private readonly logger = new Logger('Worker');
+
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    private readonly scheduler: RunScheduler,
+  ) {}
+
+  async run(runId: string, nodeId: string, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
+    const claimed = await this.scheduler.claim(runId, nodeId);
+    if (!claimed) return;
+
+    // Progress and logs are appended in the order the node reports them, and
+    // all before the node's end is recorded.
+    let reported: Promise<void> = Promise.resolve();
+    const report = (append: () => Promise<void>): void => {
+      reported = reported.then(append).catch((error: unknown) => {
+        this.logger.warn(`could not record progress of ${nodeId} in run ${runId}: ${String(error)}`);
+      });
+    };
+
+    try {
+      const result = await executeNode(
+        {
+          runId,
+          nodeId,
+          type: claimed.job.type,
+          version: claimed.job.version,
+          params: claimed.job.params,
+          inputs: claimed.inputs,
+          useCache: true,
+        },
+        {
+          store: this.store,
+          tf,
+          dataDirs: this.dataDirs(claimed),
+          workDir: this.settings.workDir,
+          signal,
+          onProgress: (pct: number, detail: ProgressDetail) =>
+            report(() => this.scheduler.progress(runId, nodeId, pct, detail)),
+          onLog: (level, message) => report(() => this.scheduler.log(runId, nodeId, level, message)),
+        },
+      );
+      await reported;
+      await this.scheduler.succeed(runId, nodeId, result);
+    } catch (error) {
+      await reported;
+      if (signal.aborted && !(signal.reason instanceof RunCancelled)) throw signal.reason ?? error;
+      if (signal.reason instanceof RunCancelled || (error instanceof NodeRunError && error.cancelled)) {
+        await this.scheduler.cancelled(runId, nodeId);
+        return;
+      }
+      const failure =
+        error instanceof NodeRunError
+          ? error.failure
+          : {
+              message: `${claimed.job.type} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+            };
+      await this.scheduler.fail(runId, nodeId, failure);
+    }
+  }
+
+  /** The directories the run brings first (a CLI file's own directory), then the worker's. */
+  private dataDirs(claimed: ClaimedNode): string[] {
+    return [...new Set([...claimed.run.dataDirs, ...this.settings.dataDirs])];
+  }
+}

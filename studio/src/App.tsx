@@ -1,0 +1,18 @@
+import { lazy, Suspense } from 'react';
+import { PipelinesPage } from './pages/PipelinesPage';
+import { useRoute } from './routing';
+
+// The editor carries React Flow: it loads when a pipeline is opened.
+const EditorPage = lazy(() => import('./pages/EditorPage'));
+
+export function App() {
+  const route = useRoute();
+  if (route.page === 'editor') {
+    return (
+      <Suspense fallback={<p className="pw-page pw-muted">Loading the editor…</p>}>
+        <EditorPage pipelineId={route.pipelineId} />
+      </Suspense>
+    );
+  }
+  return <PipelinesPage />;
+}

@@ -1,0 +1,25 @@
+import { cancelRun } from '../api/runs';
+import { describeError } from '../api/http';
+import { useRunStore } from '../store/run-store';
+import { isRunActive } from '../store/run-state';
+import { useViewStore } from '../store/view-store';
+import type { StudioAction } from './studio-action';
+
+export async function cancelCurrentRun(): Promise<void> {
+  const run = useRunStore.getState().run;
+  if (!run || !isRunActive(run.status)) return;
+  try {
+    await cancelRun(run.runId);
+    useViewStore.getState().showNotice({ tone: 'info', title: 'Cancelling the run…' });
+  } catch (error) {
+    useViewStore
+      .getState()
+      .showNotice({ tone: 'error', title: 'Could not cancel the run', message: describeError(error) });
+  }
+}
+
+export const cancelRunAction: StudioAction = {
+  id: 'cancel-run',
+  label: 'Cancel run',
+  perform: cancelCurrentRun,
+};

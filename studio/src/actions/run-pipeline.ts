@@ -1,0 +1,59 @@
+import { startRun } from '../api/runs';
+import { ApiError, describeError } from '../api/http';
+import { describeIssue } from '../store/issue-text';
+import { currentDocument, selectIsDirty, useDocumentStore } from '../store/document-store';
+import { documentToPipeline } from '../store/pipeline-mapping';
+import { useRunStore } from '../store/run-store';
+import { useValidationStore } from '../store/validation-store';
+import { useViewStore } from '../store/view-store';
+import { savePipeline } from './save-pipeline';
+import type { StudioAction } from './studio-action';
+
+/** Saves what changed, checks the pipeline, starts a run and follows it live. */
+export async function runPipeline(): Promise<void> {
+  const view = useViewStore.getState();
+  if (view.busy) return;
+  let pipelineId = useDocumentStore.getState().pipelineId;
+  if (selectIsDirty(useDocumentStore.getState())) {
+    const stored = await savePipeline({ quiet: true });
+    if (!stored) return;
+    pipelineId = stored.id;
+  }
+  if (pipelineId === null) return;
+  view.setBusy('starting-run');
+  try {
+    const { contentRevision } = useDocumentStore.getState();
+    const issues = await useValidationStore.getState().check(documentToPipeline(currentDocument()), contentRevision);
+    if (issues.length) {
+      const first = issues[0];
+      view.showNotice({
+        tone: 'error',
+        title: issues.length === 1 ? 'Fix this problem before running' : `Fix ${issues.length} problems before running`,
+        message: describeIssue(first),
+        nodeId: first.nodeId,
+      });
+      if (first.nodeId) useDocumentStore.getState().selectNode(first.nodeId);
+      return;
+    }
+    const run = await startRun(pipelineId);
+    // The run bar reports from here on; an earlier "Saved" would only sit over the canvas.
+    if (useViewStore.getState().notice?.tone === 'success') view.dismissNotice();
+    useRunStore.getState().follow(run.id);
+  } catch (error) {
+    view.showNotice({
+      tone: 'error',
+      title: 'Could not start the run',
+      message: describeError(error),
+      nodeId: error instanceof ApiError ? error.nodeId : undefined,
+    });
+  } finally {
+    view.setBusy(null);
+  }
+}
+
+export const runAction: StudioAction = {
+  id: 'run',
+  label: 'Run',
+  shortcut: { key: 'Enter', mod: true },
+  perform: runPipeline,
+};

@@ -1,0 +1,80 @@
+/** The error body every endpoint answers with: `{ error: { code, message, nodeId?, param?, … } }`. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  nodeId?: string;
+  param?: string;
+  column?: string;
+  row?: number;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly nodeId?: string;
+  readonly param?: string;
+  readonly column?: string;
+  readonly row?: number;
+
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code;
+    this.nodeId = body.nodeId;
+    this.param = body.param;
+    this.column = body.column;
+    this.row = body.row;
+  }
+}
+
+function isErrorBody(value: unknown): value is { error: ApiErrorBody } {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as ApiErrorBody).message === 'string';
+}
+
+/** Calls the API under `/api` and answers its JSON, or throws an ApiError that carries the server's message. */
+export async function requestJson<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' });
+  }
+  const text = await response.text();
+  let payload: unknown = undefined;
+  if (text) {
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = undefined;
+    }
+  }
+  if (!response.ok) {
+    if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
+    throw new ApiError(response.status, {
+      code: `http-${response.status}`,
+      message: `${method} /api${path} failed: ${response.status} ${response.statusText}`,
+    });
+  }
+  return payload as T;
+}
+
+/** A message fit for a toast, whatever was thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,51 @@
+import type { PipelineFile, PipelineIssue } from '@pipewright/nodes';
+import { requestJson } from './http';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** A saved pipeline: the file plus what the server adds to every version. */
+export type StoredPipeline = PipelineFile & {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export interface PipelineSummary {
+  id: string;
+  name: string;
+  description?: string;
+  version: number;
+  createdAt?: string;
+  updatedAt: string;
+}
+
+export interface ValidationAnswer {
+  ok: boolean;
+  issues: PipelineIssue[];
+}
+
+export function listPipelines(page: { limit?: number; offset?: number } = {}): Promise<Page<PipelineSummary>> {
+  const query = new URLSearchParams({ limit: String(page.limit ?? 100), offset: String(page.offset ?? 0) });
+  return requestJson('GET', `/pipelines?${query}`);
+}
+
+export function getPipeline(id: string): Promise<StoredPipeline> {
+  return requestJson('GET', `/pipelines/${encodeURIComponent(id)}`);
+}
+
+export function createPipeline(file: PipelineFile): Promise<StoredPipeline> {
+  return requestJson('POST', '/pipelines', file);
+}
+
+/** Every save is a new version. */
+export function updatePipeline(id: string, file: PipelineFile): Promise<StoredPipeline> {
+  return requestJson('PUT', `/pipelines/${encodeURIComponent(id)}`, file);
+}
+
+export function validatePipelineFile(file: PipelineFile): Promise<ValidationAnswer> {
+  return requestJson('POST', '/pipelines/validate', file);
+}

@@ -1,0 +1,29 @@
+import type { RunDocument, RunStatus } from '@pipewright/nodes';
+import { requestJson } from './http';
+import type { Page } from './pipelines';
+
+export interface RunSummary {
+  id: string;
+  pipelineId: string | null;
+  version: number | null;
+  status: RunStatus;
+  createdAt: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+}
+
+export function startRun(pipelineId: string, params?: Record<string, unknown>): Promise<{ id: string }> {
+  return requestJson('POST', `/pipelines/${encodeURIComponent(pipelineId)}/runs`, params ? { params } : {});
+}
+
+export function getRun(runId: string): Promise<RunDocument> {
+  return requestJson('GET', `/runs/${encodeURIComponent(runId)}`);
+}
+
+export function listPipelineRuns(pipelineId: string, limit = 20): Promise<Page<RunSummary>> {
+  return requestJson('GET', `/pipelines/${encodeURIComponent(pipelineId)}/runs?limit=${limit}`);
+}
+
+export function cancelRun(runId: string): Promise<unknown> {
+  return requestJson('POST', `/runs/${encodeURIComponent(runId)}/cancel`, {});
+}

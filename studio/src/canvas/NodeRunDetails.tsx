@@ -1,0 +1,72 @@
+import type { NodeRunView } from '../store/run-state';
+import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from './format';
+import { StatusBadge } from './StatusBadge';
+
+const METRICS_ON_NODE = 6;
+
+/**
+ * The foot of a node in a run: its status, then progress while it runs,
+ * and its duration, output size, metrics or error once it is done.
+ */
+export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeRunView }) {
+  const metrics = scalarMetrics(state.metrics).slice(0, METRICS_ON_NODE);
+  const table = state.outputs?.find((output) => output.kind === 'table' && output.rows !== undefined);
+  const done = state.status === 'succeeded' || state.status === 'cached';
+  const percent = Math.round(state.progress * 100);
+  return (
+    <div className="pw-node__run">
+      <div className="pw-node__status-line">
+        <StatusBadge status={state.status} testId={`status-${nodeId}`} />
+        {state.status === 'running' && <span className="pw-node__percent">{percent}%</span>}
+        {done && state.durationMs !== null && (
+          <span data-testid="node-duration">{formatDuration(state.durationMs)}</span>
+        )}
+        {done && table?.rows !== undefined && (
+          <span>
+            {formatCount(table.rows)} rows{table.columns !== undefined && ` × ${table.columns}`}
+          </span>
+        )}
+      </div>
+      {state.status === 'running' && (
+        <div className="pw-node__progress" data-testid="node-progress">
+          <div className="pw-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+            <div className="pw-progress__bar" style={{ width: `${Math.max(2, percent)}%` }} />
+          </div>
+          {(state.epoch !== undefined || state.loss !== undefined || state.detail) && (
+            <div className="pw-node__progress-text">
+              {state.epoch !== undefined && (
+                <span>
+                  epoch {state.epoch}
+                  {state.epochs !== undefined && `/${state.epochs}`}
+                </span>
+              )}
+              {state.loss !== undefined && <span>loss {state.loss.toFixed(4)}</span>}
+              {state.detail && state.epoch === undefined && <span>{state.detail}</span>}
+            </div>
+          )}
+        </div>
+      )}
+      {done && state.loss !== undefined && (
+        <div className="pw-node__progress-text">
+          {state.epochs !== undefined && <span>{state.epochs} epochs</span>}
+          <span>final loss {state.loss.toFixed(4)}</span>
+        </div>
+      )}
+      {state.status === 'failed' && state.error && (
+        <div className="pw-node__error" role="alert" data-testid="node-error">
+          {state.error.message}
+        </div>
+      )}
+      {metrics.length > 0 && (
+        <dl className="pw-node__metrics" data-testid="node-metrics">
+          {metrics.map(([key, value]) => (
+            <div key={key} className="pw-metric" data-testid={`metric-${key}`}>
+              <dt>{METRIC_LABELS[key] ?? key}</dt>
+              <dd>{formatMetric(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}

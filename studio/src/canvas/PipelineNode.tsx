@@ -1,0 +1,121 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PortSpec } from '@pipewright/nodes';
+import { findDefinition, PORT_TYPE_LABELS, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
+import { describeIssue, issueMessage } from '../store/issue-text';
+import type { PipelineFlowNode } from '../store/pipeline-mapping';
+import { useRunStore } from '../store/run-store';
+import { issuesOfNode, useValidationStore } from '../store/validation-store';
+import { useViewStore } from '../store/view-store';
+import { CategoryIcon } from './CategoryIcon';
+import { NodeRunDetails } from './NodeRunDetails';
+
+function PortRow({ nodeId, input, output }: { nodeId: string; input?: PortSpec; output?: PortSpec }) {
+  return (
+    <div className="pw-port-row">
+      {input ? (
+        <div className="pw-port pw-port--input">
+          <Handle
+            type="target"
+            position={Position.Left}
+            id={input.name}
+            className={`pw-handle pw-handle--${input.type}`}
+            data-testid={`input-${nodeId}.${input.name}`}
+            aria-label={`input ${input.name} (${PORT_TYPE_LABELS[input.type]})`}
+            title={`${input.label ?? input.name}: takes ${PORT_TYPE_PHRASES[input.type]}${input.optional ? ' (optional)' : ''}`}
+          />
+          <span className="pw-port__name">{input.name}</span>
+          <span className={`pw-port__type pw-port__type--${input.type}`}>{input.type}</span>
+        </div>
+      ) : (
+        <span />
+      )}
+      {output ? (
+        <div className="pw-port pw-port--output">
+          <span className={`pw-port__type pw-port__type--${output.type}`}>{output.type}</span>
+          <span className="pw-port__name">{output.name}</span>
+          <Handle
+            type="source"
+            position={Position.Right}
+            id={output.name}
+            className={`pw-handle pw-handle--${output.type}`}
+            data-testid={`output-${nodeId}.${output.name}`}
+            aria-label={`output ${output.name} (${PORT_TYPE_LABELS[output.type]})`}
+            title={`${output.label ?? output.name}: gives ${PORT_TYPE_PHRASES[output.type]}`}
+          />
+        </div>
+      ) : (
+        <span />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Every node on the canvas, whatever its type: title, ports and params come
+ * from the node's description in the catalog, status from the run.
+ */
+export const PipelineNode = memo(function PipelineNode({ id, data, selected }: NodeProps<PipelineFlowNode>) {
+  const definition = findDefinition(data.type);
+  const runState = useRunStore((state) => state.run?.nodes[id]);
+  const issues = useValidationStore(useShallow((state) => issuesOfNode(state.issues, id)));
+  const highlighted = useViewStore((state) => state.notice?.nodeId === id);
+
+  const status = runState?.status;
+  const className = [
+    'pw-node',
+    status ? `pw-node--${status}` : 'pw-node--idle',
+    selected && 'pw-node--selected',
+    highlighted && 'pw-node--highlighted',
+    issues.length > 0 && !status && 'pw-node--has-issues',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  if (!definition) {
+    return (
+      <div className={`${className} pw-node--unknown`} data-testid={`node-${id}`}>
+        <div className="pw-node__header">
+          <div className="pw-node__titles">
+            <div className="pw-node__title">Unknown node</div>
+            <div className="pw-node__id">{id}</div>
+          </div>
+        </div>
+        <div className="pw-node__error">This studio has no node type “{data.type}”.</div>
+      </div>
+    );
+  }
+
+  const rows = Math.max(definition.inputs.length, definition.outputs.length);
+  return (
+    <div className={className} data-testid={`node-${id}`} aria-label={`${definition.title} node ${id}`}>
+      <div className="pw-node__header">
+        <CategoryIcon category={definition.category} />
+        <div className="pw-node__titles">
+          <div className="pw-node__title">{data.label ?? definition.title}</div>
+          <div className="pw-node__id">{id}</div>
+        </div>
+      </div>
+      {rows > 0 && (
+        <div className="pw-node__ports">
+          {Array.from({ length: rows }, (_, index) => (
+            <PortRow key={index} nodeId={id} input={definition.inputs[index]} output={definition.outputs[index]} />
+          ))}
+        </div>
+      )}
+      {runState && <NodeRunDetails nodeId={id} state={runState} />}
+      {issues.length > 0 && (
+        <ul className="pw-node__issues" data-testid={`issues-${id}`}>
+          {issues.slice(0, 2).map((issue, index) => (
+            <li key={index} title={describeIssue(issue)}>
+              {issue.param ? <strong>{issue.param}: </strong> : issue.port ? <strong>{issue.port}: </strong> : null}
+              {issueMessage(issue)}
+            </li>
+          ))}
+          {issues.length > 2 && <li>and {issues.length - 2} more…</li>}
+        </ul>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,129 @@
+import { useShallow } from 'zustand/react/shallow';
+import { exportAction } from '../actions/export-pipeline';
+import { redoAction, undoAction } from '../actions/history';
+import { runAction } from '../actions/run-pipeline';
+import { saveAction } from '../actions/save-pipeline';
+import { shortcutLabel, type StudioAction } from '../actions/studio-action';
+import { selectIsDirty, useDocumentStore } from '../store/document-store';
+import { useRunStore } from '../store/run-store';
+import { isRunActive } from '../store/run-state';
+import { useViewStore } from '../store/view-store';
+import { routeHref } from '../routing';
+
+function titleOf(action: StudioAction): string {
+  const shortcut = shortcutLabel(action);
+  return shortcut ? `${action.label} (${shortcut})` : action.label;
+}
+
+/** Name, save state and the document's actions, in the header above the canvas. */
+export function EditorToolbar() {
+  const { name, version, dirty, canUndo, canRedo } = useDocumentStore(
+    useShallow((state) => ({
+      name: state.name,
+      version: state.version,
+      dirty: selectIsDirty(state),
+      canUndo: state.past.length > 0,
+      canRedo: state.future.length > 0,
+    })),
+  );
+  const setName = useDocumentStore((state) => state.setName);
+  const busy = useViewStore((state) => state.busy);
+  const running = useRunStore((state) => (state.run ? isRunActive(state.run.status) : false));
+
+  return (
+    <div className="pw-toolbar">
+      <nav className="pw-breadcrumbs" aria-label="Breadcrumbs">
+        <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
+        <span aria-hidden>/</span>
+        <input
+          className="pw-name-input"
+          aria-label="Pipeline name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          size={Math.min(48, Math.max(12, name.length + 1))}
+        />
+      </nav>
+      <span className={`pw-save-state${dirty ? ' pw-save-state--dirty' : ''}`} data-testid="save-state">
+        {version !== null && (
+          <span className="pw-chip" data-testid="pipeline-version">
+            v{version}
+          </span>
+        )}
+        {busy === 'saving' ? 'Saving…' : dirty ? (version === null ? 'Not saved yet' : 'Unsaved changes') : 'Saved'}
+      </span>
+      <div className="pw-toolbar__actions">
+        <button
+          type="button"
+          className="pw-icon-button"
+          aria-label={undoAction.label}
+          title={titleOf(undoAction)}
+          disabled={!canUndo}
+          onClick={() => void undoAction.perform()}
+        >
+          <svg
+            viewBox="0 0 16 16"
+            width="16"
+            height="16"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinecap="round"
+            aria-hidden
+          >
+            <path d="M5 3 2 6l3 3M2 6h7a4 4 0 0 1 0 8H6" />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="pw-icon-button"
+          aria-label={redoAction.label}
+          title={titleOf(redoAction)}
+          disabled={!canRedo}
+          onClick={() => void redoAction.perform()}
+        >
+          <svg
+            viewBox="0 0 16 16"
+            width="16"
+            height="16"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinecap="round"
+            aria-hidden
+          >
+            <path d="m11 3 3 3-3 3m3-3H7a4 4 0 0 0 0 8h3" />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="pw-button"
+          title={titleOf(exportAction)}
+          onClick={() => void exportAction.perform()}
+        >
+          {exportAction.label}
+        </button>
+        <button
+          type="button"
+          className="pw-button"
+          title={titleOf(saveAction)}
+          disabled={busy !== null}
+          onClick={() => void saveAction.perform()}
+        >
+          {saveAction.label}
+        </button>
+        <button
+          type="button"
+          className="pw-button pw-button--primary"
+          title={titleOf(runAction)}
+          disabled={busy !== null || running}
+          onClick={() => void runAction.perform()}
+        >
+          <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>
+            <path d="M4 2.5v11l9-5.5z" />
+          </svg>
+          {running ? 'Running…' : runAction.label}
+        </button>
+      </div>
+    </div>
+  );
+}

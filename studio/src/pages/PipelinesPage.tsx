@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState } from 'react';
+import { listPipelines, type PipelineSummary } from '../api/pipelines';
+import { describeError } from '../api/http';
+import { relativeTime } from '../canvas/format';
+import { navigate, routeHref } from '../routing';
+import { AppHeader } from './AppHeader';
+
+type Loaded =
+  | { state: 'loading' }
+  | { state: 'ready'; items: PipelineSummary[]; total: number }
+  | { state: 'failed'; message: string };
+
+/** Every saved pipeline, newest first; one click opens one in the editor. */
+export function PipelinesPage() {
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [importError, setImportError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const onImport = async (file: File | undefined) => {
+    if (!file) return;
+    setImportError(null);
+    try {
+      // Checking the file needs the catalog's schemas: loaded on use, the list stays light.
+      const { importPipelineFile } = await import('../actions/import-pipeline');
+      const stored = await importPipelineFile(file);
+      navigate({ page: 'editor', pipelineId: stored.id });
+    } catch (error) {
+      setImportError(describeError(error));
+    } finally {
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  useEffect(() => {
+    let live = true;
+    listPipelines()
+      .then((page) => {
+        const items = [...page.items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+        if (live) setLoaded({ state: 'ready', items, total: page.total });
+      })
+      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  return (
+    <div className="pw-app">
+      <AppHeader>
+        <nav className="pw-header__nav" aria-label="Sections">
+          <a href={routeHref({ page: 'pipelines' })} aria-current="page">
+            Pipelines
+          </a>
+        </nav>
+      </AppHeader>
+      <main className="pw-page">
+        <div className="pw-page__head">
+          <div>
+            <h1>Pipelines</h1>
+            <p className="pw-muted">
+              Build a pipeline on the canvas, run it, and watch every node go from queued to done.
+            </p>
+          </div>
+          <div className="pw-page__actions">
+            <input
+              ref={fileInput}
+              type="file"
+              accept="application/json,.json"
+              hidden
+              aria-label="Pipeline file to import"
+              onChange={(event) => void onImport(event.target.files?.[0])}
+            />
+            <button type="button" className="pw-button" onClick={() => fileInput.current?.click()}>
+              Import file…
+            </button>
+            <a
+              className="pw-button pw-button--primary"
+              href={routeHref({ page: 'editor', pipelineId: null })}
+              data-testid="new-pipeline"
+            >
+              New pipeline
+            </a>
+          </div>
+        </div>
+        {importError && (
+          <div className="pw-callout pw-callout--error pw-page__notice" role="alert">
+            Could not import: {importError}
+          </div>
+        )}
+        {loaded.state === 'loading' && <p className="pw-muted">Loading pipelines…</p>}
+        {loaded.state === 'failed' && (
+          <div className="pw-callout pw-callout--error" role="alert">
+            Could not load the pipelines: {loaded.message}
+          </div>
+        )}
+        {loaded.state === 'ready' && loaded.items.length === 0 && (
+          <div className="pw-empty">
+            <strong>No pipelines yet</strong>
+            <span>Create one and drag a data source onto the canvas to begin.</span>
+          </div>
+        )}
+        {loaded.state === 'ready' && loaded.items.length > 0 && (
+          <ul className="pw-pipeline-list" aria-label="Pipelines">
+            {loaded.items.map((pipeline) => (
+              <li key={pipeline.id}>
+                <a
+                  className="pw-pipeline-card"
+                  href={routeHref({ page: 'editor', pipelineId: pipeline.id })}
+                  data-testid={`pipeline-${pipeline.id}`}
+                >
+                  <div className="pw-pipeline-card__main">
+                    <strong className="pw-pipeline-card__name">{pipeline.name}</strong>
+                    {pipeline.description && (
+                      <span className="pw-pipeline-card__description">{pipeline.description}</span>
+                    )}
+                  </div>
+                  <div className="pw-pipeline-card__meta">
+                    <span className="pw-chip">v{pipeline.version}</span>
+                    <span>updated {relativeTime(pipeline.updatedAt)}</span>
+                    <span className="pw-pipeline-card__open">Open →</span>
+                  </div>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+        {loaded.state === 'ready' && loaded.total > loaded.items.length && (
+          <p className="pw-muted">
+            Showing {loaded.items.length} of {loaded.total}.
+          </p>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,318 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
+import { useDocumentStore } from '../store/document-store';
+import {
+  describeBounds,
+  formatList,
+  paramErrors,
+  paramFields,
+  parseNumberList,
+  parseScalar,
+  parseTextList,
+  type ParamField,
+} from './param-fields';
+
+/**
+ * A text input that keeps what the user typed (`0.`, `a, `) while handing
+ * the parsed value up, and follows the value when it changes elsewhere (undo).
+ */
+function DraftInput({
+  id,
+  testId,
+  value,
+  format,
+  parse,
+  onCommit,
+  placeholder,
+  invalid,
+  inputMode,
+}: {
+  id: string;
+  testId: string;
+  value: unknown;
+  format: (value: unknown) => string;
+  parse: (text: string) => unknown;
+  onCommit: (value: unknown) => void;
+  placeholder?: string;
+  invalid: boolean;
+  inputMode?: 'decimal' | 'numeric' | 'text';
+}) {
+  const [text, setText] = useState(() => format(value));
+  useEffect(() => {
+    setText((current) => (JSON.stringify(parse(current)) === JSON.stringify(value) ? current : format(value)));
+  }, [value, format, parse]);
+  return (
+    <input
+      id={id}
+      className="pw-input"
+      value={text}
+      placeholder={placeholder}
+      inputMode={inputMode}
+      aria-invalid={invalid}
+      data-testid={testId}
+      onChange={(event) => {
+        setText(event.target.value);
+        onCommit(parse(event.target.value));
+      }}
+    />
+  );
+}
+
+const formatText = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+const parseText = (text: string) => (text === '' ? undefined : text);
+const parseNumber = (text: string) =>
+  text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
+const formatJson = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
+const parseJson = (text: string) => {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+const formatDefault = (value: unknown) =>
+  Array.isArray(value)
+    ? formatList(value)
+    : value === undefined
+      ? undefined
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+
+function FieldControl({
+  field,
+  inputId,
+  value,
+  invalid,
+  onCommit,
+}: {
+  field: ParamField;
+  inputId: string;
+  value: unknown;
+  invalid: boolean;
+  onCommit: (value: unknown) => void;
+}) {
+  const placeholder = formatDefault(field.defaultValue);
+  switch (field.kind) {
+    case 'boolean':
+      return (
+        <label className="pw-switch">
+          <input
+            id={inputId}
+            type="checkbox"
+            data-testid={`param-${field.name}`}
+            checked={Boolean(value ?? field.defaultValue ?? false)}
+            onChange={(event) => onCommit(event.target.checked)}
+          />
+          <span className="pw-switch__track" aria-hidden />
+          <span>{(value ?? field.defaultValue) ? 'Yes' : 'No'}</span>
+        </label>
+      );
+    case 'enum': {
+      const current = value ?? field.defaultValue;
+      return (
+        <select
+          id={inputId}
+          className="pw-input"
+          data-testid={`param-${field.name}`}
+          aria-invalid={invalid}
+          value={typeof current === 'string' ? current : ''}
+          onChange={(event) => onCommit(event.target.value === '' ? undefined : event.target.value)}
+        >
+          {field.defaultValue === undefined && <option value="">—</option>}
+          {field.options.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      );
+    }
+    case 'number':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatText}
+          parse={parseNumber}
+          onCommit={onCommit}
+          placeholder={placeholder}
+          invalid={invalid}
+          inputMode={field.integer ? 'numeric' : 'decimal'}
+        />
+      );
+    case 'text-list':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatList}
+          parse={parseTextList}
+          onCommit={onCommit}
+          placeholder={placeholder || 'comma, separated'}
+          invalid={invalid}
+        />
+      );
+    case 'number-list':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatList}
+          parse={parseNumberList}
+          onCommit={onCommit}
+          placeholder={placeholder || '1, 2, 3'}
+          invalid={invalid}
+        />
+      );
+    case 'scalar':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatText}
+          parse={parseScalar}
+          onCommit={onCommit}
+          placeholder={placeholder}
+          invalid={invalid}
+        />
+      );
+    case 'json':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatJson}
+          parse={parseJson}
+          onCommit={onCommit}
+          placeholder={placeholder ?? 'JSON'}
+          invalid={invalid}
+        />
+      );
+    case 'text':
+      return (
+        <DraftInput
+          id={inputId}
+          testId={`param-${field.name}`}
+          value={value}
+          format={formatText}
+          parse={parseText}
+          onCommit={onCommit}
+          placeholder={placeholder}
+          invalid={invalid}
+        />
+      );
+  }
+}
+
+function FieldRow({
+  field,
+  inputId,
+  error,
+  hint,
+  children,
+}: {
+  field: ParamField;
+  inputId: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`pw-field${error ? ' pw-field--invalid' : ''}`}>
+      <label htmlFor={inputId} className="pw-field__label">
+        {field.label}
+        {field.required && (
+          <span className="pw-field__required" title="required">
+            {' '}
+            *
+          </span>
+        )}
+        <code className="pw-field__name">{field.name}</code>
+      </label>
+      {children}
+      {error ? (
+        <p className="pw-field__error" role="alert" data-testid={`param-error-${field.name}`}>
+          {error}
+        </p>
+      ) : (
+        (field.description || hint) && (
+          <p className="pw-field__help">{[field.description, hint].filter(Boolean).join(' · ')}</p>
+        )
+      )}
+    </div>
+  );
+}
+
+/** The params form of one node, generated from its JSON Schema and checked by its zod schema as the user types. */
+export function ParamsForm({
+  nodeId,
+  definition,
+  params,
+}: {
+  nodeId: string;
+  definition: AnyNodeDefinition;
+  params: Record<string, unknown>;
+}) {
+  const pipelineParams = useDocumentStore((state) => state.params);
+  const setParam = useDocumentStore((state) => state.setParam);
+  const fields = useMemo(() => paramFields(definition), [definition]);
+  const errors = useMemo(() => paramErrors(definition, params, pipelineParams), [definition, params, pipelineParams]);
+
+  if (fields.length === 0) return <p className="pw-muted">This node has no parameters.</p>;
+  return (
+    <form className="pw-form" onSubmit={(event) => event.preventDefault()} aria-label={`Parameters of ${nodeId}`}>
+      {errors[''] && (
+        <p className="pw-field__error" role="alert">
+          {errors['']}
+        </p>
+      )}
+      {fields.map((field) => {
+        const inputId = `param__${nodeId}__${field.name}`;
+        const value = params[field.name];
+        if (isParamRef(value)) {
+          return (
+            <FieldRow key={field.name} field={field} inputId={inputId} error={errors[field.name]}>
+              <div className="pw-param-ref" id={inputId}>
+                <span>
+                  from pipeline param <code>{value.$param}</code>
+                  {value.$param in pipelineParams && <> = {formatDefault(pipelineParams[value.$param])}</>}
+                </span>
+                <button
+                  type="button"
+                  className="pw-button pw-button--small"
+                  onClick={() => setParam(nodeId, field.name, pipelineParams[value.$param])}
+                >
+                  Set here
+                </button>
+              </div>
+            </FieldRow>
+          );
+        }
+        return (
+          <FieldRow
+            key={field.name}
+            field={field}
+            inputId={inputId}
+            error={errors[field.name]}
+            hint={field.kind === 'number' ? describeBounds(field) : undefined}
+          >
+            <FieldControl
+              field={field}
+              inputId={inputId}
+              value={value}
+              invalid={Boolean(errors[field.name])}
+              onCommit={(next) => setParam(nodeId, field.name, next)}
+            />
+          </FieldRow>
+        );
+      })}
+    </form>
+  );
+}

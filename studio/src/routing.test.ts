@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref } from './routing';
+
+describe('routes', () => {
+  it('reads the pipelines list, a new pipeline and a saved one from the hash', () => {
+    expect(parseRoute('')).toEqual({ page: 'pipelines' });
+    expect(parseRoute('#/')).toEqual({ page: 'pipelines' });
+    expect(parseRoute('#/pipelines/new')).toEqual({ page: 'editor', pipelineId: null });
+    expect(parseRoute('#/pipelines/3f2a')).toEqual({ page: 'editor', pipelineId: '3f2a' });
+  });
+
+  it('writes hrefs that read back as the same route', () => {
+    for (const route of [
+      { page: 'pipelines' as const },
+      { page: 'editor' as const, pipelineId: null },
+      { page: 'editor' as const, pipelineId: 'a b/c' },
+    ]) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+});

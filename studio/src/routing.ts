@@ -1,0 +1,53 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Routes live in the URL hash, so any static server (the Pipewright server,
+ * `vite preview`, a CDN) serves every route from the one index.html.
+ */
+export type Route = { page: 'pipelines' } | { page: 'editor'; pipelineId: string | null };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
+  if (match) {
+    const id = decodeURIComponent(match[1]);
+    return { page: 'editor', pipelineId: id === 'new' ? null : id };
+  }
+  return { page: 'pipelines' };
+}
+
+export function routeHref(route: Route): string {
+  if (route.page === 'editor')
+    return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;
+  return '#/';
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const href = routeHref(route);
+  if (options.replace) {
+    history.replaceState(history.state, '', href);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    window.location.hash = href;
+  }
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+let cachedHash: string | null = null;
+let cachedRoute: Route = { page: 'pipelines' };
+
+function currentRoute(): Route {
+  if (window.location.hash !== cachedHash) {
+    cachedHash = window.location.hash;
+    cachedRoute = parseRoute(cachedHash);
+  }
+  return cachedRoute;
+}
+
+export function useRoute(): Route {
+  return useSyncExternalStore(subscribe, currentRoute);
+}

@@ -1,0 +1,83 @@
+import { create } from 'zustand';
+import { followRunEvents, type EventStreamState } from '../api/run-events';
+import { getRun, listPipelineRuns } from '../api/runs';
+import { describeError } from '../api/http';
+import { applyRunEvent, emptyRunView, isRunActive, mergeRunDocument, type RunView } from './run-state';
+
+/** Server state: the run shown on the canvas and the live stream feeding it. */
+interface RunStoreState {
+  run: RunView | null;
+  stream: EventStreamState | 'closed';
+  streamError: string | null;
+  /** Shows a run that just started and follows its events. */
+  follow(runId: string): void;
+  /** Shows the newest run of a pipeline, following it when it is still going. */
+  showLatest(pipelineId: string): Promise<void>;
+  clear(): void;
+}
+
+let stopFollowing: (() => void) | null = null;
+
+export const useRunStore = create<RunStoreState>()((set, get) => {
+  const stop = () => {
+    stopFollowing?.();
+    stopFollowing = null;
+  };
+
+  const reconcile = async (runId: string) => {
+    try {
+      const document = await getRun(runId);
+      if (get().run?.runId === runId) set({ run: mergeRunDocument(get().run, document) });
+    } catch (error) {
+      set({ streamError: describeError(error) });
+    }
+  };
+
+  return {
+    run: null,
+    stream: 'closed',
+    streamError: null,
+
+    follow(runId) {
+      stop();
+      set({ run: emptyRunView(runId), stream: 'connecting', streamError: null });
+      stopFollowing = followRunEvents(runId, 0, {
+        onEvent(event) {
+          const current = get().run;
+          if (!current || current.runId !== runId) return;
+          set({ run: applyRunEvent(current, event) });
+          if (event.type === 'run-finished') {
+            stop();
+            set({ stream: 'closed' });
+            void reconcile(runId);
+          }
+        },
+        onStreamState(stream) {
+          if (get().run?.runId === runId) set({ stream });
+        },
+        onError(message) {
+          set({ streamError: message });
+        },
+      });
+    },
+
+    async showLatest(pipelineId) {
+      stop();
+      set({ run: null, stream: 'closed', streamError: null });
+      const runs = await listPipelineRuns(pipelineId, 1);
+      const latest = runs.items[0];
+      if (!latest) return;
+      if (isRunActive(latest.status)) {
+        get().follow(latest.id);
+        return;
+      }
+      const document = await getRun(latest.id);
+      set({ run: mergeRunDocument(null, document) });
+    },
+
+    clear() {
+      stop();
+      set({ run: null, stream: 'closed', streamError: null });
+    },
+  };
+});

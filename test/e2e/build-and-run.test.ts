@@ -1,0 +1,181 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type StudioBrowser } from './chromium.js';
+import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
+import { StudioPage } from './studio-page.js';
+
+const screenshots = join(repoRoot, 'test-results', 'e2e');
+/** Node borders: green for succeeded or cached, red for failed (the studio's --pw-success and --pw-danger). */
+const GREEN = 'rgb(22, 163, 74)';
+const RED = 'rgb(220, 38, 38)';
+
+describe('the studio, against the real server', () => {
+  let server: RunningServer;
+  let browser: StudioBrowser;
+  let page: Page;
+  let studio: StudioPage;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    buildPipewright();
+    mkdirSync(screenshots, { recursive: true });
+    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    studio = new StudioPage(page);
+  });
+
+  beforeEach(({ task, onTestFailed }) => {
+    // What the page showed when a test failed says more than the assertion.
+    onTestFailed(async () => {
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await page.screenshot({ path: join(screenshots, `failed-${name}.png`) }).catch(() => undefined);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a newcomer the example pipeline, which opens with one click', async () => {
+    await page.goto(`${server.url}/`);
+    const example = page.getByRole('link', { name: /Breast cancer/ });
+    await example.waitFor();
+    await example.click();
+    await studio.node('train').waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.getByLabel('Pipeline name').inputValue()).toMatch(/Breast cancer/);
+    await page.screenshot({ path: join(screenshots, 'example-pipeline.png') });
+  });
+
+  it('refuses to connect a model output to a table input, and says why where the user is looking', async () => {
+    await studio.newPipeline(server.url);
+    await studio.dragFromPalette('train.logistic', { x: 220, y: 200 });
+    await studio.dragFromPalette('evaluate.classification', { x: 620, y: 360 });
+    await studio.node('evaluate_classification').waitFor();
+
+    const reason = 'train_logistic.model gives a model but evaluate_classification.in takes a table';
+    await studio.hoverConnection('train_logistic.model', 'evaluate_classification.in');
+    expect(await page.getByTestId('connection-hint').textContent()).toBe(reason);
+    await page.mouse.up();
+
+    const notice = page.getByTestId('notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Connection refused');
+    expect(await notice.textContent()).toContain(reason);
+    expect(await studio.edgeCount()).toBe(0);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(screenshots, 'connection-refused.png') });
+  });
+
+  it('refuses to run a pipeline with problems, and shows each on its node', async () => {
+    await studio.newPipeline(server.url);
+    // A double-click on a palette item adds the node too.
+    await page.getByTestId('palette-train.logistic').dblclick();
+    await studio.node('train_logistic').waitFor();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    const notice = page.getByTestId('notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Fix 2 problems before running');
+    const issues = page.getByTestId('issues-train_logistic');
+    await issues.waitFor();
+    expect(await issues.textContent()).toContain('label: required');
+    expect(await issues.textContent()).toContain('input "in" (table) is not connected');
+    expect(await page.getByTestId('run-status').count()).toBe(0);
+  });
+
+  it('shows a node that fails in red with the reason, and the run as failed', async () => {
+    await studio.newPipeline(server.url);
+    await studio.dragFromPalette('source.csv', { x: 300, y: 250 });
+    await studio.fillParam('path', 'data/no_such_file.csv');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    await page.locator('[data-testid="run-status"][data-status="failed"]').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('status-source_csv').getAttribute('data-status')).toBe('failed');
+    await expect.poll(() => studio.borderColour('source_csv')).toBe(RED);
+    expect(await studio.node('source_csv').getByTestId('node-error').textContent()).toContain('no_such_file.csv');
+    expect(await page.getByTestId('run-status').textContent()).toContain('source_csv');
+    await page.screenshot({ path: join(screenshots, 'node-failed.png') });
+  });
+
+  it('builds the breast-cancer pipeline by hand, saves it, runs it and shows every node green with its accuracy', async () => {
+    await studio.newPipeline(server.url);
+    await page.getByLabel('Pipeline name').fill('Breast cancer, built by hand');
+
+    await studio.dragFromPalette('source.csv', { x: 150, y: 130 });
+    await studio.fillParam('path', 'data/breast_cancer.csv');
+    await studio.dragFromPalette('clean.missing', { x: 480, y: 130 });
+    await studio.dragFromPalette('split.random', { x: 810, y: 130 });
+    await studio.dragFromPalette('train.logistic', { x: 150, y: 460 });
+    await studio.fillParam('label', 'diagnosis');
+    await studio.dragFromPalette('evaluate.score', { x: 480, y: 460 });
+    await studio.dragFromPalette('evaluate.classification', { x: 810, y: 460 });
+    await studio.fillParam('label', 'diagnosis');
+
+    const ids = [
+      'source_csv',
+      'clean_missing',
+      'split_random',
+      'train_logistic',
+      'evaluate_score',
+      'evaluate_classification',
+    ];
+    for (const id of ids) await studio.node(id).waitFor();
+
+    await studio.connect('source_csv.out', 'clean_missing.in');
+    await studio.connect('clean_missing.out', 'split_random.in');
+    await studio.connect('split_random.train', 'train_logistic.in');
+    await studio.connect('train_logistic.model', 'evaluate_score.model');
+    await studio.connect('split_random.test', 'evaluate_score.in');
+    await studio.connect('evaluate_score.out', 'evaluate_classification.in');
+    expect(await studio.edgeCount()).toBe(6);
+
+    await studio.select('source_csv');
+    expect(await page.getByTestId('node-inspector').getByTestId('param-path').inputValue()).toBe(
+      'data/breast_cancer.csv',
+    );
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('pipeline-version').waitFor();
+    expect(await page.getByTestId('pipeline-version').textContent()).toBe('v1');
+    expect(await page.getByTestId('save-state').textContent()).toContain('Saved');
+    expect(page.url()).toMatch(/#\/pipelines\/[^/]+$/);
+    expect(page.url()).not.toMatch(/\/new$/);
+
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByTestId('run-status').waitFor();
+    await page.screenshot({ path: join(screenshots, 'running.png') });
+    const runStatus = page.getByTestId('run-status');
+    await page
+      .locator(
+        '[data-testid="run-status"]:is([data-status="succeeded"], [data-status="failed"], [data-status="cancelled"])',
+      )
+      .waitFor({ timeout: 240_000 });
+    expect(await runStatus.getAttribute('data-status'), `${await runStatus.textContent()}\n${server.output()}`).toBe(
+      'succeeded',
+    );
+
+    for (const id of ids) {
+      expect(['succeeded', 'cached'], id).toContain(await page.getByTestId(`status-${id}`).getAttribute('data-status'));
+      await expect.poll(() => studio.borderColour(id), { message: id }).toBe(GREEN);
+    }
+
+    // The trainer's live progress events leave their last epoch and loss on the node.
+    expect(await studio.node('train_logistic').textContent()).toMatch(/\d+ epochs\s*final loss \d\.\d{4}/);
+
+    const accuracy = studio.node('evaluate_classification').getByTestId('metric-accuracy').locator('dd');
+    await accuracy.waitFor();
+    expect(Number(await accuracy.textContent())).toBeGreaterThanOrEqual(0.9);
+
+    await studio.select('evaluate_classification');
+    await page.getByTestId('inspector-metric-accuracy').waitFor();
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(screenshots, 'build-and-run.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

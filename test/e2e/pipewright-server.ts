@@ -1,0 +1,89 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunningServer {
+  url: string;
+  /** What the server printed, for a failing test to show. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Builds what the browser tests drive (incremental: quick when nothing changed). */
+export function buildPipewright(): void {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--quiet'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
+  if (!existsSync(join(repoRoot, 'studio', 'dist', 'index.html')))
+    throw new Error('the build left no studio/dist/index.html');
+}
+
+/** Starts the real server (`node server/dist/main.js`) with a fresh home and port, and waits until it is healthy. */
+export async function startPipewrightServer(timeoutMs = 180_000): Promise<RunningServer> {
+  const home = mkdtempSync(join(tmpdir(), 'pipewright-e2e-'));
+  // mkdtemp makes the folder private to root; the embedded PostgreSQL runs as its own user and must reach pg/ inside.
+  chmodSync(home, 0o755);
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: home, PORT: String(port) };
+  delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'server', 'dist', 'main.js')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(forced);
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the server exited with code ${child.exitCode} before it was healthy:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return { url, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((wait) => setTimeout(wait, 500));
+  }
+  await stop();
+  throw new Error(`the server was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+}

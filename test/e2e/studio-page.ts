@@ -1,0 +1,72 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** What a user does in the editor, in the user's terms: the tests read as steps. */
+export class StudioPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens a new, empty pipeline the way a user does: from the pipelines list. */
+  async newPipeline(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/#/`);
+    await this.page.getByRole('link', { name: 'New pipeline' }).click();
+    await this.canvas().waitFor();
+    await this.page.getByTestId('empty-canvas').waitFor();
+  }
+
+  /** The colour of a node's border once its transition has settled. */
+  async borderColour(id: string): Promise<string> {
+    return this.node(id).evaluate((element: Element) => getComputedStyle(element).borderColor);
+  }
+
+  canvas(): Locator {
+    return this.page.getByTestId('canvas');
+  }
+
+  node(id: string): Locator {
+    return this.page.getByTestId(`node-${id}`);
+  }
+
+  /** Drags a palette item onto the canvas, dropping it with its centre at (x, y) of the canvas. */
+  async dragFromPalette(type: string, at: { x: number; y: number }): Promise<void> {
+    await this.page.getByTestId(`palette-${type}`).dragTo(this.canvas(), { targetPosition: at });
+  }
+
+  /** Draws a connection with the mouse from an output handle to an input handle (`node.port`). */
+  async connect(from: string, to: string): Promise<void> {
+    const source = await this.centreOf(this.page.getByTestId(`output-${from}`));
+    const target = await this.centreOf(this.page.getByTestId(`input-${to}`));
+    await this.page.mouse.move(source.x, source.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move((source.x + target.x) / 2, (source.y + target.y) / 2, { steps: 6 });
+    await this.page.mouse.move(target.x, target.y, { steps: 6 });
+    await this.page.mouse.up();
+  }
+
+  /** Starts a connection and holds it over the target handle, without letting go. */
+  async hoverConnection(from: string, to: string): Promise<void> {
+    const source = await this.centreOf(this.page.getByTestId(`output-${from}`));
+    const target = await this.centreOf(this.page.getByTestId(`input-${to}`));
+    await this.page.mouse.move(source.x, source.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(target.x, target.y, { steps: 10 });
+  }
+
+  async select(nodeId: string): Promise<void> {
+    await this.node(nodeId).locator('.pw-node__header').click();
+  }
+
+  /** Types into a param field of the node selected in the inspector. */
+  async fillParam(name: string, value: string): Promise<void> {
+    const field = this.page.getByTestId('node-inspector').getByTestId(`param-${name}`);
+    await field.fill(value);
+  }
+
+  async edgeCount(): Promise<number> {
+    return this.page.locator('.react-flow__edge').count();
+  }
+
+  private async centreOf(locator: Locator): Promise<{ x: number; y: number }> {
+    const box = await locator.boundingBox();
+    if (!box) throw new Error('the element is not on screen');
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  }
+}

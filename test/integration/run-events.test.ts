@@ -1,0 +1,137 @@
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '../../nodes/dist/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slowBreastCancerPipeline } from './example-pipelines.js';
+import { api, startTestServer, type TestServer } from './test-environment.js';
+
+type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+describe('run events over Socket.IO', () => {
+  let server: TestServer;
+  let pipelineId: string;
+  const sockets: RunSocket[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', slowBreastCancerPipeline(8000));
+    pipelineId = created.body.id;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await server?.close();
+  });
+
+  const connect = (): RunSocket => {
+    const socket: RunSocket = io(`${server.url}/runs`, { transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    return socket;
+  };
+  // Each run its own seed, so no node is answered from the cache and the run takes a while.
+  let seed = 0;
+  const startRun = async (): Promise<string> =>
+    (await api<{ id: string }>(server, 'POST', `/pipelines/${pipelineId}/runs`, { params: { seed: ++seed } })).body.id;
+  const storedEvents = async (runId: string): Promise<RunEvent[]> =>
+    (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`)).body.items;
+
+  it('replays what a client missed while disconnected, then streams the rest: each event once, in order', async () => {
+    const runId = await startRun();
+    const received: RunEvent[] = [];
+
+    // First connection: follow until training reports progress, then drop the connection mid-run.
+    const first = connect();
+    await new Promise<void>((resolve) => {
+      first.on('run-event', (event) => {
+        received.push(event);
+        if (event.type === 'node-progress' && event.nodeId === 'train') {
+          first.disconnect();
+          resolve();
+        }
+      });
+      first.emit('subscribe', { runId, afterSeq: 0 });
+    });
+    const seenBeforeDrop = received.length;
+    expect(received.some((e) => e.type === 'run-finished')).toBe(false);
+
+    // Events keep coming while nobody listens.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    const second = connect();
+    const afterSeq = received.at(-1)!.seq;
+    await new Promise<void>((resolve) => {
+      second.on('run-event', (event) => {
+        received.push(event);
+        if (event.type === 'run-finished') resolve();
+      });
+      second.emit('subscribe', { runId, afterSeq });
+    });
+
+    const seqs = received.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    expect(received.length).toBeGreaterThan(seenBeforeDrop + 1);
+    expect(received).toEqual(await storedEvents(runId));
+    expect(received.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded' });
+  });
+
+  it('gives every subscriber the whole run, whenever during the run it subscribes', async () => {
+    const runId = await startRun();
+    const streams = await Promise.all(
+      [0, 150, 300, 450, 600].map(
+        (delay) =>
+          new Promise<RunEvent[]>((resolve) => {
+            setTimeout(() => {
+              const events: RunEvent[] = [];
+              const socket = connect();
+              socket.on('run-event', (event) => {
+                events.push(event);
+                if (event.type === 'run-finished') resolve(events);
+              });
+              socket.emit('subscribe', { runId, afterSeq: 0 });
+            }, delay);
+          }),
+      ),
+    );
+    const stored = await storedEvents(runId);
+    expect(stored.filter((e) => e.type === 'node-progress').length).toBeGreaterThan(5);
+    for (const events of streams) expect(events).toEqual(stored);
+  });
+
+  it('misses nothing when the server loses its notification connection mid-run', async () => {
+    const runId = await startRun();
+    const socket = connect();
+    const events = new Promise<RunEvent[]>((resolve) => {
+      const received: RunEvent[] = [];
+      socket.on('run-event', (event) => {
+        received.push(event);
+        if (event.type === 'node-started' && event.nodeId === 'train') void dropListenerConnection();
+        if (event.type === 'run-finished') resolve(received);
+      });
+    });
+    socket.emit('subscribe', { runId, afterSeq: 0 });
+    expect(await events).toEqual(await storedEvents(runId));
+  });
+
+  async function dropListenerConnection(): Promise<void> {
+    const client = new pg.Client({ connectionString: server.server.database.url });
+    await client.connect();
+    try {
+      const { rowCount } = await client.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'pipewright-listener' AND datname = current_database()`,
+      );
+      expect(rowCount).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('says so when the run does not exist', async () => {
+    const socket = connect();
+    const error = await new Promise<{ runId: string; message: string }>((resolve) => {
+      socket.on('subscribe-error', resolve);
+      socket.emit('subscribe', { runId: '00000000-0000-4000-8000-000000000000', afterSeq: 0 });
+    });
+    expect(error.runId).toBe('00000000-0000-4000-8000-000000000000');
+    expect(error.message).toMatch(/does not exist/);
+  });
+});

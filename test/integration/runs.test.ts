@@ -1,0 +1,201 @@
+import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breastCancerPipeline, slowBreastCancerPipeline } from './example-pipelines.js';
+import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; nodeId?: string; param?: string };
+}
+
+describe('runs', () => {
+  let server: TestServer;
+  let pipelineId: string;
+
+  beforeAll(async () => {
+    // Several jobs at once, so sibling nodes finish together and race to schedule what follows.
+    server = await startTestServer({ env: { PIPEWRIGHT_WORKER_CONCURRENCY: '4' } });
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', breastCancerPipeline());
+    pipelineId = created.body.id;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const finished = (runId: string) =>
+    waitFor(
+      async () => {
+        const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+        return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      },
+      120_000,
+      `run ${runId} to finish`,
+    );
+
+  it('runs the example end to end and reports its metrics', async () => {
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${pipelineId}/runs`, {});
+    expect(started.status).toBe(201);
+    const run = await finished(started.body.id);
+
+    expect(run).toMatchObject({
+      id: started.body.id,
+      pipelineId,
+      version: 1,
+      status: 'succeeded',
+      params: { seed: 42 },
+    });
+    expect(Object.keys(run.nodes)).toEqual(['source', 'dedupe', 'split', 'impute', 'train', 'score', 'metrics']);
+    for (const node of Object.values(run.nodes)) expect(node).toMatchObject({ status: 'succeeded', cached: false });
+    expect(run.nodes.metrics.metrics?.accuracy).toBeGreaterThan(0.93);
+    expect(run.startedAt).not.toBeNull();
+    expect(run.finishedAt).not.toBeNull();
+
+    const events = await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${run.id}/events`);
+    const seqs = events.body.items.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(events.body.items[0].type).toBe('run-started');
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded' });
+    const finishedNodes = events.body.items.filter((e) => e.type === 'node-finished').map((e) => e.nodeId);
+    expect(finishedNodes).toEqual(Object.keys(run.nodes));
+  });
+
+  it('answers a second run of the unchanged pipeline from the cache', async () => {
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${pipelineId}/runs`, {});
+    const run = await finished(started.body.id);
+    expect(run.status).toBe('succeeded');
+    for (const node of Object.values(run.nodes)) expect(node).toMatchObject({ status: 'cached', cached: true });
+    expect(run.nodes.metrics.metrics?.accuracy).toBeGreaterThan(0.93);
+  });
+
+  it('re-runs only the nodes after a changed param', async () => {
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${pipelineId}/runs`, { params: { seed: 7 } });
+    const run = await finished(started.body.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.params).toEqual({ seed: 7 });
+    expect(run.nodes.source.status).toBe('cached');
+    expect(run.nodes.dedupe.status).toBe('cached');
+    expect(run.nodes.split.status).toBe('succeeded');
+    expect(run.nodes.train.status).toBe('succeeded');
+  });
+
+  it('lists the runs of a pipeline, newest first', async () => {
+    const list = await api<{ items: { id: string; status: string }[]; total: number }>(
+      server,
+      'GET',
+      `/pipelines/${pipelineId}/runs`,
+    );
+    expect(list.body.total).toBe(3);
+    expect(list.body.items[0].status).toBe('succeeded');
+    const createdAt = list.body.items.map((r) => (r as unknown as { createdAt: string }).createdAt);
+    expect([...createdAt].sort().reverse()).toEqual(createdAt);
+  });
+
+  it('previews the first rows of a node output', async () => {
+    const list = await api<{ items: { id: string }[] }>(server, 'GET', `/pipelines/${pipelineId}/runs?limit=1`);
+    const runId = list.body.items[0].id;
+    const preview = await api<{ columns: { name: string }[]; rows: Record<string, unknown>[]; total: number }>(
+      server,
+      'GET',
+      `/runs/${runId}/nodes/source/preview?port=out`,
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body.total).toBe(569);
+    expect(preview.body.rows).toHaveLength(100);
+    expect(preview.body.columns.map((c) => c.name)).toContain('diagnosis');
+    expect(typeof preview.body.rows[0]['mean radius']).toBe('number');
+
+    const model = await api<ErrorBody>(server, 'GET', `/runs/${runId}/nodes/train/preview?port=model`);
+    expect(model.status).toBe(400);
+    expect(model.body.error).toMatchObject({ code: 'not-a-table', nodeId: 'train' });
+  });
+
+  it('refuses to run an invalid pipeline, naming the node and param', async () => {
+    const file = breastCancerPipeline();
+    const split = file.nodes.find((n) => n.id === 'split')!;
+    split.params = { ...split.params, fraction: 2 };
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', file);
+    const refused = await api<ErrorBody>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'pipeline-invalid', nodeId: 'split', param: 'fraction' });
+    const runs = await api<{ total: number }>(server, 'GET', `/pipelines/${created.body.id}/runs`);
+    expect(runs.body.total).toBe(0);
+
+    const unknownParam = await api<ErrorBody>(server, 'POST', `/pipelines/${pipelineId}/runs`, {
+      params: { nope: 1 },
+    });
+    expect(unknownParam.status).toBe(400);
+    expect(unknownParam.body.error.param).toBe('nope');
+    const unknownField = await api<ErrorBody>(server, 'POST', `/pipelines/${pipelineId}/runs`, { colour: 'red' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.message).toContain('colour');
+  });
+
+  it('records a failing node, cancels what follows it, and fails the run', async () => {
+    const file = breastCancerPipeline();
+    const train = file.nodes.find((n) => n.id === 'train')!;
+    train.params = { ...train.params, label: 'no_such_column' };
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', file);
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+    const run = await finished(started.body.id);
+    expect(run.status).toBe('failed');
+    expect(run.nodes.train.status).toBe('failed');
+    expect(run.nodes.train.error).toMatchObject({ param: 'label', column: 'no_such_column' });
+    expect(run.nodes.score.status).toBe('cancelled');
+    expect(run.nodes.metrics.status).toBe('cancelled');
+    expect(run.nodes.impute.status).toBe('cached');
+  });
+
+  it('cancels a running run', async () => {
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', slowBreastCancerPipeline(200_000 / 4));
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+    const runId = started.body.id;
+    await waitFor(async () => {
+      const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+      return body.nodes.train.status === 'running' ? true : undefined;
+    });
+    const cancelled = await api<RunDocument>(server, 'POST', `/runs/${runId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    const run = await finished(runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.nodes.train.status).toBe('cancelled');
+    expect(run.nodes.score.status).toBe('cancelled');
+    const events = await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`);
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'run-finished', status: 'cancelled' });
+  });
+
+  it('runs sibling nodes at once and schedules each node once', async () => {
+    const example = breastCancerPipeline();
+    const source = example.nodes.find((n) => n.id === 'source')!;
+    const branches = ['a', 'b', 'c', 'd'];
+    const file = {
+      format: 'pipewright/v1',
+      name: 'fan out',
+      nodes: [
+        source,
+        ...branches.map((b) => ({ id: `dedupe_${b}`, type: 'clean.duplicates', params: {} })),
+        ...branches.map((b) => ({ id: `impute_${b}`, type: 'clean.missing', params: { strategy: 'mean' } })),
+      ],
+      edges: [
+        ...branches.map((b) => ({ from: 'source.out', to: `dedupe_${b}.in` })),
+        ...branches.map((b) => ({ from: `dedupe_${b}.out`, to: `impute_${b}.in` })),
+      ],
+    };
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', file);
+    const started = await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+    const run = await finished(started.body.id);
+    expect(run.status).toBe('succeeded');
+    const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${run.id}/events`)).body.items;
+    const count = (type: string, nodeId?: string) =>
+      events.filter((e) => e.type === type && (nodeId === undefined || ('nodeId' in e && e.nodeId === nodeId))).length;
+    for (const id of Object.keys(run.nodes)) {
+      expect(count('node-started', id), id).toBe(1);
+      expect(count('node-finished', id), id).toBe(1);
+    }
+    expect(count('run-finished')).toBe(1);
+  });
+
+  it('answers 404 for a run that does not exist', async () => {
+    const missing = await api<ErrorBody>(server, 'GET', '/runs/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not-found');
+  });
+});

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+// The built server: Vitest's transform does not emit the decorator metadata NestJS needs.
+import { startServer, type RunningServer } from '../../server/dist/application.js';
+import { readSettings } from '../../server/dist/config/settings.js';
+
+/**
+ * Where a test's data lives: a fresh PIPEWRIGHT_HOME, and with DATABASE_URL
+ * set a fresh database on that server (the embedded PostgreSQL otherwise).
+ */
+export interface TestEnvironment {
+  home: string;
+  /** The test database's URL, or undefined when the embedded server is used. */
+  databaseUrl?: string;
+  /** Environment for a CLI or worker process that should share this environment. */
+  env: NodeJS.ProcessEnv;
+  dispose(): Promise<void>;
+}
+
+export async function createTestEnvironment(extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+  const home = await mkdtemp(join(tmpdir(), 'pipewright-test-'));
+  // PostgreSQL runs as the postgres user when we are root: it must reach its data directory.
+  await chmod(home, 0o755);
+  const serverUrl = process.env.DATABASE_URL;
+  let databaseUrl: string | undefined;
+  let name: string | undefined;
+  if (serverUrl) {
+    name = `pw_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, PIPEWRIGHT_HOME: home };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  return {
+    home,
+    databaseUrl,
+    env,
+    async dispose() {
+      if (serverUrl && name) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  environment: TestEnvironment;
+  server: RunningServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole Pipewright (API, Socket.IO and, unless `worker` is false, one
+ * worker) on a free port; `env` adds settings (PIPEWRIGHT_WORKER_CONCURRENCY…).
+ */
+export async function startTestServer(
+  options: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const environment = await createTestEnvironment(options.env);
+  try {
+    const settings = readSettings({ ...environment.env, PORT: '0' });
+    const server = await startServer({
+      settings,
+      worker: options.worker ?? true,
+      logger: ['error', 'warn'],
+      log: () => undefined,
+    });
+    return {
+      environment,
+      server,
+      url: server.url,
+      async close() {
+        await server.close();
+        await environment.dispose();
+      },
+    };
+  } catch (error) {
+    await environment.dispose();
+    throw error;
+  }
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** JSON over HTTP against a test server, answering status and body. */
+export async function api<T = unknown>(
+  server: { url: string },
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.url}/api${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Polls until `check` answers something other than undefined. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  what = 'the condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

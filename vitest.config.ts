@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Unit tests run the catalog from source, so a node edited a moment ago is the
+// one the runtime executes (and NodeError is one class, not dist's and src's).
+const nodesFromSource = { '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)) };
+
+// Three projects: fast units beside the code, integration against a real
+// PostgreSQL + worker, and browser tests against the built studio.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias: nodesFromSource },
+        test: {
+          name: 'unit',
+          include: ['nodes/**/*.test.ts', 'server/src/**/*.test.ts', 'studio/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
