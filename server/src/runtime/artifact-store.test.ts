@@ -37,13 +37,19 @@ describe('LocalArtifactStore', () => {
     expect(readdirSync(join(root, '.staging'))).toEqual([]);
   });
 
-  it('replaces what an earlier run stored under the same key', async () => {
-    const { store, jobDir } = setup();
-    writeFileSync(join(jobDir, 'out.parquet'), 'first');
-    await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
-    writeFileSync(join(jobDir, 'out.parquet'), 'second');
-    const saved = await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
-    expect(readFileSync(await store.localPath((saved.out as TableRef).uri), 'utf8')).toBe('second');
+  it('lets jobs with the same key save at once, keeping one whole copy', async () => {
+    const { store, root } = setup();
+    // Sibling branches with the same type, params and inputs share a key and may finish together.
+    const jobs = Array.from({ length: 4 }, (_, i) => {
+      const jobDir = mkdtempSync(join(tmpdir(), 'pipewright-job-'));
+      writeFileSync(join(jobDir, 'out.parquet'), `rows from job ${i}`);
+      return store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
+    });
+    const saved = await Promise.all(jobs);
+    const stored = readFileSync(await store.localPath((saved[0]!.out as TableRef).uri), 'utf8');
+    expect(stored).toMatch(/^rows from job \d$/);
+    expect(readdirSync(join(root, 'ab'))).toEqual([KEY]);
+    expect(readdirSync(join(root, '.staging'))).toEqual([]);
   });
 
   it('gives a job its own copy of a stored table, which the job cannot write through', async () => {

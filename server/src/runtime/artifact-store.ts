@@ -116,20 +116,18 @@ export class LocalArtifactStore implements ArtifactStore {
     );
   }
 
-  /** Makes the staged directory visible under its key in one rename, replacing an older copy. */
+  /**
+   * Makes the staged directory visible under its key in one rename. Keys are
+   * content hashes, so when another job with the same key (a sibling branch
+   * with the same type, params and inputs) published first, its copy is the
+   * same and stays; ours is discarded.
+   */
   private async publish(staging: string, finalDir: string): Promise<void> {
     try {
       await rename(staging, finalDir);
-      return;
     } catch (error) {
       if (!isCode(error, 'ENOTEMPTY') && !isCode(error, 'EEXIST')) throw error;
-    }
-    const retired = `${finalDir}.retired-${randomUUID()}`;
-    await rename(finalDir, retired);
-    try {
-      await rename(staging, finalDir);
-    } finally {
-      await rm(retired, { recursive: true, force: true });
+      if (!existsSync(join(finalDir, MANIFEST))) throw error;
     }
   }
 
