@@ -28,9 +28,16 @@ function columnOf(batch: ColumnBatch, name: string): { info: ColumnInfo; values:
  * Learns how to turn raw feature columns into one numeric vector: numbers
  * are standardised (missing ones filled with the mean), text and booleans
  * one-hot encoded with their sorted categories (unknown or missing: all
- * zeros). Fitted on the given rows only.
+ * zeros). Fitted on the given rows only. With `standardize: false`
+ * numbers keep their units (missing ones still get the mean).
  */
-export function fitEncoding(batch: ColumnBatch, features: string[], rows?: RowSelection): FeatureEncoding {
+export function fitEncoding(
+  batch: ColumnBatch,
+  features: string[],
+  rows?: RowSelection,
+  options: { standardize?: boolean } = {},
+): FeatureEncoding {
+  const standardize = options.standardize ?? true;
   const count = rows ? rows.length : batch.rowCount;
   const encoded: EncodedFeature[] = features.map((name) => {
     const { info, values } = columnOf(batch, name);
@@ -63,6 +70,8 @@ export function fitEncoding(batch: ColumnBatch, features: string[], rows?: RowSe
         if (!Number.isNaN(v)) squares += (v - mean) ** 2;
       }
       const std = Math.sqrt(squares / present);
+      // Models that do not care about scale (trees, naive Bayes) keep the raw units: mean 0, std 1.
+      if (!standardize) return { column: name, kind: 'numeric', mean: 0, std: 1, fill: mean };
       return { column: name, kind: 'numeric', mean, std: std > 1e-12 ? std : 1, fill: mean };
     }
     const categories = new Set<string>();
@@ -122,4 +131,79 @@ export function encodedNames(encoding: FeatureEncoding): string[] {
   return encoding.features.flatMap((f) =>
     f.kind === 'numeric' ? [f.column] : f.categories.map((c) => `${f.column}=${c}`),
   );
+}
+
+/**
+ * One entry per feature instead of one per encoded column: numbers
+ * standardised as in encodeFeatures, text as its category's index (-1:
+ * unknown or missing). Distance-based models keep their training rows this
+ * way: a one-hot block of c columns becomes one number.
+ */
+export function encodeCompact(encoding: FeatureEncoding, batch: ColumnBatch, rows?: RowSelection): Float32Array {
+  const count = rows ? rows.length : batch.rowCount;
+  const width = encoding.features.length;
+  const out = new Float32Array(count * width);
+  encoding.features.forEach((feature, f) => {
+    const { info, values } = columnOf(batch, feature.column);
+    if (feature.kind === 'numeric') {
+      if (!(values instanceof Float64Array)) {
+        throw new NodeError(`column "${feature.column}" must hold numbers but holds ${info.type} values`, {
+          column: feature.column,
+        });
+      }
+      for (let i = 0; i < count; i++) {
+        const v = values[rowAt(rows, i)];
+        out[i * width + f] = ((Number.isNaN(v) ? feature.fill : v) - feature.mean) / feature.std;
+      }
+      return;
+    }
+    const position = new Map(feature.categories.map((c, k) => [c, k]));
+    for (let i = 0; i < count; i++) {
+      const v = values[rowAt(rows, i)];
+      const k =
+        v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))
+          ? undefined
+          : position.get(String(v));
+      out[i * width + f] = k ?? -1;
+    }
+  });
+  return out;
+}
+
+/**
+ * The feature columns of plain row objects (a prediction request) as a
+ * batch encodeFeatures can read. A missing field is a missing value; a
+ * numeric feature given text is an error naming the row and column.
+ */
+export function rowsToBatch(encoding: FeatureEncoding, rows: Record<string, unknown>[]): ColumnBatch {
+  const columns: ColumnBatch['columns'] = [];
+  const values: ColumnBatch['values'] = [];
+  for (const feature of encoding.features) {
+    if (feature.kind === 'numeric') {
+      const numbers = new Float64Array(rows.length);
+      rows.forEach((row, i) => {
+        const v = row[feature.column];
+        if (v === null || v === undefined) numbers[i] = Number.NaN;
+        else if (typeof v === 'number') numbers[i] = v;
+        else if (typeof v === 'boolean') numbers[i] = v ? 1 : 0;
+        else {
+          throw new NodeError(`row ${i}: "${feature.column}" must be a number, not ${JSON.stringify(v)}`, {
+            column: feature.column,
+            row: i,
+          });
+        }
+      });
+      columns.push({ name: feature.column, type: 'number', sqlType: 'DOUBLE' });
+      values.push(numbers);
+    } else {
+      columns.push({ name: feature.column, type: 'string', sqlType: 'VARCHAR' });
+      values.push(
+        rows.map((row) => {
+          const v = row[feature.column];
+          return v === null || v === undefined ? null : typeof v === 'boolean' ? v : String(v);
+        }),
+      );
+    }
+  }
+  return { columns, rowCount: rows.length, values };
 }

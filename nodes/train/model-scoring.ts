@@ -1,30 +1,62 @@
 import { NodeError } from '../core/errors.js';
+import type { ColumnBatch } from '../core/define-node.js';
+import { applyStepsToRow, type Row } from '../core/transforms.js';
 import type { ModelBundle } from '../core/values.js';
-import { logisticProbabilities } from './logistic/logistic-scoring.js';
-import type { LogisticState } from './logistic/logistic-training.js';
+import type { ClassValue } from './class-labels.js';
+import { rowsToBatch, type RowSelection } from './feature-encoding.js';
+import type { ModelView } from './model-state.js';
+import { predictLinear } from './linear/linear-model.js';
+import { predictLogistic } from './logistic/logistic-scoring.js';
 
 /**
- * Class probabilities (rows × classes, in the order of model.classes) of
- * rows already encoded with model.encoding. Each trainer's algorithm adds
- * its case here.
+ * Scores rows of `batch` (its feature columns, raw) in plain JavaScript:
+ * classifiers give rows × classes probabilities (in the order of
+ * model.classes), regressors one value per row, clustering one cluster
+ * index per row.
  */
-export function predictClassProbabilities(model: ModelBundle, x: Float32Array, rows: number): Float64Array {
-  switch (model.algorithm) {
-    case 'logistic':
-      return logisticProbabilities(logisticState(model), x, rows, model.encoding.width);
-    default:
-      throw new NodeError(`models trained by "${model.algorithm}" cannot be scored as classifiers`);
-  }
+export type Predictor = (model: ModelView, batch: ColumnBatch, rows?: RowSelection) => Float64Array;
+
+const predictors: Record<string, Predictor> = {
+  logistic: predictLogistic,
+  linear: predictLinear,
+};
+
+export function predictorFor(algorithm: string): Predictor {
+  const predictor = predictors[algorithm];
+  if (!predictor) throw new NodeError(`models trained by "${algorithm}" cannot be scored here`);
+  return predictor;
 }
 
-function logisticState(model: ModelBundle): LogisticState {
-  const { link, weights, bias } = model.state;
-  const valid =
-    (link === 'sigmoid' || link === 'softmax') &&
-    Array.isArray(weights) &&
-    weights.length === model.encoding.width &&
-    Array.isArray(bias) &&
-    weights.every((row) => Array.isArray(row) && row.length === bias.length);
-  if (!valid) throw new NodeError('the model bundle is damaged: its logistic weights do not match its encoding');
-  return { link, weights, bias } as LogisticState;
+/** The model's raw outputs for rows of a batch (see Predictor). */
+export function predictBatch(model: ModelBundle, batch: ColumnBatch, rows?: RowSelection): Float64Array {
+  return predictorFor(model.algorithm)(model, batch, rows);
+}
+
+export interface RowPrediction {
+  /** The class (mapped back to the label's values), the number, or the cluster index. */
+  prediction: ClassValue;
+  /** Classifiers: probability per class, keyed by the class as text. */
+  probabilities?: Record<string, number>;
+}
+
+/**
+ * Scores plain row objects (a prediction request) without SQL or tensors:
+ * the model's fitted transforms row by row, then its encoding and the model.
+ */
+export function predictRows(model: ModelBundle, rows: Row[]): RowPrediction[] {
+  const steps = model.transforms.flatMap((t) => t.steps);
+  const prepared = rows.map((row) => applyStepsToRow(steps, row));
+  const outputs = predictBatch(model, rowsToBatch(model.encoding, prepared));
+  if (model.task !== 'classification') return Array.from(outputs, (value) => ({ prediction: value }));
+  const classes = model.classes ?? [];
+  const k = classes.length;
+  return rows.map((_, i) => {
+    let best = 0;
+    const probabilities: Record<string, number> = {};
+    for (let c = 0; c < k; c++) {
+      probabilities[String(classes[c])] = outputs[i * k + c];
+      if (outputs[i * k + c] > outputs[i * k + best]) best = c;
+    }
+    return { prediction: classes[best], probabilities };
+  });
 }

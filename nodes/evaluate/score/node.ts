@@ -12,8 +12,7 @@ import {
   type LogicalType,
   type ModelBundle,
 } from '../../core/index.js';
-import { encodeFeatures } from '../../train/feature-encoding.js';
-import { predictClassProbabilities } from '../../train/model-scoring.js';
+import { predictBatch } from '../../train/model-scoring.js';
 
 const params = z.object({}).strict();
 
@@ -29,7 +28,7 @@ export const evaluateScore = defineNode({
     summary:
       'Applies a trained model to every row: first the fitted preprocessing the model was trained after (the part ' +
       'this table has not had yet — no row is dropped), then the model. Gives the input rows with a `prediction` ' +
-      'column and, for classifiers, one `probability_<class>` column per class. Evaluators downstream know the ' +
+      'column (the class, the number, or the cluster) and, for classifiers, one `probability_<class>` column per class. Evaluators downstream know the ' +
       'model’s label from it.',
     example: '{ "type": "evaluate.score", "params": {} }',
   },
@@ -43,10 +42,10 @@ export const evaluateScore = defineNode({
   async run(ctx, inputs) {
     const model = modelInput(inputs);
     const input = tableInput(inputs);
-    if (model.task !== 'classification' || !model.classes) {
-      throw new NodeError(`evaluate.score cannot score ${model.task} models (${model.algorithm}) yet`);
+    if (model.task === 'classification' && !model.classes?.length) {
+      throw new NodeError('the model bundle is damaged: a classifier without its classes');
     }
-    const classes = model.classes;
+    const classes = model.task === 'classification' ? (model.classes ?? []) : undefined;
     if (input.columns.some((c) => c.name === ROW))
       throw new NodeError(`the table may not have a column named "${ROW}"`);
 
@@ -64,10 +63,13 @@ export const evaluateScore = defineNode({
     }
     const featureList = model.encoding.features.map((f) => quoteIdent(f.column)).join(', ');
     const batch = await ctx.sql.columns(`SELECT ${featureList} FROM (${prepared}) AS prepared ORDER BY ${ROW}`);
-    const probabilities = predictClassProbabilities(model, encodeFeatures(model.encoding, batch), batch.rowCount);
+    const outputs = predictBatch(model, batch);
 
-    await ctx.sql.createTable('predictions', predictionBatch(classes, probabilities, batch.rowCount));
-    const added = ['prediction', ...classes.map((c) => `probability_${String(c)}`)];
+    await ctx.sql.createTable(
+      'predictions',
+      classes ? predictionBatch(classes, outputs, batch.rowCount) : valueBatch(outputs, batch.rowCount),
+    );
+    const added = ['prediction', ...(classes ?? []).map((c) => `probability_${String(c)}`)];
     const replaced = input.columns.filter((c) => added.includes(c.name)).map((c) => quoteIdent(c.name));
     const out = await ctx.sql.writeTable(
       'out',
@@ -77,9 +79,23 @@ export const evaluateScore = defineNode({
       { transforms: input.transforms },
     );
     ctx.log(`scored ${out.rows} rows with the ${model.algorithm} model for "${model.label}"`);
-    return { out: { ...out, scoring: { task: model.task, label: model.label, classes } } };
+    return {
+      out: { ...out, scoring: { task: model.task, label: model.label, ...(classes ? { classes } : {}) } },
+    };
   },
 });
+
+/** Regressors: the predicted number; clustering: the cluster index. */
+function valueBatch(values: Float64Array, rows: number): ColumnBatch {
+  return {
+    rowCount: rows,
+    columns: [
+      { name: ROW, type: 'number', sqlType: 'DOUBLE' },
+      { name: 'prediction', type: 'number', sqlType: 'DOUBLE' },
+    ],
+    values: [Float64Array.from({ length: rows }, (_, i) => i + 1), values],
+  };
+}
 
 function predictionBatch(
   classes: NonNullable<ModelBundle['classes']>,

@@ -1,4 +1,24 @@
+import type { ColumnBatch } from '../../core/define-node.js';
+import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
+import { modelState, type ModelView } from '../model-state.js';
 import type { LogisticState } from './logistic-training.js';
+
+/** Class probabilities (rows × classes, in the order of model.classes) of raw rows under a logistic model. */
+export function predictLogistic(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
+  const width = model.encoding.width;
+  const state = modelState<LogisticState>(model, 'logistic', (s) => {
+    const { link, weights, bias } = s;
+    return (
+      (link === 'sigmoid' || link === 'softmax') &&
+      Array.isArray(weights) &&
+      weights.length === width &&
+      Array.isArray(bias) &&
+      weights.every((row) => Array.isArray(row) && row.length === bias.length)
+    );
+  });
+  const x = encodeFeatures(model.encoding, batch, rows);
+  return logisticProbabilities(state, x, x.length / Math.max(width, 1), width);
+}
 
 /**
  * Class probabilities of encoded rows (rows × width, row-major) under a

@@ -1,0 +1,91 @@
+/**
+ * Shapes of the metrics that evaluate nodes and trainers report, so the
+ * studio can chart them without guessing. Every field is plain JSON.
+ */
+
+export interface ClassScoresMetric {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface RocCurveMetric {
+  /** The class whose probability is ranked (binary: the second sorted class). */
+  positive: string | number | boolean;
+  points: { fpr: number; tpr: number; threshold: number | null }[];
+}
+
+export interface ConfusionMatrixMetric {
+  labels: (string | number | boolean)[];
+  /** matrix[true class][predicted class]. */
+  matrix: number[][];
+}
+
+/** What evaluate.classification gives. */
+export interface ClassificationMetricsReport {
+  rows: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  auc: number | null;
+  logLoss: number | null;
+  confusionMatrix: ConfusionMatrixMetric;
+  perClass: Record<string, ClassScoresMetric>;
+  rocCurve?: RocCurveMetric;
+}
+
+export interface ResidualPoint {
+  actual: number;
+  predicted: number;
+  residual: number;
+}
+
+/** What evaluate.regression gives; residuals are a bounded, evenly spread sample for charts. */
+export interface RegressionMetricsReport {
+  rows: number;
+  mae: number;
+  rmse: number;
+  r2: number;
+  residuals: ResidualPoint[];
+}
+
+/** What evaluate.clustering gives. */
+export interface ClusteringMetricsReport {
+  rows: number;
+  /** Adjusted Rand index of the clusters against the label (1 = the same grouping, about 0 = chance). */
+  ari: number;
+  clusterSizes: Record<string, number>;
+}
+
+export interface FeatureImportance {
+  feature: string;
+  /** Mean drop of the score when the feature's values are shuffled (higher = more important). */
+  importance: number;
+  std: number;
+}
+
+/** What evaluate.importance gives, most important first. */
+export interface ImportanceMetricsReport {
+  rows: number;
+  /** accuracy (classifiers) or r2 (regressors), on the rows as they are. */
+  metric: 'accuracy' | 'r2';
+  baseline: number;
+  repeats: number;
+  importances: FeatureImportance[];
+}
+
+export interface MeanStdMetric {
+  mean: number;
+  std: number;
+  /** One value per fold. */
+  values: number[];
+}
+
+/** k-fold cross-validation a trainer keeps in `model.training.cv`. */
+export interface CrossValidationReport {
+  folds: number;
+  /** Classifiers: accuracy, f1, logLoss; regressors: r2, rmse, mae. */
+  [metric: string]: MeanStdMetric | number;
+}
