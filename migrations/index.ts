@@ -1,4 +1,5 @@
 import { CreateCoreTables1764000000000 } from './1764000000000-create-core-tables.js';
+import { CreateDatasets1764100000000 } from './1764100000000-create-datasets.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
-export const migrations = [CreateCoreTables1764000000000];
+export const migrations = [CreateCoreTables1764000000000, CreateDatasets1764100000000];

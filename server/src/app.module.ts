@@ -5,6 +5,7 @@ import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DatasetsModule } from './datasets/datasets.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ArtifactsModule,
         PipelinesModule,
         RunsModule,
+        DatasetsModule,
         WorkerRegistryModule,
         HealthModule.register({ withWorker: options.worker }),
         ...(options.worker ? [WorkerModule] : []),

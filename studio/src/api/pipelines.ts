@@ -49,3 +49,21 @@ export function updatePipeline(id: string, file: PipelineFile): Promise<StoredPi
 export function validatePipelineFile(file: PipelineFile): Promise<ValidationAnswer> {
   return requestJson('POST', '/pipelines/validate', file);
 }
+
+export interface PipelineVersionSummary {
+  version: number;
+  name: string;
+  createdAt: string;
+}
+
+export function deletePipeline(id: string): Promise<void> {
+  return requestJson('DELETE', `/pipelines/${encodeURIComponent(id)}`);
+}
+
+export function listPipelineVersions(id: string): Promise<Page<PipelineVersionSummary>> {
+  return requestJson('GET', `/pipelines/${encodeURIComponent(id)}/versions?limit=500`);
+}
+
+export function getPipelineVersion(id: string, version: number): Promise<StoredPipeline> {
+  return requestJson('GET', `/pipelines/${encodeURIComponent(id)}/versions/${version}`);
+}

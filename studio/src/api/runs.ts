@@ -1,4 +1,4 @@
-import type { RunDocument, RunStatus } from '@pipewright/nodes';
+import type { ColumnInfo, RunDocument, RunEvent, RunStatus } from '@pipewright/nodes';
 import { requestJson } from './http';
 import type { Page } from './pipelines';
 
@@ -26,4 +26,21 @@ export function listPipelineRuns(pipelineId: string, limit = 20): Promise<Page<R
 
 export function cancelRun(runId: string): Promise<unknown> {
   return requestJson('POST', `/runs/${encodeURIComponent(runId)}/cancel`, {});
+}
+
+export function listRunEvents(runId: string, afterSeq = 0): Promise<{ items: RunEvent[] }> {
+  return requestJson('GET', `/runs/${encodeURIComponent(runId)}/events?afterSeq=${afterSeq}`);
+}
+
+export interface TablePreview {
+  columns: ColumnInfo[];
+  rows: Record<string, unknown>[];
+  total: number;
+}
+
+export function previewTable(runId: string, nodeId: string, port: string): Promise<TablePreview> {
+  return requestJson(
+    'GET',
+    `/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}/preview?port=${encodeURIComponent(port)}`,
+  );
 }

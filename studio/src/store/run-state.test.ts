@@ -93,6 +93,41 @@ describe('applyRunEvent', () => {
   });
 });
 
+describe('training curves', () => {
+  it('keeps one point per epoch with loss and validation loss, for the live loss curve', () => {
+    const run = play([
+      { type: 'node-started', nodeId: 'train' },
+      { type: 'node-progress', nodeId: 'train', pct: 10, epoch: 1, epochs: 3, loss: 0.9, valLoss: 1.0 },
+      { type: 'node-progress', nodeId: 'train', pct: 20, detail: 'batch 4' },
+      { type: 'node-progress', nodeId: 'train', pct: 40, epoch: 2, epochs: 3, loss: 0.5, valLoss: 0.7 },
+      { type: 'node-progress', nodeId: 'train', pct: 70, epoch: 3, epochs: 3, loss: 0.3 },
+    ]);
+    expect(run.nodes.train.history).toEqual([
+      { epoch: 1, loss: 0.9, valLoss: 1.0, metrics: undefined },
+      { epoch: 2, loss: 0.5, valLoss: 0.7, metrics: undefined },
+      { epoch: 3, loss: 0.3, valLoss: undefined, metrics: undefined },
+    ]);
+  });
+
+  it('starts the curve afresh when a job is retried and counts epochs from 1 again', () => {
+    const run = play([
+      { type: 'node-started', nodeId: 'train' },
+      { type: 'node-progress', nodeId: 'train', pct: 10, epoch: 1, loss: 0.9 },
+      { type: 'node-progress', nodeId: 'train', pct: 20, epoch: 2, loss: 0.8 },
+      { type: 'node-progress', nodeId: 'train', pct: 10, epoch: 1, loss: 0.95 },
+    ]);
+    expect(run.nodes.train.history.map((point) => point.loss)).toEqual([0.95]);
+  });
+
+  it('gives a failed or cancelled node the time it ran', () => {
+    const run = play([
+      { type: 'node-started', nodeId: 'a' },
+      { type: 'node-cancelled', nodeId: 'a' },
+    ]);
+    expect(run.nodes.a).toMatchObject({ status: 'cancelled', durationMs: 1000 });
+  });
+});
+
 describe('mergeRunDocument', () => {
   it('takes status, duration and metrics from the run document and keeps the logs seen live', () => {
     const live = play([{ type: 'node-log', nodeId: 'metrics', level: 'info', message: 'scored 114 rows' }]);

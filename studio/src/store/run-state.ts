@@ -1,5 +1,13 @@
 import type { NodeFailure, OutputSummary, RunDocument, RunEvent, RunStatus, Status } from '@pipewright/nodes';
 
+/** One point of a training curve: what a `node-progress` event carried for an epoch. */
+export interface EpochPoint {
+  epoch: number;
+  loss?: number;
+  valLoss?: number;
+  metrics?: Record<string, number>;
+}
+
 export interface NodeLogLine {
   at: string;
   level: 'info' | 'warn' | 'error';
@@ -23,6 +31,9 @@ export interface NodeRunView {
   outputs?: OutputSummary[];
   error?: NodeFailure;
   logs: NodeLogLine[];
+  /** Per-epoch loss (and validation loss) as training went, for the live curve. */
+  history: EpochPoint[];
+  finishedAt?: string;
 }
 
 export interface RunView {
@@ -40,7 +51,26 @@ export function emptyRunView(runId: string): RunView {
   return { runId, status: 'queued', nodes: {}, lastSeq: 0, startedAt: null, finishedAt: null };
 }
 
-const freshNode = (): NodeRunView => ({ status: 'queued', cached: false, progress: 0, durationMs: null, logs: [] });
+const freshNode = (): NodeRunView => ({
+  status: 'queued',
+  cached: false,
+  progress: 0,
+  durationMs: null,
+  logs: [],
+  history: [],
+});
+
+const HISTORY_POINTS_KEPT = 5000;
+
+/** Adds an epoch's point; a later event for the same epoch (a retried job) replaces it. */
+export function addEpochPoint(history: EpochPoint[], point: EpochPoint): EpochPoint[] {
+  const last = history.at(-1);
+  if (last && point.epoch <= last.epoch) {
+    const kept = history.filter((earlier) => earlier.epoch < point.epoch);
+    return [...kept, point];
+  }
+  return [...history.slice(-(HISTORY_POINTS_KEPT - 1)), point];
+}
 
 /** Progress arrives as a percentage (0–100); the view keeps a fraction. */
 export function progressFraction(pct: number): number {
@@ -69,7 +99,14 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
       break;
     case 'node-started':
       if (next.status === 'queued') next.status = 'running';
-      updateNode(event.nodeId, (node) => ({ ...node, status: 'running', progress: 0, startedAt: event.at }));
+      updateNode(event.nodeId, (node) => ({
+        ...node,
+        status: 'running',
+        progress: 0,
+        startedAt: event.at,
+        history: [],
+        error: undefined,
+      }));
       break;
     case 'node-progress':
       updateNode(event.nodeId, (node) => ({
@@ -82,6 +119,15 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
         loss: event.loss ?? node.loss,
         valLoss: event.valLoss ?? node.valLoss,
         metrics: event.metrics ?? node.metrics,
+        history:
+          event.epoch !== undefined && (event.loss !== undefined || event.valLoss !== undefined)
+            ? addEpochPoint(node.history, {
+                epoch: event.epoch,
+                loss: event.loss,
+                valLoss: event.valLoss,
+                metrics: event.metrics,
+              })
+            : node.history,
       }));
       break;
     case 'node-log':
@@ -97,15 +143,27 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
         cached: event.cached,
         progress: 1,
         durationMs: event.durationMs,
+        finishedAt: event.at,
         outputs: event.outputs,
         metrics: event.metrics ?? node.metrics,
       }));
       break;
     case 'node-failed':
-      updateNode(event.nodeId, (node) => ({ ...node, status: 'failed', error: event.error }));
+      updateNode(event.nodeId, (node) => ({
+        ...node,
+        status: 'failed',
+        error: event.error,
+        finishedAt: event.at,
+        durationMs: node.startedAt ? Date.parse(event.at) - Date.parse(node.startedAt) : node.durationMs,
+      }));
       break;
     case 'node-cancelled':
-      updateNode(event.nodeId, (node) => ({ ...node, status: 'cancelled' }));
+      updateNode(event.nodeId, (node) => ({
+        ...node,
+        status: 'cancelled',
+        finishedAt: event.at,
+        durationMs: node.startedAt ? Date.parse(event.at) - Date.parse(node.startedAt) : node.durationMs,
+      }));
       break;
     case 'run-finished':
       next.status = event.status;

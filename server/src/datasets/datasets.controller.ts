@@ -1,0 +1,36 @@
+import { Controller, Get, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
+import { ZodPipe } from '../api/zod.pipe.js';
+import { DatasetsService, type DatasetSummary } from './datasets.service.js';
+import { UploadLimitMessage } from './upload-limit.js';
+
+/** What multer hands over for a file it stored on disk. */
+interface StoredUpload {
+  originalname: string;
+  path: string;
+  size: number;
+}
+
+@Controller('datasets')
+export class DatasetsController {
+  constructor(private readonly datasets: DatasetsService) {}
+
+  @Get()
+  list(@Query(new ZodPipe(pageQuerySchema)) page: PageQuery): Promise<Page<DatasetSummary>> {
+    return this.datasets.list(page);
+  }
+
+  /** `multipart/form-data` with the CSV or Parquet file in the field `file`. */
+  @Post()
+  @UseInterceptors(UploadLimitMessage, FileInterceptor('file'))
+  upload(@UploadedFile() file: StoredUpload | undefined): Promise<DatasetSummary> {
+    return this.datasets.add(
+      file && {
+        originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
+        tempPath: file.path,
+        size: file.size,
+      },
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiError, BadRequestError } from '../api/api-errors.js';
+import type { Page, PageQuery } from '../api/page.js';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import { DatasetEntity } from './dataset.entity.js';
+
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  /** What a `source.csv` / `source.parquet` node's `path` param takes. */
+  path: string;
+  format: 'csv' | 'parquet';
+  sizeBytes: number;
+  createdAt: string;
+}
+
+/** A file multer has written to the incoming folder. */
+export interface IncomingFile {
+  originalName: string;
+  tempPath: string;
+  size: number;
+}
+
+const FORMATS: Record<string, 'csv' | 'parquet'> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.txt': 'csv',
+  '.parquet': 'parquet',
+};
+
+/** `My data (2024).CSV` → `my-data-2024`: a name that is safe as a file name and readable in a path param. */
+export function datasetFileStem(name: string): string {
+  const stem = name
+    .replace(/\.[^.]*$/, '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return stem || 'dataset';
+}
+
+@Injectable()
+export class DatasetsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  get datasetsDir(): string {
+    return join(this.settings.home, 'datasets');
+  }
+
+  get incomingDir(): string {
+    return join(this.datasetsDir, '.incoming');
+  }
+
+  async list(page: PageQuery): Promise<Page<DatasetSummary>> {
+    const [rows, total] = await this.db.getRepository(DatasetEntity).findAndCount({
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items: rows.map(summaryOf), total };
+  }
+
+  /** Keeps an uploaded file as a dataset; on any problem the file is removed and nothing is recorded. */
+  async add(file: IncomingFile | undefined): Promise<DatasetSummary> {
+    if (!file) throw new BadRequestError('send the file as multipart/form-data in a field named "file"');
+    try {
+      const format = FORMATS[extname(file.originalName).toLowerCase()];
+      if (!format) {
+        throw new ApiError(
+          415,
+          'unsupported-media-type',
+          `"${file.originalName}" is neither a CSV (.csv, .tsv, .txt) nor a Parquet (.parquet) file`,
+        );
+      }
+      if (file.size === 0) throw new BadRequestError(`"${file.originalName}" is empty`);
+      if (format === 'parquet' && !(await startsWithParquetMagic(file.tempPath))) {
+        throw new BadRequestError(`"${file.originalName}" is not a Parquet file (it does not start with PAR1)`);
+      }
+      const id = crypto.randomUUID();
+      const path = `${datasetFileStem(file.originalName)}-${id.slice(0, 8)}.${format === 'csv' ? extname(file.originalName).slice(1).toLowerCase() : 'parquet'}`;
+      await mkdir(this.datasetsDir, { recursive: true });
+      await rename(file.tempPath, join(this.datasetsDir, path));
+      try {
+        const saved = await this.db.getRepository(DatasetEntity).save({
+          id,
+          name: file.originalName,
+          path,
+          format,
+          sizeBytes: file.size,
+        });
+        return summaryOf(saved);
+      } catch (error) {
+        await rm(join(this.datasetsDir, path), { force: true });
+        throw error;
+      }
+    } finally {
+      await rm(file.tempPath, { force: true });
+    }
+  }
+}
+
+async function startsWithParquetMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    return head.toString('latin1') === 'PAR1';
+  } finally {
+    await handle.close();
+  }
+}
+
+function summaryOf(row: DatasetEntity): DatasetSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    path: row.path,
+    format: row.format,
+    sizeBytes: row.sizeBytes,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,62 @@
+import { ApiError, requestJson } from './http';
+import type { Page } from './pipelines';
+
+export interface Dataset {
+  id: string;
+  name: string;
+  /** What a source node's `path` param takes. */
+  path: string;
+  format: 'csv' | 'parquet';
+  sizeBytes: number;
+  createdAt: string;
+}
+
+export function listDatasets(): Promise<Page<Dataset>> {
+  return requestJson('GET', '/datasets?limit=500');
+}
+
+/**
+ * Uploads a CSV or Parquet file. XMLHttpRequest rather than fetch: it is
+ * the one browser API that reports upload progress.
+ */
+export function uploadDataset(file: File, onProgress: (fraction: number) => void): Promise<Dataset> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', '/api/datasets');
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () =>
+      reject(
+        new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' }),
+      );
+    request.onload = () => {
+      const body = request.response as (Dataset & { error?: { code: string; message: string } }) | null;
+      if (request.status >= 200 && request.status < 300 && body) {
+        onProgress(1);
+        resolve(body);
+        return;
+      }
+      reject(
+        new ApiError(
+          request.status,
+          body?.error ?? {
+            code: `http-${request.status}`,
+            message: `upload failed: ${request.status} ${request.statusText}`,
+          },
+        ),
+      );
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    request.send(form);
+  });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,84 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startTestServer, type TestServer } from './test-environment.js';
+
+const iris = fileURLToPath(new URL('../fixtures/data/iris.csv', import.meta.url));
+
+interface Dataset {
+  id: string;
+  name: string;
+  path: string;
+  format: string;
+  sizeBytes: number;
+}
+
+async function upload(server: TestServer, name: string, content: Uint8Array | string) {
+  const form = new FormData();
+  form.append('file', new Blob([content]), name);
+  const response = await fetch(`${server.url}/api/datasets`, { method: 'POST', body: form });
+  return { status: response.status, body: (await response.json()) as Dataset & { error?: { message: string } } };
+}
+
+describe('datasets', () => {
+  let server: TestServer;
+  const limit = process.env.PIPEWRIGHT_UPLOAD_LIMIT_MB;
+
+  beforeAll(async () => {
+    // 8 KB: iris (3.9 KB) fits, three times it does not.
+    process.env.PIPEWRIGHT_UPLOAD_LIMIT_MB = String(8 / 1024);
+    server = await startTestServer({ worker: false });
+  });
+  afterAll(async () => {
+    if (limit === undefined) delete process.env.PIPEWRIGHT_UPLOAD_LIMIT_MB;
+    else process.env.PIPEWRIGHT_UPLOAD_LIMIT_MB = limit;
+    await server?.close();
+  });
+
+  it('keeps an uploaded CSV in the datasets directory, where source.csv may read it by the path it answers', async () => {
+    const content = await readFile(iris);
+    const uploaded = await upload(server, 'Iris flowers.csv', content);
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ name: 'Iris flowers.csv', format: 'csv', sizeBytes: content.length });
+    expect(uploaded.body.path).toMatch(/^Iris-flowers-[0-9a-f]{8}\.csv$/);
+    const kept = await stat(join(server.environment.home, 'datasets', uploaded.body.path));
+    expect(kept.size).toBe(content.length);
+
+    const list = await api<{ items: Dataset[]; total: number }>(server, 'GET', '/datasets');
+    expect(list.body.total).toBe(1);
+    expect(list.body.items[0].path).toBe(uploaded.body.path);
+
+    const check = await api<{ ok: boolean }>(server, 'POST', '/pipelines/validate', {
+      format: 'pipewright/v1',
+      name: 'uploaded',
+      params: {},
+      nodes: [{ id: 'src', type: 'source.csv', params: { path: uploaded.body.path }, position: { x: 0, y: 0 } }],
+      edges: [],
+    });
+    expect(check.body.ok).toBe(true);
+  });
+
+  it('refuses a file over the size limit with 413 and says what the limit is, keeping nothing', async () => {
+    const content = await readFile(iris);
+    const refused = await upload(server, 'big.csv', Buffer.concat([content, content, content]));
+    expect(refused.status).toBe(413);
+    expect(refused.body.error?.message).toBe(
+      'the file is larger than the upload limit of 8 KB (PIPEWRIGHT_UPLOAD_LIMIT_MB)',
+    );
+    const list = await api<{ total: number }>(server, 'GET', '/datasets');
+    expect(list.body.total).toBe(1);
+  });
+
+  it('refuses a file that is neither CSV nor Parquet, and a .parquet file that is not Parquet', async () => {
+    const text = await upload(server, 'notes.docx', 'hello');
+    expect(text.status).toBe(415);
+    expect(text.body.error?.message).toContain('"notes.docx" is neither a CSV');
+    const fake = await upload(server, 'fake.parquet', 'a,b\n1,2\n');
+    expect(fake.status).toBe(400);
+    expect(fake.body.error?.message).toContain('is not a Parquet file');
+    const empty = await upload(server, 'empty.csv', '');
+    expect(empty.status).toBe(400);
+    expect(empty.body.error?.message).toBe('"empty.csv" is empty');
+  });
+});
