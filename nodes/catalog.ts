@@ -6,6 +6,7 @@ import { evaluateScore } from './evaluate/score/node.js';
 import { sourceCsv } from './source/csv/node.js';
 import { splitRandom } from './split/random/node.js';
 import { trainLogisticNode } from './train/logistic/node.js';
+import { trainLinearNode } from './train/linear/node.js';
 
 /** Every node, listed explicitly: adding a node means adding it here. */
 export const catalog: AnyNodeDefinition[] = [
@@ -13,6 +14,7 @@ export const catalog: AnyNodeDefinition[] = [
   cleanMissing,
   cleanDuplicates,
   splitRandom,
+  trainLinearNode,
   trainLogisticNode,
   evaluateScore,
   evaluateClassification,
