@@ -7,6 +7,7 @@ import { sourceCsv } from './source/csv/node.js';
 import { splitRandom } from './split/random/node.js';
 import { trainLogisticNode } from './train/logistic/node.js';
 import { trainLinearNode } from './train/linear/node.js';
+import { trainMlpNode } from './train/mlp/node.js';
 
 /** Every node, listed explicitly: adding a node means adding it here. */
 export const catalog: AnyNodeDefinition[] = [
@@ -16,6 +17,7 @@ export const catalog: AnyNodeDefinition[] = [
   splitRandom,
   trainLinearNode,
   trainLogisticNode,
+  trainMlpNode,
   evaluateScore,
   evaluateClassification,
 ];

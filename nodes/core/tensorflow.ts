@@ -18,9 +18,13 @@ export interface TensorFlowApi {
   memory(): { numTensors: number; numBytes: number };
 
   tensor2d(values: Float32Array | number[] | number[][], shape?: [number, number], dtype?: 'float32'): Tensor;
-  tensor1d(values: Float32Array | number[], dtype?: 'float32'): Tensor;
+  tensor1d(values: Float32Array | Int32Array | number[], dtype?: 'float32' | 'int32'): Tensor;
   scalar(value: number, dtype?: 'float32'): Tensor;
   zeros(shape: number[], dtype?: 'float32'): Tensor;
+
+  randomUniform(shape: number[], minval?: number, maxval?: number, dtype?: 'float32', seed?: number): Tensor;
+  clone(x: Tensor): Tensor;
+  gather(x: Tensor, indices: Tensor, axis?: number): Tensor;
 
   matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
   transpose(x: Tensor, perm?: number[]): Tensor;
@@ -32,6 +36,10 @@ export interface TensorFlowApi {
   sqrt(x: Tensor): Tensor;
   exp(x: Tensor): Tensor;
   sigmoid(x: Tensor): Tensor;
+  relu(x: Tensor): Tensor;
+  tanh(x: Tensor): Tensor;
+  /** 1 where x > 0, else alpha (0). */
+  step(x: Tensor, alpha?: number): Tensor;
   softmax(logits: Tensor, dim?: number): Tensor;
   softplus(x: Tensor): Tensor;
   logSumExp(x: Tensor, axis?: number | number[], keepDims?: boolean): Tensor;

@@ -7,6 +7,7 @@ import { rowsToBatch, type RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
 import { predictLinear } from './linear/linear-model.js';
 import { predictLogistic } from './logistic/logistic-scoring.js';
+import { predictMlp } from './mlp/mlp-model.js';
 
 /**
  * Scores rows of `batch` (its feature columns, raw) in plain JavaScript:
@@ -19,6 +20,7 @@ export type Predictor = (model: ModelView, batch: ColumnBatch, rows?: RowSelecti
 const predictors: Record<string, Predictor> = {
   logistic: predictLogistic,
   linear: predictLinear,
+  mlp: predictMlp,
 };
 
 export function predictorFor(algorithm: string): Predictor {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import { regressionMetrics } from '../../evaluate/regression-metrics.js';
+import { predictRows } from '../model-scoring.js';
+import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+
+/** scikit-learn's MLP (64, 64), adam, on the same fixed splits (datasets/REFERENCE.md). */
+const REFERENCE = { iris: 0.9667, breastCancer: 0.9737, cars: 0.9134 };
+
+async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
+  return {
+    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
+    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
+  };
+}
+
+describe('train.mlp', () => {
+  it('classifies iris as scikit-learn does (within one test row), reporting loss and validation loss every epoch', async () => {
+    const { train, test } = await split('iris');
+    const run = await runNodeForTest('train.mlp', { label: 'species' }, { in: train });
+    const model = run.outputs.model as ModelBundle;
+    expect(model).toMatchObject({
+      algorithm: 'mlp',
+      task: 'classification',
+      classes: ['setosa', 'versicolor', 'virginica'],
+    });
+    expect(model.training).toMatchObject({ layers: [64, 64], validationRows: 12, backend: expect.any(String) });
+
+    const epochs = run.progress.filter((p) => p.detail.epoch !== undefined);
+    // The runtime passes at most one epoch report every 100 ms on: a rising subset of the epochs run.
+    expect(epochs.length).toBeGreaterThan(1);
+    const numbers = epochs.map((p) => p.detail.epoch as number);
+    expect(numbers[0]).toBe(1);
+    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1])).toBe(true);
+    expect(numbers.at(-1)).toBeLessThanOrEqual(model.training.epochsRun as number);
+    for (const { detail } of epochs) {
+      expect(detail).toMatchObject({ epochs: 500, loss: expect.any(Number), valLoss: expect.any(Number) });
+    }
+    expect(epochs.at(-1)?.detail.loss).toBeLessThan(epochs[0].detail.loss as number);
+    expect(run.progress.at(-1)?.pct).toBe(100);
+
+    const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+    const evaluated = await runNodeForTest('evaluate.classification', {}, { in: scored.outputs.out });
+    const accuracy = (evaluated.outputs.metrics as MetricsValue).metrics.accuracy as number;
+    expect(Math.abs(accuracy - REFERENCE.iris)).toBeLessThanOrEqual(1 / 30 + 1e-9);
+
+    // A deployment scores request rows with plain arithmetic: the same probabilities as evaluate.score.
+    const rows = await scored.readTable(scored.outputs.out);
+    const served = predictRows(model, rows.slice(0, 10) as Record<string, number>[]);
+    served.forEach((p, i) => {
+      expect(p.prediction).toBe(rows[i].prediction);
+      expect(p.probabilities?.virginica).toBeCloseTo(rows[i].probability_virginica as number, 6);
+    });
+  });
+
+  it('stops early when the validation loss stops improving and keeps the best epoch', async () => {
+    const { train, test } = await split('breast_cancer');
+    const run = await runNodeForTest('train.mlp', { label: 'diagnosis', patience: 5 }, { in: train });
+    const model = run.outputs.model as ModelBundle;
+    const { epochsRun, bestEpoch } = model.training as { epochsRun: number; bestEpoch: number };
+    expect(epochsRun).toBeLessThan(500);
+    expect(bestEpoch).toBe(epochsRun - 5);
+    expect(run.logs.some((l) => l.message.startsWith(`stopped early after ${epochsRun} epochs`))).toBe(true);
+    const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+    const evaluated = await runNodeForTest('evaluate.classification', {}, { in: scored.outputs.out });
+    const accuracy = (evaluated.outputs.metrics as MetricsValue).metrics.accuracy as number;
+    expect(accuracy).toBeGreaterThanOrEqual(REFERENCE.breastCancer - 0.02);
+  });
+
+  it('regresses miles per gallon within 0.03 R² of scikit-learn, text features one-hot encoded', async () => {
+    const { train, test } = await split('cars');
+    const run = await runNodeForTest('train.mlp', { label: 'Miles_per_Gallon' }, { in: train });
+    const model = run.outputs.model as ModelBundle;
+    expect(model.task).toBe('regression');
+    expect(model.encoding.features.find((f) => f.column === 'Origin')).toMatchObject({ kind: 'onehot' });
+    const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+    const rows = await scored.readTable(scored.outputs.out);
+    const truth = Float64Array.from(rows, (r) => r.Miles_per_Gallon as number);
+    const predicted = Float64Array.from(rows, (r) => r.prediction as number);
+    expect(regressionMetrics(truth, predicted).r2).toBeGreaterThanOrEqual(REFERENCE.cars - 0.03);
+  });
+});
