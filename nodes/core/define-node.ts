@@ -54,6 +54,19 @@ export interface ArtifactAccess {
   stageFile(path: string, param: string): Promise<string>;
 }
 
+/**
+ * Databases configured on the server by name (`PIPEWRIGHT_CONNECTIONS`,
+ * `PIPEWRIGHT_CONNECTION_<NAME>`): a pipeline names one, never holds its secret.
+ */
+export interface ConnectionAccess {
+  /**
+   * Runs a read-only query on the named connection and gives its rows.
+   * Throws a NodeError naming `param` when no connection has that name, and
+   * one naming `queryParam` when the database refuses the query.
+   */
+  query(connection: string, sql: string, where: { param: string; queryParam: string }): Promise<ColumnBatch>;
+}
+
 export interface ProgressDetail {
   detail?: string;
   epoch?: number;
@@ -71,6 +84,7 @@ export interface NodeContext {
   readonly sql: SqlEngine;
   readonly tf: TensorFlowApi;
   readonly artifacts: ArtifactAccess;
+  readonly connections: ConnectionAccess;
   readonly signal: AbortSignal;
   progress(pct: number, detail?: ProgressDetail): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;

@@ -11,3 +11,7 @@ export * from './status.js';
 export * from './events.js';
 export * from './transforms.js';
 export * from './inputs.js';
+export * from './metrics.js';
+export * from './user-sql.js';
+export * from './profile.js';
+export * from './column-choice.js';

@@ -39,17 +39,17 @@ export function transformSql(steps: TransformStep[], inputSql: string, columns: 
         if (mode === 'fit') where.push(...step.columns.map((c) => `${quoteIdent(c)} IS NOT NULL`));
         break;
       case 'clip':
-        replace.set(step.column, `LEAST(GREATEST(${quoteIdent(step.column)}, ${step.min}), ${step.max})`);
+        replace.set(step.column, clipSql(step.column, step.min, step.max));
         break;
       case 'dropOutside':
         if (mode === 'fit')
           where.push(
-            `(${quoteIdent(step.column)} IS NULL OR ${quoteIdent(step.column)} BETWEEN ${step.min} AND ${step.max})`,
+            `(${quoteIdent(step.column)} IS NULL OR ${quoteIdent(step.column)} BETWEEN ${num(step.min)} AND ${num(step.max)})`,
           );
-        else replace.set(step.column, `LEAST(GREATEST(${quoteIdent(step.column)}, ${step.min}), ${step.max})`);
+        else replace.set(step.column, clipSql(step.column, step.min, step.max));
         break;
       case 'scale':
-        replace.set(step.column, `(${quoteIdent(step.column)} - ${step.center}) / ${step.scale}`);
+        replace.set(step.column, `(${quoteIdent(step.column)} - ${num(step.center)}) / ${num(step.scale)}`);
         break;
       case 'onehot': {
         const col = quoteIdent(step.column);
@@ -72,7 +72,7 @@ export function transformSql(steps: TransformStep[], inputSql: string, columns: 
       case 'bin': {
         const col = quoteIdent(step.column);
         const inner = step.edges.slice(1, -1);
-        const cases = inner.map((edge, i) => `WHEN ${col} < ${edge} THEN ${i}`).join(' ');
+        const cases = inner.map((edge, i) => `WHEN ${col} < ${num(edge)} THEN ${i}`).join(' ');
         replace.set(step.column, `CASE WHEN ${col} IS NULL THEN NULL ${cases} ELSE ${inner.length} END`);
         break;
       }
@@ -85,6 +85,17 @@ export function transformSql(steps: TransformStep[], inputSql: string, columns: 
     sql = `SELECT ${select.join(', ')} FROM (${sql}) AS t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   }
   return sql;
+}
+
+/** A fitted number as a DOUBLE literal, so SQL computes exactly what applyStepsToRow does. */
+function num(value: number): string {
+  return Number.isInteger(value) ? `${value}::DOUBLE` : quoteLiteral(value);
+}
+
+/** Clips into [min, max] and keeps missing values missing (DuckDB's LEAST and GREATEST skip NULLs). */
+function clipSql(column: string, min: number, max: number): string {
+  const col = quoteIdent(column);
+  return `CASE WHEN ${col} < ${num(min)} THEN ${num(min)} WHEN ${col} > ${num(max)} THEN ${num(max)} ELSE ${col} END`;
 }
 
 export type RowValue = string | number | boolean | null;

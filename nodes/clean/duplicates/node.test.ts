@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
 import { loadCsvTable, readTable, REPO_ROOT, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 let dirty: TableRef;
 let dirtyRows: Record<string, SqlValue>[];
@@ -25,6 +26,16 @@ describe('clean.duplicates', () => {
     const copies = new Set(faults.duplicates.pairs_first_then_copy.map(([, copy]) => copy));
     expect(await run.readTable(out)).toEqual(dirtyRows.filter((_, i) => !copies.has(i)));
     expect(run.logs.map((l) => l.message)).toContain('dropped 10 duplicate rows of 354');
+  });
+
+  it('drops exactly the 13 injected copies of diabetes_dirty.csv', async () => {
+    const faults = dirtyFaults('diabetes');
+    const table = await loadCsvTable('test/fixtures/data/diabetes_dirty.csv');
+    const rows = await readTable(table);
+    const run = await runNodeForTest('clean.duplicates', {}, { in: table });
+    const copies = new Set(faults.duplicates.pairs_first_then_copy.map(([, copy]) => copy));
+    expect(copies.size).toBe(13);
+    expect(await run.readTable(run.outputs.out)).toEqual(rows.filter((_, i) => !copies.has(i)));
   });
 
   it('compares only the named columns', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
 import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 let penguins: TableRef;
 let rawRows: Record<string, SqlValue>[];
@@ -100,4 +101,31 @@ describe('clean.missing', () => {
     expect(unknown.failure).toMatchObject({ param: 'columns', column: 'weight' });
     expect(unknown.message).toContain('column "weight" is not in the table');
   });
+
+  it.each(['penguins', 'diabetes'] as const)(
+    'finds and fills exactly the injected and original empty cells of %s_dirty.csv',
+    async (name) => {
+      const faults = dirtyFaults(name);
+      const table = await loadCsvTable(`test/fixtures/data/${name}_dirty.csv`);
+      const before = await readTable(table);
+      const listed = [...faults.empty_injected, ...faults.empty_original]
+        .map(([row, column]) => `${row}:${column}`)
+        .sort();
+      expect(
+        emptyCells(before)
+          .map((c) => `${c.row}:${c.column}`)
+          .sort(),
+      ).toEqual(listed);
+
+      const run = await runNodeForTest('clean.missing', { strategy: 'mode' }, { in: table });
+      const after = await run.readTable(run.outputs.out);
+      const changed = after.flatMap((row, i) =>
+        Object.keys(row)
+          .filter((c) => row[c] !== before[i][c])
+          .map((c) => `${i}:${c}`),
+      );
+      expect(changed.sort()).toEqual(listed);
+      expect(emptyCells(after)).toEqual([]);
+    },
+  );
 });

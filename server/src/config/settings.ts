@@ -28,6 +28,12 @@ export interface Settings {
   jobHeartbeatSeconds: number;
   /** `PIPEWRIGHT_TF_BACKEND`: force a TensorFlow.js backend. */
   tfBackend?: string;
+  /**
+   * Named database connections for source.postgres (name → postgres:// URL):
+   * `PIPEWRIGHT_CONNECTIONS` (a JSON object) and `PIPEWRIGHT_CONNECTION_<NAME>`
+   * (lower-cased name). Pipelines name a connection; the URL stays here.
+   */
+  connections: Record<string, string>;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -70,7 +76,38 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       3600,
     ),
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
+    connections: readConnections(env),
   };
+}
+
+function readConnections(env: NodeJS.ProcessEnv): Record<string, string> {
+  const connections: Record<string, string> = {};
+  const json = env.PIPEWRIGHT_CONNECTIONS?.trim();
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new SettingsError('PIPEWRIGHT_CONNECTIONS must be a JSON object of name → postgres:// URL');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new SettingsError('PIPEWRIGHT_CONNECTIONS must be a JSON object of name → postgres:// URL');
+    }
+    for (const [name, url] of Object.entries(parsed)) connections[name.toLowerCase()] = checkConnectionUrl(name, url);
+  }
+  for (const [variable, url] of Object.entries(env)) {
+    const match = /^PIPEWRIGHT_CONNECTION_(\w+)$/.exec(variable);
+    if (match && url?.trim()) connections[match[1].toLowerCase()] = checkConnectionUrl(match[1], url.trim());
+  }
+  return connections;
+}
+
+function checkConnectionUrl(name: string, url: unknown): string {
+  // The message names the connection but never repeats the URL: it may hold a password.
+  if (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url)) {
+    throw new SettingsError(`connection "${name}" must be a postgres:// URL`);
+  }
+  return url;
 }
 
 function readPort(value: string | undefined): number {

@@ -33,7 +33,8 @@ export class QueryCancelledError extends Error {
  * errors (the runtime reports those as such).
  */
 export function translateDuckDbError(error: unknown, interrupted?: InterruptCause): Error {
-  const raw = error instanceof Error ? error.message : String(error);
+  // extractStatements wraps a syntax error: "Failed to extract statements: Parser Error: …".
+  const raw = (error instanceof Error ? error.message : String(error)).replace(/^Failed to extract statements: /, '');
   if (raw.startsWith('INTERRUPT Error')) {
     if (interrupted?.kind === 'timeout') {
       return new NodeError(

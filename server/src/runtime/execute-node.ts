@@ -12,8 +12,9 @@ import {
 import { cloneFile } from './artifact-store.js';
 import { fingerprintFile, resolveDataFile } from './data-files.js';
 import { QueryCancelledError } from './duckdb-errors.js';
-import { DuckDbSandbox } from './duckdb-sandbox.js';
+import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from './duckdb-sandbox.js';
 import { computeJobKey } from './job-key.js';
+import { postgresConnectionAccess } from './postgres-connections.js';
 import { throttleProgress } from './progress-throttle.js';
 import { NodeRunError, type ExecuteNodeDeps, type ExecuteNodeRequest, type ExecuteNodeResult } from './types.js';
 
@@ -72,6 +73,10 @@ async function runJob(
       sql,
       tf: deps.tf,
       signal: deps.signal,
+      connections: postgresConnectionAccess(deps.connections ?? {}, {
+        timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
+        signal: deps.signal,
+      }),
       artifacts: {
         stageFile: async (path, param) => {
           const resolved = await resolveDataFile(path, deps.dataDirs, param);

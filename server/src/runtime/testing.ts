@@ -49,6 +49,10 @@ export interface TestRunOptions {
   dataDirs?: string[];
   nodeId?: string;
   signal?: AbortSignal;
+  /** Named database connections (name → postgres:// URL). */
+  connections?: Record<string, string>;
+  /** The job's DuckDB limits (memory, threads, statement time). */
+  sqlLimits?: ExecuteNodeDeps['sqlLimits'];
 }
 
 export interface TestRun {
@@ -78,6 +82,8 @@ export async function runNodeForTest(
     signal: options.signal ?? new AbortController().signal,
     onProgress: (pct, detail) => progress.push({ pct, detail }),
     onLog: (level, message) => logs.push({ level, message }),
+    connections: options.connections,
+    sqlLimits: options.sqlLimits,
   };
   const result = await executeNode(
     {

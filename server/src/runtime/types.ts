@@ -28,6 +28,8 @@ export interface ExecuteNodeDeps {
   onLog(level: 'info' | 'warn' | 'error', message: string): void;
   /** Memory, threads and statement time limit of the job's DuckDB (defaults: DEFAULT_SQL_LIMITS). */
   sqlLimits?: Partial<SqlLimits>;
+  /** Named database connections (name → postgres:// URL) that source.postgres may query. */
+  connections?: Readonly<Record<string, string>>;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
 }

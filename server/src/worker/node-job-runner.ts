@@ -69,6 +69,7 @@ export class NodeJobRunner {
           tf,
           dataDirs: this.dataDirs(claimed),
           workDir: this.settings.workDir,
+          connections: this.settings.connections,
           signal,
           onProgress: (pct: number, detail: ProgressDetail) =>
             report(() => this.scheduler.progress(runId, nodeId, pct, detail)),

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import {
+  defineNode,
+  finiteOrNull,
+  PROFILE_QUANTILES,
+  quoteIdent,
+  requireColumn,
+  tableInput,
+  type ColumnInfo,
+  type ColumnProfile,
+  type MetricsValue,
+  type SqlEngine,
+  type SqlValue,
+  type TableProfile,
+} from '../../core/index.js';
+
+const params = z
+  .object({
+    columns: z.array(z.string().min(1)).default([]),
+    bins: z.number().int().min(1).max(100).default(10),
+    top: z.number().int().min(1).max(50).default(5),
+  })
+  .strict();
+
+export const exploreProfile = defineNode({
+  type: 'explore.profile',
+  version: 1,
+  category: 'explore',
+  title: 'Profile',
+  description: 'Describe every column: type, missing, distinct, statistics, quantiles, top values and a histogram.',
+  docs: {
+    summary:
+      'Looks at each column of the table and reports its type, how many values it has and how many are missing, ' +
+      'how many distinct values, its smallest and largest value, and for numbers the mean, standard deviation ' +
+      '(sample, n − 1), the 5/25/50/75/95 % quantiles (linear interpolation, as numpy) and an equal-width histogram; ' +
+      'for every column its most frequent values. The result is on `metrics` (under `profile`), shown in the studio.',
+    params: {
+      columns: 'Columns to profile. Empty: every column.',
+      bins: 'Histogram bars for numeric columns (default 10).',
+      top: 'How many of the most frequent values to list (default 5).',
+    },
+    example: '{ "type": "explore.profile", "params": { "columns": ["age", "income"], "bins": 20 } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'metrics', type: 'metrics' }],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const input = tableInput(inputs);
+    const columns = p.columns.length ? p.columns.map((name) => requireColumn(input, name, 'columns')) : input.columns;
+    const source = ctx.sql.from(input);
+    const profiles = await summarise(ctx.sql, source, columns);
+    for (const [i, profile] of profiles.entries()) {
+      profile.top = await topValues(ctx.sql, source, columns[i], p.top);
+      if (profile.type === 'number' && typeof profile.min === 'number' && typeof profile.max === 'number') {
+        profile.histogram = await histogram(ctx.sql, source, columns[i], profile.min, profile.max, p.bins);
+      }
+      ctx.progress(((i + 1) / profiles.length) * 100, { detail: `profiled "${profile.name}"` });
+    }
+    const profile: TableProfile = { rows: input.rows, columns: profiles };
+    const missingCells = profiles.reduce((sum, c) => sum + c.missing, 0);
+    ctx.log(`profiled ${profiles.length} columns of ${input.rows} rows: ${missingCells} missing cells`);
+    const metrics: MetricsValue = {
+      kind: 'metrics',
+      key: `${ctx.jobKey}:metrics`,
+      metrics: { rows: input.rows, columns: profiles.length, missingCells, profile: { ...profile } },
+    };
+    return { metrics };
+  },
+});
+
+/** Counts, extremes, moments and quantiles of every column in one pass over the table. */
+async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<ColumnProfile[]> {
+  if (columns.length === 0) return [];
+  const select = columns.flatMap((column, i) => {
+    const c = quoteIdent(column.name);
+    const common = [`count(*) - count(${c}) AS missing${i}`, `count(DISTINCT ${c}) AS distinct${i}`];
+    if (column.type === 'number') {
+      const x = `CAST(${c} AS DOUBLE)`;
+      return [
+        ...common,
+        `min(${x}) AS min${i}`,
+        `max(${x}) AS max${i}`,
+        `avg(${x}) AS mean${i}`,
+        `stddev_samp(${x}) AS std${i}`,
+        ...PROFILE_QUANTILES.map((q) => `quantile_cont(${x}, ${q.at}) AS ${q.key}_${i}`),
+      ];
+    }
+    if (column.type === 'boolean') return [...common, `min(${c}) AS min${i}`, `max(${c}) AS max${i}`];
+    return [...common, `CAST(min(${c}) AS VARCHAR) AS min${i}`, `CAST(max(${c}) AS VARCHAR) AS max${i}`];
+  });
+  const [row] = await sql.all(`SELECT count(*) AS rows, ${select.join(', ')} FROM ${source}`);
+  const rows = Number(row.rows);
+  return columns.map((column, i) => {
+    const missing = Number(row[`missing${i}`]);
+    const numeric = column.type === 'number';
+    const count = rows - missing;
+    const quantiles =
+      numeric && count > 0
+        ? Object.fromEntries(PROFILE_QUANTILES.map((q) => [q.key, Number(row[`${q.key}_${i}`])]))
+        : null;
+    return {
+      name: column.name,
+      type: column.type,
+      sqlType: column.sqlType,
+      count,
+      missing,
+      distinct: Number(row[`distinct${i}`]),
+      min: numeric ? finiteOrNull(row[`min${i}`]) : plain(row[`min${i}`]),
+      max: numeric ? finiteOrNull(row[`max${i}`]) : plain(row[`max${i}`]),
+      mean: numeric ? finiteOrNull(row[`mean${i}`]) : null,
+      std: numeric ? finiteOrNull(row[`std${i}`]) : null,
+      quantiles,
+      top: [],
+      histogram: null,
+    };
+  });
+}
+
+async function topValues(
+  sql: SqlEngine,
+  source: string,
+  column: ColumnInfo,
+  limit: number,
+): Promise<ColumnProfile['top']> {
+  const c = quoteIdent(column.name);
+  const value =
+    column.type === 'number' ? `CAST(${c} AS DOUBLE)` : column.type === 'boolean' ? c : `CAST(${c} AS VARCHAR)`;
+  const rows = await sql.all(
+    `SELECT ${value} AS value, count(*) AS n FROM ${source} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({ value: plain(r.value) ?? '', count: Number(r.n) }));
+}
+
+async function histogram(
+  sql: SqlEngine,
+  source: string,
+  column: ColumnInfo,
+  min: number,
+  max: number,
+  bins: number,
+): Promise<ColumnProfile['histogram']> {
+  const x = `CAST(${quoteIdent(column.name)} AS DOUBLE)`;
+  // A column holding one value gets one bar; otherwise the last bar includes the maximum.
+  const count = max > min ? bins : 1;
+  const width = max > min ? (max - min) / bins : 1;
+  const rows = await sql.all(
+    `SELECT least(CAST(floor((${x} - ${min}) / ${width}) AS BIGINT), ${count - 1}) AS bin, count(*) AS n
+     FROM ${source} WHERE isfinite(${x}) GROUP BY 1`,
+  );
+  const counts = new Array<number>(count).fill(0);
+  for (const r of rows) counts[Number(r.bin)] = Number(r.n);
+  const edges =
+    max > min
+      ? Array.from({ length: count + 1 }, (_, i) => (i === count ? max : min + i * width))
+      : [min - 0.5, min + 0.5];
+  return { edges, counts };
+}
+
+function plain(value: SqlValue | undefined): string | number | boolean | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'bigint' ? Number(value) : value;
+}

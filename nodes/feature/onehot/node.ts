@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import {
+  defineNode,
+  NodeError,
+  quoteIdent,
+  requireColumn,
+  tableInput,
+  transformSql,
+  type ColumnInfo,
+  type FittedTransform,
+  type TransformStep,
+  type TransformValue,
+} from '../../core/index.js';
+
+const params = z
+  .object({
+    columns: z.array(z.string().min(1)).default([]),
+    maxCategories: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict();
+
+/** Integer and text columns compare the same as text in SQL and in a JSON row; fractional numbers would not. */
+const EXACT_NUMBER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/;
+
+export const featureOnehot = defineNode({
+  type: 'feature.onehot',
+  version: 1,
+  category: 'feature',
+  title: 'One-hot encode',
+  description: 'Turn categorical columns into 0/1 columns, one per category learned from this table.',
+  docs: {
+    summary:
+      'Replaces each categorical column with one 0/1 column per category seen in the table it receives, named ' +
+      '`<column>_<category>`. With more than `maxCategories` categories, the most frequent ones get a column and the ' +
+      'rest share `<column>_other`. A category that was not seen while fitting (in test rows or live requests) gives ' +
+      'all zeros, or 1 in `_other` when there is one; a missing value gives all zeros.',
+    params: {
+      columns: 'Columns to encode (text, true/false or whole numbers). Empty: every text column.',
+      maxCategories: 'Most categories a column keeps (default 20); the rest go to `<column>_other`.',
+    },
+    example: '{ "type": "feature.onehot", "params": { "columns": ["island", "sex"], "maxCategories": 10 } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [
+    { name: 'out', type: 'table' },
+    { name: 'transform', type: 'transform' },
+  ],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const input = tableInput(inputs);
+    const columns = chooseColumns(input.columns, p.columns);
+    const source = ctx.sql.from(input);
+    const steps: TransformStep[] = [];
+    const taken = new Set(input.columns.map((c) => c.name));
+    for (const column of columns) {
+      const name = quoteIdent(column.name);
+      const rows = await ctx.sql.all(
+        `SELECT CAST(${name} AS VARCHAR) AS category, count(*) AS n FROM ${source} WHERE ${name} IS NOT NULL
+         GROUP BY 1 ORDER BY n DESC, category`,
+      );
+      const other = rows.length > p.maxCategories;
+      const categories = rows
+        .slice(0, p.maxCategories)
+        .map((r) => String(r.category))
+        .sort();
+      taken.delete(column.name);
+      for (const added of [...categories, ...(other ? ['other'] : [])].map((c) => `${column.name}_${c}`)) {
+        if (taken.has(added)) {
+          throw new NodeError(`encoding "${column.name}" would add column "${added}", which the table already has`, {
+            param: 'columns',
+            column: column.name,
+          });
+        }
+        taken.add(added);
+      }
+      steps.push({ op: 'onehot', column: column.name, categories, other });
+      if (other)
+        ctx.log(`column "${column.name}": ${rows.length} categories, kept the ${p.maxCategories} most frequent`);
+    }
+    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'feature.onehot', steps };
+    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
+      transforms: [...input.transforms, fitted],
+    });
+    ctx.log(`encoded ${steps.length} columns into ${out.columns.length - input.columns.length + steps.length} columns`);
+    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
+    return { out, transform };
+  },
+});
+
+function chooseColumns(all: ColumnInfo[], named: string[]): ColumnInfo[] {
+  if (named.length === 0) return all.filter((c) => c.type === 'string');
+  return named.map((name) => {
+    const column = requireColumn({ columns: all }, name, 'columns');
+    const fits = column.type === 'string' || column.type === 'boolean' || EXACT_NUMBER_TYPES.test(column.sqlType);
+    if (!fits) {
+      throw new NodeError(
+        `column "${name}" holds ${column.sqlType} values; one-hot encoding takes text, true/false or whole numbers (bin it with feature.bin first)`,
+        { param: 'columns', column: name },
+      );
+    }
+    return column;
+  });
+}
