@@ -3,6 +3,7 @@ import { cleanDuplicates } from './clean/duplicates/node.js';
 import { cleanMissing } from './clean/missing/node.js';
 import { evaluateClassification } from './evaluate/classification/node.js';
 import { evaluateScore } from './evaluate/score/node.js';
+import { evaluateImportance } from './evaluate/importance/node.js';
 import { sourceCsv } from './source/csv/node.js';
 import { splitRandom } from './split/random/node.js';
 import { trainLogisticNode } from './train/logistic/node.js';
@@ -45,6 +46,7 @@ export const catalog: AnyNodeDefinition[] = [
   trainLogisticNode,
   trainMlpNode,
   evaluateScore,
+  evaluateImportance,
   evaluateClassification,
 ];
 

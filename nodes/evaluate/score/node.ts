@@ -3,20 +3,17 @@ import {
   defineNode,
   modelInput,
   NodeError,
-  pendingTransforms,
   quoteIdent,
   tableInput,
-  transformSql,
   type ColumnBatch,
   type ColumnInfo,
   type LogicalType,
   type ModelBundle,
 } from '../../core/index.js';
 import { predictBatch } from '../../train/model-scoring.js';
+import { modelFeatureBatch, ROW } from './model-rows.js';
 
 const params = z.object({}).strict();
-
-const ROW = 'pipewright_row';
 
 export const evaluateScore = defineNode({
   type: 'evaluate.score',
@@ -46,23 +43,7 @@ export const evaluateScore = defineNode({
       throw new NodeError('the model bundle is damaged: a classifier without its classes');
     }
     const classes = model.task === 'classification' ? (model.classes ?? []) : undefined;
-    if (input.columns.some((c) => c.name === ROW))
-      throw new NodeError(`the table may not have a column named "${ROW}"`);
-
-    await ctx.sql.exec(
-      `CREATE TABLE scored_input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${ctx.sql.from(input)}`,
-    );
-    const steps = pendingTransforms(model.transforms, input.transforms).flatMap((t) => t.steps);
-    const rowColumn: ColumnInfo = { name: ROW, type: 'number', sqlType: 'BIGINT' };
-    const prepared = transformSql(steps, 'scored_input', [rowColumn, ...input.columns], 'score');
-    const available = new Set((await ctx.sql.describe(prepared)).map((c) => c.name));
-    for (const feature of model.encoding.features) {
-      if (!available.has(feature.column)) {
-        throw new NodeError(`column "${feature.column}" is missing: the model needs it`, { column: feature.column });
-      }
-    }
-    const featureList = model.encoding.features.map((f) => quoteIdent(f.column)).join(', ');
-    const batch = await ctx.sql.columns(`SELECT ${featureList} FROM (${prepared}) AS prepared ORDER BY ${ROW}`);
+    const batch = await modelFeatureBatch(ctx, model, input, 'scored_input');
     const outputs = predictBatch(model, batch);
 
     await ctx.sql.createTable(
