@@ -108,7 +108,7 @@ export async function trainMlp(
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
-      let epochLoss = 0;
+      let epochLoss: Tensor | undefined;
       for (let start = 0; start < train.rows; start += batchSize) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
         const indices = order.subarray(start, Math.min(start + batchSize, train.rows));
@@ -165,11 +165,14 @@ export async function trainMlp(
         tf.dispose([...params, ...moments]);
         params = next.slice(0, params.length);
         moments = next.slice(params.length, params.length * 3);
+        // Summed on the device and read once an epoch: a read per batch would stall the pipeline.
         const batchLoss = next[next.length - 1];
-        epochLoss += (await batchLoss.data())[0];
-        batchLoss.dispose();
+        const total = epochLoss ? tf.add(epochLoss, batchLoss) : batchLoss;
+        if (epochLoss) tf.dispose([epochLoss, batchLoss]);
+        epochLoss = total;
       }
-      loss = epochLoss / train.rows;
+      loss = epochLoss ? (await epochLoss.data())[0] / train.rows : Number.NaN;
+      epochLoss?.dispose();
       if (valX && valY) {
         const v = tf.tidy(() => lossOf(forward(valX, params), valY));
         valLoss = (await v.data())[0];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
+import { loadTensorFlow } from '../../../server/src/runtime/tensorflow-backend.js';
 import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 /** scikit-learn's MLP (64, 64), adam, on the same fixed splits (datasets/REFERENCE.md). */
@@ -78,5 +79,18 @@ describe('train.mlp', () => {
     const truth = Float64Array.from(rows, (r) => r.Miles_per_Gallon as number);
     const predicted = Float64Array.from(rows, (r) => r.prediction as number);
     expect(regressionMetrics(truth, predicted).r2).toBeGreaterThanOrEqual(REFERENCE.cars - 0.03);
+  });
+
+  it('cross-validates with k folds, leaving no tensor behind', async () => {
+    const { tf } = await loadTensorFlow({ log: () => undefined });
+    const { train } = await split('iris');
+    const before = tf.memory().numTensors;
+    const run = await runNodeForTest('train.mlp', { label: 'species', folds: 3, epochs: 40 }, { in: train });
+    expect(tf.memory().numTensors).toBe(before);
+    const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
+    expect(cv.folds).toBe(3);
+    expect(cv.accuracy.values).toHaveLength(3);
+    expect(cv.accuracy.mean).toBeGreaterThan(0.8);
+    expect(cv.logLoss.mean).toBeGreaterThan(0);
   });
 });
