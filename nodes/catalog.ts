@@ -7,6 +7,12 @@ import { evaluateImportance } from './evaluate/importance/node.js';
 import { sourceCsv } from './source/csv/node.js';
 import { splitRandom } from './split/random/node.js';
 import { trainLogisticNode } from './train/logistic/node.js';
+import { trainTreeNode } from './train/tree/node.js';
+import { trainForestNode } from './train/forest/node.js';
+import { trainKnnNode } from './train/knn/node.js';
+import { trainNaiveBayesNode } from './train/naivebayes/node.js';
+import { trainKmeansNode } from './train/kmeans/node.js';
+import { evaluateRegression } from './evaluate/regression/node.js';
 import { trainLinearNode } from './train/linear/node.js';
 import { trainMlpNode } from './train/mlp/node.js';
 import { cleanFilter } from './clean/filter/node.js';
@@ -45,9 +51,15 @@ export const catalog: AnyNodeDefinition[] = [
   trainLinearNode,
   trainLogisticNode,
   trainMlpNode,
+  trainTreeNode,
+  trainForestNode,
+  trainKnnNode,
+  trainNaiveBayesNode,
+  trainKmeansNode,
   evaluateScore,
   evaluateImportance,
   evaluateClassification,
+  evaluateRegression,
 ];
 
 export const registry = new NodeRegistry(catalog);

@@ -8,6 +8,11 @@ import type { ModelView } from './model-state.js';
 import { predictLinear } from './linear/linear-model.js';
 import { predictLogistic } from './logistic/logistic-scoring.js';
 import { predictMlp } from './mlp/mlp-model.js';
+import { predictTree } from './tree/tree-model.js';
+import { predictForest } from './forest/forest-model.js';
+import { predictKnn } from './knn/knn-model.js';
+import { predictNaiveBayes } from './naivebayes/naivebayes-model.js';
+import { predictKmeans } from './kmeans/kmeans-model.js';
 
 /**
  * Scores rows of `batch` (its feature columns, raw) in plain JavaScript:
@@ -21,6 +26,11 @@ const predictors: Record<string, Predictor> = {
   logistic: predictLogistic,
   linear: predictLinear,
   mlp: predictMlp,
+  tree: predictTree,
+  forest: predictForest,
+  knn: predictKnn,
+  naivebayes: predictNaiveBayes,
+  kmeans: predictKmeans,
 };
 
 export function predictorFor(algorithm: string): Predictor {

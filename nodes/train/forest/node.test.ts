@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+
+async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
+  return {
+    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
+    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
+  };
+}
+
+async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
+  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
+  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
+}
+
+describe('train.forest', () => {
+  it('classifies breast cancer within 0.02 of scikit-learn (accuracy 0.9649, AUC 0.9936)', async () => {
+    const { train, test } = await split('breast_cancer');
+    const run = await runNodeForTest('train.forest', { label: 'diagnosis' }, { in: train });
+    const model = run.outputs.model as ModelBundle;
+    expect(model.training).toMatchObject({ trees: 100, maxFeatures: 5 });
+    // Progress moves tree by tree.
+    expect(run.progress.some((p) => /^tree \d+ of 100$/.test(String(p.detail.detail)))).toBe(true);
+    const m = await testMetrics(model, test);
+    expect(m.accuracy).toBeGreaterThanOrEqual(0.9649 - 0.02);
+    expect(m.auc).toBeGreaterThan(0.98);
+  });
+
+  it('regresses cars within 0.03 R² of scikit-learn (0.9261), better than one tree', async () => {
+    const { train, test } = await split('cars');
+    const forest = (await runNodeForTest('train.forest', { label: 'Miles_per_Gallon' }, { in: train })).outputs
+      .model as ModelBundle;
+    const tree = (await runNodeForTest('train.tree', { label: 'Miles_per_Gallon' }, { in: train })).outputs
+      .model as ModelBundle;
+    const forestR2 = (await testMetrics(forest, test)).r2 as number;
+    expect(forestR2).toBeGreaterThanOrEqual(0.9261 - 0.03);
+    expect(forestR2).toBeGreaterThan((await testMetrics(tree, test)).r2 as number);
+  });
+
+  it('is the same forest for the same seed, and another for another seed', async () => {
+    const { train } = await split('iris');
+    const fit = async (seed: number) =>
+      (
+        (await runNodeForTest('train.forest', { label: 'species', trees: 5, seed }, { in: train })).outputs
+          .model as ModelBundle
+      ).state;
+    const first = await fit(1);
+    expect(await fit(1)).toEqual(first);
+    expect(await fit(2)).not.toEqual(first);
+  });
+});

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { defineNode } from '../../core/index.js';
+import { encodeFeatures } from '../feature-encoding.js';
+import {
+  runSupervisedTrainer,
+  taskFromParam,
+  taskParam,
+  taskParamDoc,
+  trainerParamDocs,
+  trainerParams,
+  type SupervisedAlgorithm,
+} from '../supervised-trainer.js';
+import { growForest } from './forest-model.js';
+
+const params = z
+  .object({
+    ...trainerParams,
+    task: taskParam,
+    trees: z.number().int().min(1).max(2000).default(100),
+    maxDepth: z.number().int().min(0).max(200).default(0),
+    minSamplesLeaf: z.number().int().min(1).max(100_000).default(1),
+    maxFeatures: z.enum(['auto', 'sqrt', 'log2', 'all']).default('auto'),
+    seed: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+type ForestParams = z.infer<typeof params>;
+
+/** Features drawn at each split: auto is √width for classes and every feature for numbers, as in scikit-learn. */
+function featuresPerSplit(choice: ForestParams['maxFeatures'], width: number, classification: boolean): number {
+  const rule = choice === 'auto' ? (classification ? 'sqrt' : 'all') : choice;
+  if (rule === 'all') return width;
+  const count = rule === 'sqrt' ? Math.sqrt(width) : Math.log2(width);
+  return Math.min(width, Math.max(1, Math.floor(count)));
+}
+
+const forest: SupervisedAlgorithm<ForestParams> = {
+  algorithm: 'forest',
+  standardize: false,
+  task: taskFromParam,
+  async fit(_ctx, data, p, hooks) {
+    const width = data.encoding.width;
+    const maxFeatures = featuresPerSplit(p.maxFeatures, width, data.task === 'classification');
+    const state = await growForest(
+      {
+        x: encodeFeatures(data.encoding, data.batch, data.rows),
+        width,
+        targets: data.targets,
+        classCount: data.classCount,
+      },
+      {
+        trees: p.trees,
+        maxDepth: p.maxDepth === 0 ? Infinity : p.maxDepth,
+        minSamplesLeaf: p.minSamplesLeaf,
+        maxFeatures,
+        seed: p.seed,
+        onTree: (done) => hooks.progress(done / p.trees, { detail: `tree ${done} of ${p.trees}` }),
+      },
+    );
+    const nodes = state.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+    return { state: { ...state }, summary: { trees: p.trees, maxFeatures, nodes } };
+  },
+};
+
+export const trainForestNode = defineNode({
+  type: 'train.forest',
+  version: 1,
+  category: 'train',
+  title: 'Random forest',
+  description: 'Train a random-forest classifier or regressor on the CPU.',
+  docs: {
+    summary:
+      'Grows `trees` decision trees, each on a bootstrap sample of the rows and choosing every split among a ' +
+      'random subset of the features (auto: √features for classes, all features for numbers, as in scikit-learn), ' +
+      'and averages them: class probabilities for classifiers, the mean for regressors. Numbers keep their units, ' +
+      'text features are one-hot encoded. Usually far more accurate than one tree; `seed` makes it repeatable.',
+    params: {
+      ...trainerParamDocs,
+      task: taskParamDoc,
+      trees: 'Number of trees.',
+      maxDepth: 'Deepest level of splits of each tree; 0: no limit.',
+      minSamplesLeaf: 'Fewest training rows a leaf may hold.',
+      maxFeatures: 'Features tried at each split: auto, sqrt, log2 or all.',
+      seed: 'Seeds the bootstrap samples and feature draws.',
+    },
+    example: '{ "type": "train.forest", "params": { "label": "churn", "trees": 100 } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'model', type: 'model' }],
+  params,
+  queue: 'cpu',
+  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, forest),
+});

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { defineNode, NodeError, type ModelBundle } from '../../core/index.js';
+import { encodeFeatures, fitEncoding } from '../feature-encoding.js';
+import { rawInputColumns } from '../model-inputs.js';
+import { pacer } from '../supervised-trainer.js';
+import { readTrainingTable } from '../trainer-input.js';
+import { adjustedRandIndex, fitKmeans } from './kmeans-model.js';
+
+const params = z
+  .object({
+    features: z.array(z.string().min(1)).default([]),
+    k: z.number().int().min(1).max(1000).default(3),
+    nInit: z.number().int().min(1).max(100).default(10),
+    maxIter: z.number().int().min(1).max(10_000).default(300),
+    seed: z.number().int().min(0).default(0),
+    label: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const trainKmeansNode = defineNode({
+  type: 'train.kmeans',
+  version: 1,
+  category: 'train',
+  title: 'k-means clustering',
+  description: 'Group rows into k clusters of similar feature values.',
+  docs: {
+    summary:
+      'Finds `k` centres so that every row is close to its nearest one (k-means++ starts, then Lloyd iterations, ' +
+      'the best of `nInit` starts, as scikit-learn’s KMeans). Numeric features are standardised (missing values get ' +
+      'the training mean), text features one-hot encoded. evaluate.score then gives each row its cluster (0 to ' +
+      'k − 1) as `prediction`. With `label` (a column that is not a feature) the model also reports the adjusted ' +
+      'Rand index of the clusters against it: 1 is the same grouping, about 0 no better than chance.',
+    params: {
+      features: 'Columns to cluster on. Empty: every column (except `label`).',
+      k: 'Number of clusters.',
+      nInit: 'Starts tried; the one with the smallest within-cluster spread is kept.',
+      maxIter: 'Most Lloyd iterations per start.',
+      seed: 'Seeds the starts: the same clusters on every run.',
+      label: 'A column of known groups to compare the clusters with (optional; never used to fit).',
+    },
+    example: '{ "type": "train.kmeans", "params": { "k": 3, "label": "species" } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'model', type: 'model' }],
+  params,
+  queue: 'cpu',
+  async run(ctx, inputs, p) {
+    const started = Date.now();
+    const { input, label, features, batch } = await readTrainingTable(ctx, inputs, p);
+    if (p.k > batch.rowCount) {
+      throw new NodeError(`k (${p.k}) is more than the ${batch.rowCount} rows`, { param: 'k' });
+    }
+    const encoding = fitEncoding(
+      batch,
+      features.map((f) => f.name),
+      undefined,
+      { standardize: true },
+    );
+    const x = encodeFeatures(encoding, batch);
+    const pace = pacer(ctx);
+    const fit = await fitKmeans(x, encoding.width, {
+      k: p.k,
+      nInit: p.nInit,
+      maxIter: p.maxIter,
+      seed: p.seed,
+      onRun: async (done) => {
+        ctx.progress((done / p.nInit) * 100, { detail: `start ${done} of ${p.nInit}` });
+        await pace();
+      },
+    });
+    const sizes = new Array<number>(p.k).fill(0);
+    for (const cluster of fit.labels) sizes[cluster]++;
+    let ari: number | undefined;
+    if (label) {
+      const index = batch.columns.findIndex((c) => c.name === label.name);
+      const truth = Array.from({ length: batch.rowCount }, (_, row) => batch.values[index][row]);
+      const known = truth.flatMap((value, row) =>
+        value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? [] : [row],
+      );
+      ari = adjustedRandIndex(
+        known.map((row) => truth[row]),
+        known.map((row) => fit.labels[row]),
+      );
+      ctx.log(`adjusted Rand index against "${label.name}" on the training rows: ${ari.toFixed(4)}`);
+    }
+    ctx.log(
+      `clustered ${batch.rowCount} rows into ${p.k} clusters (sizes ${sizes.join(', ')}), inertia ${fit.state.inertia.toFixed(4)}`,
+    );
+    ctx.progress(100);
+    const model: ModelBundle = {
+      kind: 'model',
+      key: `${ctx.jobKey}:model`,
+      format: 'pipewright-model/v1',
+      algorithm: 'kmeans',
+      task: 'clustering',
+      inputs: rawInputColumns(features, input.transforms),
+      transforms: input.transforms,
+      encoding,
+      state: { ...fit.state },
+      training: {
+        rows: batch.rowCount,
+        k: p.k,
+        nInit: p.nInit,
+        iterations: fit.iterations,
+        inertia: fit.state.inertia,
+        clusterSizes: sizes,
+        ...(label && ari !== undefined ? { label: label.name, ari } : {}),
+        durationMs: Date.now() - started,
+      },
+    };
+    return { model };
+  },
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import { predictRows } from '../model-scoring.js';
+import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+
+async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
+  return {
+    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
+    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
+  };
+}
+
+async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
+  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
+  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
+}
+
+describe('train.knn', () => {
+  it('matches scikit-learn on wine: accuracy 0.9722, log loss 0.0910', async () => {
+    const { train, test } = await split('wine');
+    const model = (await runNodeForTest('train.knn', { label: 'cultivar' }, { in: train })).outputs
+      .model as ModelBundle;
+    const m = await testMetrics(model, test);
+    expect(m.accuracy).toBeCloseTo(0.9722, 4);
+    expect(m.logLoss).toBeCloseTo(0.091, 3);
+  });
+
+  it('regresses diabetes as scikit-learn does (R² 0.4248)', async () => {
+    const { train, test } = await split('diabetes');
+    const model = (await runNodeForTest('train.knn', { label: 'progression' }, { in: train })).outputs
+      .model as ModelBundle;
+    expect((await testMetrics(model, test)).r2).toBeCloseTo(0.4248, 3);
+  });
+
+  it('gives the shares of the k neighbours as probabilities, text features included', async () => {
+    const { train } = await split('penguins');
+    const model = (await runNodeForTest('train.knn', { label: 'species', k: 4 }, { in: train })).outputs
+      .model as ModelBundle;
+    const [served] = predictRows(model, [
+      {
+        island: 'Torgersen',
+        beak_length_mm: 39,
+        beak_depth_mm: 18.5,
+        flipper_length_mm: 190,
+        body_mass_g: 3700,
+        sex: 'female',
+      },
+    ]);
+    expect(served.prediction).toBe('Adelie');
+    for (const p of Object.values(served.probabilities ?? {})) expect([0, 0.25, 0.5, 0.75, 1]).toContain(p);
+  });
+
+  it('refuses a k larger than the training table, naming k', async () => {
+    const { train } = await split('iris');
+    const failure = await runNodeForTest('train.knn', { label: 'species', k: 500 }, { in: train }).catch((e) => e);
+    expect(failure.failure).toMatchObject({ param: 'k' });
+    expect(failure.failure.message).toContain('120 training rows');
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineNode, NodeError } from '../../core/index.js';
+import {
+  runSupervisedTrainer,
+  taskFromParam,
+  taskParam,
+  taskParamDoc,
+  trainerParamDocs,
+  trainerParams,
+  type SupervisedAlgorithm,
+} from '../supervised-trainer.js';
+import { fitKnn } from './knn-model.js';
+
+const params = z
+  .object({
+    ...trainerParams,
+    task: taskParam,
+    k: z.number().int().min(1).max(1000).default(5),
+  })
+  .strict();
+
+type KnnParams = z.infer<typeof params>;
+
+const knn: SupervisedAlgorithm<KnnParams> = {
+  algorithm: 'knn',
+  standardize: true,
+  task: taskFromParam,
+  async fit(_ctx, data, p, hooks) {
+    if (p.k > data.rows.length) {
+      throw new NodeError(`k (${p.k}) is more than the ${data.rows.length} training rows`, { param: 'k' });
+    }
+    const state = fitKnn(data.encoding, data.batch, data.rows, data.targets, p.k);
+    await hooks.progress(1);
+    return { state: { ...state }, summary: { k: p.k } };
+  },
+};
+
+export const trainKnnNode = defineNode({
+  type: 'train.knn',
+  version: 1,
+  category: 'train',
+  title: 'k nearest neighbours',
+  description: 'Classify or predict from the k most similar training rows.',
+  docs: {
+    summary:
+      'Keeps the training rows; a new row gets the classes (as shares: the probabilities) or the mean label of ' +
+      'its `k` nearest training rows by Euclidean distance. Numeric features are standardised first so no unit ' +
+      'dominates (missing values get the training mean); text features are one-hot encoded. The model holds every ' +
+      'training row, so it grows with the table and scoring takes longer on large tables.',
+    params: {
+      ...trainerParamDocs,
+      task: taskParamDoc,
+      k: 'How many neighbours vote (5 in scikit-learn).',
+    },
+    example: '{ "type": "train.knn", "params": { "label": "species", "k": 5 } }',
+  },
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [{ name: 'model', type: 'model' }],
+  params,
+  queue: 'cpu',
+  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, knn),
+});

@@ -1,0 +1,327 @@
+import type { ColumnBatch } from '../../core/define-node.js';
+import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
+import { modelState, type ModelView } from '../model-state.js';
+
+/**
+ * A fitted CART tree as plain arrays, one entry per node (the root is 0).
+ * A leaf has feature −1; a split sends x[feature] ≤ threshold left.
+ * `value` holds `outputs` numbers per node: class probabilities
+ * (classification) or the mean target (regression).
+ */
+export interface TreeArrays {
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
+
+export interface TreeState {
+  tree: TreeArrays;
+  /** Classes (classification) or 1 (regression). */
+  outputs: number;
+}
+
+/** The rows a tree learns from, encoded (rows × width, in the features' own units). */
+export interface TreeData {
+  x: Float32Array;
+  width: number;
+  /** Class index (classification) or number (regression), by row of x. */
+  targets: Int32Array | Float64Array;
+  /** Number of classes; 0 for regression. */
+  classCount: number;
+}
+
+export interface TreeOptions {
+  /** Deepest level a split may make (the root is depth 0); Infinity: grow until leaves are pure. */
+  maxDepth: number;
+  minSamplesLeaf: number;
+  /** Features drawn at random at each split (≤ width); width: all, as a single tree does. */
+  maxFeatures: number;
+  random: () => number;
+  /** How many times each row is in the sample (a bootstrap); absent: once each. */
+  weights?: Float64Array;
+  /** sortRowsByFeature of the data, when several trees share it. */
+  presorted?: Int32Array;
+}
+
+/** Every row's index, sorted by each feature in turn (width blocks of rows). */
+export function sortRowsByFeature(x: Float32Array, width: number, rows: number): Int32Array {
+  const sorted = new Int32Array(width * rows);
+  const column = new Float32Array(rows);
+  const order = Array.from({ length: rows }, (_, i) => i);
+  for (let f = 0; f < width; f++) {
+    for (let i = 0; i < rows; i++) column[i] = x[i * width + f];
+    sorted.set(
+      order.sort((a, b) => column[a] - column[b]),
+      f * rows,
+    );
+  }
+  return sorted;
+}
+
+/** Gains below this are rounding noise, as in scikit-learn (FEATURE_THRESHOLD). */
+const MIN_GAP = 1e-7;
+
+/**
+ * Grows a CART tree the way scikit-learn does: at each node the best split
+ * (Gini for classes, squared error for numbers) over a random draw of
+ * features, thresholds halfway between neighbouring values, until a node
+ * is pure, too small or at maxDepth. Every feature's rows are sorted once;
+ * each split partitions those sorted lists stably, so no node sorts again.
+ */
+export function growTree(data: TreeData, options: TreeOptions): TreeState {
+  const { x, width, targets, classCount } = data;
+  const classification = classCount > 0;
+  const outputs = classification ? classCount : 1;
+  const weights = options.weights;
+  const all = targets.length;
+  const weight = weights ?? new Float64Array(all).fill(1);
+  // Column-major copy: a split scan reads one feature of many rows.
+  const columns = new Float32Array(width * all);
+  for (let i = 0; i < all; i++) for (let f = 0; f < width; f++) columns[f * all + i] = x[i * width + f];
+  const everyRow = options.presorted ?? sortRowsByFeature(x, width, all);
+  let n = all;
+  if (weights) {
+    n = 0;
+    for (let i = 0; i < all; i++) if (weights[i] > 0) n++;
+  }
+  // sorted[f * n + p]: the rows in the sample, sorted by feature f within each node's range.
+  let sorted = everyRow;
+  if (n !== all || options.presorted) {
+    sorted = new Int32Array(width * n);
+    for (let f = 0; f < width; f++) {
+      let at = f * n;
+      for (let p = f * all; p < (f + 1) * all; p++)
+        if (!weights || weights[everyRow[p]] > 0) sorted[at++] = everyRow[p];
+    }
+  }
+
+  const tree: TreeArrays = { feature: [], threshold: [], left: [], right: [], value: [] };
+  const goesLeft = new Uint8Array(targets.length);
+  const scratch = new Int32Array(n);
+  // The node's rows in no particular order (for its totals), split along with the sorted lists.
+  const members = sorted.slice(0, n);
+  const leftCounts = new Float64Array(outputs);
+  const totalCounts = new Float64Array(outputs);
+  const intTargets = targets as Int32Array;
+
+  const addNode = (): number => {
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    for (let c = 0; c < outputs; c++) tree.value.push(0);
+    return tree.feature.length - 1;
+  };
+
+  const partition = (list: Int32Array, base: number, start: number, end: number): void => {
+    let l = base + start;
+    let r = 0;
+    for (let p = base + start; p < base + end; p++) {
+      const row = list[p];
+      if (goesLeft[row]) list[l++] = row;
+      else scratch[r++] = row;
+    }
+    list.set(scratch.subarray(0, r), l);
+  };
+
+  interface Pending {
+    node: number;
+    start: number;
+    end: number;
+    depth: number;
+    /**
+     * Features that may still vary here. A feature constant in a node is
+     * constant below it: it is neither searched nor kept sorted there.
+     */
+    features: Int32Array;
+  }
+  const stack: Pending[] = [
+    { node: addNode(), start: 0, end: n, depth: 0, features: Int32Array.from({ length: width }, (_, f) => f) },
+  ];
+  while (stack.length > 0) {
+    const { node, start, end, depth, features } = stack.pop() as Pending;
+    const count = end - start;
+    totalCounts.fill(0);
+    let totalWeight = 0;
+    let sum = 0;
+    let squares = 0;
+    for (let p = start; p < end; p++) {
+      const row = members[p];
+      const w = weight[row];
+      totalWeight += w;
+      if (classification) totalCounts[intTargets[row]] += w;
+      else {
+        sum += w * targets[row];
+        squares += w * targets[row] * targets[row];
+      }
+    }
+    let impurity: number;
+    if (classification) {
+      let sq = 0;
+      for (let c = 0; c < outputs; c++) {
+        tree.value[node * outputs + c] = totalCounts[c] / totalWeight;
+        sq += totalCounts[c] * totalCounts[c];
+      }
+      impurity = 1 - sq / (totalWeight * totalWeight);
+    } else {
+      const mean = sum / totalWeight;
+      tree.value[node] = mean;
+      impurity = squares / totalWeight - mean * mean;
+    }
+    if (depth >= options.maxDepth || count < 2 * options.minSamplesLeaf || count < 2 || impurity <= 1e-12) continue;
+
+    // The split that most lowers the weighted impurity: for Gini, the largest
+    // Σ left²/wL + Σ right²/wR; for squared error, sumL²/wL + sumR²/wR.
+    // Features are drawn at random; those found constant move to the end.
+    let bestScore = -Infinity;
+    let bestFeature = -1;
+    let bestThreshold = 0;
+    let visited = 0;
+    let varying = features.length;
+    for (let drawn = 0; drawn < varying && visited < options.maxFeatures;) {
+      const pick = drawn + Math.floor(options.random() * (varying - drawn));
+      const f = features[pick];
+      const base = f * n;
+      const column = f * all;
+      const lowest = columns[column + sorted[base + start]];
+      const highest = columns[column + sorted[base + end - 1]];
+      if (highest - lowest <= MIN_GAP) {
+        varying--;
+        features[pick] = features[varying];
+        features[varying] = f;
+        continue;
+      }
+      features[pick] = features[drawn];
+      features[drawn] = f;
+      drawn++;
+      visited++;
+      leftCounts.fill(0);
+      let leftWeight = 0;
+      let leftSum = 0;
+      let leftSquares = 0;
+      for (let p = start; p < end - 1; p++) {
+        const row = sorted[base + p];
+        const w = weight[row];
+        leftWeight += w;
+        if (classification) {
+          const c = intTargets[row];
+          leftSquares += 2 * leftCounts[c] * w + w * w;
+          leftCounts[c] += w;
+        } else leftSum += w * targets[row];
+        const here = columns[column + row];
+        const next = columns[column + sorted[base + p + 1]];
+        if (next - here <= MIN_GAP) continue;
+        const leftRows = p + 1 - start;
+        if (leftRows < options.minSamplesLeaf || count - leftRows < options.minSamplesLeaf) continue;
+        const rightWeight = totalWeight - leftWeight;
+        let score: number;
+        if (classification) {
+          let rightSquares = 0;
+          for (let c = 0; c < outputs; c++) {
+            const r = totalCounts[c] - leftCounts[c];
+            rightSquares += r * r;
+          }
+          score = leftSquares / leftWeight + rightSquares / rightWeight;
+        } else {
+          const rightSum = sum - leftSum;
+          score = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / rightWeight;
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          bestFeature = f;
+          let threshold = here / 2 + next / 2;
+          if (threshold === next || !Number.isFinite(threshold)) threshold = here;
+          bestThreshold = threshold;
+        }
+      }
+    }
+    if (bestFeature < 0) continue;
+    // A split must lower the impurity by more than rounding.
+    const parentScore = classification
+      ? totalCounts.reduce((a, c) => a + c * c, 0) / totalWeight
+      : (sum * sum) / totalWeight;
+    if (bestScore <= parentScore + 1e-12 * Math.abs(parentScore)) continue;
+
+    let leftRows = 0;
+    for (let p = start; p < end; p++) {
+      const row = members[p];
+      const left = columns[bestFeature * all + row] <= bestThreshold ? 1 : 0;
+      goesLeft[row] = left;
+      leftRows += left;
+    }
+    if (leftRows === 0 || leftRows === count) continue;
+    partition(members, 0, start, end);
+    const stillVarying = features.slice(0, varying);
+    for (const f of stillVarying) partition(sorted, f * n, start, end);
+    const leftNode = addNode();
+    const rightNode = addNode();
+    tree.feature[node] = bestFeature;
+    tree.threshold[node] = bestThreshold;
+    tree.left[node] = leftNode;
+    tree.right[node] = rightNode;
+    stack.push({ node: rightNode, start: start + leftRows, end, depth: depth + 1, features: stillVarying });
+    stack.push({ node: leftNode, start, end: start + leftRows, depth: depth + 1, features: stillVarying.slice() });
+  }
+  return { tree: compactLeaves(tree, outputs), outputs };
+}
+
+/** Only leaves are read when predicting: inner nodes keep a single 0 per output to save bytes. */
+function compactLeaves(tree: TreeArrays, outputs: number): TreeArrays {
+  const value = tree.value.map((v, i) => (tree.feature[Math.floor(i / outputs)] === -1 ? roundValue(v) : 0));
+  return { ...tree, value };
+}
+
+/** Leaf values to 12 significant digits: far below any score difference, and half the JSON. */
+function roundValue(v: number): number {
+  return v === 0 || Number.isInteger(v) ? v : Number(v.toPrecision(12));
+}
+
+/** Adds the leaf values each row falls into to `out` (rows × outputs), scaled by `scale`. */
+export function addTreeOutputs(
+  tree: TreeArrays,
+  outputs: number,
+  x: Float32Array,
+  width: number,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const rows = x.length / Math.max(width, 1);
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    while (tree.feature[node] !== -1) {
+      node = x[i * width + tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+    }
+    for (let c = 0; c < outputs; c++) out[i * outputs + c] += scale * tree.value[node * outputs + c];
+  }
+}
+
+/** True when the arrays describe a tree whose splits read features below `width`. */
+export function isTree(value: unknown, outputs: number, width: number): value is TreeArrays {
+  const t = value as TreeArrays | undefined;
+  if (!t || !Array.isArray(t.feature) || !Array.isArray(t.value)) return false;
+  const nodes = t.feature.length;
+  return (
+    nodes > 0 &&
+    t.threshold?.length === nodes &&
+    t.left?.length === nodes &&
+    t.right?.length === nodes &&
+    t.value.length === nodes * outputs &&
+    t.feature.every((f) => f < width)
+  );
+}
+
+function outputsOf(model: ModelView): number {
+  return model.task === 'classification' ? (model.classes?.length ?? 0) : 1;
+}
+
+export function predictTree(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
+  const width = model.encoding.width;
+  const outputs = outputsOf(model);
+  const state = modelState<TreeState>(model, 'tree', (s) => s.outputs === outputs && isTree(s.tree, outputs, width));
+  const x = encodeFeatures(model.encoding, batch, rows);
+  const out = new Float64Array((x.length / Math.max(width, 1)) * outputs);
+  addTreeOutputs(state.tree, outputs, x, width, out);
+  return out;
+}
