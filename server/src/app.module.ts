@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { CompilerModule } from './compiler/compiler.module.js';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
@@ -30,6 +31,7 @@ export class AppModule {
       imports: [
         SettingsModule.forRoot(settings),
         DatabaseModule.forRoot(database),
+        AuthModule,
         CompilerModule,
         EventsModule,
         QueueModule,

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './api/api-exception.filter.js';
 import { AppModule, type AppOptions } from './app.module.js';
+import { AccountsService, type FirstAdmin } from './auth/accounts.service.js';
 import { readSettings, type Settings } from './config/settings.js';
 import { connectDatabase, type DatabaseConnection } from './database/database-connection.js';
 
@@ -25,6 +26,8 @@ export interface RunningServer {
   database: DatabaseConnection;
   url: string;
   port: number;
+  /** The admin this start created (with its one-time password when generated), to print once. */
+  firstAdmin?: FirstAdmin;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const settings = options.settings ?? readSettings();
   const database = await connectDatabase({ databaseUrl: settings.databaseUrl, home: settings.home, log: options.log });
   let app: NestExpressApplication | undefined;
+  let firstAdmin: FirstAdmin | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot(settings, database, { worker: options.worker ?? true, seedExamples: true }),
@@ -53,6 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     app.useGlobalFilters(new ApiExceptionFilter());
     serveStudio(app, settings.studioDir);
     await app.listen(settings.port);
+    firstAdmin = await app.get(AccountsService).ensureFirstAdmin();
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
@@ -67,6 +72,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     database,
     port,
     url: `http://localhost:${port}`,
+    firstAdmin,
     close: closeOnce(async () => {
       await started.close();
       await database.stop();

@@ -19,4 +19,19 @@ export async function serve(options: { worker?: boolean } = {}): Promise<void> {
     return 0;
   });
   console.log(`Pipewright studio: ${server.url}`);
+  if (server.firstAdmin?.oneTimePassword) {
+    console.log(
+      [
+        '',
+        '  First start: an admin account was created. Log in with',
+        `    email:    ${server.firstAdmin.email}`,
+        `    password: ${server.firstAdmin.oneTimePassword}`,
+        '  It is shown only now: change it with POST /api/auth/password, or start with',
+        '  PIPEWRIGHT_ADMIN_EMAIL and PIPEWRIGHT_ADMIN_PASSWORD set to choose your own.',
+        '',
+      ].join('\n'),
+    );
+  } else if (server.firstAdmin) {
+    console.log(`Pipewright: created the admin ${server.firstAdmin.email} (password from PIPEWRIGHT_ADMIN_PASSWORD)`);
+  }
 }

@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
 import { useRoute } from './routing';
 
@@ -7,6 +8,9 @@ const EditorPage = lazy(() => import('./pages/EditorPage'));
 
 export function App() {
   const route = useRoute();
+  const { session, signedIn } = useSession();
+  if (session.state === 'checking') return null;
+  if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
   if (route.page === 'editor') {
     return (
       <Suspense fallback={<p className="pw-page pw-muted">Loading the editor…</p>}>

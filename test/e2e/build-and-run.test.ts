@@ -25,6 +25,7 @@ describe('the studio, against the real server', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     studio = new StudioPage(page);
+    await studio.logIn(server);
   });
 
   beforeEach(({ task, onTestFailed }) => {

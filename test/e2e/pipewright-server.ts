@@ -9,6 +9,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** The admin the server was started with (PIPEWRIGHT_ADMIN_EMAIL / _PASSWORD). */
+  admin: { email: string; password: string };
   /** What the server printed, for a failing test to show. */
   output(): string;
   stop(): Promise<void>;
@@ -44,7 +46,14 @@ export async function startPipewrightServer(timeoutMs = 180_000): Promise<Runnin
   // mkdtemp makes the folder private to root; the embedded PostgreSQL runs as its own user and must reach pg/ inside.
   chmodSync(home, 0o755);
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PIPEWRIGHT_HOME: home, PORT: String(port) };
+  const admin = { email: 'admin@pipewright.test', password: `e2e-${port}-${Date.now().toString(36)}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PIPEWRIGHT_ADMIN_EMAIL: admin.email,
+    PIPEWRIGHT_ADMIN_PASSWORD: admin.password,
+    PIPEWRIGHT_HOME: home,
+    PORT: String(port),
+  };
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'server', 'dist', 'main.js')], {
     cwd: repoRoot,
@@ -78,7 +87,7 @@ export async function startPipewrightServer(timeoutMs = 180_000): Promise<Runnin
     }
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.ok) return { url, output: () => output, stop };
+      if (response.ok) return { url, admin, output: () => output, stop };
     } catch {
       // not listening yet
     }

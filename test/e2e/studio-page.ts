@@ -4,6 +4,17 @@ import type { Locator, Page } from 'playwright-core';
 export class StudioPage {
   constructor(readonly page: Page) {}
 
+  /** Logs in through the login page, as a user does; the session cookie then carries every later page. */
+  async logIn(server: { url: string; admin: { email: string; password: string } }): Promise<void> {
+    await this.page.goto(`${server.url}/`);
+    const form = this.page.getByRole('form', { name: 'Log in' });
+    await form.waitFor();
+    await form.getByLabel('Email').fill(server.admin.email);
+    await form.getByLabel('Password').fill(server.admin.password);
+    await form.getByRole('button', { name: 'Log in' }).click();
+    await form.waitFor({ state: 'detached' });
+  }
+
   /** Opens a new, empty pipeline the way a user does: from the pipelines list. */
   async newPipeline(baseUrl: string): Promise<void> {
     await this.page.goto(`${baseUrl}/#/`);

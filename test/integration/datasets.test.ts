@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from './test-environment.js';
+import { api, authHeaders, startTestServer, type TestServer } from './test-environment.js';
 
 const iris = fileURLToPath(new URL('../fixtures/data/iris.csv', import.meta.url));
 
@@ -17,7 +17,11 @@ interface Dataset {
 async function upload(server: TestServer, name: string, content: Uint8Array | string) {
   const form = new FormData();
   form.append('file', new Blob([content]), name);
-  const response = await fetch(`${server.url}/api/datasets`, { method: 'POST', body: form });
+  const response = await fetch(`${server.url}/api/datasets`, {
+    method: 'POST',
+    body: form,
+    headers: authHeaders(server),
+  });
   return { status: response.status, body: (await response.json()) as Dataset & { error?: { message: string } } };
 }
 

@@ -23,7 +23,11 @@ describe('run events over Socket.IO', () => {
   });
 
   const connect = (): RunSocket => {
-    const socket: RunSocket = io(`${server.url}/runs`, { transports: ['websocket'], reconnection: false });
+    const socket: RunSocket = io(`${server.url}/runs`, {
+      transports: ['websocket'],
+      reconnection: false,
+      auth: { token: server.token },
+    });
     sockets.push(socket);
     return socket;
   };

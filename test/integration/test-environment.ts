@@ -48,10 +48,23 @@ export async function createTestEnvironment(extraEnv: Record<string, string> = {
   };
 }
 
-export interface TestServer {
+/** Who a test calls as: the server's URL and a session token (none: anonymous). */
+export interface Identity {
+  url: string;
+  token?: string;
+}
+
+export type TestRole = 'admin' | 'editor' | 'viewer';
+
+export interface TestServer extends Identity {
   environment: TestEnvironment;
   server: RunningServer;
-  url: string;
+  /** The admin's session token: `api(server, …)` calls as the admin. */
+  token: string;
+  /** The admin the server was started with. */
+  admin: { email: string; password: string };
+  /** A new user of that role, logged in (`api(await server.as('editor'), …)`); 'anonymous' has no token. */
+  as(role: TestRole | 'anonymous'): Promise<Identity>;
   close(): Promise<void>;
 }
 
@@ -62,7 +75,12 @@ export interface TestServer {
 export async function startTestServer(
   options: { worker?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
-  const environment = await createTestEnvironment(options.env);
+  const admin = { email: 'admin@pipewright.test', password: randomBytes(12).toString('base64url') };
+  const environment = await createTestEnvironment({
+    PIPEWRIGHT_ADMIN_EMAIL: admin.email,
+    PIPEWRIGHT_ADMIN_PASSWORD: admin.password,
+    ...options.env,
+  });
   try {
     const settings = readSettings({ ...environment.env, PORT: '0' });
     const server = await startServer({
@@ -71,10 +89,22 @@ export async function startTestServer(
       logger: ['error', 'warn'],
       log: () => undefined,
     });
+    const token = await logIn(server, admin.email, admin.password);
+    let users = 0;
     return {
       environment,
       server,
       url: server.url,
+      token,
+      admin,
+      async as(role) {
+        if (role === 'anonymous') return { url: server.url };
+        if (role === 'admin') return { url: server.url, token };
+        const user = { email: `${role}-${++users}@pipewright.test`, password: randomBytes(12).toString('base64url') };
+        const created = await api({ url: server.url, token }, 'POST', '/users', { ...user, role });
+        if (created.status !== 201) throw new Error(`could not create the ${role}: ${JSON.stringify(created.body)}`);
+        return { url: server.url, token: await logIn(server, user.email, user.password) };
+      },
       async close() {
         await server.close();
         await environment.dispose();
@@ -96,16 +126,31 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
-/** JSON over HTTP against a test server, answering status and body. */
+/** Logs in through the API and answers the bearer token. */
+export async function logIn(server: { url: string }, email: string, password: string): Promise<string> {
+  const response = await api<{ accessToken: string }>(server, 'POST', '/auth/login', { email, password });
+  if (response.status !== 200) throw new Error(`login as ${email} failed: ${JSON.stringify(response.body)}`);
+  return response.body.accessToken;
+}
+
+/** The `Authorization` header of an identity, for a request made without `api()` (an upload). */
+export function authHeaders(identity: Identity): Record<string, string> {
+  return identity.token ? { authorization: `Bearer ${identity.token}` } : {};
+}
+
+/** JSON over HTTP against a test server, answering status and body; the server's admin unless `identity` says otherwise. */
 export async function api<T = unknown>(
-  server: { url: string },
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  identity: Identity,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${server.url}/api${path}`, {
+  const response = await fetch(`${identity.url}/api${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...authHeaders(identity),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

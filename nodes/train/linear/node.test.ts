@@ -67,4 +67,16 @@ describe('train.linear', () => {
     expect(error.failure).toMatchObject({ param: 'label', column: 'species' });
     expect(error.message).toContain('a regressor predicts numbers');
   });
+
+  it('names a feature column that is not in the table', async () => {
+    const { train } = await split('cars');
+    const error = await runNodeForTest(
+      'train.linear',
+      { label: 'Miles_per_Gallon', features: ['Weight', 'Year'] },
+      { in: train },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.failure).toMatchObject({ param: 'features', column: 'Weight' });
+    expect(error.message).toContain('column "Weight" is not in the table');
+  });
 });

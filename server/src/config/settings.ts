@@ -28,6 +28,8 @@ export interface Settings {
   jobHeartbeatSeconds: number;
   /** `PIPEWRIGHT_TF_BACKEND`: force a TensorFlow.js backend. */
   tfBackend?: string;
+  /** `PIPEWRIGHT_ADMIN_EMAIL` / `PIPEWRIGHT_ADMIN_PASSWORD`: the first admin (otherwise one with a printed one-time password). */
+  admin?: { email?: string; password?: string };
   /**
    * Named database connections for source.postgres (name → postgres:// URL):
    * `PIPEWRIGHT_CONNECTIONS` (a JSON object) and `PIPEWRIGHT_CONNECTION_<NAME>`
@@ -76,6 +78,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       3600,
     ),
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
+    admin: readAdmin(env),
     connections: readConnections(env),
   };
 }
@@ -108,6 +111,14 @@ function checkConnectionUrl(name: string, url: unknown): string {
     throw new SettingsError(`connection "${name}" must be a postgres:// URL`);
   }
   return url;
+}
+
+function readAdmin(env: NodeJS.ProcessEnv): Settings['admin'] {
+  const email = env.PIPEWRIGHT_ADMIN_EMAIL?.trim() || undefined;
+  const password = env.PIPEWRIGHT_ADMIN_PASSWORD || undefined;
+  if (password !== undefined && password.length < 8)
+    throw new SettingsError('PIPEWRIGHT_ADMIN_PASSWORD must be at least 8 characters');
+  return email || password ? { email, password } : undefined;
 }
 
 function readPort(value: string | undefined): number {

@@ -5,11 +5,14 @@ import {
   SubscribeMessage,
   WebSocketGateway,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@pipewright/nodes';
-import type { Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
+import { AccountsService } from '../auth/accounts.service.js';
+import { authenticateSockets } from '../auth/socket-authentication.js';
 import { RunEventRelay } from './run-event-relay.js';
 
 type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -22,12 +25,20 @@ const unsubscribeSchema = z.object({ runId: z.string().min(1) });
  * and gets every later event once, in order, stored ones first.
  */
 @WebSocketGateway({ namespace: '/runs' })
-export class RunEventsGateway implements OnGatewayDisconnect {
+export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   private readonly logger = new Logger('RunEvents');
   /** Socket id → run id → unsubscribe. */
   private readonly subscriptions = new Map<string, Map<string, () => void>>();
 
-  constructor(private readonly relay: RunEventRelay) {}
+  constructor(
+    private readonly relay: RunEventRelay,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  /** Only logged-in clients connect (the studio's cookie, or `auth: { token }`). */
+  afterInit(namespace: Namespace): void {
+    namespace.use(authenticateSockets(this.accounts));
+  }
 
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: RunSocket, @MessageBody() body: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/roles.js';
 import { DATABASE_CONNECTION, redactedUrl, type DatabaseConnection } from '../database/database-connection.js';
 import { NodeWorker } from '../worker/node-worker.js';
 import { WorkerRegistry, type WorkerInfo } from '../worker/worker-registry.js';
@@ -28,6 +29,7 @@ export class HealthController {
   ) {}
 
   /** Open to anyone: answers once the database answers. */
+  @Public()
   @Get('health')
   async health(): Promise<HealthAnswer> {
     await this.db.query('SELECT 1');

@@ -64,6 +64,8 @@ export async function requestJson<T>(
     }
   }
   if (!response.ok) {
+    // The session ended (expired, logged out elsewhere): the app shell shows the login page.
+    if (response.status === 401 && path !== '/auth/login') window.dispatchEvent(new Event('pipewright:logged-out'));
     if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
     throw new ApiError(response.status, {
       code: `http-${response.status}`,

@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, MoreThan } from 'typeorm';
+import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { ApiError, ConflictError } from '../api/api-errors.js';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import { generatePassword, hashPassword, verifyPassword } from './password-hashing.js';
+import type { Caller, Role } from './roles.js';
+import { hashSecret, newSecret } from './tokens.js';
+import { SessionEntity, UserEntity } from './user.entity.js';
+
+export const SESSION_DAYS = 14;
+export const MIN_PASSWORD_LENGTH = 8;
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+/** What the first start created: the password is set only when it was generated (and is shown this once). */
+export interface FirstAdmin {
+  email: string;
+  oneTimePassword?: string;
+}
+
+export class UnauthenticatedError extends ApiError {
+  constructor(message = 'log in first: send the session cookie or `Authorization: Bearer <accessToken>`') {
+    super(401, 'unauthenticated', message);
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  /** Checks a password; answers a new session token (the cookie's value and the bearer token are the same). */
+  async login(email: string, password: string): Promise<{ accessToken: string; user: UserSummary; expiresAt: Date }> {
+    const user = await this.db
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .where('lower(user.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    // A missing user still costs a hash, so timing does not tell which emails exist.
+    const valid = user
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyPassword(password, await this.decoyHash());
+    if (!user || !valid) throw new UnauthenticatedError('wrong email or password');
+    const accessToken = newSecret('pws');
+    const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+    await this.db
+      .getRepository(SessionEntity)
+      .insert({ tokenHash: hashSecret(accessToken), userId: user.id, expiresAt });
+    return { accessToken, user: summary(user), expiresAt };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.db.getRepository(SessionEntity).delete({ tokenHash: hashSecret(token) });
+  }
+
+  /** The caller a session token belongs to, or undefined for an unknown or expired one. */
+  async authenticate(token: string): Promise<Caller | undefined> {
+    const session = await this.db
+      .getRepository(SessionEntity)
+      .findOne({ where: { tokenHash: hashSecret(token), expiresAt: MoreThan(new Date()) } });
+    if (!session) return undefined;
+    const user = await this.db.getRepository(UserEntity).findOne({ where: { id: session.userId } });
+    if (!user) return undefined;
+    return { id: user.id, email: user.email, role: user.role, workspaceId: user.workspaceId };
+  }
+
+  async listUsers(): Promise<UserSummary[]> {
+    const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
+    return users.map(summary);
+  }
+
+  async createUser(
+    email: string,
+    password: string,
+    role: Role,
+    workspaceId = DEFAULT_WORKSPACE_ID,
+  ): Promise<UserSummary> {
+    const repository = this.db.getRepository(UserEntity);
+    const taken = await repository
+      .createQueryBuilder('user')
+      .where('lower(user.email) = lower(:email)', { email: email.trim() })
+      .getExists();
+    if (taken) throw new ConflictError('user-exists', `a user with email "${email}" already exists`);
+    const user = await repository.save(
+      repository.create({ email: email.trim(), passwordHash: await hashPassword(password), role, workspaceId }),
+    );
+    return summary(user);
+  }
+
+  async changePassword(caller: Caller, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.db.getRepository(UserEntity).findOneOrFail({ where: { id: caller.id } });
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      throw new ForbiddenError('the current password is wrong');
+    }
+    await this.db.getRepository(UserEntity).update(user.id, { passwordHash: await hashPassword(newPassword) });
+  }
+
+  /**
+   * On the server's first start (no user yet), the first admin: from
+   * PIPEWRIGHT_ADMIN_EMAIL / PIPEWRIGHT_ADMIN_PASSWORD, or with a generated
+   * password that the caller prints once. Later starts create nobody, except
+   * that a configured admin email that has no account yet gets one.
+   */
+  async ensureFirstAdmin(): Promise<FirstAdmin | undefined> {
+    const configured = this.settings.admin;
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pipewright:first-admin'))`);
+      const users = manager.getRepository(UserEntity);
+      const email = configured?.email ?? 'admin@localhost';
+      const exists = await users
+        .createQueryBuilder('user')
+        .where('lower(user.email) = lower(:email)', { email })
+        .getExists();
+      if (exists) return undefined;
+      if (!configured?.email && (await users.count()) > 0) return undefined;
+      const oneTimePassword = configured?.password ? undefined : generatePassword();
+      const password = configured?.password ?? oneTimePassword!;
+      await users.save(
+        users.create({
+          email,
+          passwordHash: await hashPassword(password),
+          role: 'admin',
+          workspaceId: DEFAULT_WORKSPACE_ID,
+        }),
+      );
+      return { email, ...(oneTimePassword ? { oneTimePassword } : {}) };
+    });
+  }
+
+  private decoy: Promise<string> | undefined;
+  private decoyHash(): Promise<string> {
+    return (this.decoy ??= hashPassword(generatePassword()));
+  }
+}
+
+function summary(user: UserEntity): UserSummary {
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+}

@@ -1,0 +1,43 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AccountsService, ForbiddenError, UnauthenticatedError } from './accounts.service.js';
+import { ALLOWED_ROLES, PUBLIC_ROUTE, type Caller, type Role } from './roles.js';
+import { sessionToken } from './session-cookie.js';
+
+export type AuthenticatedRequest = Request & { caller?: Caller };
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every API route needs a session unless marked @Public(); @Roles narrows
+ * who may call it, and without it viewers may only read.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Socket.IO checks its connections itself (RunEventsGateway).
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = sessionToken(request.headers);
+    const caller = token ? await this.accounts.authenticate(token) : undefined;
+    if (!caller) throw new UnauthenticatedError();
+    request.caller = caller;
+    const allowed =
+      this.reflector.getAllAndOverride<Role[]>(ALLOWED_ROLES, targets) ??
+      (READ_METHODS.has(request.method) ? undefined : (['admin', 'editor'] as Role[]));
+    if (allowed && !allowed.includes(caller.role)) {
+      throw new ForbiddenError(
+        `${request.method} ${request.path} needs the role ${allowed.join(' or ')}; you are ${caller.role}`,
+      );
+    }
+    return true;
+  }
+}
