@@ -1,6 +1,12 @@
 import { CreateCoreTables1764000000000 } from './1764000000000-create-core-tables.js';
 import { CreateDatasets1764100000000 } from './1764100000000-create-datasets.js';
 import { CreateAccounts1764200000000 } from './1764200000000-create-accounts.js';
+import { CreateDeployments1764300000000 } from './1764300000000-create-deployments.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
-export const migrations = [CreateCoreTables1764000000000, CreateDatasets1764100000000, CreateAccounts1764200000000];
+export const migrations = [
+  CreateCoreTables1764000000000,
+  CreateDatasets1764100000000,
+  CreateAccounts1764200000000,
+  CreateDeployments1764300000000,
+];

@@ -1,6 +1,7 @@
 import { NodeRegistry, type AnyNodeDefinition } from './core/index.js';
 import { cleanDuplicates } from './clean/duplicates/node.js';
 import { cleanMissing } from './clean/missing/node.js';
+import { deployService } from './deploy/service/node.js';
 import { evaluateClassification } from './evaluate/classification/node.js';
 import { evaluateScore } from './evaluate/score/node.js';
 import { evaluateImportance } from './evaluate/importance/node.js';
@@ -60,6 +61,7 @@ export const catalog: AnyNodeDefinition[] = [
   evaluateImportance,
   evaluateClassification,
   evaluateRegression,
+  deployService,
 ];
 
 export const registry = new NodeRegistry(catalog);

@@ -24,6 +24,9 @@ describe('accounts and access', () => {
       '/pipelines',
       `/pipelines/${pipelineId}`,
       '/runs/00000000-0000-4000-8000-000000000000',
+      '/deployments',
+      '/deployments/cancer',
+      '/docs',
       '/workers',
       '/auth/me',
     ]) {

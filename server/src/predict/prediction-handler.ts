@@ -1,0 +1,181 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../api/api-errors.js';
+import { bearerToken } from '../auth/tokens.js';
+import type { ServingMetrics } from '../metrics/serving-metrics.js';
+import { KeyRateLimiter } from './key-rate-limiter.js';
+import { checkRequestRows } from './request-rows.js';
+import { scoreRows, type ScoredRows } from './score-rows.js';
+import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
+
+/** 10,000 rows of a few hundred features fit; the row count is checked after parsing (413 naming it). */
+export const PREDICT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+const ROUTE = /^\/api\/predict\/([^/?#]+)\/?(?:\?.*)?$/;
+
+export interface PredictionAnswer extends ScoredRows {
+  version: number;
+}
+
+/**
+ * `POST /api/predict/:name` on plain node:http, ahead of the framework: a
+ * prediction is the hot path, and routing it through Express and NestJS
+ * would cost most of its time (docs/performance.md). Authorised by the
+ * deployment's API key, not a login. Also answers `GET /metrics`.
+ *
+ * Answers true when it took the request, false to let the application have it.
+ */
+export function createPredictionHandler(
+  source: ServingSource,
+  metrics?: ServingMetrics,
+): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const limiter = new KeyRateLimiter();
+
+  const serve = async (name: string, request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    let version: number | undefined;
+    try {
+      const secret = bearerToken(request.headers.authorization);
+      if (!secret)
+        throw new ApiError(401, 'unauthenticated', 'send the deployment’s API key as `Authorization: Bearer <key>`');
+      const deployment = await source.deployment(name);
+      if (!deployment) throw new ApiError(404, 'not-found', `deployment "${name}" does not exist`);
+      const grant = await source.key(secret);
+      if (!grant || grant.deploymentId !== deployment.id) {
+        throw new ApiError(
+          401,
+          'unauthenticated',
+          `the API key is not valid for deployment "${name}" (unknown or revoked)`,
+        );
+      }
+      if (!limiter.take(grant.keyId, grant.ratePerSecond)) {
+        response.setHeader('Retry-After', '1');
+        throw new ApiError(429, 'rate-limited', `this API key may make ${grant.ratePerSecond} requests a second`);
+      }
+      const body = await readJson(request);
+      const served = pickVersion(deployment);
+      version = served.version;
+      const rows = checkRequestRows(body, served.schema);
+      const scored = scoreRows(served.bundle, rows);
+      if (served !== deployment.active && source.compare) {
+        const other = scoreRows(deployment.active.bundle, rows);
+        source.compare(deployment, served, deployment.active, rows.length, scored.predictions, other.predictions);
+      }
+      const answer: PredictionAnswer = { ...scored, version: served.version };
+      send(response, 200, answer);
+      metrics?.served(name, served.version, rows.length, (performance.now() - started) / 1000);
+    } catch (error) {
+      const { status, code, body } = describeFailure(error);
+      send(response, status, body);
+      metrics?.failed(name, version, status, code);
+    }
+  };
+
+  return (request, response) => {
+    const url = request.url ?? '';
+    if (metrics && url === '/metrics' && request.method === 'GET') {
+      metrics.text().then(
+        (text) => {
+          response.writeHead(200, { 'content-type': metrics.contentType });
+          response.end(text);
+        },
+        () => send(response, 500, { error: { code: 'internal', message: 'metrics are unavailable' } }),
+      );
+      return true;
+    }
+    if (!url.startsWith('/api/predict/')) return false;
+    const match = ROUTE.exec(url);
+    if (!match) return false;
+    if (request.method !== 'POST') {
+      send(response, 405, {
+        error: {
+          code: 'method-not-allowed',
+          message: 'predictions are POSTed: POST /api/predict/<name> { "rows": [...] }',
+        },
+      });
+      return true;
+    }
+    void serve(decodeURIComponent(match[1]), request, response);
+    return true;
+  };
+}
+
+/** Canary: that share of requests goes to the canary version. */
+function pickVersion(deployment: LoadedDeployment): LoadedVersion {
+  const canary = deployment.canary;
+  return canary && Math.random() < canary.share ? canary.version : deployment.active;
+}
+
+function readJson(request: IncomingMessage): Promise<unknown> {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    return Promise.reject(
+      new ApiError(415, 'unsupported-media-type', 'send the rows as JSON (content-type: application/json)'),
+    );
+  }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > PREDICT_BODY_LIMIT_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > PREDICT_BODY_LIMIT_BYTES) {
+        reject(tooLarge());
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(new ApiError(400, 'bad-request', `the request body is not valid JSON: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(
+    413,
+    'payload-too-large',
+    `the request body is larger than ${PREDICT_BODY_LIMIT_BYTES / 1024 / 1024} MiB`,
+  );
+}
+
+function describeFailure(error: unknown): { status: number; code: string; body: unknown } {
+  if (error instanceof ApiError) {
+    const where = Object.fromEntries(Object.entries(error.where).filter(([, value]) => value !== undefined));
+    return {
+      status: error.status,
+      code: error.code,
+      body: { error: { code: error.code, message: error.message, ...where } },
+    };
+  }
+  // A row the model itself refuses (the node layer names row and column).
+  const located = error as { name?: string; message?: string; row?: number; column?: string };
+  if (located?.name === 'NodeError') {
+    return {
+      status: 400,
+      code: 'bad-request',
+      body: { error: { code: 'bad-request', message: located.message, row: located.row, column: located.column } },
+    };
+  }
+  console.error('prediction failed:', error);
+  return {
+    status: 500,
+    code: 'internal',
+    body: { error: { code: 'internal', message: 'internal server error (the server log has the details)' } },
+  };
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}

@@ -1,0 +1,279 @@
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
+import { breastCancerPipeline } from './example-pipelines.js';
+import { api, startTestServer, waitFor, type Identity, type TestServer } from './test-environment.js';
+
+type Row = Record<string, string | number | boolean | null>;
+interface Prediction {
+  predictions: (string | number)[];
+  probabilities?: Record<string, number>[];
+  version: number;
+}
+
+/** The example with a deploy.service node after the trainer: it deploys itself when the run succeeds. */
+function deployingPipeline(): PipelineFile {
+  const file = breastCancerPipeline();
+  file.nodes.push({
+    id: 'deploy',
+    type: 'deploy.service',
+    params: { name: 'breast-cancer' },
+    position: { x: 1300, y: 0 },
+  });
+  file.edges.push({ from: 'train.model', to: 'deploy.model' });
+  return file;
+}
+
+/** The rows evaluate.score wrote (the withheld test side, scored), read from the run's Parquet output. */
+async function scoredRows(server: TestServer, runId: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: server.server.database.url });
+  await client.connect();
+  const { rows } = await client.query<{ uri: string }>(
+    `SELECT outputs->'out'->>'uri' AS uri FROM run_nodes WHERE run_id = $1 AND node_id = 'score'`,
+    [runId],
+  );
+  await client.end();
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const path = join(server.server.settings.artifactsDir, rows[0].uri);
+  const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet('${path.replace(/'/g, "''")}')`);
+  const result = reader.getRowObjectsJson() as Row[];
+  connection.closeSync();
+  instance.closeSync();
+  return result;
+}
+
+function predict(url: string, name: string, key: string | undefined, body: unknown) {
+  return fetch(`${url}/api/predict/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
+  }).then(async (response) => ({
+    status: response.status,
+    body: (await response.json()) as Prediction & {
+      error: { code: string; message: string; row?: number; column?: string };
+    },
+  }));
+}
+
+describe('deployments and predictions', () => {
+  let server: TestServer;
+  let editor: Identity;
+  let runId: string;
+  let apiKey: string;
+  let testRows: Row[];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    editor = await server.as('editor');
+    const pipeline = await api<{ id: string }>(editor, 'POST', '/pipelines', deployingPipeline());
+    runId = (await api<{ id: string }>(editor, 'POST', `/pipelines/${pipeline.body.id}/runs`, {})).body.id;
+    await waitFor(
+      async () => {
+        const run = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+        if (run.body.status === 'failed') throw new Error(`the run failed: ${JSON.stringify(run.body.nodes)}`);
+        return run.body.status === 'succeeded' ? run.body : undefined;
+      },
+      120_000,
+      'the run to succeed',
+    );
+    testRows = await scoredRows(server, runId);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('deploys itself when the run succeeds (deploy.service with autoDeploy)', async () => {
+    const deployed = await waitFor(
+      async () => {
+        const list = await api<{ items: { name: string; activeVersion: number; algorithm: string }[] }>(
+          server,
+          'GET',
+          '/deployments',
+        );
+        return list.body.items.find((d) => d.name === 'breast-cancer');
+      },
+      30_000,
+      'the auto-deployment',
+    );
+    expect(deployed).toMatchObject({ activeVersion: 1, algorithm: 'logistic' });
+  });
+
+  it('lets an admin deploy a run’s trained model and refuses an editor (403)', async () => {
+    const refused = await api<{ error: { code: string } }>(editor, 'POST', '/deployments', {
+      runId,
+      nodeId: 'train',
+      name: 'cancer',
+    });
+    expect(refused.status).toBe(403);
+    const deployed = await api<{ name: string; version: number; apiKey: string }>(server, 'POST', '/deployments', {
+      runId,
+      nodeId: 'train',
+      name: 'cancer',
+    });
+    expect(deployed.status).toBe(201);
+    expect(deployed.body).toMatchObject({ name: 'cancer', version: 1 });
+    expect(deployed.body.apiKey).toMatch(/^pwk_/);
+    apiKey = deployed.body.apiKey;
+    const keys = await api<{ items: { prefix: string }[] }>(server, 'GET', '/deployments/cancer/keys');
+    expect(JSON.stringify(keys.body)).not.toContain(apiKey);
+  });
+
+  it('predicts the withheld test rows over HTTP exactly as evaluate.score scored them', async () => {
+    expect(testRows.length).toBeGreaterThan(100);
+    const classes = ['benign', 'malignant'];
+    const rows = testRows.map((row) =>
+      Object.fromEntries(
+        Object.entries(row).filter(([column]) => column !== 'prediction' && !column.startsWith('probability_')),
+      ),
+    );
+    const answer = await predict(server.url, 'cancer', apiKey, { rows });
+    expect(answer.status).toBe(200);
+    expect(answer.body.version).toBe(1);
+    expect(answer.body.predictions).toEqual(testRows.map((row) => row.prediction));
+    testRows.forEach((row, i) => {
+      for (const label of classes) {
+        expect(Math.abs(answer.body.probabilities![i][label] - Number(row[`probability_${label}`]))).toBeLessThan(1e-6);
+      }
+    });
+  });
+
+  it('answers 401 without a valid key, 400 naming row and field, 404 for an unknown deployment, 413 past 10,000 rows', async () => {
+    const row = Object.fromEntries(
+      Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
+    );
+    expect((await predict(server.url, 'cancer', undefined, { rows: [row] })).status).toBe(401);
+    expect((await predict(server.url, 'cancer', 'pwk_wrong', { rows: [row] })).status).toBe(401);
+    expect((await predict(server.url, 'no-such-model', apiKey, { rows: [row] })).status).toBe(404);
+
+    const { ['mean radius']: _dropped, ...missing } = row;
+    const bad = await predict(server.url, 'cancer', apiKey, { rows: [row, row, missing] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ row: 2, column: 'mean radius' });
+    expect(bad.body.error.message).toMatch(/row 2: field "mean radius" is missing/);
+    const mistyped = await predict(server.url, 'cancer', apiKey, { rows: [{ ...row, 'mean texture': 'high' }] });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.body.error.message).toMatch(/row 0: field "mean texture" must be a number; got the text "high"/);
+
+    const tooMany = await predict(server.url, 'cancer', apiKey, { rows: Array.from({ length: 10_001 }, () => row) });
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error.message).toMatch(/10000 rows|10001/);
+  });
+
+  it('takes several keys; a revoked one stops working at once while the others go on', async () => {
+    const row = Object.fromEntries(
+      Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
+    );
+    const second = await api<{ id: string; apiKey: string }>(server, 'POST', '/deployments/cancer/keys', {
+      name: 'batch jobs',
+    });
+    expect(second.status).toBe(201);
+    expect((await predict(server.url, 'cancer', second.body.apiKey, { rows: [row] })).status).toBe(200);
+    const revoked = await api<{ revokedAt: string | null }>(
+      server,
+      'DELETE',
+      `/deployments/cancer/keys/${second.body.id}`,
+    );
+    expect(revoked.body.revokedAt).not.toBeNull();
+    expect((await predict(server.url, 'cancer', second.body.apiKey, { rows: [row] })).status).toBe(401);
+    expect((await predict(server.url, 'cancer', apiKey, { rows: [row] })).status).toBe(200);
+    // A key of one deployment opens no other.
+    expect((await predict(server.url, 'breast-cancer', apiKey, { rows: [row] })).status).toBe(401);
+  });
+
+  it('limits each key to its rate', async () => {
+    const row = Object.fromEntries(
+      Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
+    );
+    const slow = await api<{ apiKey: string }>(server, 'POST', '/deployments/cancer/keys', {
+      name: 'slow',
+      rateLimitPerSecond: 3,
+    });
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        predict(server.url, 'cancer', slow.body.apiKey, { rows: [row] }).then((a) => a.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
+    expect(statuses).toContain(429);
+  });
+
+  it('rolls back to version 1 under load without a single failed request', async () => {
+    // Version 2: the same run's model, deployed from its deploy.service node.
+    const v2 = await api<{ version: number }>(server, 'POST', '/deployments', {
+      runId,
+      nodeId: 'deploy',
+      name: 'cancer',
+    });
+    expect(v2.body.version).toBe(2);
+    const row = Object.fromEntries(
+      Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
+    );
+    const load = autocannon({
+      url: `${server.url.replace('localhost', '127.0.0.1')}/api/predict/cancer`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ rows: [row] }),
+      connections: 10,
+      duration: 3,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const promoted = await api<{ activeVersion: number }>(server, 'POST', '/deployments/cancer/promote', {
+      version: 1,
+    });
+    expect(promoted.body.activeVersion).toBe(1);
+    expect((await predict(server.url, 'cancer', apiKey, { rows: [row] })).body.version).toBe(1);
+    const result = await load;
+    expect(result.requests.total).toBeGreaterThan(100);
+    expect(result.errors).toBe(0);
+    expect(result.timeouts).toBe(0);
+    expect(result.non2xx).toBe(0);
+    const versions = await api<{ items: { version: number; active: boolean }[] }>(
+      server,
+      'GET',
+      '/deployments/cancer/versions',
+    );
+    expect(versions.body.items.map((v) => [v.version, v.active])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+  });
+
+  it('exports the bundle, documents the endpoint in OpenAPI, and counts requests in /metrics', async () => {
+    const bundle = await api<{ format: string; version: number; model: { inputs: unknown[] } }>(
+      server,
+      'GET',
+      '/deployments/cancer/bundle',
+    );
+    expect(bundle.body).toMatchObject({ format: 'pipewright-serving/v1', version: 1 });
+    expect(bundle.body.model.inputs).toHaveLength(30);
+    const docs = await api<{
+      paths: Record<
+        string,
+        {
+          post: {
+            requestBody: {
+              content: Record<
+                string,
+                { schema: { properties: { rows: { items: { properties: Record<string, unknown> } } } } }
+              >;
+            };
+          };
+        }
+      >;
+    }>(server, 'GET', '/docs');
+    const rowProperties =
+      docs.body.paths['/api/predict/cancer'].post.requestBody.content['application/json'].schema.properties.rows.items
+        .properties;
+    expect(rowProperties['mean radius']).toMatchObject({ type: 'number' });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/pipewright_predict_requests_total\{deployment="cancer",version="1",status="200"\} \d+/);
+    expect(metrics).toMatch(
+      /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,
+    );
+    expect(metrics).toMatch(/pipewright_predict_latency_seconds_bucket\{le="0.01",deployment="cancer",version="1"\}/);
+  });
+});
