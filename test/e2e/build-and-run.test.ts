@@ -10,6 +10,8 @@ const screenshots = join(repoRoot, 'test-results', 'e2e');
 /** Node borders: green for succeeded or cached, red for failed (the studio's --pw-success and --pw-danger). */
 const GREEN = 'rgb(22, 163, 74)';
 const RED = 'rgb(220, 38, 38)';
+/** The trainer a new user picks for the first pipeline. */
+const TRAINER = 'train.mlp';
 
 describe('the studio, against the real server', () => {
   let server: RunningServer;
@@ -103,53 +105,54 @@ describe('the studio, against the real server', () => {
     await page.screenshot({ path: join(screenshots, 'node-failed.png') });
   });
 
-  it('builds the breast-cancer pipeline by hand, saves it, runs it and shows every node green with its accuracy', async () => {
+  it('a new user uploads a CSV, builds upload → clean → split → MLP → score → evaluate by mouse, runs it, and watches the loss curve grow', async () => {
     await studio.newPipeline(server.url);
     await page.getByLabel('Pipeline name').fill('Breast cancer, built by hand');
 
     await studio.dragFromPalette('source.csv', { x: 150, y: 130 });
-    await studio.fillParam('path', 'data/breast_cancer.csv');
+    await studio.uploadDataset(join(repoRoot, 'examples', 'data', 'breast_cancer.csv'));
+    expect(await page.getByTestId('node-inspector').getByTestId('param-path').inputValue()).toMatch(
+      /^breast_cancer-[0-9a-f]{8}\.csv$/,
+    );
     await studio.dragFromPalette('clean.missing', { x: 480, y: 130 });
     await studio.dragFromPalette('split.random', { x: 810, y: 130 });
-    await studio.dragFromPalette('train.logistic', { x: 150, y: 460 });
+    await studio.dragFromPalette(TRAINER, { x: 150, y: 460 });
     await studio.fillParam('label', 'diagnosis');
+    await studio.fillParam('epochs', '60');
     await studio.dragFromPalette('evaluate.score', { x: 480, y: 460 });
     await studio.dragFromPalette('evaluate.classification', { x: 810, y: 460 });
     await studio.fillParam('label', 'diagnosis');
 
-    const ids = [
-      'source_csv',
-      'clean_missing',
-      'split_random',
-      'train_logistic',
-      'evaluate_score',
-      'evaluate_classification',
-    ];
+    const train = TRAINER.replace('.', '_');
+    const ids = ['source_csv', 'clean_missing', 'split_random', train, 'evaluate_score', 'evaluate_classification'];
     for (const id of ids) await studio.node(id).waitFor();
 
     await studio.connect('source_csv.out', 'clean_missing.in');
     await studio.connect('clean_missing.out', 'split_random.in');
-    await studio.connect('split_random.train', 'train_logistic.in');
-    await studio.connect('train_logistic.model', 'evaluate_score.model');
+    await studio.connect('split_random.train', `${train}.in`);
+    await studio.connect(`${train}.model`, 'evaluate_score.model');
     await studio.connect('split_random.test', 'evaluate_score.in');
     await studio.connect('evaluate_score.out', 'evaluate_classification.in');
     expect(await studio.edgeCount()).toBe(6);
-
-    await studio.select('source_csv');
-    expect(await page.getByTestId('node-inspector').getByTestId('param-path').inputValue()).toBe(
-      'data/breast_cancer.csv',
-    );
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByTestId('pipeline-version').waitFor();
     expect(await page.getByTestId('pipeline-version').textContent()).toBe('v1');
     expect(await page.getByTestId('save-state').textContent()).toContain('Saved');
     expect(page.url()).toMatch(/#\/pipelines\/[^/]+$/);
-    expect(page.url()).not.toMatch(/\/new$/);
 
+    // With the trainer selected, its loss curve is drawn in the inspector as the epochs come in.
+    await studio.select(train);
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { lossPointsSeen: number[] }).lossPointsSeen = seen;
+      setInterval(() => {
+        const points = Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points') ?? 0);
+        if (points !== seen.at(-1)) seen.push(points);
+      }, 30);
+    });
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByTestId('run-status').waitFor();
-    await page.screenshot({ path: join(screenshots, 'running.png') });
     const runStatus = page.getByTestId('run-status');
     await page
       .locator(
@@ -159,21 +162,26 @@ describe('the studio, against the real server', () => {
     expect(await runStatus.getAttribute('data-status'), `${await runStatus.textContent()}\n${server.output()}`).toBe(
       'succeeded',
     );
-
     for (const id of ids) {
       expect(['succeeded', 'cached'], id).toContain(await page.getByTestId(`status-${id}`).getAttribute('data-status'));
       await expect.poll(() => studio.borderColour(id), { message: id }).toBe(GREEN);
     }
 
-    // The trainer's live progress events leave their last epoch and loss on the node.
-    expect(await studio.node('train_logistic').textContent()).toMatch(/\d+ epochs\s*final loss \d\.\d{4}/);
+    const seen = await page.evaluate(() => (window as unknown as { lossPointsSeen: number[] }).lossPointsSeen);
+    const drawn = seen.filter((points) => points > 0);
+    expect(drawn.length, `loss chart point counts seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(2);
+    expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
+    expect(await page.getByTestId('loss-chart').textContent()).toContain('val loss');
+    await page.screenshot({ path: join(screenshots, 'loss-curve.png') });
 
     const accuracy = studio.node('evaluate_classification').getByTestId('metric-accuracy').locator('dd');
-    await accuracy.waitFor();
     expect(Number(await accuracy.textContent())).toBeGreaterThanOrEqual(0.9);
 
     await studio.select('evaluate_classification');
-    await page.getByTestId('inspector-metric-accuracy').waitFor();
+    const matrix = page.getByTestId('confusion-matrix');
+    await matrix.waitFor();
+    expect(await matrix.locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('roc-chart').waitFor();
     await page.locator('.react-flow__controls-fitview').click();
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(screenshots, 'build-and-run.png') });

@@ -14,6 +14,8 @@ export interface RunningServer {
   /** What the server printed, for a failing test to show. */
   output(): string;
   stop(): Promise<void>;
+  /** Stops the server (SIGTERM, as a deploy does) and starts it again on the same port and home. */
+  restart(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -41,7 +43,11 @@ export function buildPipewright(): void {
 }
 
 /** Starts the real server (`node server/dist/main.js`) with a fresh home and port, and waits until it is healthy. */
-export async function startPipewrightServer(timeoutMs = 180_000): Promise<RunningServer> {
+export async function startPipewrightServer(
+  timeoutMs = 180_000,
+  /** Settings for this server (PIPEWRIGHT_JOB_HEARTBEAT_SECONDS…). */
+  extraEnv: Record<string, string> = {},
+): Promise<RunningServer> {
   const home = mkdtempSync(join(tmpdir(), 'pipewright-e2e-'));
   // mkdtemp makes the folder private to root; the embedded PostgreSQL runs as its own user and must reach pg/ inside.
   chmodSync(home, 0o755);
@@ -51,48 +57,74 @@ export async function startPipewrightServer(timeoutMs = 180_000): Promise<Runnin
     ...process.env,
     PIPEWRIGHT_ADMIN_EMAIL: admin.email,
     PIPEWRIGHT_ADMIN_PASSWORD: admin.password,
+    ...extraEnv,
     PIPEWRIGHT_HOME: home,
     PORT: String(port),
   };
   delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'server', 'dist', 'main.js')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
 
-  const stop = async () => {
+  let child: ChildProcess;
+  let exited: Promise<number | null>;
+  const launch = () => {
+    child = spawn(process.execPath, [join(repoRoot, 'server', 'dist', 'main.js')], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const started = child;
+    exited = new Promise<number | null>((resolveExit) => started.once('exit', (code) => resolveExit(code)));
+  };
+
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const forced = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(forced);
     }
+  };
+  const stop = async () => {
+    await halt();
     rmSync(home, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`the server exited with code ${child.exitCode} before it was healthy:\n${output}`);
+  const waitHealthy = async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        await stop();
+        throw new Error(`the server exited with code ${child.exitCode} before it was healthy:\n${output}`);
+      }
+      try {
+        const response = await fetch(`${url}/api/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((wait) => setTimeout(wait, 250));
     }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return { url, admin, output: () => output, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((wait) => setTimeout(wait, 500));
-  }
-  await stop();
-  throw new Error(`the server was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+    await stop();
+    throw new Error(`the server was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+  };
+
+  launch();
+  await waitHealthy();
+  return {
+    url,
+    admin,
+    output: () => output,
+    stop,
+    async restart() {
+      await halt();
+      launch();
+      await waitHealthy();
+    },
+  };
 }

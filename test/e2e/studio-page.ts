@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 
 /** What a user does in the editor, in the user's terms: the tests read as steps. */
@@ -73,6 +74,42 @@ export class StudioPage {
 
   async edgeCount(): Promise<number> {
     return this.page.locator('.react-flow__edge').count();
+  }
+
+  /** Clicks Export and answers the downloaded pipeline file's text. */
+  async exportFile(): Promise<string> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export', exact: true }).click();
+    const path = await (await download).path();
+    return readFile(path, 'utf8');
+  }
+
+  /** On the pipelines page: Import file…, pick `path`, and wait for the editor to open the imported pipeline. */
+  async importFile(baseUrl: string, path: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/#/`);
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('button', { name: 'Import file…' }).click();
+    await (await chooser).setFiles(path);
+    await this.page.waitForURL(/#\/pipelines\/(?!new)[^/]+$/);
+    await this.canvas().waitFor();
+  }
+
+  /** In the selected source node's inspector: Upload…, pick `path`, and wait until the node reads the upload. */
+  async uploadDataset(path: string): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByTestId('node-inspector').getByRole('button', { name: 'Upload…' }).click();
+    await (await chooser).setFiles(path);
+    await this.page.waitForFunction(() => {
+      const select = document.querySelector<HTMLSelectElement>(
+        '[data-testid="node-inspector"] [data-testid="dataset-select"]',
+      );
+      return Boolean(select?.value);
+    });
+  }
+
+  /** Presses a shortcut with the focus on the canvas, not in a field. */
+  async shortcut(keys: string): Promise<void> {
+    await this.page.keyboard.press(keys);
   }
 
   private async centreOf(locator: Locator): Promise<{ x: number; y: number }> {

@@ -21,6 +21,7 @@ import { checkConnection } from './connection-rules';
 import { centredUnderPointer, NODE_DRAG_TYPE } from './node-placement';
 import { NoticeBanner } from './NoticeBanner';
 import { PipelineNode } from './PipelineNode';
+import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { RunStatusBar } from './RunStatusBar';
 
 const nodeTypes = { pipeline: PipelineNode };
@@ -50,12 +51,30 @@ function minimapColor(node: PipelineFlowNode): string {
   return definition ? CATEGORY_COLORS[definition.category] : '#94a3b8';
 }
 
+const LEGIBLE_NODES = 60;
+
+/** The nodes nearest the top-left corner, when there are more than fit legibly; otherwise all. */
+function cornerNodes(nodes: PipelineFlowNode[]): { id: string }[] | undefined {
+  if (nodes.length <= LEGIBLE_NODES) return undefined;
+  return [...nodes]
+    .sort((a, b) => a.position.x + a.position.y - (b.position.x + b.position.y))
+    .slice(0, LEGIBLE_NODES)
+    .map((node) => ({ id: node.id }));
+}
+
 export function PipelineCanvas() {
   const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useDocumentStore(useShallow(selectFlow));
+  const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
   const { screenToFlowPosition } = useReactFlow();
   // Fit an opened pipeline into view once. An empty canvas keeps zoom 1 and
   // does not jump to centre the first node the user drops.
   const [fitOpenedPipeline] = useState(() => useDocumentStore.getState().nodes.length > 0);
+  // A big pipeline does not fit legibly: it opens on its top-left corner, where its sources are.
+  const [fitViewOptions] = useState(() => ({
+    padding: 0.2,
+    maxZoom: 1,
+    nodes: cornerNodes(useDocumentStore.getState().nodes),
+  }));
 
   const onConnectEnd: OnConnectEnd = useCallback((_event, state) => {
     const reason = refusalOf(state);
@@ -92,10 +111,13 @@ export function PipelineCanvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         fitView={fitOpenedPipeline}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitViewOptions={fitViewOptions}
         minZoom={0.2}
         maxZoom={2}
-        deleteKeyCode={['Backspace', 'Delete']}
+        deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        onlyRenderVisibleElements={nodes.length > 200}
         defaultEdgeOptions={{ interactionWidth: 16 }}
         attributionPosition="top-right"
       >
@@ -104,6 +126,7 @@ export function PipelineCanvas() {
         <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} />
         <ConnectionHint />
         <Panel position="top-center" className="pw-canvas__notice">
+          <ReadOnlyBanner />
           <NoticeBanner />
         </Panel>
         <Panel position="bottom-center">

@@ -8,6 +8,7 @@ import { describeError } from '../api/http';
 import { PipelineCanvas } from '../canvas/PipelineCanvas';
 import { Inspector } from '../panels/Inspector';
 import { Palette } from '../panels/Palette';
+import { ShortcutsPanel } from '../panels/ShortcutsPanel';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 import { useValidationStore } from '../store/validation-store';
@@ -93,6 +94,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string | null }
             <Inspector />
           </div>
         )}
+        <ShortcutsPanel />
       </div>
     </ReactFlowProvider>
   );

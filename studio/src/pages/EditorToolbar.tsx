@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
+import { autoLayoutAction } from '../actions/auto-layout';
 import { exportAction } from '../actions/export-pipeline';
+import { shortcutsHelpAction } from '../actions/shortcuts-help';
 import { redoAction, undoAction } from '../actions/history';
 import { runAction } from '../actions/run-pipeline';
 import { saveAction } from '../actions/save-pipeline';
@@ -9,6 +11,7 @@ import { useRunStore } from '../store/run-store';
 import { isRunActive } from '../store/run-state';
 import { useViewStore } from '../store/view-store';
 import { routeHref } from '../routing';
+import { ThemeToggle } from './ThemeToggle';
 
 function titleOf(action: StudioAction): string {
   const shortcut = shortcutLabel(action);
@@ -17,13 +20,14 @@ function titleOf(action: StudioAction): string {
 
 /** Name, save state and the document's actions, in the header above the canvas. */
 export function EditorToolbar() {
-  const { name, version, dirty, canUndo, canRedo } = useDocumentStore(
+  const { name, version, dirty, canUndo, canRedo, readOnly } = useDocumentStore(
     useShallow((state) => ({
       name: state.name,
       version: state.version,
       dirty: selectIsDirty(state),
       canUndo: state.past.length > 0,
       canRedo: state.future.length > 0,
+      readOnly: state.readOnlyVersion !== null,
     })),
   );
   const setName = useDocumentStore((state) => state.setName);
@@ -97,6 +101,24 @@ export function EditorToolbar() {
         <button
           type="button"
           className="pw-button"
+          title={titleOf(autoLayoutAction)}
+          onClick={() => void autoLayoutAction.perform()}
+        >
+          {autoLayoutAction.label}
+        </button>
+        <button
+          type="button"
+          className="pw-icon-button"
+          aria-label={shortcutsHelpAction.label}
+          title={titleOf(shortcutsHelpAction)}
+          onClick={() => void shortcutsHelpAction.perform()}
+        >
+          ?
+        </button>
+        <ThemeToggle />
+        <button
+          type="button"
+          className="pw-button"
           title={titleOf(exportAction)}
           onClick={() => void exportAction.perform()}
         >
@@ -106,7 +128,7 @@ export function EditorToolbar() {
           type="button"
           className="pw-button"
           title={titleOf(saveAction)}
-          disabled={busy !== null}
+          disabled={busy !== null || readOnly}
           onClick={() => void saveAction.perform()}
         >
           {saveAction.label}
@@ -115,7 +137,7 @@ export function EditorToolbar() {
           type="button"
           className="pw-button pw-button--primary"
           title={titleOf(runAction)}
-          disabled={busy !== null || running}
+          disabled={busy !== null || running || readOnly}
           onClick={() => void runAction.perform()}
         >
           <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>

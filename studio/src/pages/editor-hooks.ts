@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CANVAS_ONLY_ACTIONS } from '../actions/editor-actions';
 import { matchesShortcut, type StudioAction } from '../actions/studio-action';
 import { currentDocument, selectIsDirty, useDocumentStore } from '../store/document-store';
 import { documentToPipeline } from '../store/pipeline-mapping';
@@ -33,13 +34,13 @@ function isEditable(target: EventTarget | null): boolean {
   );
 }
 
-/** Binds the actions' shortcuts; undo and redo leave text fields to their own. */
+/** Binds the actions' shortcuts; undo, copy and the like leave text fields to their own. */
 export function useActionShortcuts(actions: StudioAction[]): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       const action = actions.find((candidate) => matchesShortcut(candidate, event));
       if (!action) return;
-      if ((action.id === 'undo' || action.id === 'redo') && isEditable(event.target)) return;
+      if (CANVAS_ONLY_ACTIONS.has(action.id) && isEditable(event.target)) return;
       event.preventDefault();
       void action.perform();
     };

@@ -1,4 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
+import { autoLayoutAction } from '../actions/auto-layout';
+import { copyAction, duplicateAction } from '../actions/clipboard';
 import { findDefinition, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
 import { CategoryIcon } from '../canvas/CategoryIcon';
 import { useDocumentStore } from '../store/document-store';
@@ -16,6 +18,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const data = useDocumentStore((state) => state.nodes.find((candidate) => candidate.id === nodeId)?.data);
   const removeNode = useDocumentStore((state) => state.removeNode);
   const runState = useRunStore((state) => state.run?.nodes[nodeId]);
+  const runId = useRunStore((state) => state.run?.runId);
   const issues = useValidationStore(useShallow((state) => issuesOfNode(state.issues, nodeId)));
   if (!data) return null;
   const definition = findDefinition(data.type);
@@ -45,12 +48,13 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           <IssueList issues={issues} />
         </div>
       )}
+      {/* Results first: while a node runs or once it has, they are what the user came to see. */}
+      {runState && runId && <NodeRunPanel state={runState} runId={runId} nodeId={nodeId} />}
       <NodeIdField nodeId={nodeId} />
       <section className="pw-inspector__section" aria-label="Parameters">
         <h3>Parameters</h3>
         <ParamsForm nodeId={nodeId} definition={definition} params={data.params} />
       </section>
-      {runState && <NodeRunPanel state={runState} />}
       <section className="pw-inspector__section" aria-label="Ports">
         <h3>Ports</h3>
         <ul className="pw-port-list">
@@ -96,9 +100,44 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
 /** The right panel: the selected node's params and results, or the pipeline's when nothing is selected. */
 export function Inspector() {
   const selectedId = useDocumentStore((state) => state.nodes.find((node) => node.selected)?.id ?? null);
+  const selectedCount = useDocumentStore((state) => state.nodes.filter((node) => node.selected).length);
   return (
     <aside className="pw-inspector" aria-label="Inspector">
-      {selectedId ? <NodeInspector key={selectedId} nodeId={selectedId} /> : <PipelinePanel />}
+      {selectedCount > 1 ? (
+        <SelectionPanel count={selectedCount} />
+      ) : selectedId ? (
+        <NodeInspector key={selectedId} nodeId={selectedId} />
+      ) : (
+        <PipelinePanel />
+      )}
     </aside>
+  );
+}
+
+/** Several nodes selected: what can be done to all of them at once. */
+function SelectionPanel({ count }: { count: number }) {
+  return (
+    <div className="pw-inspector__body" data-testid="selection-inspector">
+      <header className="pw-inspector__header">
+        <div>
+          <h2>{count} nodes selected</h2>
+          <p className="pw-inspector__meta">Shift-click a node to add it to the selection or take it out.</p>
+        </div>
+      </header>
+      <div className="pw-inspector__actions">
+        {[copyAction, duplicateAction, autoLayoutAction].map((action) => (
+          <button key={action.id} type="button" className="pw-button" onClick={() => void action.perform()}>
+            {action.label}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="pw-button pw-button--danger"
+          onClick={() => useDocumentStore.getState().deleteSelection()}
+        >
+          Delete {count} nodes
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,38 +1,13 @@
+import { lazy, Suspense, useState } from 'react';
+import { runPipeline } from '../actions/run-pipeline';
 import type { NodeRunView } from '../store/run-state';
+import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { StatusBadge } from '../canvas/StatusBadge';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from '../canvas/format';
 
-function ConfusionMatrix({ matrix, labels }: { matrix: number[][]; labels?: string[] }) {
-  return (
-    <table className="pw-confusion" data-testid="confusion-matrix">
-      <caption>Confusion matrix (rows: actual, columns: predicted)</caption>
-      {labels && (
-        <thead>
-          <tr>
-            <th />
-            {labels.map((label) => (
-              <th key={label} scope="col">
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-      )}
-      <tbody>
-        {matrix.map((row, rowIndex) => (
-          <tr key={rowIndex}>
-            {labels && <th scope="row">{labels[rowIndex]}</th>}
-            {row.map((count, columnIndex) => (
-              <td key={columnIndex} className={rowIndex === columnIndex ? 'pw-confusion__hit' : undefined}>
-                {formatCount(count)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+// uPlot loads with the first chart, not with the editor.
+const NodeCharts = lazy(() => import('../charts/RunCharts'));
+const DataPreview = lazy(() => import('./DataPreview'));
 
 function isMatrix(value: unknown): value is number[][] {
   return (
@@ -55,7 +30,9 @@ function confusionOf(metrics: Record<string, unknown> | undefined): { matrix: nu
 }
 
 /** The selected node's part in the run shown on the canvas. */
-export function NodeRunPanel({ state }: { state: NodeRunView }) {
+export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; runId: string; nodeId: string }) {
+  const [previewPort, setPreviewPort] = useState<string | null>(null);
+  const done = state.status === 'succeeded' || state.status === 'cached';
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
   return (
@@ -85,6 +62,21 @@ export function NodeRunPanel({ state }: { state: NodeRunView }) {
           )}
         </div>
       )}
+      {state.status === 'failed' && (
+        <button
+          type="button"
+          className="pw-button"
+          title="Runs the pipeline again: the nodes before this one are taken from the cache"
+          onClick={() => void runPipeline()}
+        >
+          Re-run from here
+        </button>
+      )}
+      {previewPort && (
+        <Suspense fallback={null}>
+          <DataPreview runId={runId} nodeId={nodeId} port={previewPort} onClose={() => setPreviewPort(null)} />
+        </Suspense>
+      )}
       {state.outputs && state.outputs.length > 0 && (
         <ul className="pw-outputs">
           {state.outputs.map((output) => (
@@ -93,6 +85,16 @@ export function NodeRunPanel({ state }: { state: NodeRunView }) {
               {output.kind !== output.port && ` ${output.kind}`}
               {output.rows !== undefined && ` · ${formatCount(output.rows)} rows`}
               {output.columns !== undefined && ` · ${output.columns} columns`}
+              {done && output.kind === 'table' && (
+                <button
+                  type="button"
+                  className="pw-button pw-button--small"
+                  aria-label={`Preview ${nodeId}.${output.port}`}
+                  onClick={() => setPreviewPort(output.port)}
+                >
+                  Preview
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -109,7 +111,14 @@ export function NodeRunPanel({ state }: { state: NodeRunView }) {
           </tbody>
         </table>
       )}
-      {confusion && <ConfusionMatrix matrix={confusion.matrix} labels={confusion.labels} />}
+      {confusion && <ConfusionHeatmap matrix={confusion.matrix} labels={confusion.labels} />}
+      {(state.history.length > 0 ||
+        state.metrics?.rocCurve !== undefined ||
+        state.metrics?.residuals !== undefined) && (
+        <Suspense fallback={<p className="pw-muted">Loading charts…</p>}>
+          <NodeCharts history={state.history} metrics={state.metrics} />
+        </Suspense>
+      )}
       {state.logs.length > 0 && (
         <details className="pw-logs">
           <summary>Log ({state.logs.length})</summary>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
 import { useDocumentStore } from '../store/document-store';
+import { DatasetPicker } from './DatasetPicker';
 import {
   describeBounds,
   formatList,
@@ -262,57 +263,63 @@ export function ParamsForm({
 }) {
   const pipelineParams = useDocumentStore((state) => state.params);
   const setParam = useDocumentStore((state) => state.setParam);
+  const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
   const fields = useMemo(() => paramFields(definition), [definition]);
   const errors = useMemo(() => paramErrors(definition, params, pipelineParams), [definition, params, pipelineParams]);
 
   if (fields.length === 0) return <p className="pw-muted">This node has no parameters.</p>;
   return (
     <form className="pw-form" onSubmit={(event) => event.preventDefault()} aria-label={`Parameters of ${nodeId}`}>
-      {errors[''] && (
-        <p className="pw-field__error" role="alert">
-          {errors['']}
-        </p>
-      )}
-      {fields.map((field) => {
-        const inputId = `param__${nodeId}__${field.name}`;
-        const value = params[field.name];
-        if (isParamRef(value)) {
+      <fieldset className="pw-fieldset" disabled={readOnly}>
+        {errors[''] && (
+          <p className="pw-field__error" role="alert">
+            {errors['']}
+          </p>
+        )}
+        {fields.map((field) => {
+          const inputId = `param__${nodeId}__${field.name}`;
+          const value = params[field.name];
+          if (isParamRef(value)) {
+            return (
+              <FieldRow key={field.name} field={field} inputId={inputId} error={errors[field.name]}>
+                <div className="pw-param-ref" id={inputId}>
+                  <span>
+                    from pipeline param <code>{value.$param}</code>
+                    {value.$param in pipelineParams && <> = {formatDefault(pipelineParams[value.$param])}</>}
+                  </span>
+                  <button
+                    type="button"
+                    className="pw-button pw-button--small"
+                    onClick={() => setParam(nodeId, field.name, pipelineParams[value.$param])}
+                  >
+                    Set here
+                  </button>
+                </div>
+              </FieldRow>
+            );
+          }
           return (
-            <FieldRow key={field.name} field={field} inputId={inputId} error={errors[field.name]}>
-              <div className="pw-param-ref" id={inputId}>
-                <span>
-                  from pipeline param <code>{value.$param}</code>
-                  {value.$param in pipelineParams && <> = {formatDefault(pipelineParams[value.$param])}</>}
-                </span>
-                <button
-                  type="button"
-                  className="pw-button pw-button--small"
-                  onClick={() => setParam(nodeId, field.name, pipelineParams[value.$param])}
-                >
-                  Set here
-                </button>
-              </div>
-            </FieldRow>
-          );
-        }
-        return (
-          <FieldRow
-            key={field.name}
-            field={field}
-            inputId={inputId}
-            error={errors[field.name]}
-            hint={field.kind === 'number' ? describeBounds(field) : undefined}
-          >
-            <FieldControl
+            <FieldRow
+              key={field.name}
               field={field}
               inputId={inputId}
-              value={value}
-              invalid={Boolean(errors[field.name])}
-              onCommit={(next) => setParam(nodeId, field.name, next)}
-            />
-          </FieldRow>
-        );
-      })}
+              error={errors[field.name]}
+              hint={field.kind === 'number' ? describeBounds(field) : undefined}
+            >
+              <FieldControl
+                field={field}
+                inputId={inputId}
+                value={value}
+                invalid={Boolean(errors[field.name])}
+                onCommit={(next) => setParam(nodeId, field.name, next)}
+              />
+              {definition.category === 'source' && field.name === 'path' && (
+                <DatasetPicker path={value} onPick={(path) => setParam(nodeId, field.name, path)} />
+              )}
+            </FieldRow>
+          );
+        })}
+      </fieldset>
     </form>
   );
 }

@@ -3,6 +3,8 @@ import { useDocumentStore } from '../store/document-store';
 import { useValidationStore } from '../store/validation-store';
 import { relativeTime } from '../canvas/format';
 import { IssueList } from './IssueList';
+import { RunLogPanel } from './RunLogPanel';
+import { VersionHistory } from './VersionHistory';
 
 /** What the inspector shows with no node selected: the pipeline itself. */
 export function PipelinePanel() {
@@ -82,6 +84,8 @@ export function PipelinePanel() {
           <IssueList issues={issues} onSelect={selectNode} />
         </section>
       )}
+      <RunLogPanel />
+      <VersionHistory />
       {nodeCount > 0 && <p className="pw-muted pw-inspector__tip">Select a node to edit its parameters.</p>}
     </div>
   );

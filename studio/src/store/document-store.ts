@@ -12,6 +12,7 @@ import { pipelineNodeSchema, type AnyNodeDefinition } from '@pipewright/nodes';
 import type { StoredPipeline } from '../api/pipelines';
 import { pinnedType } from '../catalog/node-catalog';
 import { nextNodeId } from './node-ids';
+import { copyOfFragment, type NodeFragment } from './node-fragment';
 import {
   edgeId,
   makeEdge,
@@ -45,6 +46,8 @@ export interface DocumentState extends PipelineDocument {
   lastRecordKey: string | null;
   lastRecordAt: number;
   dragging: boolean;
+  /** An old version opened to look at: the canvas shows it and refuses edits until the latest is back. */
+  readOnlyVersion: number | null;
 
   onNodesChange(changes: NodeChange<PipelineFlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<PipelineFlowEdge>[]): void;
@@ -57,8 +60,15 @@ export interface DocumentState extends PipelineDocument {
   setName(name: string): void;
   setDescription(description: string): void;
   selectNode(nodeId: string | null): void;
-  loadPipeline(stored: StoredPipeline | null): void;
+  loadPipeline(stored: StoredPipeline | null, options?: { readOnly?: boolean }): void;
   markSaved(stored: StoredPipeline, savedRevision: number): void;
+  /** Adds a copy of the fragment, moved by `offset`, as the new selection; answers the new ids. */
+  pasteFragment(fragment: NodeFragment, offset: XYPosition): string[];
+  /** Deletes the selected nodes (with their edges) and the selected edges. */
+  deleteSelection(): void;
+  selectAll(): void;
+  /** Moves nodes to new positions in one undo step (auto-layout). */
+  moveNodes(positions: Map<string, XYPosition>): void;
   undo(): void;
   redo(): void;
 }
@@ -128,9 +138,16 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     lastRecordKey: null,
     lastRecordAt: 0,
     dragging: false,
+    readOnlyVersion: null,
 
     onNodesChange(changes) {
       const state = get();
+      if (state.readOnlyVersion !== null) {
+        // Selecting still works in an old version; moving and deleting do not.
+        const selections = changes.filter((change) => change.type === 'select' || change.type === 'dimensions');
+        set({ nodes: applyNodeChanges(selections, state.nodes) });
+        return;
+      }
       const moves = changes.filter((change) => change.type === 'position');
       const edits = changes.filter(
         (change) => change.type === 'remove' || change.type === 'add' || change.type === 'replace',
@@ -154,6 +171,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     onEdgesChange(changes) {
       const state = get();
       const edits = changes.some((change) => change.type !== 'select');
+      if (edits && state.readOnlyVersion !== null) return;
       if (edits) record('remove');
       set({
         edges: applyEdgeChanges(changes, state.edges),
@@ -163,7 +181,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     onConnect(connection) {
-      if (!connection.sourceHandle || !connection.targetHandle) return;
+      if (!connection.sourceHandle || !connection.targetHandle || get().readOnlyVersion !== null) return;
       record(null);
       const state = get();
       const port = { ...connection, sourceHandle: connection.sourceHandle, targetHandle: connection.targetHandle };
@@ -276,8 +294,9 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       }));
     },
 
-    loadPipeline(stored) {
+    loadPipeline(stored, options = {}) {
       set({
+        readOnlyVersion: options.readOnly && stored ? stored.version : null,
         ...(stored ? pipelineToDocument(stored) : emptyDocument()),
         pipelineId: stored?.id ?? null,
         version: stored?.version ?? null,
@@ -296,6 +315,55 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
 
     markSaved(stored, savedRevision) {
       set({ pipelineId: stored.id, version: stored.version, updatedAt: stored.updatedAt, savedRevision });
+    },
+
+    pasteFragment(fragment, offset) {
+      if (fragment.nodes.length === 0 || get().readOnlyVersion !== null) return [];
+      record(null);
+      const state = get();
+      const pasted = copyOfFragment(
+        fragment,
+        state.nodes.map((node) => node.id),
+        offset,
+      );
+      set({
+        nodes: [...state.nodes.map((node) => (node.selected ? { ...node, selected: false } : node)), ...pasted.nodes],
+        edges: [...state.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)), ...pasted.edges],
+        editRevision: state.editRevision + 1,
+        contentRevision: state.contentRevision + 1,
+      });
+      return pasted.nodes.map((node) => node.id);
+    },
+
+    deleteSelection() {
+      const state = get();
+      const gone = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
+      const edges = state.edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target));
+      if (gone.size === 0 && edges.length === state.edges.length) return;
+      record(null);
+      set({
+        nodes: state.nodes.filter((node) => !gone.has(node.id)),
+        edges,
+        editRevision: state.editRevision + 1,
+        contentRevision: state.contentRevision + 1,
+      });
+    },
+
+    selectAll() {
+      set((state) => ({
+        nodes: state.nodes.map((node) => (node.selected ? node : { ...node, selected: true })),
+      }));
+    },
+
+    moveNodes(positions) {
+      record(null);
+      set((state) => ({
+        nodes: state.nodes.map((node) => {
+          const position = positions.get(node.id);
+          return position ? { ...node, position } : node;
+        }),
+        editRevision: state.editRevision + 1,
+      }));
     },
 
     undo() {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { followRunEvents, type EventStreamState } from '../api/run-events';
-import { getRun, listPipelineRuns } from '../api/runs';
+import { getRun, listPipelineRuns, listRunEvents } from '../api/runs';
 import { describeError } from '../api/http';
 import { applyRunEvent, emptyRunView, isRunActive, mergeRunDocument, type RunView } from './run-state';
 
@@ -71,8 +71,13 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
         get().follow(latest.id);
         return;
       }
-      const document = await getRun(latest.id);
-      set({ run: mergeRunDocument(null, document) });
+      // Replaying the stored events brings back what only they carry: loss curves and logs.
+      const [document, events] = await Promise.all([
+        getRun(latest.id),
+        listRunEvents(latest.id).catch(() => ({ items: [] })),
+      ]);
+      const replayed = events.items.reduce(applyRunEvent, emptyRunView(latest.id));
+      set({ run: mergeRunDocument(replayed, document) });
     },
 
     clear() {

@@ -17,10 +17,24 @@ interface ViewState {
   paletteSearch: string;
   /** A save or run request in flight: its buttons wait. */
   busy: 'saving' | 'starting-run' | null;
+  helpOpen: boolean;
+  theme: Theme;
+  setHelpOpen(open: boolean): void;
+  setTheme(theme: Theme): void;
   showNotice(notice: Omit<Notice, 'id'>, options?: { autoHideMs?: number }): void;
   dismissNotice(id?: string): void;
   setPaletteSearch(search: string): void;
   setBusy(busy: ViewState['busy']): void;
+}
+
+export type Theme = 'light' | 'dark';
+
+const THEME_KEY = 'pipewright.theme';
+
+function initialTheme(): Theme {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(THEME_KEY) : null;
+  if (saved === 'light' || saved === 'dark') return saved;
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 let hideTimer: ReturnType<typeof setTimeout> | undefined;
@@ -29,6 +43,17 @@ export const useViewStore = create<ViewState>()((set, get) => ({
   notice: null,
   paletteSearch: '',
   busy: null,
+  helpOpen: false,
+  theme: initialTheme(),
+
+  setHelpOpen(helpOpen) {
+    set({ helpOpen });
+  },
+
+  setTheme(theme) {
+    localStorage.setItem(THEME_KEY, theme);
+    set({ theme });
+  },
 
   showNotice(notice, options = {}) {
     const id = crypto.randomUUID();

@@ -1,0 +1,161 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { previewTable, type TablePreview } from '../api/runs';
+import { describeError } from '../api/http';
+import { formatCount } from '../canvas/format';
+import { profileColumns, type PreviewColumnProfile } from './column-profile';
+
+const ROW_HEIGHT = 28;
+const COLUMN_WIDTH = 130;
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+  return String(value);
+}
+
+function ProfileCard({ profile }: { profile: PreviewColumnProfile }) {
+  const tallest = Math.max(1, ...(profile.histogram ?? []));
+  return (
+    <li className="pw-profile" data-testid={`profile-${profile.name}`}>
+      <strong>{profile.name}</strong>
+      <span className="pw-muted">
+        {profile.type} · {Math.round(profile.missingShare * 100)}% missing · {formatCount(profile.distinct)} distinct
+      </span>
+      {profile.histogram && (
+        <svg className="pw-profile__histogram" viewBox={`0 0 ${profile.histogram.length * 10} 24`} aria-hidden>
+          {profile.histogram.map((count, index) => (
+            <rect
+              key={index}
+              x={index * 10 + 1}
+              width={8}
+              y={24 - (count / tallest) * 24}
+              height={(count / tallest) * 24}
+            />
+          ))}
+        </svg>
+      )}
+      {profile.top.length > 0 && (
+        <span className="pw-profile__top">
+          {profile.top.map((entry) => `${entry.value} (${entry.count})`).join(', ')}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** The grid renders only the rows in view, so a preview of thousands of rows scrolls smoothly. */
+function VirtualGrid({ preview }: { preview: TablePreview }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: preview.rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const width = preview.columns.length * COLUMN_WIDTH;
+  return (
+    <div className="pw-grid" ref={scroller} data-testid="preview-grid" role="table" aria-rowcount={preview.rows.length}>
+      <div className="pw-grid__head" role="row" style={{ width }}>
+        {preview.columns.map((column) => (
+          <span key={column.name} role="columnheader" style={{ width: COLUMN_WIDTH }} title={column.sqlType}>
+            {column.name}
+          </span>
+        ))}
+      </div>
+      <div style={{ height: rows.getTotalSize(), width, position: 'relative' }}>
+        {rows.getVirtualItems().map((item) => {
+          const row = preview.rows[item.index];
+          return (
+            <div
+              key={item.key}
+              role="row"
+              className="pw-grid__row"
+              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width }}
+            >
+              {preview.columns.map((column) => (
+                <span key={column.name} role="cell" style={{ width: COLUMN_WIDTH }}>
+                  {cellText(row[column.name])}
+                </span>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** The first rows of a node's table output and a profile of its columns. */
+export default function DataPreview({
+  runId,
+  nodeId,
+  port,
+  onClose,
+}: {
+  runId: string;
+  nodeId: string;
+  port: string;
+  onClose: () => void;
+}) {
+  const [preview, setPreview] = useState<TablePreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    previewTable(runId, nodeId, port)
+      .then((answer) => live && setPreview(answer))
+      .catch((failure: unknown) => live && setError(describeError(failure)));
+    return () => {
+      live = false;
+    };
+  }, [runId, nodeId, port]);
+  const profiles = useMemo(() => (preview ? profileColumns(preview.columns, preview.rows) : []), [preview]);
+
+  return (
+    <div className="pw-dialog-backdrop" onClick={onClose}>
+      <div
+        className="pw-dialog pw-dialog--wide"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Preview of ${nodeId}.${port}`}
+        data-testid="data-preview"
+        onClick={(event) => event.stopPropagation()}
+        onKeyDown={(event) => event.key === 'Escape' && onClose()}
+      >
+        <header className="pw-dialog__head">
+          <h2>
+            <code>
+              {nodeId}.{port}
+            </code>
+            {preview && (
+              <span className="pw-muted">
+                {' '}
+                · first {formatCount(preview.rows.length)} of {formatCount(preview.total)} rows
+              </span>
+            )}
+          </h2>
+          <button type="button" className="pw-button pw-button--small" onClick={onClose} autoFocus>
+            Close
+          </button>
+        </header>
+        {error && (
+          <p className="pw-callout pw-callout--error" role="alert">
+            Could not load the preview: {error}
+          </p>
+        )}
+        {!preview && !error && <p className="pw-muted">Loading the preview…</p>}
+        {preview && (
+          <>
+            <ul className="pw-profiles" aria-label="Column profile">
+              {profiles.map((profile) => (
+                <ProfileCard key={profile.name} profile={profile} />
+              ))}
+            </ul>
+            <VirtualGrid preview={preview} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

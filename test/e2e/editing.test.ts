@@ -1,0 +1,142 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type StudioBrowser } from './chromium.js';
+import { largePipeline } from './large-pipeline.js';
+import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
+import { StudioPage } from './studio-page.js';
+
+const screenshots = join(repoRoot, 'test-results', 'e2e');
+
+interface PipelineFileShape {
+  nodes: { id: string; type: string; params: Record<string, unknown> }[];
+  edges: { from: string; to: string }[];
+}
+
+describe('editing in the studio: history, clipboard, files, a big canvas', () => {
+  let server: RunningServer;
+  let browser: StudioBrowser;
+  let page: Page;
+  let studio: StudioPage;
+  const pageErrors: string[] = [];
+  const files = mkdtempSync(join(tmpdir(), 'pipewright-e2e-files-'));
+
+  beforeAll(async () => {
+    buildPipewright();
+    mkdirSync(screenshots, { recursive: true });
+    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    studio = new StudioPage(page);
+    await studio.logIn(server);
+  });
+
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await page.screenshot({ path: join(screenshots, `failed-${name}.png`) }).catch(() => undefined);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Three nodes, two edges and a param: a document with something of each kind in it. */
+  async function buildSmallPipeline(): Promise<void> {
+    await studio.newPipeline(server.url);
+    await studio.dragFromPalette('source.csv', { x: 150, y: 150 });
+    await studio.fillParam('path', 'iris.csv');
+    await studio.dragFromPalette('clean.missing', { x: 500, y: 150 });
+    await studio.dragFromPalette('split.random', { x: 850, y: 150 });
+    await studio.fillParam('seed', '7');
+    await studio.connect('source_csv.out', 'clean_missing.in');
+    await studio.connect('clean_missing.out', 'split_random.in');
+    // Leave the fields: the shortcuts below are the canvas's, not a text field's.
+    await studio.canvas().click({ position: { x: 700, y: 600 } });
+  }
+
+  it('undo and redo, copy and paste round-trip the document exactly', async () => {
+    await buildSmallPipeline();
+    const built = await studio.exportFile();
+
+    await studio.shortcut('Control+a');
+    await studio.shortcut('Control+c');
+    await studio.shortcut('Control+v');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
+    const pasted = await studio.exportFile();
+    const file = JSON.parse(pasted) as PipelineFileShape;
+    expect(file.nodes.map((node) => node.id)).toEqual([
+      'source_csv',
+      'clean_missing',
+      'split_random',
+      'source_csv_2',
+      'clean_missing_2',
+      'split_random_2',
+    ]);
+    expect(file.nodes[3].params).toEqual({ path: 'iris.csv' });
+    expect(file.nodes[5].params).toEqual({ seed: 7 });
+    expect(file.edges.slice(2)).toEqual([
+      { from: 'source_csv_2.out', to: 'clean_missing_2.in' },
+      { from: 'clean_missing_2.out', to: 'split_random_2.in' },
+    ]);
+    await page.screenshot({ path: join(screenshots, 'copy-paste.png') });
+
+    await studio.shortcut('Control+z');
+    expect(await studio.exportFile()).toBe(built);
+    await studio.shortcut('Control+Shift+z');
+    expect(await studio.exportFile()).toBe(pasted);
+
+    // All the way back to the empty canvas, and all the way forward again.
+    const undo = page.getByRole('button', { name: 'Undo', exact: true });
+    while (await undo.isEnabled()) await undo.click();
+    expect(await page.locator('.react-flow__node').count()).toBe(0);
+    const redo = page.getByRole('button', { name: 'Redo', exact: true });
+    while (await redo.isEnabled()) await redo.click();
+    expect(await studio.exportFile()).toBe(pasted);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('exports a pipeline, imports the file, and exports exactly the same file again', async () => {
+    await buildSmallPipeline();
+    await page.getByLabel('Pipeline name').fill('Round trip');
+    const exported = await studio.exportFile();
+    const path = join(files, 'round-trip.json');
+    writeFileSync(path, exported);
+
+    await studio.importFile(server.url, path);
+    await studio.node('split_random').waitFor();
+    expect(await page.getByLabel('Pipeline name').inputValue()).toBe('Round trip');
+    expect(await studio.exportFile()).toBe(exported);
+    await page.screenshot({ path: join(screenshots, 'imported.png') });
+  });
+
+  it('opens a generated 1,000-node pipeline and pans it', async () => {
+    const path = join(files, 'large.json');
+    writeFileSync(path, JSON.stringify(largePipeline(1000)));
+    const opened = Date.now();
+    await studio.importFile(server.url, path);
+    await studio.node('n0').waitFor();
+    const loadMs = Date.now() - opened;
+    await page.getByTestId('pipeline-inspector').getByText('1000 nodes').waitFor();
+
+    const viewport = page.locator('.react-flow__viewport');
+    const before = await viewport.getAttribute('style');
+    // Drag the empty background between the first two rows of nodes to pan.
+    const first = await studio.node('n0').boundingBox();
+    const below = await studio.node('n10').boundingBox();
+    if (!first || !below) throw new Error('the first rows are not on screen');
+    const start = { x: first.x + first.width / 2, y: (first.y + first.height + below.y) / 2 };
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 300, start.y + 200, { steps: 20 });
+    await page.mouse.up();
+    await expect.poll(() => viewport.getAttribute('style')).not.toBe(before);
+    expect(loadMs, 'import and first node on screen').toBeLessThan(60_000);
+    await page.screenshot({ path: join(screenshots, 'thousand-nodes.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
