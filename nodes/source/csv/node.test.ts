@@ -73,6 +73,13 @@ describe('source.csv', () => {
     expect(error.message).toContain('line 4001 has 4 fields; the other lines have 3');
   });
 
+  it('names the line of a quoted field that is never closed, and never the staged copy’s path', async () => {
+    const dir = writeTempCsv('quote.csv', 'a,b\n1,"open\n2,3\n');
+    const error = await runNodeForTest('source.csv', { path: 'quote.csv' }, {}, { dataDirs: [dir] }).catch((e) => e);
+    expect(error.failure.row).toBe(2);
+    expect(error.message).toContain('line 2 opens a quoted field (") that is never closed');
+  });
+
   it('refuses a path outside the data directories and names the param', async () => {
     const error = await runNodeForTest('source.csv', { path: '/etc/passwd' }).catch((e) => e);
     expect(error).toBeInstanceOf(NodeRunError);

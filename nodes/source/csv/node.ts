@@ -46,11 +46,17 @@ export const sourceCsv = defineNode({
     try {
       await ctx.sql.exec(`CREATE TABLE csv AS SELECT * FROM read_csv(${quoteLiteral(file)}, ${options.join(', ')})`);
     } catch (error) {
-      if (error instanceof NodeError && error.row === undefined) {
-        const ragged = await findRaggedLine(ctx.sql, file, p.delimiter);
-        if (ragged) throw ragged;
+      if (!(error instanceof NodeError)) throw error;
+      if (error.row === undefined) {
+        const found = (await findRaggedLine(ctx.sql, file, p.delimiter)) ?? (await findOpenQuote(ctx.sql, file));
+        if (found) throw found;
       }
-      throw error;
+      // The staged copy's path means nothing to the user: name their file.
+      throw new NodeError(error.message.replaceAll(file, p.path), {
+        param: error.param,
+        column: error.column,
+        row: error.row,
+      });
     }
     const padded = await paddedNumberColumns(ctx.sql);
     const replace = padded.map(
@@ -96,9 +102,8 @@ async function paddedNumberColumns(sql: SqlEngine): Promise<{ name: string; coun
 async function findRaggedLine(sql: SqlEngine, file: string, delimiter: string): Promise<NodeError | undefined> {
   const unquoted = `regexp_replace(line, '"([^"]|"")*"', '', 'g')`;
   const fields = `(length(${unquoted}) - length(replace(${unquoted}, ${quoteLiteral(delimiter)}, ''))) // ${delimiter.length} + 1`;
-  const lines = `SELECT row_number() OVER () AS line_number, line FROM read_csv(${quoteLiteral(file)}, columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim=chr(1), quote='', escape='', parallel=false)`;
   const [found] = await sql.all(`
-    WITH lines AS (${lines}),
+    WITH lines AS (${rawLinesSql(file)}),
     counted AS (SELECT line_number, ${fields} AS fields FROM lines WHERE line IS NOT NULL AND line <> '')
     SELECT line_number, fields, (SELECT fields FROM counted ORDER BY line_number LIMIT 1) AS expected
     FROM counted
@@ -113,4 +118,22 @@ async function findRaggedLine(sql: SqlEngine, file: string, delimiter: string): 
       row: line,
     },
   );
+}
+
+/** The first line whose quotes do not pair up: a quoted field that is never closed (DuckDB only says it cannot sniff). */
+async function findOpenQuote(sql: SqlEngine, file: string): Promise<NodeError | undefined> {
+  const [found] = await sql.all(`
+    WITH lines AS (${rawLinesSql(file)})
+    SELECT line_number FROM lines
+    WHERE (length(line) - length(replace(line, '"', ''))) % 2 = 1
+    ORDER BY line_number
+    LIMIT 1`);
+  if (!found) return undefined;
+  const line = Number(found.line_number);
+  return new NodeError(`line ${line} opens a quoted field (") that is never closed`, { row: line });
+}
+
+/** Every line of the file as it is written, numbered from 1. */
+function rawLinesSql(file: string): string {
+  return `SELECT row_number() OVER () AS line_number, line FROM read_csv(${quoteLiteral(file)}, columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim=chr(1), quote='', escape='', parallel=false)`;
 }

@@ -34,7 +34,9 @@ export const sourceParquet = defineNode({
       await ctx.sql.describe(`SELECT * FROM ${source}`);
     } catch (error) {
       if (error instanceof NodeError) {
-        throw new NodeError(`"${p.path}" is not a Parquet file DuckDB can read (${error.message})`, { param: 'path' });
+        // The staged copy's path means nothing to the user: name their file.
+        const reason = error.message.replaceAll(file, p.path);
+        throw new NodeError(`"${p.path}" is not a Parquet file DuckDB can read (${reason})`, { param: 'path' });
       }
       throw error;
     }
