@@ -113,4 +113,25 @@ describe('transform.apply', () => {
     expect(rows).toEqual(await fit.readTable(fit.outputs.out));
     expect(again.logs.map((l) => l.message)[0]).toMatch(/already had the transform/);
   });
+
+  it('travels with a model: scoring raw test rows equals scoring the test rows transformed by hand', async () => {
+    const { out, transforms } = await fitChain(train);
+    const trained = await runNodeForTest('train.logistic', { label: 'species', epochs: 30 }, { in: out });
+    const model = trained.outputs.model;
+    if (model.kind !== 'model') throw new Error('no model');
+    expect(model.transforms.map((t) => t.nodeType)).toEqual([
+      'clean.missing',
+      'clean.outliers',
+      'feature.scale',
+      'feature.onehot',
+      'feature.bin',
+    ]);
+    const raw = await runNodeForTest('evaluate.score', {}, { model, in: test });
+    const byHand = await runNodeForTest('evaluate.score', {}, { model, in: await applyAll(transforms, test) });
+    const rawRows = await raw.readTable(raw.outputs.out);
+    expect(rawRows).toHaveLength(test.rows);
+    expect(rawRows.map((r) => r.prediction)).toEqual(
+      (await byHand.readTable(byHand.outputs.out)).map((r) => r.prediction),
+    );
+  });
 });
