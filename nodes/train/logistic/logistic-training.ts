@@ -13,6 +13,8 @@ export interface LogisticTrainingOptions {
   learningRate: number;
   /** L2 penalty strength λ: the loss adds λ/(2n)·‖W‖², as scikit-learn's C = 1/λ does. */
   l2: number;
+  /** Stop once the loss improved by less than this per epoch over the last CONVERGENCE_WINDOW epochs; 0: never. */
+  tolerance?: number;
   /** Called after every epoch with the training loss; may wait (to let the event loop breathe). */
   onEpoch?(epoch: number, loss: number): void | Promise<void>;
   signal?: AbortSignal;
@@ -31,6 +33,8 @@ export interface LogisticTrainingData {
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const ADAM_EPSILON = 1e-8;
+/** Epochs over which convergence is judged: long enough that Adam's early wobbles do not stop it. */
+export const CONVERGENCE_WINDOW = 20;
 
 /**
  * Full-batch Adam on the (L2-penalised) cross-entropy of a logistic model,
@@ -44,7 +48,7 @@ export async function trainLogistic(
   tf: TensorFlowApi,
   data: LogisticTrainingData,
   options: LogisticTrainingOptions,
-): Promise<{ state: LogisticState; loss: number }> {
+): Promise<{ state: LogisticState; loss: number; epochsRun: number }> {
   const { rows: n, width: d, classCount } = data;
   const outputs = classCount === 2 ? 1 : classCount;
   const link = outputs === 1 ? 'sigmoid' : 'softmax';
@@ -60,6 +64,8 @@ export async function trainLogistic(
   let params = [tf.zeros([outputs, d]), tf.zeros([outputs, 1])];
   let moments = [tf.zeros([outputs, d]), tf.zeros([outputs, 1]), tf.zeros([outputs, d]), tf.zeros([outputs, 1])];
   let loss = Number.NaN;
+  const losses: number[] = [];
+  let epochsRun = 0;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
@@ -94,6 +100,13 @@ export async function trainLogistic(
       loss = (await lossTensor.data())[0];
       lossTensor.dispose();
       await options.onEpoch?.(epoch, loss);
+      epochsRun = epoch;
+      losses.push(loss);
+      const tolerance = options.tolerance ?? 0;
+      if (tolerance > 0 && epoch > CONVERGENCE_WINDOW) {
+        const improved = losses[epoch - 1 - CONVERGENCE_WINDOW] - loss;
+        if (improved < tolerance * CONVERGENCE_WINDOW) break;
+      }
     }
     const weightsT = await params[0].data();
     const bias = Array.from(await params[1].data());
@@ -104,6 +117,7 @@ export async function trainLogistic(
         bias,
       },
       loss,
+      epochsRun,
     };
   } finally {
     tf.dispose([X, XT, YT, ...params, ...moments]);

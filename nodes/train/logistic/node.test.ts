@@ -38,6 +38,11 @@ describe('train.logistic', () => {
     expect(model.encoding.width).toBe(30);
     expect(model.inputs).toHaveLength(30);
     expect(model.training).toMatchObject({ rows: 455, epochs: 500, backend: expect.any(String) });
+    // Stops once the loss has settled instead of running every epoch.
+    expect(model.training.epochsRun).toBeLessThan(500);
+    expect(
+      run.logs.some((l) => l.message.startsWith(`converged after ${model.training.epochsRun as number} epochs`)),
+    ).toBe(true);
 
     const metrics = await testMetrics(model, cancerTest);
     expect(Math.abs((metrics.accuracy as number) - REFERENCE.breastCancer.accuracy)).toBeLessThanOrEqual(0.02);

@@ -15,6 +15,7 @@ const params = z
     epochs: z.number().int().min(1).max(100_000).default(500),
     learningRate: z.number().gt(0).max(10).default(0.05),
     l2: z.number().min(0).default(1),
+    tolerance: z.number().min(0).max(1).default(1e-6),
   })
   .strict();
 
@@ -25,7 +26,7 @@ const logistic: SupervisedAlgorithm<LogisticParams> = {
   standardize: true,
   task: () => 'classification',
   async fit(ctx, data, p, hooks) {
-    const { state, loss } = await trainLogistic(
+    const { state, loss, epochsRun } = await trainLogistic(
       ctx.tf,
       {
         x: encodeFeatures(data.encoding, data.batch, data.rows),
@@ -38,14 +39,18 @@ const logistic: SupervisedAlgorithm<LogisticParams> = {
         epochs: p.epochs,
         learningRate: p.learningRate,
         l2: p.l2,
+        tolerance: p.tolerance,
         signal: hooks.signal,
         onEpoch: (epoch, loss) => hooks.progress(epoch / p.epochs, { epoch, epochs: p.epochs, loss }),
       },
     );
-    if (hooks.final) ctx.log(`final training loss ${loss.toFixed(4)}`);
+    if (hooks.final) {
+      const converged = epochsRun < p.epochs ? `converged after ${epochsRun} epochs: ` : '';
+      ctx.log(`${converged}final training loss ${loss.toFixed(4)}`);
+    }
     return {
       state: { ...state },
-      summary: { epochs: p.epochs, learningRate: p.learningRate, l2: p.l2, loss },
+      summary: { epochs: p.epochs, epochsRun, learningRate: p.learningRate, l2: p.l2, loss },
     };
   },
 };
@@ -68,6 +73,8 @@ export const trainLogisticNode = defineNode({
       epochs: 'Passes over the training rows.',
       learningRate: 'Adam’s step size.',
       l2: 'Strength of the L2 penalty on the weights, like 1/C in scikit-learn; 0 turns it off.',
+      tolerance:
+        'Training stops once the loss improves by less than this per epoch (judged over 20 epochs); 0: run every epoch.',
     },
     example: '{ "type": "train.logistic", "params": { "label": "diagnosis", "folds": 5 } }',
   },
