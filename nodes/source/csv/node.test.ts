@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
 import { readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 function writeTempCsv(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-csv-'));
@@ -55,6 +56,17 @@ describe('source.csv', () => {
     // Data row 23 of the file holds " 3400.0 " (test/fixtures/data/penguins_dirty.json).
     expect(rows[23].body_mass_g).toBe(3400);
     expect(rows.filter((r) => r.body_mass_g === null)).toHaveLength(17);
+  });
+
+  it('reads the 11 padded s6 values of diabetes_dirty.csv as the numbers they are', async () => {
+    const faults = dirtyFaults('diabetes');
+    const run = await runNodeForTest('source.csv', { path: 'test/fixtures/data/diabetes_dirty.csv' });
+    const out = run.outputs.out as TableRef;
+    expect(out.rows).toBe(455);
+    expect(out.columns.every((c) => c.type === 'number')).toBe(true);
+    const rows = await readTable(out);
+    expect(faults.padded.cells).toHaveLength(11);
+    for (const [row, column, text] of faults.padded.cells) expect(rows[row][column]).toBe(Number(text.trim()));
   });
 
   it('rejects a ragged row with its line number', async () => {
