@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -58,6 +62,24 @@ function predict(url: string, name: string, key: string | undefined, body: unkno
     },
   }));
 }
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const withoutScores = (row: Row): Row =>
+  Object.fromEntries(Object.entries(row).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')));
 
 describe('deployments and predictions', () => {
   let server: TestServer;
@@ -275,5 +297,38 @@ describe('deployments and predictions', () => {
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,
     );
     expect(metrics).toMatch(/pipewright_predict_latency_seconds_bucket\{le="0.01",deployment="cancer",version="1"\}/);
+  });
+
+  it('serves the exported bundle with no database: pipewright serve --bundle', async () => {
+    const bundle = await api(server, 'GET', '/deployments/cancer/bundle');
+    const file = join(server.environment.home, 'cancer.bundle.json');
+    await writeFile(file, JSON.stringify(bundle.body));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'pipewright.mjs'), 'serve', '--bundle', file], {
+      env: { ...process.env, PORT: String(port), PIPEWRIGHT_API_KEYS: 'replica-key-1,replica-key-2', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        async () => (/serving "cancer" version 1/.test(output) ? true : undefined),
+        30_000,
+        `the replica to start:\n${output}`,
+      );
+      const url = `http://127.0.0.1:${port}`;
+      const answer = await predict(url, 'cancer', 'replica-key-2', { rows: testRows.map(withoutScores) });
+      expect(answer.status).toBe(200);
+      expect(answer.body.predictions).toEqual(testRows.map((row) => row.prediction));
+      expect((await predict(url, 'cancer', undefined, { rows: [withoutScores(testRows[0])] })).status).toBe(401);
+      expect((await predict(url, 'elsewhere', 'replica-key-1', { rows: [withoutScores(testRows[0])] })).status).toBe(
+        404,
+      );
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string };
+      expect(health.mode).toBe('standalone');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -35,7 +35,19 @@ program
   .command('serve')
   .description('start the studio, the API and a worker (same as npm start)')
   .option('--no-worker', 'run no worker in this process (run `pipewright worker` processes instead)')
-  .action(async (options: { worker: boolean }) => (await import('../serve.js')).serve(options));
+  .addOption(
+    new Option(
+      '--bundle <file>',
+      'serve only predictions from an exported bundle, with no database (repeatable; keys from PIPEWRIGHT_API_KEYS)',
+    )
+      .default([])
+      .argParser(collect),
+  )
+  .option('--open', 'with --bundle: take requests without an API key (behind a gateway that authenticates)', false)
+  .action(async (options: { worker: boolean; bundle: string[]; open: boolean }) => {
+    if (options.bundle.length > 0) return (await import('./serve-bundle-command.js')).serveBundleCommand(options);
+    return (await import('../serve.js')).serve(options);
+  });
 
 program
   .command('worker')

@@ -34,21 +34,24 @@ export function createPredictionHandler(
     let version: number | undefined;
     try {
       const secret = bearerToken(request.headers.authorization);
-      if (!secret)
+      if (!secret && !source.open) {
         throw new ApiError(401, 'unauthenticated', 'send the deployment’s API key as `Authorization: Bearer <key>`');
+      }
       const deployment = await source.deployment(name);
       if (!deployment) throw new ApiError(404, 'not-found', `deployment "${name}" does not exist`);
-      const grant = await source.key(secret);
-      if (!grant || grant.deploymentId !== deployment.id) {
-        throw new ApiError(
-          401,
-          'unauthenticated',
-          `the API key is not valid for deployment "${name}" (unknown or revoked)`,
-        );
-      }
-      if (!limiter.take(grant.keyId, grant.ratePerSecond)) {
-        response.setHeader('Retry-After', '1');
-        throw new ApiError(429, 'rate-limited', `this API key may make ${grant.ratePerSecond} requests a second`);
+      if (!source.open) {
+        const grant = await source.key(secret!);
+        if (!grant || (grant.deploymentId !== '*' && grant.deploymentId !== deployment.id)) {
+          throw new ApiError(
+            401,
+            'unauthenticated',
+            `the API key is not valid for deployment "${name}" (unknown or revoked)`,
+          );
+        }
+        if (!limiter.take(grant.keyId, grant.ratePerSecond)) {
+          response.setHeader('Retry-After', '1');
+          throw new ApiError(429, 'rate-limited', `this API key may make ${grant.ratePerSecond} requests a second`);
+        }
       }
       const body = await readJson(request);
       const served = pickVersion(deployment);

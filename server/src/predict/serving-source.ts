@@ -28,8 +28,10 @@ export interface KeyGrant {
  * memory on the hot path.
  */
 export interface ServingSource {
+  /** No keys at all: a replica behind a gateway that authenticates (`pipewright serve --bundle … --open`). */
+  open?: boolean;
   deployment(name: string): Promise<LoadedDeployment | undefined> | LoadedDeployment | undefined;
-  /** The key's grant, or undefined for an unknown or revoked key. */
+  /** The key's grant (deploymentId '*': any deployment here), or undefined for an unknown or revoked key. */
   key(secret: string): Promise<KeyGrant | undefined> | KeyGrant | undefined;
   /** Called when a canary request was also scored by the active version, for comparison. */
   compare?(
