@@ -57,6 +57,21 @@ describe('evaluate.score', () => {
     }
   });
 
+  it('adds one numeric prediction for a regressor, and no probability columns', async () => {
+    const train = await loadCsvTable('test/fixtures/data/splits/cars.train.csv');
+    const test = await loadCsvTable('test/fixtures/data/splits/cars.test.csv');
+    const model = (await runNodeForTest('train.linear', { label: 'Miles_per_Gallon' }, { in: train })).outputs
+      .model as ModelBundle;
+    const run = await runNodeForTest('evaluate.score', {}, { model, in: test });
+    const out = run.outputs.out as TableRef;
+    expect(out.columns.map((c) => c.name)).toEqual([...test.columns.map((c) => c.name), 'prediction']);
+    expect(out.scoring).toEqual({ task: 'regression', label: 'Miles_per_Gallon' });
+    const rows = await run.readTable(out);
+    expect(rows).toHaveLength(80);
+    const errors = rows.map((r) => Math.abs((r.prediction as number) - (r.Miles_per_Gallon as number)));
+    expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeLessThan(3);
+  });
+
   it('names a feature column the table lacks', async () => {
     const iris = await loadCsvTable('test/fixtures/data/iris.csv');
     const error = await runNodeForTest('evaluate.score', {}, { model: cancerModel, in: iris }).catch((e) => e);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
+import { NodeRunError } from '../../../server/src/runtime/types.js';
 import { loadTensorFlow } from '../../../server/src/runtime/tensorflow-backend.js';
 import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
@@ -92,5 +93,26 @@ describe('train.mlp', () => {
     expect(cv.accuracy.values).toHaveLength(3);
     expect(cv.accuracy.mean).toBeGreaterThan(0.8);
     expect(cv.logLoss.mean).toBeGreaterThan(0);
+  });
+
+  it('gives the same model for the same seed, and stops when cancelled without leaking tensors', async () => {
+    const { tf } = await loadTensorFlow({ log: () => undefined });
+    const { train } = await split('iris');
+    const params = { label: 'species', epochs: 5, layers: [8] };
+    const first = (await runNodeForTest('train.mlp', params, { in: train })).outputs.model as ModelBundle;
+    const second = (await runNodeForTest('train.mlp', params, { in: train })).outputs.model as ModelBundle;
+    expect(second.state).toEqual(first.state);
+    const reseeded = (await runNodeForTest('train.mlp', { ...params, seed: 1 }, { in: train })).outputs
+      .model as ModelBundle;
+    expect(reseeded.state).not.toEqual(first.state);
+
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const long = { label: 'species', epochs: 10_000, patience: 1000 };
+    const error = await runNodeForTest('train.mlp', long, { in: train }, { signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.cancelled).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
