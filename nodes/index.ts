@@ -2,3 +2,6 @@ export * from './core/index.js';
 export { catalog, registry } from './catalog.js';
 export { predictRows, type RowPrediction } from './train/model-scoring.js';
 export { deploymentNameSchema } from './deploy/service/node.js';
+export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
+export type { LogisticState } from './train/logistic/logistic-training.js';
+export type { MlpState } from './train/mlp/mlp-model.js';
