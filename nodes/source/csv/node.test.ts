@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TableRef } from '../../core/index.js';
+import type { MetricsValue, TableProfile, TableRef } from '../../core/index.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
 import { readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
 import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
@@ -41,6 +41,25 @@ describe('source.csv', () => {
     expect(rows).toEqual([
       { column0: 1, column1: 'x', column2: null },
       { column0: 2, column1: null, column2: 3.5 },
+    ]);
+  });
+
+  it('infers each column’s type from its values: numbers, booleans, dates, text', async () => {
+    const dir = writeTempCsv('types.csv', 'n,flag,day,word\n1.5,true,2024-01-31,x\n-2,false,2024-02-01,7a\n');
+    const run = await runNodeForTest('source.csv', { path: 'types.csv' }, {}, { dataDirs: [dir] });
+    expect((run.outputs.out as TableRef).columns.map((c) => [c.name, c.type])).toEqual([
+      ['n', 'number'],
+      ['flag', 'boolean'],
+      ['day', 'datetime'],
+      ['word', 'string'],
+    ]);
+    const profile = await runNodeForTest('explore.profile', {}, { in: run.outputs.out });
+    const columns = (profile.outputs.metrics as MetricsValue).metrics.profile as unknown as TableProfile;
+    expect(columns.columns.map((c) => [c.name, c.min, c.max])).toEqual([
+      ['n', -2, 1.5],
+      ['flag', false, true],
+      ['day', '2024-01-31', '2024-02-01'],
+      ['word', '7a', 'x'],
     ]);
   });
 
