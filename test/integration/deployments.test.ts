@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
 import { breastCancerPipeline } from './example-pipelines.js';
-import { api, startTestServer, waitFor, type Identity, type TestServer } from './test-environment.js';
+import { api, authHeaders, startTestServer, waitFor, type Identity, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 interface Prediction {
@@ -330,5 +330,52 @@ describe('deployments and predictions', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('scores a whole dataset in a batch, with progress, and writes the predictions as a dataset', async () => {
+    const form = new FormData();
+    const csv = await readFile(join(repoRoot, 'test/fixtures/data/splits/breast_cancer.test.csv'));
+    form.append('file', new Blob([csv]), 'cancer-test.csv');
+    const upload = await fetch(`${server.url}/api/datasets`, {
+      method: 'POST',
+      body: form,
+      headers: authHeaders(editor),
+    });
+    const dataset = (await upload.json()) as { id: string; path: string };
+    const started = await api<{ id: string; status: string }>(editor, 'POST', '/deployments/cancer/batch', {
+      dataset: dataset.id,
+    });
+    expect(started.status).toBe(202);
+    const done = await waitFor(
+      async () => {
+        const job = await api<{
+          status: string;
+          progress: number;
+          rowsDone: number;
+          rowsTotal: number;
+          output?: { path: string };
+          error?: string;
+        }>(editor, 'GET', `/deployments/cancer/batch/${started.body.id}`);
+        return job.body.status === 'running' ? undefined : job.body;
+      },
+      60_000,
+      'the batch',
+    );
+    expect(done).toMatchObject({ status: 'succeeded', progress: 100 });
+    expect(done.rowsDone).toBe(done.rowsTotal);
+    const listed = await api<{ items: { path: string }[] }>(editor, 'GET', '/datasets');
+    expect(listed.body.items.map((d) => d.path)).toContain(done.output!.path);
+
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const file = join(server.environment.home, 'datasets', done.output!.path);
+    const scored = (
+      await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)
+    ).getRowObjectsJson() as Row[];
+    connection.closeSync();
+    instance.closeSync();
+    expect(scored).toHaveLength(done.rowsTotal);
+    const online = await predict(server.url, 'cancer', apiKey, { rows: scored.map(withoutScores) });
+    expect(scored.map((row) => row.prediction)).toEqual(online.body.predictions);
   });
 });

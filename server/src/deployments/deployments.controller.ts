@@ -4,6 +4,7 @@ import { ZodPipe } from '../api/zod.pipe.js';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
+import { BatchScoring, type BatchJob } from './batch-scoring.js';
 import {
   DeploymentsService,
   type DeploymentSummary,
@@ -23,12 +24,16 @@ const keySchema = z
     rateLimitPerSecond: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
+const batchSchema = z.object({ dataset: z.string().min(1) }).strict();
 const bundleQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
 
 /** Deploying, promoting and keys are an admin's acts; everyone logged in may look. */
 @Controller('deployments')
 export class DeploymentsController {
-  constructor(private readonly deployments: DeploymentsService) {}
+  constructor(
+    private readonly deployments: DeploymentsService,
+    private readonly batches: BatchScoring,
+  ) {}
 
   @Roles('admin')
   @Post()
@@ -138,5 +143,21 @@ export class DeploymentsController {
     @Req() request: AuthenticatedRequest,
   ): Promise<ServingBundle> {
     return this.deployments.bundle(name, query.version, request.caller!);
+  }
+
+  /** Scores a whole dataset (id, or path in the datasets directory) with the active version; answers the job to poll. */
+  @Post(':name/batch')
+  @HttpCode(202)
+  batch(
+    @Param('name') name: string,
+    @Body(new ZodPipe(batchSchema)) body: z.infer<typeof batchSchema>,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<BatchJob> {
+    return this.batches.start(name, body.dataset, request.caller!);
+  }
+
+  @Get(':name/batch/:id')
+  batchJob(@Param('name') name: string, @Param('id') id: string): BatchJob {
+    return this.batches.get(name, id);
   }
 }

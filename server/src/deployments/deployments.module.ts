@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PredictModule } from '../predict/predict.module.js';
+import { BatchScoring } from './batch-scoring.js';
 import { DeploymentEntity, DeploymentKeyEntity, DeploymentVersionEntity } from './deployment.entity.js';
 import { DeploymentsController } from './deployments.controller.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -10,7 +11,7 @@ import { DocsController } from './docs.controller.js';
 @Module({
   imports: [TypeOrmModule.forFeature([DeploymentEntity, DeploymentVersionEntity, DeploymentKeyEntity]), PredictModule],
   controllers: [DeploymentsController, DocsController],
-  providers: [DeploymentsService],
+  providers: [DeploymentsService, BatchScoring],
   exports: [DeploymentsService],
 })
 export class DeploymentsModule {}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
+import { DataSource } from 'typeorm';
+import { BadRequestError, NotFoundError } from '../api/api-errors.js';
+import { isUuid } from '../api/ids.js';
+import type { Caller } from '../auth/roles.js';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import { DatasetEntity } from '../datasets/dataset.entity.js';
+import { checkRequestRows } from '../predict/request-rows.js';
+import { rowSchema } from '../predict/request-rows.js';
+import { scoreRows } from '../predict/score-rows.js';
+import type { ServingBundle } from '../predict/serving-bundle.js';
+import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
+import { DeploymentsService } from './deployments.service.js';
+
+const CHUNK_ROWS = 10_000;
+const ROW = 'pipewright_row';
+
+export interface BatchJob {
+  id: string;
+  deployment: string;
+  version: number;
+  input: string;
+  status: 'running' | 'succeeded' | 'failed';
+  /** 0 to 100. */
+  progress: number;
+  rowsDone: number;
+  rowsTotal: number | null;
+  /** The predictions, as a dataset (what source.parquet's `path` takes). */
+  output?: { id: string; name: string; path: string };
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+/**
+ * Scores a whole dataset (CSV or Parquet in the datasets directory) with a
+ * deployment's active version, 10,000 rows at a time, and writes the input
+ * rows plus `prediction` (and `probability_<class>`) as a new Parquet
+ * dataset. Jobs run in this server process; their progress is kept here.
+ */
+@Injectable()
+export class BatchScoring {
+  private readonly logger = new Logger('BatchScoring');
+  private readonly jobs = new Map<string, BatchJob>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly deployments: DeploymentsService,
+  ) {}
+
+  private get datasetsDir(): string {
+    return join(this.settings.home, 'datasets');
+  }
+
+  async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
+    const bundle = await this.deployments.bundle(name, undefined, caller);
+    const path = await this.inputPath(input);
+    const job: BatchJob = {
+      id: randomUUID(),
+      deployment: name,
+      version: bundle.version,
+      input,
+      status: 'running',
+      progress: 0,
+      rowsDone: 0,
+      rowsTotal: null,
+      startedAt: new Date().toISOString(),
+    };
+    this.jobs.set(job.id, job);
+    void this.run(job, bundle, path);
+    return { ...job };
+  }
+
+  get(name: string, id: string): BatchJob {
+    const job = this.jobs.get(id);
+    if (!job || job.deployment !== name) throw new NotFoundError('batch job', id);
+    return { ...job };
+  }
+
+  /** A dataset id, or a path relative to the datasets directory (as the datasets list gives it). */
+  private async inputPath(input: string): Promise<string> {
+    let relative = input;
+    if (isUuid(input)) {
+      const dataset = await this.db.getRepository(DatasetEntity).findOne({ where: { id: input } });
+      if (!dataset) throw new NotFoundError('dataset', input);
+      relative = dataset.path;
+    }
+    const clean = normalize(relative);
+    if (clean.startsWith('..') || clean.startsWith('/') || !/\.(csv|tsv|parquet)$/i.test(clean)) {
+      throw new BadRequestError(`"${input}" is not a CSV or Parquet dataset in the datasets directory`, {
+        param: 'dataset',
+      });
+    }
+    const path = join(this.datasetsDir, clean);
+    if (!(await stat(path).catch(() => null))?.isFile()) throw new NotFoundError('dataset', input);
+    return path;
+  }
+
+  private async run(job: BatchJob, bundle: ServingBundle, path: string): Promise<void> {
+    await mkdir(this.datasetsDir, { recursive: true });
+    let sandbox: DuckDbSandbox | undefined;
+    try {
+      sandbox = await DuckDbSandbox.open({ jobDir: this.datasetsDir, jobKey: `batch-${job.id}` });
+      const reader = /\.parquet$/i.test(path)
+        ? `read_parquet(${quoteLiteral(path)})`
+        : `read_csv(${quoteLiteral(path)})`;
+      await sandbox.exec(`CREATE TABLE input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${reader}`);
+      const [{ rows }] = await sandbox.all('SELECT count(*) AS rows FROM input');
+      job.rowsTotal = Number(rows);
+      const schema = rowSchema(bundle.model);
+      const model = bundle.model;
+      const classes = model.task === 'classification' ? (model.classes ?? []) : undefined;
+      const rowNumbers: number[] = [];
+      const predictions: (string | number | boolean)[] = [];
+      const probabilities: number[][] = (classes ?? []).map(() => []);
+      for (let offset = 0; offset < job.rowsTotal; offset += CHUNK_ROWS) {
+        const chunk = await sandbox.all(
+          `SELECT * FROM input WHERE ${ROW} > ${offset} AND ${ROW} <= ${offset + CHUNK_ROWS} ORDER BY ${ROW}`,
+        );
+        let checked;
+        try {
+          checked = checkRequestRows({ rows: chunk }, schema);
+        } catch (error) {
+          const row = (error as { where?: { row?: number } }).where?.row;
+          throw new Error(
+            `${(error as Error).message.replace(/^row \d+/, `row ${offset + (row ?? 0) + 1} of the dataset`)}`,
+          );
+        }
+        const scored = scoreRows(bundle, checked);
+        chunk.forEach((_, i) => rowNumbers.push(offset + i + 1));
+        predictions.push(...scored.predictions);
+        classes?.forEach((label, c) => probabilities[c].push(...scored.probabilities!.map((p) => p[String(label)])));
+        job.rowsDone = Math.min(job.rowsTotal, offset + chunk.length);
+        job.progress = Math.round((100 * job.rowsDone) / Math.max(job.rowsTotal, 1));
+      }
+      await sandbox.createTable('predictions', predictionBatch(rowNumbers, predictions, classes, probabilities));
+      const stem = `${job.deployment}-v${job.version}-predictions-${job.id.slice(0, 8)}`;
+      const outputPath = `${stem}.parquet`;
+      const added = ['prediction', ...(classes ?? []).map((c) => `probability_${String(c)}`)];
+      const inputColumns = await sandbox.describe('SELECT * FROM input');
+      const replaced = inputColumns.filter((c) => added.includes(c.name)).map((c) => quoteIdent(c.name));
+      await sandbox.exec(
+        `COPY (SELECT i.* EXCLUDE (${[ROW, ...replaced].join(', ')}), p.* EXCLUDE (${ROW})
+                FROM input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW} ORDER BY i.${ROW})
+           TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      const size = (await stat(join(this.datasetsDir, outputPath))).size;
+      const saved = await this.db
+        .getRepository(DatasetEntity)
+        .save({ name: `${stem}.parquet`, path: outputPath, format: 'parquet', sizeBytes: size });
+      job.output = { id: saved.id, name: saved.name, path: saved.path };
+      job.status = 'succeeded';
+      job.progress = 100;
+    } catch (error) {
+      job.status = 'failed';
+      job.error = (error as Error).message;
+      this.logger.warn(`batch ${job.id} with ${job.deployment} failed: ${job.error}`);
+    } finally {
+      job.finishedAt = new Date().toISOString();
+      sandbox?.close();
+    }
+  }
+}
+
+function predictionBatch(
+  rowNumbers: number[],
+  predictions: (string | number | boolean)[],
+  classes: (string | number | boolean)[] | undefined,
+  probabilities: number[][],
+): ColumnBatch {
+  const predictionType: ColumnInfo['type'] =
+    typeof predictions[0] === 'number' ? 'number' : typeof predictions[0] === 'boolean' ? 'boolean' : 'string';
+  return {
+    rowCount: rowNumbers.length,
+    columns: [
+      { name: ROW, type: 'number', sqlType: 'DOUBLE' },
+      { name: 'prediction', type: predictionType, sqlType: predictionType === 'number' ? 'DOUBLE' : 'VARCHAR' },
+      ...(classes ?? []).map((c): ColumnInfo => ({
+        name: `probability_${String(c)}`,
+        type: 'number',
+        sqlType: 'DOUBLE',
+      })),
+    ],
+    values: [
+      Float64Array.from(rowNumbers),
+      predictionType === 'number' ? Float64Array.from(predictions as number[]) : (predictions as (string | boolean)[]),
+      ...probabilities.map((p) => Float64Array.from(p)),
+    ],
+  };
+}
