@@ -45,6 +45,12 @@ describe('split.random', () => {
       .slice(0, 250)
       .sort((a, b) => a - b);
     expect(await ids(run.outputs.train as TableRef)).toEqual(expected);
+    const negative = await runNodeForTest('split.random', { seed: -12345, fraction: 0.1 }, { in: people });
+    const expectedNegative = Array.from({ length: 1000 }, (_, i) => i + 1)
+      .sort((a, b) => rowHash(a, -12345) - rowHash(b, -12345) || a - b)
+      .slice(0, 100)
+      .sort((a, b) => a - b);
+    expect(await ids(negative.outputs.train as TableRef)).toEqual(expectedNegative);
   });
 
   it('is deterministic for a seed and changes with it', async () => {

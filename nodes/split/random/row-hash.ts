@@ -13,23 +13,26 @@ export function rowHash(rowNumber: number, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const TWO_32 = '4294967296';
+const TWO_32 = '4294967296::UBIGINT';
 
 /**
  * SQL adding column `hashColumn` = rowHash(rowColumn, seed) to `inputSql`.
  * Each step is its own SELECT layer: a nested expression would repeat the
- * previous step twice per step.
+ * previous step twice per step. Every value stays below 2^32, so each product
+ * with a 32-bit constant fits an unsigned 64-bit integer exactly (HUGEINT
+ * arithmetic made a 3-million-row split several times slower).
  */
 export function rowHashSql(inputSql: string, rowColumn: string, seed: number, hashColumn: string): string {
-  const mod = (expr: string): string => `((${expr}) % ${TWO_32} + ${TWO_32}) % ${TWO_32}`;
+  const h = hashColumn;
   const steps = [
-    `CAST(xor(${hashColumn}, ${hashColumn} >> 16) AS HUGEINT)`,
-    mod(`${hashColumn} * 2246822507`),
-    `CAST(xor(${hashColumn}, ${hashColumn} >> 13) AS HUGEINT)`,
-    mod(`${hashColumn} * 3266489909`),
-    `CAST(xor(${hashColumn}, ${hashColumn} >> 16) AS HUGEINT)`,
+    `xor(${h}, ${h} >> 16)`,
+    `(${h} * 2246822507::UBIGINT) % ${TWO_32}`,
+    `xor(${h}, ${h} >> 13)`,
+    `(${h} * 3266489909::UBIGINT) % ${TWO_32}`,
+    `xor(${h}, ${h} >> 16)`,
   ];
-  let sql = `SELECT *, ${mod(`CAST(${rowColumn} AS HUGEINT) + ${Math.trunc(seed)} * CAST(2654435769 AS HUGEINT)`)} AS ${hashColumn} FROM (${inputSql}) AS rows`;
-  for (const step of steps) sql = `SELECT * REPLACE (${step} AS ${hashColumn}) FROM (${sql}) AS rows`;
+  const offset = Math.imul(Math.trunc(seed), 0x9e3779b9) >>> 0;
+  let sql = `SELECT *, (CAST(${rowColumn} AS UBIGINT) + ${offset}::UBIGINT) % ${TWO_32} AS ${h} FROM (${inputSql}) AS rows`;
+  for (const step of steps) sql = `SELECT * REPLACE (${step} AS ${h}) FROM (${sql}) AS rows`;
   return sql;
 }
