@@ -102,6 +102,18 @@ describe('transform.apply', () => {
     expect(await readTable(again.out)).toEqual(trainRows);
   });
 
+  it('names the column a fitted step needs that the table lacks', async () => {
+    const fit = await runNodeForTest('feature.scale', { columns: ['body_mass_g'] }, { in: train });
+    const narrow = await runNodeForTest('clean.select', { exclude: ['body_mass_g'] }, { in: test });
+    const error = await runNodeForTest(
+      'transform.apply',
+      {},
+      { transform: fit.outputs.transform, in: narrow.outputs.out },
+    ).catch((e) => e);
+    expect(error.failure.column).toBe('body_mass_g');
+    expect(error.message).toContain('(feature.scale) works on column "body_mass_g", which this table lacks');
+  });
+
   it('passes a table that already had the transform through unchanged', async () => {
     const fit = await runNodeForTest('feature.scale', {}, { in: train });
     const again = await runNodeForTest(

@@ -31,6 +31,23 @@ export const transformApply = defineNode({
     const input = tableInput(inputs);
     const already = input.transforms.some((t) => t.id === transform.id);
     const steps = already ? [] : transform.steps;
+    const present = new Set(input.columns.map((c) => c.name));
+    for (const step of steps) {
+      // Earlier steps may add columns (one-hot): only a column no step adds must be in the table.
+      for (const column of step.op === 'dropMissing' ? step.columns : [step.column]) {
+        if (!present.has(column)) {
+          throw new NodeError(
+            `the transform fitted by "${transform.nodeId}" (${transform.nodeType}) works on column "${column}", which this table lacks`,
+            { column },
+          );
+        }
+      }
+      if (step.op === 'onehot') {
+        present.delete(step.column);
+        for (const category of step.categories) present.add(`${step.column}_${category}`);
+        if (step.other) present.add(`${step.column}_other`);
+      }
+    }
     const out = await ctx.sql.writeTable('out', transformSql(steps, ctx.sql.from(input), input.columns, 'score'), {
       transforms: already ? input.transforms : [...input.transforms, transform],
     });
