@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
@@ -56,12 +57,15 @@ describe('clean.sql', () => {
     ['SET', "SET memory_limit = '100GB'", /starts with SET, which is not allowed/],
     ['PRAGMA', 'PRAGMA enable_profiling', /starts with PRAGMA, which is not allowed/],
     ['a second statement', 'SELECT 1; SET enable_external_access = true', /single statement/],
+    ['COPY run through query()', "SELECT * FROM query('COPY input TO ''/tmp/pipewright-leak.csv''')", /\w/],
+    ['SET run through query()', "SELECT * FROM query('SET enable_external_access = true')", /\w/],
     ['a second statement after a comment', "-- hi\nSELECT 1; COPY input TO '/tmp/x.csv'", /single statement/],
   ])('refuses %s with a clear error naming the query param', async (_what, query, message) => {
     const error = await failure('clean.sql', { query });
     expect(error.failure.param).toBe('query');
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/\n\s+at /);
+    expect(existsSync('/tmp/pipewright-leak.csv')).toBe(false);
   });
 
   it('refuses the same escapes through clean.filter and feature.expression', async () => {
