@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { DeploymentsPage } from './pages/DeploymentsPage';
 import { LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
 import { useRoute } from './routing';
@@ -11,6 +12,7 @@ export function App() {
   const { session, signedIn } = useSession();
   if (session.state === 'checking') return null;
   if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
+  if (route.page === 'deployments') return <DeploymentsPage />;
   if (route.page === 'editor') {
     return (
       <Suspense fallback={<p className="pw-page pw-muted">Loading the editor…</p>}>

@@ -51,6 +51,7 @@ export function PipelinesPage() {
           <a href={routeHref({ page: 'pipelines' })} aria-current="page">
             Pipelines
           </a>
+          <a href={routeHref({ page: 'deployments' })}>Deployments</a>
         </nav>
       </AppHeader>
       <main className="pw-page">

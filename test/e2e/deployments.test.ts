@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type StudioBrowser } from './chromium.js';
+import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
+import { StudioPage } from './studio-page.js';
+
+/** Through the API as the admin: a run of the example with a deploy.service node, which deploys itself. */
+async function deployExample(server: RunningServer): Promise<void> {
+  const call = async (method: string, path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${server.url}/api${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const { accessToken } = (await call('POST', '/auth/login', server.admin)) as { accessToken: string };
+  const file = JSON.parse(readFileSync(join(repoRoot, 'examples', 'breast-cancer.json'), 'utf8')) as {
+    nodes: unknown[];
+    edges: unknown[];
+  };
+  file.nodes.push({
+    id: 'deploy',
+    type: 'deploy.service',
+    params: { name: 'breast-cancer' },
+    position: { x: 1300, y: 0 },
+  });
+  file.edges.push({ from: 'train.model', to: 'deploy.model' });
+  const pipeline = (await call('POST', '/pipelines', file, accessToken)) as { id: string };
+  await call('POST', `/pipelines/${pipeline.id}/runs`, {}, accessToken);
+  for (let i = 0; i < 240; i++) {
+    const list = (await call('GET', '/deployments', undefined, accessToken)) as { items: { name: string }[] };
+    if (list.items.some((d) => d.name === 'breast-cancer')) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the example was not deployed within 60 s');
+}
+
+describe('the deployments page', () => {
+  let server: RunningServer;
+  let browser: StudioBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    buildPipewright();
+    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
+    page = await browser.context.newPage();
+    await new StudioPage(page).logIn(server);
+    await deployExample(server);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a deployment, makes an API key once, and answers the Try it request with a prediction', async () => {
+    await page.getByRole('link', { name: 'Deployments' }).click();
+    const detail = page.getByRole('region', { name: 'Deployment breast-cancer' });
+    await detail.getByRole('table', { name: 'Versions' }).getByText('serving').waitFor();
+    expect(await page.getByTestId('curl-example').textContent()).toContain('/api/predict/breast-cancer');
+
+    await detail.getByRole('button', { name: 'New key' }).click();
+    const key = (await page.getByTestId('new-api-key').textContent()) ?? '';
+    expect(key).toMatch(/^pwk_/);
+    expect(await page.getByTestId('curl-example').textContent()).toContain(`Bearer ${key}`);
+
+    await page.getByRole('region', { name: 'Try it' }).getByRole('button', { name: 'Send' }).click();
+    const answer = page.getByTestId('try-it-answer');
+    await answer.waitFor();
+    expect(await answer.textContent()).toMatch(/^200\n[\s\S]*"predictions": \[\s*"(benign|malignant)"/);
+  });
+});
