@@ -38,15 +38,21 @@ describe('train.logistic', () => {
     expect(model.encoding.width).toBe(30);
     expect(model.inputs).toHaveLength(30);
     expect(model.training).toMatchObject({ rows: 455, epochs: 500, backend: expect.any(String) });
-    // Stops once the loss has settled instead of running every epoch.
-    expect(model.training.epochsRun).toBeLessThan(500);
-    expect(
-      run.logs.some((l) => l.message.startsWith(`converged after ${model.training.epochsRun as number} epochs`)),
-    ).toBe(true);
+    expect(model.training.epochsRun).toBe(500);
 
     const metrics = await testMetrics(model, cancerTest);
     expect(Math.abs((metrics.accuracy as number) - REFERENCE.breastCancer.accuracy)).toBeLessThanOrEqual(0.02);
     expect(Math.abs((metrics.logLoss as number) - REFERENCE.breastCancer.logLoss)).toBeLessThan(0.01);
+  });
+
+  it('with a tolerance, stops once the loss has settled, as accurate', async () => {
+    const run = await runNodeForTest('train.logistic', { label: 'diagnosis', tolerance: 1e-6 }, { in: cancerTrain });
+    const model = run.outputs.model as ModelBundle;
+    const epochsRun = model.training.epochsRun as number;
+    expect(epochsRun).toBeLessThan(500);
+    expect(run.logs.some((l) => l.message.startsWith(`converged after ${epochsRun} epochs`))).toBe(true);
+    const metrics = await testMetrics(model, cancerTest);
+    expect(Math.abs((metrics.accuracy as number) - REFERENCE.breastCancer.accuracy)).toBeLessThanOrEqual(0.02);
   });
 
   it('reports progress every epoch with the loss, ending at 100 %', async () => {
