@@ -65,8 +65,6 @@ const mlp: SupervisedAlgorithm<MlpParams> = {
   standardize: true,
   task: (p, batch, label) => taskFromParam(p, batch, label),
   async fit(ctx, data, p, hooks) {
-    const width = data.encoding.width;
-    const x = encodeFeatures(data.encoding, data.batch, data.rows);
     const classification = data.task === 'classification';
     const outputs = classification ? data.classCount : 1;
     let target: MlpState['target'];
@@ -76,11 +74,15 @@ const mlp: SupervisedAlgorithm<MlpParams> = {
       const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
       target = { mean, std: std > 1e-12 ? std : 1 };
     }
+    // Each part encoded on its own: no full copy of the encoded table is held besides them.
     const subset = (at: number[]): MlpTrainingSet => {
-      const sx = new Float32Array(at.length * width);
+      const sx = encodeFeatures(
+        data.encoding,
+        data.batch,
+        Int32Array.from(at, (i) => data.rows[i]),
+      );
       const sy = new Float32Array(at.length * outputs);
       at.forEach((i, r) => {
-        sx.set(x.subarray(i * width, (i + 1) * width), r * width);
         if (target) sy[r] = (data.targets[i] - target.mean) / target.std;
         else sy[r * outputs + data.targets[i]] = 1;
       });
@@ -94,7 +96,7 @@ const mlp: SupervisedAlgorithm<MlpParams> = {
       );
     }
     const result = await trainMlp(ctx.tf, subset(split.train), {
-      width,
+      width: data.encoding.width,
       outputs,
       loss: classification ? 'crossEntropy' : 'squared',
       hidden: p.layers,
