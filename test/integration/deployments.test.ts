@@ -264,6 +264,33 @@ describe('deployments and predictions', () => {
     ]);
   });
 
+  it('sends a canary share of requests to another version and logs both versions’ predictions', async () => {
+    const canary = await api<{ canary: { version: number; share: number } }>(
+      server,
+      'PUT',
+      '/deployments/cancer/canary',
+      {
+        version: 2,
+        share: 0.5,
+      },
+    );
+    expect(canary.body.canary).toEqual({ version: 2, share: 0.5 });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => predict(server.url, 'cancer', apiKey, { rows: [withoutScores(testRows[0])] })),
+    );
+    const versions = new Set(answers.map((a) => a.body.version));
+    expect([...versions].sort()).toEqual([1, 2]);
+    const logged = await waitFor(async () => {
+      const page = await api<{
+        items: { servedVersion: number; otherVersion: number; rows: number; agreeingRows: number }[];
+      }>(server, 'GET', '/deployments/cancer/comparisons');
+      return page.body.items.length > 0 ? page.body.items : undefined;
+    });
+    expect(logged[0]).toMatchObject({ servedVersion: 2, otherVersion: 1, rows: 1, agreeingRows: 1 });
+    const ended = await api<{ canary: unknown }>(server, 'DELETE', '/deployments/cancer/canary');
+    expect(ended.body.canary).toBeNull();
+  });
+
   it('exports the bundle, documents the endpoint in OpenAPI, and counts requests in /metrics', async () => {
     const bundle = await api<{ format: string; version: number; model: { inputs: unknown[] } }>(
       server,
