@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NodeError } from '../core/errors.js';
 import type { ColumnBatch, NodeContext, NodeInputs, ProgressDetail } from '../core/define-node.js';
-import type { CrossValidationReport } from '../core/metrics.js';
+import type { CrossValidationReport, MeanStdMetric } from '../core/metrics.js';
 import type { FeatureEncoding, ModelBundle, ModelTask } from '../core/values.js';
 import { classificationMetrics } from '../evaluate/classification-metrics.js';
 import { regressionMetrics } from '../evaluate/regression-metrics.js';
@@ -131,11 +131,10 @@ export async function runSupervisedTrainer<P extends { label: string; features: 
 
   const cv = params.folds >= 2 ? await crossValidate(ctx, data, featureNames, params, algorithm, hooksFor) : undefined;
   if (cv) {
-    const [name, value] = Object.entries(cv).find(([key]) => key !== 'folds') as [
-      string,
-      { mean: number; std: number },
-    ];
-    ctx.log(`${params.folds}-fold cross-validation: ${name} ${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}`);
+    const scores = Object.entries(cv)
+      .filter((entry): entry is [string, MeanStdMetric] => typeof entry[1] !== 'number')
+      .map(([name, value]) => `${name} ${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}`);
+    ctx.log(`${params.folds}-fold cross-validation: ${scores.join(', ')}`);
   }
   ctx.progress(100);
 

@@ -46,7 +46,8 @@ describe('train.linear', () => {
     expect(cv.r2.values).toHaveLength(5);
     expect(cv.r2.mean).toBeGreaterThan(0.35);
     expect(cv.rmse.mean).toBeGreaterThan(40);
-    expect(run.logs.some((l) => l.message.startsWith('5-fold cross-validation: r2'))).toBe(true);
+    const line = run.logs.find((l) => l.message.startsWith('5-fold cross-validation: r2'))?.message;
+    expect(line).toMatch(/, rmse [0-9.]+ ± [0-9.]+, mae /);
   });
 
   it('scores raw request rows (text categories included) exactly as evaluate.score does', async () => {
