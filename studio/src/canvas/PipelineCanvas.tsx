@@ -52,6 +52,8 @@ function minimapColor(node: PipelineFlowNode): string {
 }
 
 const LEGIBLE_NODES = 60;
+/** From this many nodes the canvas renders only what is in view and paints less (see canvas.css). */
+const LARGE_CANVAS = 200;
 
 /** The nodes nearest the top-left corner, when there are more than fit legibly; otherwise all. */
 function cornerNodes(nodes: PipelineFlowNode[]): { id: string }[] | undefined {
@@ -100,7 +102,12 @@ export function PipelineCanvas() {
   );
 
   return (
-    <div className="pw-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={`pw-canvas${nodes.length > LARGE_CANVAS ? ' pw-canvas--large' : ''}`}
+      data-testid="canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <ReactFlow<PipelineFlowNode>
         nodes={nodes}
         edges={edges}
@@ -117,7 +124,7 @@ export function PipelineCanvas() {
         deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
-        onlyRenderVisibleElements={nodes.length > 200}
+        onlyRenderVisibleElements={nodes.length > LARGE_CANVAS}
         defaultEdgeOptions={{ interactionWidth: 16 }}
         attributionPosition="top-right"
       >
