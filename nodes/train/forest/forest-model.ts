@@ -4,6 +4,7 @@ import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
 import { modelState, type ModelView } from '../model-state.js';
 import {
   addTreeOutputs,
+  columnMajor,
   growTree,
   isTree,
   sortRowsByFeature,
@@ -39,6 +40,7 @@ export async function growForest(data: TreeData, options: ForestOptions): Promis
   const outputs = data.classCount > 0 ? data.classCount : 1;
   const trees: TreeArrays[] = [];
   const presorted = sortRowsByFeature(data.x, data.width, rows);
+  const columns = columnMajor(data.x, data.width, rows);
   for (let t = 0; t < options.trees; t++) {
     const random = seededRandom((options.seed * 7919 + t * 104729 + 1) >>> 0);
     const weights = new Float64Array(rows);
@@ -50,6 +52,7 @@ export async function growForest(data: TreeData, options: ForestOptions): Promis
       random,
       weights,
       presorted,
+      columns,
     });
     trees.push(tree);
     await options.onTree?.(t + 1);

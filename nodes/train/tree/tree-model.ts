@@ -43,6 +43,15 @@ export interface TreeOptions {
   weights?: Float64Array;
   /** sortRowsByFeature of the data, when several trees share it. */
   presorted?: Int32Array;
+  /** columnMajor of the data, likewise. */
+  columns?: Float32Array;
+}
+
+/** The encoded rows column by column (width blocks of rows): a split scan reads one feature of many rows. */
+export function columnMajor(x: Float32Array, width: number, rows: number): Float32Array {
+  const columns = new Float32Array(width * rows);
+  for (let i = 0; i < rows; i++) for (let f = 0; f < width; f++) columns[f * rows + i] = x[i * width + f];
+  return columns;
 }
 
 /** Every row's index, sorted by each feature in turn (width blocks of rows). */
@@ -51,7 +60,19 @@ export function sortRowsByFeature(x: Float32Array, width: number, rows: number):
   const column = new Float32Array(rows);
   const order = Array.from({ length: rows }, (_, i) => i);
   for (let f = 0; f < width; f++) {
-    for (let i = 0; i < rows; i++) column[i] = x[i * width + f];
+    let binary = true;
+    for (let i = 0; i < rows; i++) {
+      const v = x[i * width + f];
+      column[i] = v;
+      if (v !== 0 && v !== 1) binary = false;
+    }
+    if (binary) {
+      // One-hot columns (most of a wide encoding): zeros, then ones, in two passes.
+      let at = f * rows;
+      for (let i = 0; i < rows; i++) if (column[i] === 0) sorted[at++] = i;
+      for (let i = 0; i < rows; i++) if (column[i] === 1) sorted[at++] = i;
+      continue;
+    }
     sorted.set(
       order.sort((a, b) => column[a] - column[b]),
       f * rows,
@@ -77,9 +98,7 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
   const weights = options.weights;
   const all = targets.length;
   const weight = weights ?? new Float64Array(all).fill(1);
-  // Column-major copy: a split scan reads one feature of many rows.
-  const columns = new Float32Array(width * all);
-  for (let i = 0; i < all; i++) for (let f = 0; f < width; f++) columns[f * all + i] = x[i * width + f];
+  const columns = options.columns ?? columnMajor(x, width, all);
   const everyRow = options.presorted ?? sortRowsByFeature(x, width, all);
   let n = all;
   if (weights) {
@@ -97,11 +116,26 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
     }
   }
 
+  // 0/1 features (one-hot columns) hold their node's rows as [zeros | ones] and only the ones are
+  // kept exact: a split scans and moves the ones alone, which makes wide one-hot encodings cheap.
+  const binary = new Uint8Array(width);
+  const rootOnes = new Int32Array(width);
+  for (let f = 0; f < width; f++) {
+    let isBinary = 1;
+    for (let p = f * n; p < (f + 1) * n && isBinary; p++) {
+      const v = columns[f * all + sorted[p]];
+      if (v === 1) rootOnes[f]++;
+      else if (v !== 0) isBinary = 0;
+    }
+    binary[f] = isBinary;
+  }
+
   const tree: TreeArrays = { feature: [], threshold: [], left: [], right: [], value: [] };
   const goesLeft = new Uint8Array(targets.length);
   const scratch = new Int32Array(n);
   // The node's rows in no particular order (for its totals), split along with the sorted lists.
-  const members = sorted.slice(0, n);
+  const members = new Int32Array(n);
+  for (let i = 0, at = 0; i < all; i++) if (weight[i] > 0) members[at++] = i;
   const leftCounts = new Float64Array(outputs);
   const totalCounts = new Float64Array(outputs);
   const intTargets = targets as Int32Array;
@@ -136,12 +170,21 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
      * constant below it: it is neither searched nor kept sorted there.
      */
     features: Int32Array;
+    /** For 0/1 features: how many of the node's rows hold 1. */
+    ones: Int32Array;
   }
   const stack: Pending[] = [
-    { node: addNode(), start: 0, end: n, depth: 0, features: Int32Array.from({ length: width }, (_, f) => f) },
+    {
+      node: addNode(),
+      start: 0,
+      end: n,
+      depth: 0,
+      features: Int32Array.from({ length: width }, (_, f) => f),
+      ones: rootOnes,
+    },
   ];
   while (stack.length > 0) {
-    const { node, start, end, depth, features } = stack.pop() as Pending;
+    const { node, start, end, depth, features, ones } = stack.pop() as Pending;
     const count = end - start;
     totalCounts.fill(0);
     let totalWeight = 0;
@@ -185,9 +228,10 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
       const f = features[pick];
       const base = f * n;
       const column = f * all;
-      const lowest = columns[column + sorted[base + start]];
-      const highest = columns[column + sorted[base + end - 1]];
-      if (highest - lowest <= MIN_GAP) {
+      const constant = binary[f]
+        ? ones[f] === 0 || ones[f] === count
+        : columns[column + sorted[base + end - 1]] - columns[column + sorted[base + start]] <= MIN_GAP;
+      if (constant) {
         varying--;
         features[pick] = features[varying];
         features[varying] = f;
@@ -197,6 +241,42 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
       features[drawn] = f;
       drawn++;
       visited++;
+      if (binary[f]) {
+        // One threshold (0.5): the ones go right; the zeros' totals are the node's less the ones'.
+        const leftRows = count - ones[f];
+        if (leftRows < options.minSamplesLeaf || ones[f] < options.minSamplesLeaf) continue;
+        leftCounts.set(totalCounts);
+        let leftWeight = totalWeight;
+        let leftSum = sum;
+        for (let p = end - ones[f]; p < end; p++) {
+          const row = sorted[base + p];
+          const w = weight[row];
+          leftWeight -= w;
+          if (classification) leftCounts[intTargets[row]] -= w;
+          else leftSum -= w * targets[row];
+        }
+        const rightWeight = totalWeight - leftWeight;
+        let score: number;
+        if (classification) {
+          let leftSquares = 0;
+          let rightSquares = 0;
+          for (let c = 0; c < outputs; c++) {
+            const r = totalCounts[c] - leftCounts[c];
+            leftSquares += leftCounts[c] * leftCounts[c];
+            rightSquares += r * r;
+          }
+          score = leftSquares / leftWeight + rightSquares / rightWeight;
+        } else {
+          const rightSum = sum - leftSum;
+          score = (leftSum * leftSum) / leftWeight + (rightSum * rightSum) / rightWeight;
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          bestFeature = f;
+          bestThreshold = 0.5;
+        }
+        continue;
+      }
       leftCounts.fill(0);
       let leftWeight = 0;
       let leftSum = 0;
@@ -254,15 +334,43 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
     if (leftRows === 0 || leftRows === count) continue;
     partition(members, 0, start, end);
     const stillVarying = features.slice(0, varying);
-    for (const f of stillVarying) partition(sorted, f * n, start, end);
+    const leftOnes = new Int32Array(width);
+    const rightOnes = new Int32Array(width);
+    const middle = start + leftRows;
+    for (const f of stillVarying) {
+      if (!binary[f]) {
+        partition(sorted, f * n, start, end);
+        continue;
+      }
+      // Only the ones move: to the end of each child's range (what lies before them is never read).
+      const base = f * n;
+      let l = 0;
+      let r = 0;
+      for (let p = base + end - ones[f]; p < base + end; p++) {
+        const row = sorted[p];
+        if (goesLeft[row]) scratch[l++] = row;
+        else scratch[ones[f] - 1 - r++] = row;
+      }
+      sorted.set(scratch.subarray(0, l), base + middle - l);
+      for (let i = 0; i < r; i++) sorted[base + end - r + i] = scratch[ones[f] - 1 - i];
+      leftOnes[f] = l;
+      rightOnes[f] = r;
+    }
     const leftNode = addNode();
     const rightNode = addNode();
     tree.feature[node] = bestFeature;
     tree.threshold[node] = bestThreshold;
     tree.left[node] = leftNode;
     tree.right[node] = rightNode;
-    stack.push({ node: rightNode, start: start + leftRows, end, depth: depth + 1, features: stillVarying });
-    stack.push({ node: leftNode, start, end: start + leftRows, depth: depth + 1, features: stillVarying.slice() });
+    stack.push({ node: rightNode, start: middle, end, depth: depth + 1, features: stillVarying, ones: rightOnes });
+    stack.push({
+      node: leftNode,
+      start,
+      end: middle,
+      depth: depth + 1,
+      features: stillVarying.slice(),
+      ones: leftOnes,
+    });
   }
   return { tree: compactLeaves(tree, outputs), outputs };
 }
