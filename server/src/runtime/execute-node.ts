@@ -66,6 +66,7 @@ async function runJob(
     for (const value of Object.values(request.inputs)) {
       if (value.kind === 'table') sql.registerTable(value.uri, await deps.store.materialise(value.uri, sql.jobDir));
     }
+    const progress = throttleProgress((pct, detail) => deps.onProgress(pct, detail));
     const ctx: NodeContext = {
       runId: request.runId,
       nodeId: request.nodeId,
@@ -85,10 +86,11 @@ async function runJob(
           return staged;
         },
       },
-      progress: throttleProgress((pct, detail) => deps.onProgress(pct, detail)),
+      progress,
       log: (message, level = 'info') => deps.onLog(level, message),
     };
     const outputs = await definition.run(ctx, request.inputs, params);
+    progress.flush();
     if (deps.signal.aborted) throw new QueryCancelledError();
     return await deps.store.saveOutputs(key, sql.jobDir, checkOutputs(definition, outputs, key));
   } finally {

@@ -20,6 +20,25 @@ describe('throttleProgress', () => {
     expect(seen.at(-1)?.pct).toBe(100);
   });
 
+  it('passes on the last epoch held back when a model stops early', () => {
+    let now = 0;
+    const seen: (number | string)[] = [];
+    const progress = throttleProgress(
+      (_pct, detail) => seen.push(detail.epoch ?? 'done'),
+      () => now,
+    );
+    for (let epoch = 1; epoch <= 7; epoch++) {
+      now += 30;
+      progress(epoch, { epoch, epochs: 500, loss: 1 / epoch });
+    }
+    expect(seen).toEqual([1, 5]);
+    progress.flush();
+    expect(seen).toEqual([1, 5, 7]);
+    progress.flush();
+    progress(100);
+    expect(seen).toEqual([1, 5, 7, 'done']);
+  });
+
   it('lets an epoch end through right after a batch report', () => {
     let now = 0;
     const seen: number[] = [];
