@@ -55,6 +55,41 @@ describe('runReport', () => {
     expect(text).toMatch(/malignant\s+2\s+41/);
   });
 
+  it("shows a trainer's cross-validation and the most important features with bars", () => {
+    const withExtras: RunDocument = {
+      ...document,
+      nodes: {
+        train: {
+          status: 'succeeded',
+          cached: false,
+          durationMs: 900,
+          progress: 100,
+          metrics: { cv: { folds: 5, accuracy: { mean: 0.956, std: 0.0151, values: [0.94, 0.95, 0.96, 0.97, 0.96] } } },
+        },
+        importance: {
+          status: 'succeeded',
+          cached: false,
+          durationMs: 50,
+          progress: 100,
+          metrics: {
+            metric: 'accuracy',
+            importances: [
+              { feature: 'worst_radius', importance: 0.08, std: 0.01 },
+              { feature: 'mean_texture', importance: 0.02, std: 0.005 },
+            ],
+          },
+        },
+      },
+    };
+    const text = runReport(withExtras, [job('train', 'train.logistic'), job('importance', 'evaluate.importance')]).join(
+      '\n',
+    );
+    expect(text).toContain('train (train.logistic):');
+    expect(text).toContain('cross-validation (5 folds): accuracy 0.9560 ± 0.0151');
+    expect(text).toMatch(/worst_radius\s+0\.0800 ± 0\.0100  █{20}\n/);
+    expect(text).toMatch(/mean_texture\s+0\.0200 ± 0\.0050  █{5}$/);
+  });
+
   it('names each failed node and why', () => {
     const failed: RunDocument = {
       ...document,

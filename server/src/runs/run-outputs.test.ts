@@ -29,6 +29,13 @@ describe('metricsOf', () => {
     expect(metricsOf({ metrics })).toEqual({ accuracy: 0.97, f1: 0.96 });
   });
 
+  it("gives a trained model's cross-validation report as cv", () => {
+    const cv = { folds: 3, r2: { mean: 0.8, std: 0.02, values: [0.78, 0.8, 0.82] } };
+    const model = { kind: 'model', training: { cv } } as unknown as PortValue;
+    expect(metricsOf({ model })).toEqual({ cv });
+    expect(metricsOf({ model: { kind: 'model', training: {} } as unknown as PortValue })).toBeUndefined();
+  });
+
   it('is undefined for a node without metrics', () => {
     expect(metricsOf({ out: table })).toBeUndefined();
   });

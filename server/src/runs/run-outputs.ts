@@ -9,9 +9,17 @@ export function summariseOutputs(outputs: Record<string, PortValue>): OutputSumm
   );
 }
 
-/** The metrics a node produced (those of its metrics outputs), or undefined when it has none. */
+/**
+ * The metrics a node produced (those of its metrics outputs, and a trained
+ * model's cross-validation report as `cv`), or undefined when it has none.
+ */
 export function metricsOf(outputs: Record<string, PortValue>): Record<string, unknown> | undefined {
   const values = Object.values(outputs).filter((value): value is MetricsValue => value.kind === 'metrics');
-  if (values.length === 0) return undefined;
-  return Object.assign({}, ...values.map((value) => value.metrics)) as Record<string, unknown>;
+  const crossValidation = Object.values(outputs)
+    .map((value) => (value.kind === 'model' ? value.training?.cv : undefined))
+    .find((cv) => cv !== undefined);
+  if (values.length === 0 && crossValidation === undefined) return undefined;
+  const metrics = Object.assign({}, ...values.map((value) => value.metrics)) as Record<string, unknown>;
+  if (crossValidation !== undefined) metrics.cv = crossValidation;
+  return metrics;
 }
