@@ -37,46 +37,89 @@ export interface KmeansFit {
  * from its centre.
  */
 export async function fitKmeans(x: Float32Array, width: number, options: KmeansOptions): Promise<KmeansFit> {
-  const rows = x.length / Math.max(width, 1);
+  const data = sparseRows(x, width);
+  const rows = data.rows;
   const random = seededRandom(options.seed);
-  let variance = 0;
-  for (let j = 0; j < width; j++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += x[i * width + j] / rows;
-    let squares = 0;
-    for (let i = 0; i < rows; i++) squares += (x[i * width + j] - mean) ** 2;
-    variance += squares / rows / width;
+  const mean = new Float64Array(width);
+  const squares = new Float64Array(width);
+  for (let i = 0; i < rows; i++) {
+    for (let p = data.start[i]; p < data.start[i + 1]; p++) {
+      mean[data.index[p]] += data.value[p] / rows;
+      squares[data.index[p]] += (data.value[p] * data.value[p]) / rows;
+    }
   }
+  let variance = 0;
+  for (let j = 0; j < width; j++) variance += Math.max(squares[j] - mean[j] * mean[j], 0) / width;
   const tolerance = 1e-4 * variance;
   let best: KmeansFit | undefined;
   for (let run = 0; run < options.nInit; run++) {
-    const centers = kmeansPlusPlus(x, width, rows, options.k, random);
-    const fit = lloyd(x, width, rows, centers, options.k, options.maxIter, tolerance);
+    const centers = kmeansPlusPlus(data, options.k, random);
+    const fit = lloyd(data, centers, options.k, options.maxIter, tolerance);
     if (!best || fit.state.inertia < best.state.inertia) best = fit;
     await options.onRun?.(run + 1);
   }
   return best as KmeansFit;
 }
 
-function squaredDistance(x: Float32Array, i: number, centers: Float64Array, c: number, width: number): number {
-  let d = 0;
-  for (let j = 0; j < width; j++) {
-    const diff = x[i * width + j] - centers[c * width + j];
-    d += diff * diff;
-  }
-  return d;
+/**
+ * The rows as lists of their non-zero entries, with their squared norms: a
+ * distance is ‖x‖² − 2x·c + ‖c‖², and x·c only needs x's non-zeros — one-hot
+ * encodings are mostly zeros.
+ */
+interface SparseRows {
+  rows: number;
+  width: number;
+  /** Row i's entries are start[i] .. start[i + 1] − 1. */
+  start: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
+  norm: Float64Array;
 }
 
-function kmeansPlusPlus(x: Float32Array, width: number, rows: number, k: number, random: () => number): Float64Array {
-  const centers = new Float64Array(k * width);
-  const setCenter = (c: number, row: number): void => {
-    for (let j = 0; j < width; j++) centers[c * width + j] = x[row * width + j];
-  };
-  setCenter(0, Math.floor(random() * rows));
+function sparseRows(x: Float32Array, width: number): SparseRows {
+  const rows = x.length / Math.max(width, 1);
+  let nonzero = 0;
+  for (let p = 0; p < x.length; p++) if (x[p] !== 0) nonzero++;
+  const start = new Int32Array(rows + 1);
+  const index = new Int32Array(nonzero);
+  const value = new Float64Array(nonzero);
+  const norm = new Float64Array(rows);
+  let at = 0;
+  for (let i = 0; i < rows; i++) {
+    start[i] = at;
+    for (let j = 0; j < width; j++) {
+      const v = x[i * width + j];
+      if (v === 0) continue;
+      index[at] = j;
+      value[at++] = v;
+      norm[i] += v * v;
+    }
+  }
+  start[rows] = at;
+  return { rows, width, start, index, value, norm };
+}
+
+function distanceTo(data: SparseRows, i: number, centers: Float64Array, c: number, centerNorm: number): number {
+  let dot = 0;
+  const offset = c * data.width;
+  for (let p = data.start[i]; p < data.start[i + 1]; p++) dot += data.value[p] * centers[offset + data.index[p]];
+  return Math.max(data.norm[i] - 2 * dot + centerNorm, 0);
+}
+
+function setCenterToRow(data: SparseRows, centers: Float64Array, c: number, row: number): number {
+  centers.fill(0, c * data.width, (c + 1) * data.width);
+  for (let p = data.start[row]; p < data.start[row + 1]; p++) centers[c * data.width + data.index[p]] = data.value[p];
+  return data.norm[row];
+}
+
+function kmeansPlusPlus(data: SparseRows, k: number, random: () => number): Float64Array {
+  const { rows } = data;
+  const centers = new Float64Array(k * data.width);
+  const first = setCenterToRow(data, centers, 0, Math.floor(random() * rows));
   const closest = new Float64Array(rows);
   let potential = 0;
   for (let i = 0; i < rows; i++) {
-    closest[i] = squaredDistance(x, i, centers, 0, width);
+    closest[i] = distanceTo(data, i, centers, 0, first);
     potential += closest[i];
   }
   const trials = 2 + Math.floor(Math.log(k));
@@ -90,10 +133,10 @@ function kmeansPlusPlus(x: Float32Array, width: number, rows: number, k: number,
       let target = random() * potential;
       let row = 0;
       while (row < rows - 1 && target >= closest[row]) target -= closest[row++];
-      setCenter(c, row);
+      const norm = setCenterToRow(data, centers, c, row);
       let candidatePotential = 0;
       for (let i = 0; i < rows; i++) {
-        candidateDistances[i] = Math.min(closest[i], squaredDistance(x, i, centers, c, width));
+        candidateDistances[i] = Math.min(closest[i], distanceTo(data, i, centers, c, norm));
         candidatePotential += candidateDistances[i];
       }
       if (candidatePotential < bestPotential) {
@@ -102,34 +145,33 @@ function kmeansPlusPlus(x: Float32Array, width: number, rows: number, k: number,
         bestDistances.set(candidateDistances);
       }
     }
-    setCenter(c, bestRow);
+    setCenterToRow(data, centers, c, bestRow);
     closest.set(bestDistances);
     potential = bestPotential;
   }
   return centers;
 }
 
-function lloyd(
-  x: Float32Array,
-  width: number,
-  rows: number,
-  centers: Float64Array,
-  k: number,
-  maxIter: number,
-  tolerance: number,
-): KmeansFit {
+function lloyd(data: SparseRows, centers: Float64Array, k: number, maxIter: number, tolerance: number): KmeansFit {
+  const { rows, width } = data;
   const labels = new Int32Array(rows).fill(-1);
   const distances = new Float64Array(rows);
   const sums = new Float64Array(k * width);
   const counts = new Float64Array(k);
+  const centerNorms = new Float64Array(k);
   let iterations = 0;
   const assign = (): boolean => {
+    for (let c = 0; c < k; c++) {
+      let norm = 0;
+      for (let j = 0; j < width; j++) norm += centers[c * width + j] ** 2;
+      centerNorms[c] = norm;
+    }
     let changed = false;
     for (let i = 0; i < rows; i++) {
       let nearest = 0;
       let nearestDistance = Infinity;
       for (let c = 0; c < k; c++) {
-        const d = squaredDistance(x, i, centers, c, width);
+        const d = distanceTo(data, i, centers, c, centerNorms[c]);
         if (d < nearestDistance) {
           nearestDistance = d;
           nearest = c;
@@ -148,7 +190,7 @@ function lloyd(
     counts.fill(0);
     for (let i = 0; i < rows; i++) {
       counts[labels[i]]++;
-      for (let j = 0; j < width; j++) sums[labels[i] * width + j] += x[i * width + j];
+      for (let p = data.start[i]; p < data.start[i + 1]; p++) sums[labels[i] * width + data.index[p]] += data.value[p];
     }
     let shift = 0;
     for (let c = 0; c < k; c++) {
@@ -156,10 +198,9 @@ function lloyd(
         let far = 0;
         for (let i = 1; i < rows; i++) if (distances[i] > distances[far]) far = i;
         distances[far] = 0;
-        for (let j = 0; j < width; j++) {
-          shift += (centers[c * width + j] - x[far * width + j]) ** 2;
-          centers[c * width + j] = x[far * width + j];
-        }
+        const before = centers.slice(c * width, (c + 1) * width);
+        setCenterToRow(data, centers, c, far);
+        for (let j = 0; j < width; j++) shift += (before[j] - centers[c * width + j]) ** 2;
         continue;
       }
       for (let j = 0; j < width; j++) {
@@ -192,7 +233,8 @@ export function predictKmeans(model: ModelView, batch: ColumnBatch, rows?: RowSe
     let nearest = 0;
     let nearestDistance = Infinity;
     for (let c = 0; c < state.k; c++) {
-      const d = squaredDistance(x, i, centers, c, width);
+      let d = 0;
+      for (let j = 0; j < width; j++) d += (x[i * width + j] - centers[c * width + j]) ** 2;
       if (d < nearestDistance) {
         nearestDistance = d;
         nearest = c;
