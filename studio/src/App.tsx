@@ -6,6 +6,7 @@ import { useRoute } from './routing';
 
 // The editor carries React Flow: it loads when a pipeline is opened.
 const EditorPage = lazy(() => import('./pages/EditorPage'));
+const RunsPage = lazy(() => import('./pages/RunsPage'));
 
 export function App() {
   const route = useRoute();
@@ -13,6 +14,13 @@ export function App() {
   if (session.state === 'checking') return null;
   if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
   if (route.page === 'deployments') return <DeploymentsPage />;
+  if (route.page === 'runs') {
+    return (
+      <Suspense fallback={<p className="pw-page pw-muted">Loading the runs…</p>}>
+        <RunsPage pipelineId={route.pipelineId} />
+      </Suspense>
+    );
+  }
   if (route.page === 'editor') {
     return (
       <Suspense fallback={<p className="pw-page pw-muted">Loading the editor…</p>}>

@@ -14,6 +14,7 @@ describe('routes', () => {
       { page: 'pipelines' as const },
       { page: 'editor' as const, pipelineId: null },
       { page: 'editor' as const, pipelineId: 'a b/c' },
+      { page: 'runs' as const, pipelineId: 'a b/c' },
     ]) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }

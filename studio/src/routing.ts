@@ -4,11 +4,17 @@ import { useSyncExternalStore } from 'react';
  * Routes live in the URL hash, so any static server (the Pipewright server,
  * `vite preview`, a CDN) serves every route from the one index.html.
  */
-export type Route = { page: 'pipelines' } | { page: 'editor'; pipelineId: string | null } | { page: 'deployments' };
+export type Route =
+  | { page: 'pipelines' }
+  | { page: 'editor'; pipelineId: string | null }
+  | { page: 'runs'; pipelineId: string }
+  | { page: 'deployments' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/deployments') return { page: 'deployments' };
+  const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
+  if (runs) return { page: 'runs', pipelineId: decodeURIComponent(runs[1]) };
   const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
   if (match) {
     const id = decodeURIComponent(match[1]);
@@ -19,6 +25,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.page === 'deployments') return '#/deployments';
+  if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')
     return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;
   return '#/';

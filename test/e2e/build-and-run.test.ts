@@ -185,6 +185,14 @@ describe('the studio, against the real server', () => {
     await page.locator('.react-flow__controls-fitview').click();
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(screenshots, 'build-and-run.png') });
+
+    // The runs page lists the run with its headline metric.
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    const runs = page.getByTestId('runs-table');
+    await runs.waitFor();
+    expect(await runs.locator('tbody tr').count()).toBe(1);
+    expect(await runs.locator('tbody tr').textContent()).toMatch(/Succeeded.*accuracy 0\.9\d/);
+    await page.screenshot({ path: join(screenshots, 'runs.png') });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ function titleOf(action: StudioAction): string {
 
 /** Name, save state and the document's actions, in the header above the canvas. */
 export function EditorToolbar() {
-  const { name, version, dirty, canUndo, canRedo, readOnly } = useDocumentStore(
+  const { name, version, dirty, canUndo, canRedo, readOnly, pipelineId } = useDocumentStore(
     useShallow((state) => ({
       name: state.name,
       version: state.version,
@@ -28,6 +28,7 @@ export function EditorToolbar() {
       canUndo: state.past.length > 0,
       canRedo: state.future.length > 0,
       readOnly: state.readOnlyVersion !== null,
+      pipelineId: state.pipelineId,
     })),
   );
   const setName = useDocumentStore((state) => state.setName);
@@ -56,6 +57,11 @@ export function EditorToolbar() {
         {busy === 'saving' ? 'Saving…' : dirty ? (version === null ? 'Not saved yet' : 'Unsaved changes') : 'Saved'}
       </span>
       <div className="pw-toolbar__actions">
+        {pipelineId !== null && (
+          <a className="pw-button" href={routeHref({ page: 'runs', pipelineId })}>
+            Runs
+          </a>
+        )}
         <button
           type="button"
           className="pw-icon-button"

@@ -49,14 +49,26 @@ export function useActionShortcuts(actions: StudioAction[]): void {
   }, [actions]);
 }
 
-/** The browser asks before leaving a pipeline with unsaved changes. */
+/** The browser (or, for links inside the studio, the studio) asks before leaving a pipeline with unsaved changes. */
 export function useUnsavedChangesWarning(): void {
   useEffect(() => {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       const state = useDocumentStore.getState();
       if (state.nodes.length > 0 && selectIsDirty(state)) event.preventDefault();
     };
+    // Links inside the studio change only the hash, which beforeunload does not see: ask on the click.
+    const onClick = (event: MouseEvent) => {
+      const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+      if (!link || link.getAttribute('href') === window.location.hash) return;
+      const state = useDocumentStore.getState();
+      if (state.nodes.length === 0 || !selectIsDirty(state)) return;
+      if (!window.confirm('This pipeline has unsaved changes. Leave without saving?')) event.preventDefault();
+    };
     window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+    document.addEventListener('click', onClick, true);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      document.removeEventListener('click', onClick, true);
+    };
   }, []);
 }

@@ -1,0 +1,181 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { RunDocument } from '@pipewright/nodes';
+import { getPipeline } from '../api/pipelines';
+import { getRun, listPipelineRuns } from '../api/runs';
+import { describeError } from '../api/http';
+import { formatDuration, formatMetric, relativeTime } from '../canvas/format';
+import { StatusBadge } from '../canvas/StatusBadge';
+import { routeHref } from '../routing';
+import { AppHeader } from './AppHeader';
+import { compareRuns, headlineMetric, type ComparisonRow } from './run-comparison';
+
+type Loaded =
+  { state: 'loading' } | { state: 'ready'; name: string; runs: RunDocument[] } | { state: 'failed'; message: string };
+
+function runDuration(run: RunDocument): number | null {
+  if (!run.startedAt || !run.finishedAt) return null;
+  return Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+}
+
+function paramsText(params: Record<string, unknown>): string {
+  const entries = Object.entries(params);
+  return entries.length ? entries.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ') : '—';
+}
+
+function ComparisonTable({
+  title,
+  rows,
+  left,
+  right,
+}: {
+  title: string;
+  rows: ComparisonRow[];
+  left: string;
+  right: string;
+}) {
+  return (
+    <table className="pw-compare" aria-label={title}>
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          <th scope="col">{left}</th>
+          <th scope="col">{right}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={3} className="pw-muted">
+              none
+            </td>
+          </tr>
+        )}
+        {rows.map((row) => (
+          <tr key={row.label} className={row.differs ? 'pw-compare__differs' : undefined}>
+            <th scope="row">{row.label}</th>
+            <td>{row.left}</td>
+            <td>{row.right}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A pipeline's runs, newest first, with status, duration, params and headline metric; tick two to compare them. */
+export default function RunsPage({ pipelineId }: { pipelineId: string }) {
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [picked, setPicked] = useState<string[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([getPipeline(pipelineId), listPipelineRuns(pipelineId, 30)])
+      .then(async ([pipeline, page]) => {
+        const runs = await Promise.all(page.items.map((summary) => getRun(summary.id)));
+        if (live) setLoaded({ state: 'ready', name: pipeline.name, runs });
+      })
+      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
+    return () => {
+      live = false;
+    };
+  }, [pipelineId]);
+
+  const toggle = (runId: string) =>
+    setPicked((current) =>
+      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId].slice(-2),
+    );
+  const comparison = useMemo(() => {
+    if (loaded.state !== 'ready' || picked.length !== 2) return null;
+    const [left, right] = picked.map((id) => loaded.runs.find((run) => run.id === id));
+    return left && right ? { left, right, ...compareRuns(left, right) } : null;
+  }, [loaded, picked]);
+
+  return (
+    <div className="pw-app">
+      <AppHeader>
+        <nav className="pw-breadcrumbs" aria-label="Breadcrumbs">
+          <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
+          <span aria-hidden>/</span>
+          <a href={routeHref({ page: 'editor', pipelineId })}>{loaded.state === 'ready' ? loaded.name : 'Pipeline'}</a>
+          <span aria-hidden>/</span>
+          <span>Runs</span>
+        </nav>
+      </AppHeader>
+      <main className="pw-page">
+        <h1>Runs</h1>
+        {loaded.state === 'loading' && <p className="pw-muted">Loading the runs…</p>}
+        {loaded.state === 'failed' && (
+          <div className="pw-callout pw-callout--error" role="alert">
+            Could not load the runs: {loaded.message}
+          </div>
+        )}
+        {loaded.state === 'ready' && loaded.runs.length === 0 && <p className="pw-muted">No runs yet.</p>}
+        {loaded.state === 'ready' && loaded.runs.length > 0 && (
+          <>
+            <p className="pw-muted">Tick two runs to compare their params and metrics.</p>
+            <table className="pw-runs-table" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Compare</th>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Params</th>
+                  <th scope="col">Headline metric</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loaded.runs.map((run) => {
+                  const headline = headlineMetric(run);
+                  const duration = runDuration(run);
+                  return (
+                    <tr key={run.id}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Compare run ${run.id.slice(0, 8)}`}
+                          checked={picked.includes(run.id)}
+                          onChange={() => toggle(run.id)}
+                        />
+                      </td>
+                      <td>
+                        <code>{run.id.slice(0, 8)}</code> v{run.version}
+                      </td>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      <td>{relativeTime(run.startedAt ?? run.createdAt)}</td>
+                      <td>{duration === null ? '—' : formatDuration(duration)}</td>
+                      <td>
+                        <code>{paramsText(run.params)}</code>
+                      </td>
+                      <td>{headline ? `${headline.key} ${formatMetric(headline.value)}` : '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </>
+        )}
+        {comparison && (
+          <section className="pw-compare-section" aria-label="Comparison" data-testid="run-comparison">
+            <ComparisonTable
+              title="Params"
+              rows={comparison.params}
+              left={comparison.left.id.slice(0, 8)}
+              right={comparison.right.id.slice(0, 8)}
+            />
+            <ComparisonTable
+              title="Metrics"
+              rows={comparison.metrics}
+              left={comparison.left.id.slice(0, 8)}
+              right={comparison.right.id.slice(0, 8)}
+            />
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}
