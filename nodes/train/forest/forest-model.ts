@@ -8,6 +8,7 @@ import {
   growTree,
   isTree,
   sortRowsByFeature,
+  stateOutputs,
   type TreeArrays,
   type TreeData,
 } from '../tree/tree-model.js';
@@ -62,16 +63,16 @@ export async function growForest(data: TreeData, options: ForestOptions): Promis
 
 export function predictForest(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
   const width = model.encoding.width;
-  const outputs = model.task === 'classification' ? (model.classes?.length ?? 0) : 1;
-  const state = modelState<ForestState>(
-    model,
-    'forest',
-    (s) =>
-      s.outputs === outputs &&
+  const state = modelState<ForestState>(model, 'forest', (s) => {
+    const outputs = stateOutputs(model, s.outputs);
+    return (
+      outputs !== undefined &&
       Array.isArray(s.trees) &&
       s.trees.length > 0 &&
-      s.trees.every((tree) => isTree(tree, outputs, width)),
-  );
+      s.trees.every((tree) => isTree(tree, outputs, width))
+    );
+  });
+  const outputs = state.outputs;
   const x = encodeFeatures(model.encoding, batch, rows);
   const out = new Float64Array((x.length / Math.max(width, 1)) * outputs);
   const share = 1 / state.trees.length;

@@ -39,6 +39,14 @@ describe('train.forest', () => {
     expect(forestR2).toBeGreaterThan((await testMetrics(tree, test)).r2 as number);
   });
 
+  it('cross-validates with k folds', async () => {
+    const { train } = await split('wine');
+    const run = await runNodeForTest('train.forest', { label: 'cultivar', trees: 20, folds: 3 }, { in: train });
+    const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
+    expect(cv.accuracy.values).toHaveLength(3);
+    expect(cv.accuracy.mean).toBeGreaterThan(0.85);
+  });
+
   it('is the same forest for the same seed, and another for another seed', async () => {
     const { train } = await split('iris');
     const fit = async (seed: number) =>

@@ -6,6 +6,8 @@ import { packFloat32, unpackFloat32 } from './packed-floats.js';
 
 export interface KnnState {
   k: number;
+  /** Number of classes (classification); 0 for regression. */
+  classCount: number;
   /** Training rows in encodeCompact form (rows × features), packed (packFloat32). */
   rows: string;
   count: number;
@@ -19,10 +21,11 @@ export function fitKnn(
   batch: ColumnBatch,
   rows: RowSelection,
   targets: Int32Array | Float64Array,
+  classCount: number,
   k: number,
 ): KnnState {
   const compact = encodeCompact(encoding, batch, rows);
-  return { k, rows: packFloat32(compact), count: targets.length, targets: Array.from(targets) };
+  return { k, classCount, rows: packFloat32(compact), count: targets.length, targets: Array.from(targets) };
 }
 
 /**
@@ -35,11 +38,16 @@ export function fitKnn(
  */
 export function predictKnn(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
   const width = model.encoding.features.length;
-  const outputs = model.task === 'classification' ? (model.classes?.length ?? 0) : 1;
+  const classification = model.task === 'classification';
   let training: Float32Array | undefined;
   const state = modelState<KnnState>(model, 'knn', (s) => {
     training = unpackFloat32(s.rows);
+    const classCount = s.classCount as number;
+    const classesFit = classification
+      ? Number.isInteger(classCount) && classCount >= 2 && (!model.classes || model.classes.length === classCount)
+      : classCount === 0;
     return (
+      classesFit &&
       typeof s.k === 'number' &&
       s.k >= 1 &&
       typeof s.count === 'number' &&
@@ -54,6 +62,7 @@ export function predictKnn(model: ModelView, batch: ColumnBatch, rows?: RowSelec
   const queries = encodeCompact(model.encoding, batch, rows);
   const count = queries.length / Math.max(width, 1);
   const { k, targets } = state;
+  const outputs = classification ? state.classCount : 1;
   const out = new Float64Array(count * outputs);
   const nearest = new Int32Array(k);
   const distances = new Float64Array(k);
@@ -81,7 +90,7 @@ export function predictKnn(model: ModelView, batch: ColumnBatch, rows?: RowSelec
       distances[i] = d;
       nearest[i] = r;
     }
-    if (outputs === 1 && model.task !== 'classification') {
+    if (!classification) {
       let sum = 0;
       for (let i = 0; i < found; i++) sum += targets[nearest[i]];
       out[q] = sum / found;

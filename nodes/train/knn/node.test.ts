@@ -51,6 +51,14 @@ describe('train.knn', () => {
     for (const p of Object.values(served.probabilities ?? {})) expect([0, 0.25, 0.5, 0.75, 1]).toContain(p);
   });
 
+  it('cross-validates regression with k folds: R², RMSE and MAE per fold', async () => {
+    const { train } = await split('diabetes');
+    const run = await runNodeForTest('train.knn', { label: 'progression', folds: 3 }, { in: train });
+    const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
+    expect(cv.r2.values).toHaveLength(3);
+    expect(cv.r2.mean).toBeGreaterThan(0.2);
+  });
+
   it('refuses a k larger than the training table, naming k', async () => {
     const { train } = await split('iris');
     const failure = await runNodeForTest('train.knn', { label: 'species', k: 500 }, { in: train }).catch((e) => e);

@@ -29,7 +29,7 @@ const knn: SupervisedAlgorithm<KnnParams> = {
     if (p.k > data.rows.length) {
       throw new NodeError(`k (${p.k}) is more than the ${data.rows.length} training rows`, { param: 'k' });
     }
-    const state = fitKnn(data.encoding, data.batch, data.rows, data.targets, p.k);
+    const state = fitKnn(data.encoding, data.batch, data.rows, data.targets, data.classCount, p.k);
     await hooks.progress(1);
     return { state: { ...state }, summary: { k: p.k } };
   },

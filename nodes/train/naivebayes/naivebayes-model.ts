@@ -67,18 +67,18 @@ export function fitNaiveBayes(
 /** Class probabilities: the prior times the Gaussian likelihood of each feature, normalised (in log space). */
 export function predictNaiveBayes(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
   const width = model.encoding.width;
-  const k = model.classes?.length ?? 0;
-  const state = modelState<NaiveBayesState>(
-    model,
-    'naivebayes',
-    (s) =>
-      Array.isArray(s.priors) &&
-      s.priors.length === k &&
+  const state = modelState<NaiveBayesState>(model, 'naivebayes', (s) => {
+    const k = Array.isArray(s.priors) ? s.priors.length : 0;
+    return (
+      k >= 2 &&
+      (!model.classes || model.classes.length === k) &&
       Array.isArray(s.means) &&
       s.means.length === k * width &&
       Array.isArray(s.variances) &&
-      s.variances.length === k * width,
-  );
+      s.variances.length === k * width
+    );
+  });
+  const k = state.priors.length;
   const x = encodeFeatures(model.encoding, batch, rows);
   const count = x.length / Math.max(width, 1);
   const constant = new Float64Array(k);

@@ -31,6 +31,15 @@ describe('train.naivebayes', () => {
     },
   );
 
+  it('cross-validates with k folds (stratified): accuracy, F1 and log loss as mean ± std', async () => {
+    const { train } = await split('wine');
+    const run = await runNodeForTest('train.naivebayes', { label: 'cultivar', folds: 5 }, { in: train });
+    const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
+    expect(cv.accuracy.values).toHaveLength(5);
+    expect(cv.accuracy.mean).toBeGreaterThan(0.9);
+    expect(cv.logLoss.values).toHaveLength(5);
+  });
+
   it('is a classifier only: a continuous label is refused, naming it', async () => {
     const { train } = await split('diabetes');
     const failure = await runNodeForTest('train.naivebayes', { label: 'bmi' }, { in: train }).catch((e) => e);

@@ -55,6 +55,14 @@ describe('train.tree', () => {
     expect(deep.training.leaves as number).toBeGreaterThan(shallow.training.leaves as number);
   });
 
+  it('cross-validates with k folds', async () => {
+    const { train } = await split('iris');
+    const run = await runNodeForTest('train.tree', { label: 'species', folds: 4 }, { in: train });
+    const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
+    expect(cv.accuracy.values).toHaveLength(4);
+    expect(cv.accuracy.mean).toBeGreaterThan(0.85);
+  });
+
   it('names the param when minSamplesLeaf is not a positive whole number', async () => {
     const { train } = await split('iris');
     const failure = await runNodeForTest('train.tree', { label: 'species', minSamplesLeaf: 0 }, { in: train }).catch(

@@ -420,14 +420,25 @@ export function isTree(value: unknown, outputs: number, width: number): value is
   );
 }
 
-function outputsOf(model: ModelView): number {
-  return model.task === 'classification' ? (model.classes?.length ?? 0) : 1;
+/**
+ * The outputs per row the state says it gives, when that fits the model:
+ * one for regression, one per class (cross-validation folds score a view
+ * without the class list, so it is checked only when present).
+ */
+export function stateOutputs(model: ModelView, outputs: unknown): number | undefined {
+  if (typeof outputs !== 'number' || !Number.isInteger(outputs) || outputs < 1) return undefined;
+  if (model.task !== 'classification') return outputs === 1 ? 1 : undefined;
+  if (outputs < 2 || (model.classes && model.classes.length !== outputs)) return undefined;
+  return outputs;
 }
 
 export function predictTree(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {
   const width = model.encoding.width;
-  const outputs = outputsOf(model);
-  const state = modelState<TreeState>(model, 'tree', (s) => s.outputs === outputs && isTree(s.tree, outputs, width));
+  const state = modelState<TreeState>(model, 'tree', (s) => {
+    const outputs = stateOutputs(model, s.outputs);
+    return outputs !== undefined && isTree(s.tree, outputs, width);
+  });
+  const outputs = state.outputs;
   const x = encodeFeatures(model.encoding, batch, rows);
   const out = new Float64Array((x.length / Math.max(width, 1)) * outputs);
   addTreeOutputs(state.tree, outputs, x, width, out);
