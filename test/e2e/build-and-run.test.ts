@@ -173,6 +173,11 @@ describe('the studio, against the real server', () => {
     expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
     expect(await page.getByTestId('loss-chart').textContent()).toContain('val loss');
     await page.screenshot({ path: join(screenshots, 'loss-curve.png') });
+    // After a run the column pickers offer the columns of the table coming in.
+    await page.getByTestId('upstream-columns').locator('option[value="mean radius"]').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('node-inspector').getByTestId('param-label').getAttribute('list')).toBe(
+      `columns__${train}`,
+    );
 
     const accuracy = studio.node('evaluate_classification').getByTestId('metric-accuracy').locator('dd');
     expect(Number(await accuracy.textContent())).toBeGreaterThanOrEqual(0.9);

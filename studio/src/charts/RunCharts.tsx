@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import type { AlignedData, Options } from 'uplot';
 import type { EpochPoint } from '../store/run-state';
+import type { ColumnProfile, FeatureImportance } from '@pipewright/nodes';
+import { ImportanceBars, ProfileView } from './MetricViews';
 import { UplotChart } from './UplotChart';
 
 const LOSS_COLOUR = '#2563eb';
@@ -87,8 +89,19 @@ function isPointList<T>(value: unknown, key: keyof T): value is T[] {
 export default function NodeCharts({ history, metrics }: { history: EpochPoint[]; metrics?: Record<string, unknown> }) {
   const roc = metrics?.rocCurve as { points?: unknown } | undefined;
   const residuals = metrics?.residuals;
+  const importances = metrics?.importances;
+  const profile = metrics?.profile as { columns?: unknown; rows?: number } | undefined;
   return (
     <>
+      {isPointList<FeatureImportance>(importances, 'importance') && (
+        <ImportanceBars
+          importances={importances}
+          metric={typeof metrics?.metric === 'string' ? metrics.metric : undefined}
+        />
+      )}
+      {profile && isPointList<ColumnProfile>(profile.columns, 'distinct') && (
+        <ProfileView columns={profile.columns} rows={profile.rows} />
+      )}
       {history.length > 0 && <LossChart history={history} />}
       {roc && isPointList<{ fpr: number; tpr: number }>(roc.points, 'fpr') && (
         <RocChart points={roc.points} auc={typeof metrics?.auc === 'number' ? metrics.auc : undefined} />

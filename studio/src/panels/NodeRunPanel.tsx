@@ -8,6 +8,8 @@ import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics
 // uPlot loads with the first chart, not with the editor.
 const NodeCharts = lazy(() => import('../charts/RunCharts'));
 const DataPreview = lazy(() => import('./DataPreview'));
+/** Metrics drawn rather than listed. */
+const CHARTED_METRICS = ['rocCurve', 'residuals', 'importances', 'profile'];
 
 function isMatrix(value: unknown): value is number[][] {
   return (
@@ -112,9 +114,7 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
         </table>
       )}
       {confusion && <ConfusionHeatmap matrix={confusion.matrix} labels={confusion.labels} />}
-      {(state.history.length > 0 ||
-        state.metrics?.rocCurve !== undefined ||
-        state.metrics?.residuals !== undefined) && (
+      {(state.history.length > 0 || CHARTED_METRICS.some((key) => state.metrics?.[key] !== undefined)) && (
         <Suspense fallback={<p className="pw-muted">Loading charts…</p>}>
           <NodeCharts history={state.history} metrics={state.metrics} />
         </Suspense>

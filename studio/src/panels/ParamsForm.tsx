@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
 import { useDocumentStore } from '../store/document-store';
 import { DatasetPicker } from './DatasetPicker';
+import { ParamBinding } from './ParamBinding';
+import { COLUMN_PARAMS, useUpstreamColumns } from './upstream-columns';
 import {
   describeBounds,
   formatList,
@@ -27,7 +29,9 @@ function DraftInput({
   placeholder,
   invalid,
   inputMode,
+  list,
 }: {
+  list?: string;
   id: string;
   testId: string;
   value: unknown;
@@ -49,6 +53,7 @@ function DraftInput({
       value={text}
       placeholder={placeholder}
       inputMode={inputMode}
+      list={list}
       aria-invalid={invalid}
       data-testid={testId}
       onChange={(event) => {
@@ -87,7 +92,9 @@ function FieldControl({
   value,
   invalid,
   onCommit,
+  list,
 }: {
+  list?: string;
   field: ParamField;
   inputId: string;
   value: unknown;
@@ -153,6 +160,7 @@ function FieldControl({
           format={formatList}
           parse={parseTextList}
           onCommit={onCommit}
+          list={list}
           placeholder={placeholder || 'comma, separated'}
           invalid={invalid}
         />
@@ -179,6 +187,7 @@ function FieldControl({
           format={formatText}
           parse={parseScalar}
           onCommit={onCommit}
+          list={list}
           placeholder={placeholder}
           invalid={invalid}
         />
@@ -205,6 +214,7 @@ function FieldControl({
           format={formatText}
           parse={parseText}
           onCommit={onCommit}
+          list={list}
           placeholder={placeholder}
           invalid={invalid}
         />
@@ -217,8 +227,10 @@ function FieldRow({
   inputId,
   error,
   hint,
+  binding,
   children,
 }: {
+  binding?: ReactNode;
   field: ParamField;
   inputId: string;
   error?: string;
@@ -237,6 +249,7 @@ function FieldRow({
         )}
         <code className="pw-field__name">{field.name}</code>
       </label>
+      {binding}
       {children}
       {error ? (
         <p className="pw-field__error" role="alert" data-testid={`param-error-${field.name}`}>
@@ -264,6 +277,8 @@ export function ParamsForm({
   const pipelineParams = useDocumentStore((state) => state.params);
   const setParam = useDocumentStore((state) => state.setParam);
   const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
+  const columns = useUpstreamColumns(nodeId);
+  const columnList = `columns__${nodeId}`;
   const fields = useMemo(() => paramFields(definition), [definition]);
   const errors = useMemo(() => paramErrors(definition, params, pipelineParams), [definition, params, pipelineParams]);
 
@@ -271,6 +286,13 @@ export function ParamsForm({
   return (
     <form className="pw-form" onSubmit={(event) => event.preventDefault()} aria-label={`Parameters of ${nodeId}`}>
       <fieldset className="pw-fieldset" disabled={readOnly}>
+        {columns.length > 0 && (
+          <datalist id={columnList} data-testid="upstream-columns">
+            {columns.map((column) => (
+              <option key={column} value={column} />
+            ))}
+          </datalist>
+        )}
         {errors[''] && (
           <p className="pw-field__error" role="alert">
             {errors['']}
@@ -305,6 +327,11 @@ export function ParamsForm({
               inputId={inputId}
               error={errors[field.name]}
               hint={field.kind === 'number' ? describeBounds(field) : undefined}
+              binding={
+                readOnly ? undefined : (
+                  <ParamBinding nodeId={nodeId} name={field.name} value={value} fallback={field.defaultValue} />
+                )
+              }
             >
               <FieldControl
                 field={field}
@@ -312,6 +339,7 @@ export function ParamsForm({
                 value={value}
                 invalid={Boolean(errors[field.name])}
                 onCommit={(next) => setParam(nodeId, field.name, next)}
+                list={columns.length > 0 && COLUMN_PARAMS.has(field.name) ? columnList : undefined}
               />
               {definition.category === 'source' && field.name === 'path' && (
                 <DatasetPicker path={value} onPick={(path) => setParam(nodeId, field.name, path)} />

@@ -58,6 +58,8 @@ export interface DocumentState extends PipelineDocument {
   renameNode(nodeId: string, newId: string): string | null;
   setParam(nodeId: string, name: string, value: unknown): void;
   setName(name: string): void;
+  /** Sets (or with `undefined`, removes) a pipeline param that nodes may bind with `{ "$param": name }`. */
+  setPipelineParam(name: string, value: unknown): void;
   setDescription(description: string): void;
   selectNode(nodeId: string | null): void;
   loadPipeline(stored: StoredPipeline | null, options?: { readOnly?: boolean }): void;
@@ -269,6 +271,16 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         }),
         editRevision: state.editRevision + 1,
         contentRevision: state.contentRevision + 1,
+      });
+    },
+
+    setPipelineParam(name, value) {
+      record(`pipeline-param:${name}`);
+      set((state) => {
+        const params = { ...state.params };
+        if (value === undefined) delete params[name];
+        else params[name] = value;
+        return { params, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 };
       });
     },
 

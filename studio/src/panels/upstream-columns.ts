@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import { previewTable } from '../api/runs';
+import { useDocumentStore } from '../store/document-store';
+import { useRunStore } from '../store/run-store';
+
+/** Params that name columns of the node's input table. */
+export const COLUMN_PARAMS = new Set([
+  'label',
+  'stratify',
+  'column',
+  'columns',
+  'features',
+  'include',
+  'exclude',
+  'on',
+]);
+
+const known = new Map<string, Promise<string[]>>();
+
+/**
+ * The columns of the table flowing into a node's `in` port, as the last run
+ * produced it: what the column pickers offer. Empty until there is a run.
+ */
+export function useUpstreamColumns(nodeId: string): string[] {
+  const upstream = useDocumentStore((state) => {
+    const edge = state.edges.find((candidate) => candidate.target === nodeId && candidate.targetHandle !== 'model');
+    return edge ? `${edge.source}\u0000${edge.sourceHandle ?? 'out'}` : null;
+  });
+  const runId = useRunStore((state) => {
+    if (!upstream || !state.run) return null;
+    const status = state.run.nodes[upstream.split('\u0000')[0]]?.status;
+    return status === 'succeeded' || status === 'cached' ? state.run.runId : null;
+  });
+  const [columns, setColumns] = useState<string[]>([]);
+  useEffect(() => {
+    if (!upstream || !runId) {
+      setColumns([]);
+      return;
+    }
+    const [source, port] = upstream.split('\u0000');
+    const key = `${runId}\u0000${upstream}`;
+    if (!known.has(key)) {
+      known.set(
+        key,
+        previewTable(runId, source, port).then(
+          (preview) => preview.columns.map((column) => column.name),
+          () => [],
+        ),
+      );
+    }
+    let live = true;
+    void known.get(key)?.then((names) => live && setColumns(names));
+    return () => {
+      live = false;
+    };
+  }, [upstream, runId]);
+  return columns;
+}
