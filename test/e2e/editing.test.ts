@@ -112,6 +112,13 @@ describe('editing in the studio: history, clipboard, files, a big canvas', () =>
     expect(await page.getByLabel('Pipeline name').inputValue()).toBe('Round trip');
     expect(await studio.exportFile()).toBe(exported);
     await page.screenshot({ path: join(screenshots, 'imported.png') });
+
+    // The dark theme, chosen once, stays for the next visit.
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await studio.select('split_random');
+    await page.screenshot({ path: join(screenshots, 'dark-theme.png') });
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
   });
 
   it('opens a generated 1,000-node pipeline and pans it', async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { listPipelines, type PipelineSummary } from '../api/pipelines';
+import { deletePipeline, listPipelines, type PipelineSummary } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { navigate, routeHref } from '../routing';
@@ -28,6 +28,24 @@ export function PipelinesPage() {
       setImportError(describeError(error));
     } finally {
       if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  const onDelete = async (pipeline: PipelineSummary) => {
+    if (!window.confirm(`Delete “${pipeline.name}” and all its versions?`)) return;
+    try {
+      await deletePipeline(pipeline.id);
+      setLoaded((current) =>
+        current.state === 'ready'
+          ? {
+              ...current,
+              items: current.items.filter((item) => item.id !== pipeline.id),
+              total: current.total - 1,
+            }
+          : current,
+      );
+    } catch (error) {
+      window.alert(`Could not delete “${pipeline.name}”: ${describeError(error)}`);
     }
   };
 
@@ -103,7 +121,7 @@ export function PipelinesPage() {
         {loaded.state === 'ready' && loaded.items.length > 0 && (
           <ul className="pw-pipeline-list" aria-label="Pipelines">
             {loaded.items.map((pipeline) => (
-              <li key={pipeline.id}>
+              <li key={pipeline.id} className="pw-pipeline-list__item">
                 <a
                   className="pw-pipeline-card"
                   href={routeHref({ page: 'editor', pipelineId: pipeline.id })}
@@ -121,6 +139,14 @@ export function PipelinesPage() {
                     <span className="pw-pipeline-card__open">Open →</span>
                   </div>
                 </a>
+                <button
+                  type="button"
+                  className="pw-button pw-button--small pw-button--danger"
+                  aria-label={`Delete ${pipeline.name}`}
+                  onClick={() => void onDelete(pipeline)}
+                >
+                  Delete
+                </button>
               </li>
             ))}
           </ul>
