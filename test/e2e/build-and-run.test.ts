@@ -179,6 +179,17 @@ describe('the studio, against the real server', () => {
       `columns__${train}`,
     );
 
+    // The data at a table port: the first rows in a grid and a profile of each column.
+    await studio.select('split_random');
+    await page.getByRole('button', { name: 'Preview split_random.test' }).click();
+    const preview = page.getByTestId('data-preview');
+    await preview.getByTestId('preview-grid').waitFor();
+    expect(await preview.locator('h2').textContent()).toContain('of 114 rows');
+    expect(await preview.getByTestId('profile-diagnosis').textContent()).toMatch(/0% missing · 2 distinct/);
+    expect(await preview.locator('[role="row"]').count()).toBeGreaterThan(10);
+    await page.screenshot({ path: join(screenshots, 'data-preview.png') });
+    await preview.getByRole('button', { name: 'Close' }).click();
+
     const accuracy = studio.node('evaluate_classification').getByTestId('metric-accuracy').locator('dd');
     expect(Number(await accuracy.textContent())).toBeGreaterThanOrEqual(0.9);
 

@@ -147,12 +147,13 @@ export default function DataPreview({
         {!preview && !error && <p className="pw-muted">Loading the preview…</p>}
         {preview && (
           <>
-            <ul className="pw-profiles" aria-label="Column profile">
+            <VirtualGrid preview={preview} />
+            <h3 className="pw-preview__subhead">Columns, profiled on the rows above</h3>
+            <ul className="pw-profiles pw-profiles--scroll" aria-label="Column profile">
               {profiles.map((profile) => (
                 <ProfileCard key={profile.name} profile={profile} />
               ))}
             </ul>
-            <VirtualGrid preview={preview} />
           </>
         )}
       </div>
