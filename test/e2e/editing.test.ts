@@ -61,6 +61,13 @@ describe('editing in the studio: history, clipboard, files, a big canvas', () =>
 
   it('undo and redo, copy and paste round-trip the document exactly', async () => {
     await buildSmallPipeline();
+    // Hovering a palette item shows its docs and ports.
+    await page.getByTestId('palette-split.random').hover();
+    const docs = page.getByTestId('palette-doc-card');
+    await docs.waitFor();
+    expect(await docs.textContent()).toContain('gives a table on train');
+    await page.screenshot({ path: join(screenshots, 'palette-docs.png') });
+    await studio.canvas().click({ position: { x: 700, y: 600 } });
     const built = await studio.exportFile();
 
     await studio.shortcut('Control+a');

@@ -1,7 +1,8 @@
-import { memo, useCallback, useMemo, type DragEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useStoreApi } from '@xyflow/react';
 import type { AnyNodeDefinition } from '@pipewright/nodes';
-import { paletteGroups } from '../catalog/node-catalog';
+import { paletteGroups, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
+import { DocText } from './DocText';
 import { CategoryIcon } from '../canvas/CategoryIcon';
 import { centredUnderPointer, freePosition, NODE_DRAG_TYPE } from '../canvas/node-placement';
 import { useDocumentStore } from '../store/document-store';
@@ -22,13 +23,63 @@ function useAddAtCentre() {
   );
 }
 
+interface ShownDocs {
+  definition: AnyNodeDefinition;
+  top: number;
+  left: number;
+}
+
+/** The node's docs beside the palette while its item is hovered or focused. */
+function PaletteDocCard({ shown }: { shown: ShownDocs }) {
+  const { definition } = shown;
+  return (
+    <div
+      className="pw-doc-card"
+      id="palette-doc-card"
+      role="tooltip"
+      data-testid="palette-doc-card"
+      style={{ top: shown.top, left: shown.left }}
+    >
+      <strong>{definition.title}</strong>
+      <code className="pw-muted">
+        {definition.type}@{definition.version}
+      </code>
+      <p>
+        <DocText text={definition.docs.summary} />
+      </p>
+      <ul>
+        {definition.inputs.map((port) => (
+          <li key={`in-${port.name}`}>
+            <span className={`pw-port-dot pw-port-dot--${port.type}`} /> takes {PORT_TYPE_PHRASES[port.type]} on{' '}
+            <code>{port.name}</code>
+          </li>
+        ))}
+        {definition.outputs.map((port) => (
+          <li key={`out-${port.name}`}>
+            <span className={`pw-port-dot pw-port-dot--${port.type}`} /> gives {PORT_TYPE_PHRASES[port.type]} on{' '}
+            <code>{port.name}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 const PaletteItem = memo(function PaletteItem({
   definition,
   onAdd,
+  onShowDocs,
+  describedBy,
 }: {
   definition: AnyNodeDefinition;
   onAdd: (definition: AnyNodeDefinition) => void;
+  onShowDocs: (shown: ShownDocs | null) => void;
+  describedBy?: string;
 }) {
+  const show = (element: HTMLElement) => {
+    const box = element.getBoundingClientRect();
+    onShowDocs({ definition, top: box.top, left: box.right + 8 });
+  };
   const onDragStart = (event: DragEvent) => {
     event.dataTransfer.setData(NODE_DRAG_TYPE, definition.type);
     event.dataTransfer.effectAllowed = 'copy';
@@ -49,7 +100,11 @@ const PaletteItem = memo(function PaletteItem({
       tabIndex={0}
       role="button"
       aria-label={`${definition.title}: drag onto the canvas or press Enter to add`}
-      title={definition.docs.summary}
+      aria-describedby={describedBy}
+      onMouseEnter={(event) => show(event.currentTarget)}
+      onFocus={(event) => show(event.currentTarget)}
+      onMouseLeave={() => onShowDocs(null)}
+      onBlur={() => onShowDocs(null)}
       data-testid={`palette-${definition.type}`}
     >
       <CategoryIcon category={definition.category} size={26} />
@@ -67,6 +122,7 @@ export function Palette() {
   const setSearch = useViewStore((state) => state.setPaletteSearch);
   const groups = useMemo(() => paletteGroups(search), [search]);
   const addAtCentre = useAddAtCentre();
+  const [docs, setDocs] = useState<ShownDocs | null>(null);
 
   return (
     <aside className="pw-palette" aria-label="Node palette">
@@ -85,13 +141,20 @@ export function Palette() {
             <h3>{group.label}</h3>
             <ul>
               {group.definitions.map((definition) => (
-                <PaletteItem key={definition.type} definition={definition} onAdd={addAtCentre} />
+                <PaletteItem
+                  key={definition.type}
+                  definition={definition}
+                  onAdd={addAtCentre}
+                  onShowDocs={setDocs}
+                  describedBy={docs?.definition.type === definition.type ? 'palette-doc-card' : undefined}
+                />
               ))}
             </ul>
           </section>
         ))}
         {groups.length === 0 && <p className="pw-palette__none">No node matches “{search}”.</p>}
       </div>
+      {docs && <PaletteDocCard shown={docs} />}
       <p className="pw-palette__tip">Drag nodes onto the canvas, then connect an output (right) to an input (left).</p>
     </aside>
   );
