@@ -120,6 +120,24 @@ describe('editing in the studio: history, clipboard, files, a big canvas', () =>
     expect(await studio.exportFile()).toBe(exported);
     await page.screenshot({ path: join(screenshots, 'imported.png') });
 
+    // Save a second version, open the first read-only, and restore it as the third.
+    await page.getByLabel('Pipeline name').fill('Round trip, renamed');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByTestId('pipeline-version').textContent()).toBe('v2');
+    await studio.canvas().click({ position: { x: 700, y: 600 } });
+    const versions = page.getByTestId('version-history');
+    await versions.getByText('v1').waitFor();
+    await versions.getByRole('button', { name: 'Open' }).click();
+    const banner = page.getByTestId('read-only-banner');
+    await banner.waitFor();
+    expect(await page.getByLabel('Pipeline name').inputValue()).toBe('Round trip');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'old-version.png') });
+    await banner.getByRole('button', { name: 'Restore this version' }).click();
+    await expect.poll(() => page.getByTestId('pipeline-version').textContent()).toBe('v3');
+    expect(await page.getByTestId('read-only-banner').count()).toBe(0);
+    expect(await page.getByLabel('Pipeline name').inputValue()).toBe('Round trip');
+
     // The dark theme, chosen once, stays for the next visit.
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

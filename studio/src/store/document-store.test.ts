@@ -67,4 +67,26 @@ describe('document store', () => {
     expect(documentToPipeline(store()).edges).toEqual([{ from: 'patients.out', to: `${clean}.in` }]);
     expect(store().edges[0].id).toBe(`patients.out->${clean}.in`);
   });
+
+  it('keeps an old version read-only: edits change nothing until the latest is back', () => {
+    store().addNode(definition('source.csv'), { x: 0, y: 0 });
+    const file = documentToPipeline(store());
+    const stored = {
+      ...file,
+      id: 'p1',
+      version: 1,
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    };
+    store().loadPipeline(stored, { readOnly: true });
+    expect(store().readOnlyVersion).toBe(1);
+    store().addNode(definition('clean.missing'), { x: 300, y: 0 });
+    store().setParam('source_csv', 'path', 'other.csv');
+    store().setName('changed');
+    store().selectAll();
+    store().deleteSelection();
+    expect(documentToPipeline(store())).toEqual(file);
+    store().loadPipeline(stored);
+    expect(store().readOnlyVersion).toBeNull();
+  });
 });

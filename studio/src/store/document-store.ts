@@ -200,6 +200,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     addNode(definition, position) {
+      if (get().readOnlyVersion !== null) return '';
       record(null);
       const state = get();
       const id = nextNodeId(
@@ -222,6 +223,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     removeNode(nodeId) {
+      if (get().readOnlyVersion !== null) return;
       record(null);
       const state = get();
       set({
@@ -233,6 +235,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     renameNode(nodeId, newId) {
+      if (get().readOnlyVersion !== null) return 'an old version is open read-only';
       if (newId === nodeId) return null;
       const checked = pipelineNodeSchema.shape.id.safeParse(newId);
       if (!checked.success) return checked.error.issues[0]?.message ?? 'not a valid id';
@@ -259,6 +262,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     setParam(nodeId, name, value) {
+      if (get().readOnlyVersion !== null) return;
       record(`param:${nodeId}:${name}`);
       const state = get();
       set({
@@ -275,6 +279,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     setPipelineParam(name, value) {
+      if (get().readOnlyVersion !== null) return;
       record(`pipeline-param:${name}`);
       set((state) => {
         const params = { ...state.params };
@@ -285,11 +290,13 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     setName(name) {
+      if (get().readOnlyVersion !== null) return;
       record('name');
       set((state) => ({ name, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 }));
     },
 
     setDescription(description) {
+      if (get().readOnlyVersion !== null) return;
       record('description');
       set((state) => ({
         description: description || undefined,
@@ -348,6 +355,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     deleteSelection() {
+      if (get().readOnlyVersion !== null) return;
       const state = get();
       const gone = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
       const edges = state.edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target));
@@ -368,6 +376,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     moveNodes(positions) {
+      if (get().readOnlyVersion !== null) return;
       record(null);
       set((state) => ({
         nodes: state.nodes.map((node) => {
