@@ -50,15 +50,16 @@ export class DeploymentRegistry implements ServingSource, OnModuleInit {
   }
 
   async key(secret: string): Promise<KeyGrant | undefined> {
-    const hash = hashSecret(secret);
-    const cached = this.keys.get(hash);
+    // Keyed by the secret itself (held only in this process's memory, as each request holds it): no hash a request.
+    const cached = this.keys.get(secret);
     if (cached !== undefined) return cached ?? undefined;
+    const hash = hashSecret(secret);
     const key = await this.db
       .getRepository(DeploymentKeyEntity)
       .findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     const grant = key ? { keyId: key.id, deploymentId: key.deploymentId, ratePerSecond: key.rateLimitPerSecond } : null;
     if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
-    this.keys.set(hash, grant);
+    this.keys.set(secret, grant);
     return grant ?? undefined;
   }
 

@@ -1,9 +1,13 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { DeploymentRegistry } from './deployment-registry.js';
 import { createPredictionHandler } from './prediction-handler.js';
+import { enableTensorScoring } from './score-rows.js';
+import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
 
 /**
  * Serving predictions: the registry of loaded deployments and the handler
@@ -22,12 +26,20 @@ export class PredictModule implements OnApplicationBootstrap {
     private readonly registry: DeploymentRegistry,
     private readonly metrics: ServingMetrics,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   onApplicationBootstrap(): void {
     // A worker process or the CLI has no HTTP server.
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) return;
+    // The worker in this process loads TensorFlow.js anyway; MLP batches score faster with it (score-rows.ts).
+    // Loaded once a process: the same backend and log line whether the worker or this asks first.
+    const logger = new Logger('Worker');
+    loadTensorFlow({ backend: this.settings.tfBackend, log: (message) => logger.log(message) }).then(
+      ({ backend }) => backend !== 'cpu' && enableTensorScoring(),
+      () => undefined,
+    );
     const handle = createPredictionHandler(this.registry, this.metrics);
     const others = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
     server.removeAllListeners('request');

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { hashSecret } from '../auth/tokens.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { predictionOpenApi } from '../deployments/openapi-document.js';
 import { createPredictionHandler } from './prediction-handler.js';
+import { enableTensorScoring } from './score-rows.js';
+import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
 import { rowSchema } from './request-rows.js';
 import { BundleError, checkServingBundle, type ServingBundle } from './serving-bundle.js';
 import type { KeyGrant, LoadedDeployment, ServingSource } from './serving-source.js';
@@ -52,6 +53,10 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
     } catch (error) {
       throw new BundleError(`${file}: ${(error as Error).message}`);
     }
+  }
+  if (bundles.some((bundle) => bundle.model.algorithm === 'mlp')) {
+    const { backend } = await loadTensorFlow({ log: () => undefined }).catch(() => ({ backend: 'cpu' }));
+    if (backend !== 'cpu') enableTensorScoring();
   }
   const source = staticSource(bundles, options);
   const metrics = new ServingMetrics({ processMetrics: true });
@@ -107,12 +112,12 @@ function staticSource(bundles: ServingBundle[], options: StandaloneOptions): Ser
     });
   }
   const rate = options.ratePerSecond ?? 100_000;
-  const grants = new Map<string, string>(options.apiKeys.map((key, i) => [hashSecret(key), `key-${i + 1}`]));
+  const grants = new Map<string, string>(options.apiKeys.map((key, i) => [key, `key-${i + 1}`]));
   return {
     open: options.open,
     deployment: (name) => deployments.get(name),
     key(secret): KeyGrant | undefined {
-      const keyId = grants.get(hashSecret(secret));
+      const keyId = grants.get(secret);
       return keyId ? { keyId, deploymentId: '*', ratePerSecond: rate } : undefined;
     },
   };

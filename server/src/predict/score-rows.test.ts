@@ -1,0 +1,44 @@
+import { type ModelBundle, type TableRef } from '@pipewright/nodes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
+import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
+import type { RequestRow } from './request-rows.js';
+import { enableTensorScoring, scoreRows, scoringPath, TENSOR_MIN_ROWS } from './score-rows.js';
+import type { ServingBundle } from './serving-bundle.js';
+
+const bundleOf = (model: ModelBundle): ServingBundle => ({
+  format: 'pipewright-serving/v1',
+  name: 'test',
+  version: 1,
+  source: { runId: null, nodeId: 'train' },
+  createdAt: new Date().toISOString(),
+  model,
+});
+
+describe('scoreRows picks the faster path and answers the same either way', () => {
+  let model: ModelBundle;
+  let rows: RequestRow[];
+
+  beforeAll(async () => {
+    await loadTensorFlow({ log: () => undefined });
+    const train: TableRef = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
+    model = (await runNodeForTest('train.mlp', { label: 'diagnosis', layers: [64, 64], epochs: 20 }, { in: train }))
+      .outputs.model as ModelBundle;
+    const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+    rows = JSON.parse(JSON.stringify(await readTable(test))) as RequestRow[];
+  });
+
+  it('scores an MLP batch with tensors, one row with typed arrays, with the same predictions', () => {
+    const typed = scoreRows(bundleOf(model), rows);
+    enableTensorScoring();
+    expect(scoringPath(model, rows.length)).toBe('tensors');
+    expect(scoringPath(model, 1)).toBe('typed-arrays');
+    expect(rows.length).toBeGreaterThanOrEqual(TENSOR_MIN_ROWS);
+    const tensors = scoreRows(bundleOf(model), rows);
+    expect(tensors.predictions).toEqual(typed.predictions);
+    tensors.probabilities!.forEach((p, i) => {
+      for (const label of ['benign', 'malignant'])
+        expect(Math.abs(p[label] - typed.probabilities![i][label])).toBeLessThan(1e-5);
+    });
+  });
+});
