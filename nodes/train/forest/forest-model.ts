@@ -4,6 +4,7 @@ import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
 import { modelState, type ModelView } from '../model-state.js';
 import {
   addTreeOutputs,
+  binaryColumns,
   columnMajor,
   growTree,
   isTree,
@@ -42,6 +43,7 @@ export async function growForest(data: TreeData, options: ForestOptions): Promis
   const trees: TreeArrays[] = [];
   const presorted = sortRowsByFeature(data.x, data.width, rows);
   const columns = columnMajor(data.x, data.width, rows);
+  const binary = binaryColumns(columns, data.width, rows);
   for (let t = 0; t < options.trees; t++) {
     const random = seededRandom((options.seed * 7919 + t * 104729 + 1) >>> 0);
     const weights = new Float64Array(rows);
@@ -54,6 +56,7 @@ export async function growForest(data: TreeData, options: ForestOptions): Promis
       weights,
       presorted,
       columns,
+      binary,
     });
     trees.push(tree);
     await options.onTree?.(t + 1);

@@ -45,6 +45,29 @@ export interface TreeOptions {
   presorted?: Int32Array;
   /** columnMajor of the data, likewise. */
   columns?: Float32Array;
+  /** binaryColumns of the data, likewise. */
+  binary?: BinaryColumns;
+}
+
+export interface BinaryColumns {
+  /** 1 for a feature whose values are all 0 or 1. */
+  binary: Uint8Array;
+  /** How many rows hold 1 in each such feature. */
+  ones: Int32Array;
+}
+
+export function binaryColumns(columns: Float32Array, width: number, rows: number): BinaryColumns {
+  const binary = new Uint8Array(width);
+  const ones = new Int32Array(width);
+  for (let f = 0; f < width; f++) {
+    let isBinary = 1;
+    for (let i = f * rows; i < (f + 1) * rows && isBinary; i++) {
+      if (columns[i] === 1) ones[f]++;
+      else if (columns[i] !== 0) isBinary = 0;
+    }
+    binary[f] = isBinary;
+  }
+  return { binary, ones };
 }
 
 /** The encoded rows column by column (width blocks of rows): a split scan reads one feature of many rows. */
@@ -100,6 +123,9 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
   const weight = weights ?? new Float64Array(all).fill(1);
   const columns = options.columns ?? columnMajor(x, width, all);
   const everyRow = options.presorted ?? sortRowsByFeature(x, width, all);
+  // 0/1 features (one-hot columns) hold their node's rows as [zeros | ones] and only the ones are
+  // kept exact: a split scans and moves the ones alone, which makes wide one-hot encodings cheap.
+  const { binary, ones: allOnes } = options.binary ?? binaryColumns(columns, width, all);
   let n = all;
   if (weights) {
     n = 0;
@@ -107,28 +133,23 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
   }
   // sorted[f * n + p]: the rows in the sample, sorted by feature f within each node's range.
   let sorted = everyRow;
+  const rootOnes = new Int32Array(width);
   if (n !== all || options.presorted) {
     sorted = new Int32Array(width * n);
     for (let f = 0; f < width; f++) {
+      if (binary[f]) {
+        // The sample's ones, at the end of the block; the zeros before them are never read.
+        let at = (f + 1) * n;
+        for (let p = (f + 1) * all - 1; p >= (f + 1) * all - allOnes[f]; p--) {
+          if (weight[everyRow[p]] > 0) sorted[--at] = everyRow[p];
+        }
+        rootOnes[f] = (f + 1) * n - at;
+        continue;
+      }
       let at = f * n;
-      for (let p = f * all; p < (f + 1) * all; p++)
-        if (!weights || weights[everyRow[p]] > 0) sorted[at++] = everyRow[p];
+      for (let p = f * all; p < (f + 1) * all; p++) if (weight[everyRow[p]] > 0) sorted[at++] = everyRow[p];
     }
-  }
-
-  // 0/1 features (one-hot columns) hold their node's rows as [zeros | ones] and only the ones are
-  // kept exact: a split scans and moves the ones alone, which makes wide one-hot encodings cheap.
-  const binary = new Uint8Array(width);
-  const rootOnes = new Int32Array(width);
-  for (let f = 0; f < width; f++) {
-    let isBinary = 1;
-    for (let p = f * n; p < (f + 1) * n && isBinary; p++) {
-      const v = columns[f * all + sorted[p]];
-      if (v === 1) rootOnes[f]++;
-      else if (v !== 0) isBinary = 0;
-    }
-    binary[f] = isBinary;
-  }
+  } else rootOnes.set(allOnes);
 
   const tree: TreeArrays = { feature: [], threshold: [], left: [], right: [], value: [] };
   const goesLeft = new Uint8Array(targets.length);
@@ -170,7 +191,7 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
      * constant below it: it is neither searched nor kept sorted there.
      */
     features: Int32Array;
-    /** For 0/1 features: how many of the node's rows hold 1. */
+    /** For 0/1 features: how many of the node's rows hold 1 (ones[i] goes with features[i]). */
     ones: Int32Array;
   }
   const stack: Pending[] = [
@@ -226,29 +247,34 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
     for (let drawn = 0; drawn < varying && visited < options.maxFeatures;) {
       const pick = drawn + Math.floor(options.random() * (varying - drawn));
       const f = features[pick];
+      const o = ones[pick];
       const base = f * n;
       const column = f * all;
       const constant = binary[f]
-        ? ones[f] === 0 || ones[f] === count
+        ? o === 0 || o === count
         : columns[column + sorted[base + end - 1]] - columns[column + sorted[base + start]] <= MIN_GAP;
       if (constant) {
         varying--;
         features[pick] = features[varying];
         features[varying] = f;
+        ones[pick] = ones[varying];
+        ones[varying] = o;
         continue;
       }
       features[pick] = features[drawn];
       features[drawn] = f;
+      ones[pick] = ones[drawn];
+      ones[drawn] = o;
       drawn++;
       visited++;
       if (binary[f]) {
         // One threshold (0.5): the ones go right; the zeros' totals are the node's less the ones'.
-        const leftRows = count - ones[f];
-        if (leftRows < options.minSamplesLeaf || ones[f] < options.minSamplesLeaf) continue;
+        const leftRows = count - o;
+        if (leftRows < options.minSamplesLeaf || o < options.minSamplesLeaf) continue;
         leftCounts.set(totalCounts);
         let leftWeight = totalWeight;
         let leftSum = sum;
-        for (let p = end - ones[f]; p < end; p++) {
+        for (let p = end - o; p < end; p++) {
           const row = sorted[base + p];
           const w = weight[row];
           leftWeight -= w;
@@ -334,10 +360,12 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
     if (leftRows === 0 || leftRows === count) continue;
     partition(members, 0, start, end);
     const stillVarying = features.slice(0, varying);
-    const leftOnes = new Int32Array(width);
-    const rightOnes = new Int32Array(width);
+    const leftOnes = new Int32Array(varying);
+    const rightOnes = new Int32Array(varying);
     const middle = start + leftRows;
-    for (const f of stillVarying) {
+    for (let i = 0; i < varying; i++) {
+      const f = stillVarying[i];
+      const o = ones[i];
       if (!binary[f]) {
         partition(sorted, f * n, start, end);
         continue;
@@ -346,15 +374,15 @@ export function growTree(data: TreeData, options: TreeOptions): TreeState {
       const base = f * n;
       let l = 0;
       let r = 0;
-      for (let p = base + end - ones[f]; p < base + end; p++) {
+      for (let p = base + end - o; p < base + end; p++) {
         const row = sorted[p];
         if (goesLeft[row]) scratch[l++] = row;
-        else scratch[ones[f] - 1 - r++] = row;
+        else scratch[o - 1 - r++] = row;
       }
       sorted.set(scratch.subarray(0, l), base + middle - l);
-      for (let i = 0; i < r; i++) sorted[base + end - r + i] = scratch[ones[f] - 1 - i];
-      leftOnes[f] = l;
-      rightOnes[f] = r;
+      for (let j = 0; j < r; j++) sorted[base + end - r + j] = scratch[o - 1 - j];
+      leftOnes[i] = l;
+      rightOnes[i] = r;
     }
     const leftNode = addNode();
     const rightNode = addNode();
