@@ -34,6 +34,8 @@ export interface ClassificationMetricsReport {
   confusionMatrix: ConfusionMatrixMetric;
   perClass: Record<string, ClassScoresMetric>;
   rocCurve?: RocCurveMetric;
+  /** More than two classes: one ROC curve per class, that class against the rest. */
+  rocCurves?: RocCurveMetric[];
 }
 
 export interface ResidualPoint {

@@ -44,11 +44,15 @@ export interface ClassificationMetrics {
   perClass: ClassScores[];
   /** Binary only: the ROC curve of the second class. */
   roc: RocPoint[] | null;
+  /** More than two classes: each class's one-vs-rest ROC curve (null for a class absent from the truth). */
+  rocByClass: (RocPoint[] | null)[] | null;
 }
 
 const CLIP = 1e-15;
 /** More ROC points than a chart can show add nothing but bytes. */
 const MAX_ROC_POINTS = 500;
+/** Per class of a multiclass table: fewer, since there is one curve a class. */
+const MAX_CLASS_ROC_POINTS = 200;
 
 export function classificationMetrics(data: ClassificationData): ClassificationMetrics {
   const { truth, predicted, classCount: k, probabilities } = data;
@@ -77,6 +81,7 @@ export function classificationMetrics(data: ClassificationData): ClassificationM
   let auc: number | null = null;
   let logLoss: number | null = null;
   let roc: RocPoint[] | null = null;
+  let rocByClass: (RocPoint[] | null)[] | null = null;
   if (probabilities && rows > 0) {
     const column = (c: number): Float64Array => Float64Array.from({ length: rows }, (_, i) => probabilities[i * k + c]);
     const isClass = (c: number): boolean[] => Array.from(truth, (t) => t === c);
@@ -86,6 +91,7 @@ export function classificationMetrics(data: ClassificationData): ClassificationM
     } else {
       const aucs = present.map(({ c }) => rocAuc(column(c), isClass(c))).filter((a): a is number => a !== null);
       auc = aucs.length ? aucs.reduce((a, b) => a + b, 0) / aucs.length : null;
+      rocByClass = Array.from({ length: k }, (_, c) => rocCurve(column(c), isClass(c), MAX_CLASS_ROC_POINTS));
     }
     let loss = 0;
     for (let i = 0; i < rows; i++)
@@ -104,6 +110,7 @@ export function classificationMetrics(data: ClassificationData): ClassificationM
     confusion,
     perClass,
     roc,
+    rocByClass,
   };
 }
 
@@ -125,7 +132,7 @@ export function rocAuc(scores: Float64Array, positive: boolean[]): number | null
 }
 
 /** ROC points at each distinct score, collinear points dropped (as scikit-learn's drop_intermediate does). */
-export function rocCurve(scores: Float64Array, positive: boolean[]): RocPoint[] | null {
+export function rocCurve(scores: Float64Array, positive: boolean[], maxPoints = MAX_ROC_POINTS): RocPoint[] | null {
   const positives = positive.filter(Boolean).length;
   const negatives = positive.length - positives;
   if (positives === 0 || negatives === 0) return null;
@@ -145,7 +152,7 @@ export function rocCurve(scores: Float64Array, positive: boolean[]): RocPoint[] 
     const after = points[i + 1];
     return (point.fpr - before.fpr) * (after.tpr - point.tpr) !== (point.tpr - before.tpr) * (after.fpr - point.fpr);
   });
-  if (kept.length <= MAX_ROC_POINTS) return kept;
-  const step = (kept.length - 1) / (MAX_ROC_POINTS - 1);
-  return Array.from({ length: MAX_ROC_POINTS }, (_, i) => kept[Math.round(i * step)]);
+  if (kept.length <= maxPoints) return kept;
+  const step = (kept.length - 1) / (maxPoints - 1);
+  return Array.from({ length: maxPoints }, (_, i) => kept[Math.round(i * step)]);
 }

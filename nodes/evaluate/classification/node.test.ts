@@ -72,6 +72,28 @@ describe('evaluate.classification', () => {
     expect(m.rocCurve).toBeUndefined();
   });
 
+  it('gives each class its one-vs-rest ROC curve when there are more than two', async () => {
+    const table = await tableFromCsv([
+      'truth,prediction,probability_x,probability_y,probability_z',
+      'x,x,0.7,0.2,0.1',
+      'x,y,0.3,0.6,0.1',
+      'y,y,0.1,0.8,0.1',
+      'y,y,0.2,0.5,0.3',
+      'z,z,0.1,0.1,0.8',
+      'z,x,0.5,0.1,0.4',
+    ]);
+    const m = await metricsOf(table, { label: 'truth' });
+    const curves = m.rocCurves as { positive: string; points: { fpr: number; tpr: number }[] }[];
+    expect(curves.map((c) => c.positive)).toEqual(['x', 'y', 'z']);
+    for (const curve of curves) {
+      expect(curve.points[0]).toMatchObject({ fpr: 0, tpr: 0 });
+      expect(curve.points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+    }
+    // z against the rest: its two rows score 0.8 and 0.4, the others 0.1, 0.1, 0.1, 0.3 — ranked perfectly.
+    expect(curves[2].points).toContainEqual(expect.objectContaining({ fpr: 0, tpr: 1 }));
+    expect(m.rocCurve).toBeUndefined();
+  });
+
   it('takes the label from the model that scored the table, and matches scikit-learn on breast cancer', async () => {
     const train = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
     const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');

@@ -29,7 +29,8 @@ export const evaluateClassification = defineNode({
       'Compares the `prediction` column of a scored table with the true classes. Precision, recall and F1 are ' +
       'macro averages (every class counts the same); ROC AUC is of the second class (sorted) for two classes and ' +
       'the macro one-vs-rest average for more; log loss uses the `probability_<class>` columns. Also gives the ' +
-      'confusion matrix (rows: true class, columns: predicted), the ROC curve (two classes) and per-class scores.',
+      'confusion matrix (rows: true class, columns: predicted), the ROC curve (two classes; with more, `rocCurves` ' +
+      'holds each class against the rest) and per-class scores.',
     params: {
       label:
         'The column with the true classes. Empty: the label of the model that scored the table (evaluate.score records it).',
@@ -92,6 +93,11 @@ export const evaluateClassification = defineNode({
       perClass: Object.fromEntries(names.map((name, c) => [name, m.perClass[c]])),
     };
     if (m.roc) metrics.rocCurve = { positive: scored.classes[1], points: m.roc };
+    if (m.rocByClass) {
+      metrics.rocCurves = m.rocByClass.flatMap((points, c) =>
+        points ? [{ positive: scored.classes[c], points }] : [],
+      );
+    }
     ctx.log(`accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows`);
     const value: MetricsValue = { kind: 'metrics', key: `${ctx.jobKey}:metrics`, metrics };
     return { metrics: value };
