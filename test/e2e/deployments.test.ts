@@ -70,5 +70,9 @@ describe('the deployments page', () => {
     const answer = page.getByTestId('try-it-answer');
     await answer.waitFor();
     expect(await answer.textContent()).toMatch(/^200\n[\s\S]*"predictions": \[\s*"(benign|malignant)"/);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('form', { name: 'Log in' }).waitFor();
+    await page.reload();
+    await page.getByRole('form', { name: 'Log in' }).waitFor();
   });
 });

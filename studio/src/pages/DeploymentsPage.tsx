@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeError, requestJson } from '../api/http';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
+import { LogOutButton } from './LoginPage';
 
 interface DeploymentSummary {
   name: string;
@@ -59,6 +60,7 @@ export function DeploymentsPage() {
             Deployments
           </a>
         </nav>
+        <LogOutButton />
       </AppHeader>
       <main className="pw-page">
         <h1>Deployments</h1>

@@ -108,3 +108,16 @@ export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser): void 
     </div>
   );
 }
+
+/** Ends the session on the server; the app shell (useSession) then shows the login page. */
+export function LogOutButton() {
+  const logOut = async () => {
+    await requestJson('POST', '/auth/logout').catch(() => undefined);
+    window.dispatchEvent(new Event(LOGGED_OUT_EVENT));
+  };
+  return (
+    <button type="button" className="pw-button pw-button--small" style={{ marginLeft: 'auto' }} onClick={logOut}>
+      Log out
+    </button>
+  );
+}

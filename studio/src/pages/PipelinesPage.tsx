@@ -4,6 +4,7 @@ import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { navigate, routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
+import { LogOutButton } from './LoginPage';
 
 type Loaded =
   | { state: 'loading' }
@@ -71,6 +72,7 @@ export function PipelinesPage() {
           </a>
           <a href={routeHref({ page: 'deployments' })}>Deployments</a>
         </nav>
+        <LogOutButton />
       </AppHeader>
       <main className="pw-page">
         <div className="pw-page__head">
