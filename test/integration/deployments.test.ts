@@ -324,6 +324,15 @@ describe('deployments and predictions', () => {
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,
     );
     expect(metrics).toMatch(/pipewright_predict_latency_seconds_bucket\{le="0.01",deployment="cancer",version="1"\}/);
+    const figures = await api<{ items: { version: number; requests: number; rows: number; meanMs: number }[] }>(
+      server,
+      'GET',
+      '/deployments/cancer/metrics',
+    );
+    const v1 = figures.body.items.find((f) => f.version === 1)!;
+    expect(v1.requests).toBeGreaterThan(100);
+    expect(v1.rows).toBeGreaterThan(v1.requests);
+    expect(v1.meanMs).toBeGreaterThan(0);
   });
 
   it('serves the exported bundle with no database: pipewright serve --bundle', async () => {

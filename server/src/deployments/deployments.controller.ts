@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodPipe } from '../api/zod.pipe.js';
+import { ServingMetrics, type VersionServingFigures } from '../metrics/serving-metrics.js';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
@@ -33,6 +34,7 @@ export class DeploymentsController {
   constructor(
     private readonly deployments: DeploymentsService,
     private readonly batches: BatchScoring,
+    private readonly metrics: ServingMetrics,
   ) {}
 
   @Roles('admin')
@@ -159,5 +161,15 @@ export class DeploymentsController {
   @Get(':name/batch/:id')
   batchJob(@Param('name') name: string, @Param('id') id: string): BatchJob {
     return this.batches.get(name, id);
+  }
+
+  /** Requests, errors and latency per version since this server started (also in Prometheus form at GET /metrics). */
+  @Get(':name/metrics')
+  async servingMetrics(
+    @Param('name') name: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<{ items: VersionServingFigures[] }> {
+    await this.deployments.find(name, request.caller!);
+    return { items: await this.metrics.summary(name) };
   }
 }

@@ -1,5 +1,15 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+export interface VersionServingFigures {
+  version: number;
+  requests: number;
+  rows: number;
+  errors: number;
+  meanMs: number | null;
+  /** The upper bound of the latency bucket that holds the 99th percentile. */
+  p99Ms: number | null;
+}
+
 /**
  * Prometheus metrics of prediction serving: requests, latency and errors per
  * deployment and version. One registry a server (tests start several in one process).
@@ -51,6 +61,50 @@ export class ServingMetrics {
     const v = version === undefined ? '' : String(version);
     this.requests.inc({ deployment, version: v, status: String(status) });
     this.errors.inc({ deployment, version: v, code });
+  }
+
+  /** One deployment's figures per version, for the studio: requests, rows, errors, mean and p99 (bucket bound) latency. */
+  async summary(deployment: string): Promise<VersionServingFigures[]> {
+    const figures = new Map<string, VersionServingFigures & { buckets: [number, number][]; sum: number }>();
+    const of = (version: string) => {
+      let entry = figures.get(version);
+      if (!entry) {
+        entry = {
+          version: Number(version),
+          requests: 0,
+          rows: 0,
+          errors: 0,
+          meanMs: null,
+          p99Ms: null,
+          buckets: [],
+          sum: 0,
+        };
+        figures.set(version, entry);
+      }
+      return entry;
+    };
+    for (const metric of await this.registry.getMetricsAsJSON()) {
+      for (const value of metric.values) {
+        const labels = value.labels as Record<string, string | number>;
+        if (labels.deployment !== deployment || labels.version === '' || labels.version === undefined) continue;
+        const entry = of(String(labels.version));
+        const name = (value as { metricName?: string }).metricName ?? metric.name;
+        if (name === 'pipewright_predict_requests_total') entry.requests += value.value;
+        else if (name === 'pipewright_predict_rows_total') entry.rows += value.value;
+        else if (name === 'pipewright_predict_errors_total') entry.errors += value.value;
+        else if (name === 'pipewright_predict_latency_seconds_sum') entry.sum = value.value;
+        else if (name === 'pipewright_predict_latency_seconds_bucket' && labels.le !== '+Inf') {
+          entry.buckets.push([Number(labels.le), value.value]);
+        }
+      }
+    }
+    return [...figures.values()]
+      .map(({ buckets, sum, ...entry }) => {
+        const served = entry.requests - entry.errors;
+        const p99 = buckets.sort((a, b) => a[0] - b[0]).find(([, count]) => served > 0 && count >= 0.99 * served);
+        return { ...entry, meanMs: served > 0 ? (1000 * sum) / served : null, p99Ms: p99 ? 1000 * p99[0] : null };
+      })
+      .sort((a, b) => b.version - a.version);
   }
 
   /** The text exposition format, for GET /metrics. */

@@ -32,6 +32,15 @@ interface KeySummary {
   revokedAt: string | null;
 }
 
+interface VersionFigures {
+  version: number;
+  requests: number;
+  rows: number;
+  errors: number;
+  meanMs: number | null;
+  p99Ms: number | null;
+}
+
 interface Detail extends DeploymentSummary {
   versionList: VersionSummary[];
 }
@@ -98,6 +107,7 @@ export function DeploymentsPage() {
 function DeploymentDetail({ name }: { name: string }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [keys, setKeys] = useState<KeySummary[] | null>(null);
+  const [figures, setFigures] = useState<VersionFigures[]>([]);
   const [newKey, setNewKey] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -105,6 +115,9 @@ function DeploymentDetail({ name }: { name: string }) {
     requestJson<Detail>('GET', `/deployments/${encodeURIComponent(name)}`)
       .then(setDetail)
       .catch((failure: unknown) => setError(describeError(failure)));
+    requestJson<{ items: VersionFigures[] }>('GET', `/deployments/${encodeURIComponent(name)}/metrics`)
+      .then((page) => setFigures(page.items))
+      .catch(() => setFigures([]));
     // Keys are an admin's: others simply see none.
     requestJson<{ items: KeySummary[] }>('GET', `/deployments/${encodeURIComponent(name)}/keys`)
       .then((page) => setKeys(page.items))
@@ -167,6 +180,35 @@ function DeploymentDetail({ name }: { name: string }) {
         </tbody>
       </table>
 
+      {figures.length > 0 && (
+        <>
+          <h3>Serving (since the server started)</h3>
+          <table className="pw-metrics-table" aria-label="Serving">
+            <thead>
+              <tr>
+                <th>version</th>
+                <th>requests</th>
+                <th>rows</th>
+                <th>errors</th>
+                <th>mean ms</th>
+                <th>p99 ms ≤</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.map((f) => (
+                <tr key={f.version}>
+                  <td>v{f.version}</td>
+                  <td>{f.requests}</td>
+                  <td>{f.rows}</td>
+                  <td>{f.errors}</td>
+                  <td>{f.meanMs?.toFixed(2) ?? '—'}</td>
+                  <td>{f.p99Ms ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {keys && (
         <>
           <h3>API keys</h3>
