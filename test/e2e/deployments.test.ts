@@ -70,6 +70,12 @@ describe('the deployments page', () => {
     const answer = page.getByTestId('try-it-answer');
     await answer.waitFor();
     expect(await answer.textContent()).toMatch(/^200\n[\s\S]*"predictions": \[\s*"(benign|malignant)"/);
+    // The request it just made shows in the serving figures.
+    await page.reload();
+    const serving = page.getByRole('table', { name: 'Serving' });
+    await serving.waitFor();
+    expect(await serving.locator('tbody tr').first().textContent()).toMatch(/^v1[1-9]/);
+
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('form', { name: 'Log in' }).waitFor();
     await page.reload();
