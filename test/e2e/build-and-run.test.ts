@@ -118,7 +118,9 @@ describe('the studio, against the real server', () => {
     await studio.dragFromPalette('split.random', { x: 810, y: 130 });
     await studio.dragFromPalette(TRAINER, { x: 150, y: 460 });
     await studio.fillParam('label', 'diagnosis');
-    await studio.fillParam('epochs', '60');
+    // Long enough (no early stop) that the curve is seen growing over a few seconds, not delivered in one burst.
+    await studio.fillParam('epochs', '200');
+    await studio.fillParam('patience', '200');
     await studio.dragFromPalette('evaluate.score', { x: 480, y: 460 });
     await studio.dragFromPalette('evaluate.classification', { x: 810, y: 460 });
     await studio.fillParam('label', 'diagnosis');
@@ -146,10 +148,11 @@ describe('the studio, against the real server', () => {
     await page.evaluate(() => {
       const seen: number[] = [];
       (window as unknown as { lossPointsSeen: number[] }).lossPointsSeen = seen;
-      setInterval(() => {
+      // Every render of the chart, as it happens.
+      new MutationObserver(() => {
         const points = Number(document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points') ?? 0);
         if (points !== seen.at(-1)) seen.push(points);
-      }, 30);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-points'] });
     });
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByTestId('run-status').waitFor();

@@ -36,6 +36,8 @@ export async function runPipeline(): Promise<void> {
       return;
     }
     const run = await startRun(pipelineId);
+    // The charts' code loads now, so a loss curve draws from its first epoch rather than after the chunk arrives.
+    void import('../charts/RunCharts');
     // The run bar reports from here on; an earlier "Saved" would only sit over the canvas.
     if (useViewStore.getState().notice?.tone === 'success') view.dismissNotice();
     useRunStore.getState().follow(run.id);
