@@ -185,7 +185,7 @@ ${details()}
 - knn does its work when scoring, not fitting: its fit time is only storing the rows. Scoring is brute force
   (every test row against every training row); flights_100k's 20,000 × 80,000 rows take about a minute in
   \`evaluate.score\` here. Forests are the slowest fits (flights_100k: 100 trees on 80,000 rows × 460 encoded
-  features in 2–3 minutes against scikit-learn's 35 s).
+  features take one to two minutes here against scikit-learn's 35 s).
 - kmeans on penguins: several k-means optima lie within 0.1% of each other in inertia (here 520.88, 520.98 and
   521.30 on the standardised training rows) and group the species differently. scikit-learn's 10 starts found the
   520.98 one (ARI train 0.6344); ours with seed 0 finds 521.30 (other seeds find each of the three). The
