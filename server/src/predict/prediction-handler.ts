@@ -33,6 +33,9 @@ export function createPredictionHandler(
     const started = performance.now();
     let version: number | undefined;
     try {
+      // Start reading the body at once, as plain node:http does; a refused request's body is read and dropped.
+      const reading = readJson(request);
+      reading.catch(() => undefined);
       const secret = bearerToken(request.headers.authorization);
       if (!secret && !source.open) {
         throw new ApiError(401, 'unauthenticated', 'send the deployment’s API key as `Authorization: Bearer <key>`');
@@ -53,7 +56,7 @@ export function createPredictionHandler(
           throw new ApiError(429, 'rate-limited', `this API key may make ${grant.ratePerSecond} requests a second`);
         }
       }
-      const body = await readJson(request);
+      const body = await reading;
       const served = pickVersion(deployment);
       version = served.version;
       const rows = checkRequestRows(body, served.schema);
