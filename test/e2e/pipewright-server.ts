@@ -36,6 +36,8 @@ export function buildPipewright(): void {
   const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--quiet'], {
     cwd: repoRoot,
     encoding: 'utf8',
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
   if (!existsSync(join(repoRoot, 'studio', 'dist', 'index.html')))
