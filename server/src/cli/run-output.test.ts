@@ -86,8 +86,8 @@ describe('runReport', () => {
     );
     expect(text).toContain('train (train.logistic):');
     expect(text).toContain('cross-validation (5 folds): accuracy 0.9560 ± 0.0151');
-    expect(text).toMatch(/worst_radius\s+0\.0800 ± 0\.0100  █{20}\n/);
-    expect(text).toMatch(/mean_texture\s+0\.0200 ± 0\.0050  █{5}$/);
+    expect(text).toMatch(/worst_radius\s+0\.0800 ± 0\.0100 {2}█{20}\n/);
+    expect(text).toMatch(/mean_texture\s+0\.0200 ± 0\.0050 {2}█{5}$/);
   });
 
   it('names each failed node and why', () => {
