@@ -56,8 +56,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ApiExceptionFilter());
     serveStudio(app, settings.studioDir);
-    await app.listen(settings.port);
+    await app.init();
+    // Before the port opens: a login right after /api/health answers must find the admin.
     firstAdmin = await app.get(AccountsService).ensureFirstAdmin();
+    await app.listen(settings.port);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
