@@ -1,6 +1,7 @@
 export * from './core/index.js';
 export { catalog, registry } from './catalog.js';
 export { predictRows, type RowPrediction } from './train/model-scoring.js';
+export { compileRowScorer, predictBatch, type RowScorer } from './train/model-scoring.js';
 export { deploymentNameSchema } from './deploy/service/node.js';
 export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export type { LogisticState } from './train/logistic/logistic-training.js';

@@ -144,6 +144,112 @@ export function applyStepsToRow(steps: TransformStep[], input: Row): Row {
   return row;
 }
 
+/**
+ * Fitted steps compiled once for scoring many rows: every column a step or
+ * the caller touches is a slot (an index into a value array), and each step
+ * a closure over slot indices, so a row is neither copied nor looked up by
+ * name. `apply` does to one row's slots exactly what applyStepsToRow does
+ * to the row (a removed column's slot becomes undefined).
+ */
+export interface CompiledRowSteps {
+  /** Column names by slot: `columns` first, in their order, then the other columns the steps read or create. */
+  slots: string[];
+  /** Applies the steps to the row whose slots start at `base` of `values`, in place. */
+  apply(values: SlotValue[], base: number): void;
+}
+
+/** A slot's value: undefined where the row has no such field (or a step removed it). */
+export type SlotValue = RowValue | undefined;
+
+export function compileRowSteps(steps: TransformStep[], columns: string[]): CompiledRowSteps {
+  const slots = [...columns];
+  const index = new Map<string, number>();
+  slots.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  const slotOf = (name: string): number => {
+    let slot = index.get(name);
+    if (slot === undefined) {
+      slot = slots.push(name) - 1;
+      index.set(name, slot);
+    }
+    return slot;
+  };
+  type Apply = (values: SlotValue[], base: number) => void;
+  const ops: Apply[] = [];
+  for (const step of steps) {
+    switch (step.op) {
+      case 'impute': {
+        const s = slotOf(step.column);
+        const fill = step.value;
+        ops.push((values, base) => {
+          if (values[base + s] === null || values[base + s] === undefined) values[base + s] = fill;
+        });
+        break;
+      }
+      case 'dropMissing':
+        break;
+      case 'clip':
+      case 'dropOutside': {
+        const s = slotOf(step.column);
+        const { min, max } = step;
+        ops.push((values, base) => {
+          const value = values[base + s];
+          if (typeof value === 'number') values[base + s] = Math.min(Math.max(value, min), max);
+        });
+        break;
+      }
+      case 'scale': {
+        const s = slotOf(step.column);
+        const { center, scale } = step;
+        ops.push((values, base) => {
+          const value = values[base + s];
+          if (typeof value === 'number') values[base + s] = (value - center) / scale;
+        });
+        break;
+      }
+      case 'onehot': {
+        const s = slotOf(step.column);
+        const targets = step.categories.map((category) => slotOf(`${step.column}_${category}`));
+        const position = new Map<string, number>();
+        step.categories.forEach((category, k) => {
+          if (!position.has(category)) position.set(category, k);
+        });
+        const other = step.other ? slotOf(`${step.column}_other`) : -1;
+        ops.push((values, base) => {
+          const value = values[base + s];
+          const text = value === null || value === undefined ? null : String(value);
+          const hit = text === null ? undefined : position.get(text);
+          for (let k = 0; k < targets.length; k++) values[base + targets[k]] = 0;
+          // Equal categories have one slot, so the first one's is every one's.
+          if (hit !== undefined) values[base + targets[hit]] = 1;
+          if (other !== -1) values[base + other] = text !== null && hit === undefined ? 1 : 0;
+          values[base + s] = undefined;
+        });
+        break;
+      }
+      case 'bin': {
+        const s = slotOf(step.column);
+        const inner = step.edges.slice(1, -1);
+        ops.push((values, base) => {
+          const value = values[base + s];
+          if (typeof value === 'number') {
+            const found = inner.findIndex((edge) => value < edge);
+            values[base + s] = found === -1 ? inner.length : found;
+          }
+        });
+        break;
+      }
+    }
+  }
+  return {
+    slots,
+    apply(values, base) {
+      for (let i = 0; i < ops.length; i++) ops[i](values, base);
+    },
+  };
+}
+
 /** The transforms of `chain` a table has not had yet (by id), in order. */
 export function pendingTransforms(chain: FittedTransform[], applied: FittedTransform[]): FittedTransform[] {
   const done = new Set(applied.map((t) => t.id));

@@ -3,8 +3,8 @@ import { ApiError } from '../api/api-errors.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
-import { checkRequestRows } from './request-rows.js';
-import { scoreRows, type ScoredRows } from './score-rows.js';
+import type { RequestRow } from './request-rows.js';
+import { answerJson, predictionsOf, scoreRequest, scoreRows, type ScoredRows } from './score-rows.js';
 import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
 
 /** 10,000 rows of a few hundred features fit; the row count is checked after parsing (413 naming it). */
@@ -59,15 +59,15 @@ export function createPredictionHandler(
       const body = await reading;
       const served = pickVersion(deployment);
       version = served.version;
-      const rows = checkRequestRows(body, served.schema);
-      const scored = scoreRows(served.bundle, rows);
+      const scored = scoreRequest(served.bundle, served.schema, body);
       if (served !== deployment.active && source.compare) {
-        const other = scoreRows(deployment.active.bundle, rows);
-        source.compare(deployment, served, deployment.active, rows.length, scored.predictions, other.predictions);
+        // A canary's request: the active version scores the same rows too, for comparison.
+        const other = scoreRows(deployment.active.bundle, (body as { rows: RequestRow[] }).rows);
+        const predictions = predictionsOf(served.bundle.model, scored);
+        source.compare(deployment, served, deployment.active, scored.count, predictions, other.predictions);
       }
-      const answer: PredictionAnswer = { ...scored, version: served.version };
-      send(response, 200, answer);
-      metrics?.served(name, served.version, rows.length, (performance.now() - started) / 1000);
+      sendJson(response, 200, answerJson(served.bundle.model, scored, served.version));
+      metrics?.served(name, served.version, scored.count, (performance.now() - started) / 1000);
     } catch (error) {
       const { status, code, body } = describeFailure(error);
       send(response, status, body);
@@ -177,8 +177,11 @@ function describeFailure(error: unknown): { status: number; code: string; body: 
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
+  sendJson(response, status, JSON.stringify(body));
+}
+
+function sendJson(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) return;
-  const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

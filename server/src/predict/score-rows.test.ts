@@ -2,8 +2,16 @@ import { type ModelBundle, type TableRef } from '@pipewright/nodes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
 import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
-import type { RequestRow } from './request-rows.js';
-import { enableTensorScoring, scoreRows, scoringPath, TENSOR_MIN_ROWS } from './score-rows.js';
+import { rowSchema, type RequestRow } from './request-rows.js';
+import {
+  answerJson,
+  enableTensorScoring,
+  scoreRequest,
+  scoreRows,
+  scoringPath,
+  TENSOR_MIN_ROWS,
+  type ScoredRows,
+} from './score-rows.js';
 import type { ServingBundle } from './serving-bundle.js';
 
 const bundleOf = (model: ModelBundle): ServingBundle => ({
@@ -40,5 +48,14 @@ describe('scoreRows picks the faster path and answers the same either way', () =
       for (const label of ['benign', 'malignant'])
         expect(Math.abs(p[label] - typed.probabilities![i][label])).toBeLessThan(1e-5);
     });
+  });
+
+  it('answers a request through the compiled path with tensors as scoreRows does', () => {
+    enableTensorScoring();
+    const bundle = bundleOf(model);
+    const answer = JSON.parse(answerJson(model, scoreRequest(bundle, rowSchema(model), { rows }), 1)) as ScoredRows;
+    const plain = scoreRows(bundle, rows);
+    expect(answer.predictions).toEqual(plain.predictions);
+    expect(answer.probabilities).toEqual(plain.probabilities);
   });
 });

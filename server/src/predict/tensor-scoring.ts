@@ -2,6 +2,7 @@ import {
   applyStepsToRow,
   encodeFeatures,
   rowsToBatch,
+  type ColumnBatch,
   type LogisticState,
   type MlpState,
   type ModelBundle,
@@ -30,11 +31,16 @@ export function tensorScores(model: ModelBundle, rows: RequestRow[]): Float64Arr
     model.encoding,
     rows.map((row) => applyStepsToRow(steps, row)),
   );
+  return tensorOutputs(model, batch);
+}
+
+/** tensorScores of rows already turned into the model's feature columns (RowScorer.batch). */
+export function tensorOutputs(model: ModelBundle, batch: ColumnBatch): Float64Array {
   const x = encodeFeatures(model.encoding, batch);
   const width = model.encoding.width;
   const weights = weightsOf(model);
   const out = tf.tidy(() => {
-    let h: tf.Tensor2D = tf.tensor2d(x, [rows.length, width]);
+    let h: tf.Tensor2D = tf.tensor2d(x, [batch.rowCount, width]);
     weights.layers.forEach((layer, l) => {
       h = tf.add(tf.matMul(h, layer.weights), layer.bias);
       if (model.algorithm === 'mlp' && l < weights.layers.length - 1) {
