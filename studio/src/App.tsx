@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
 import { LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
@@ -14,6 +15,7 @@ export function App() {
   if (session.state === 'checking') return null;
   if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
   if (route.page === 'deployments') return <DeploymentsPage />;
+  if (route.page === 'datasets') return <DatasetsPage />;
   if (route.page === 'runs') {
     return (
       <Suspense fallback={<p className="pw-page pw-muted">Loading the runs…</p>}>

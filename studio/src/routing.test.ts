@@ -15,6 +15,7 @@ describe('routes', () => {
       { page: 'editor' as const, pipelineId: null },
       { page: 'editor' as const, pipelineId: 'a b/c' },
       { page: 'runs' as const, pipelineId: 'a b/c' },
+      { page: 'datasets' as const },
     ]) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }

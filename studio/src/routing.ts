@@ -8,11 +8,13 @@ export type Route =
   | { page: 'pipelines' }
   | { page: 'editor'; pipelineId: string | null }
   | { page: 'runs'; pipelineId: string }
-  | { page: 'deployments' };
+  | { page: 'deployments' }
+  | { page: 'datasets' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/deployments') return { page: 'deployments' };
+  if (path === '/datasets') return { page: 'datasets' };
   const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
   if (runs) return { page: 'runs', pipelineId: decodeURIComponent(runs[1]) };
   const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
@@ -25,6 +27,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.page === 'deployments') return '#/deployments';
+  if (route.page === 'datasets') return '#/datasets';
   if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')
     return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;

@@ -86,3 +86,32 @@ describe('datasets', () => {
     expect(empty.body.error?.message).toBe('"empty.csv" is empty');
   });
 });
+
+describe('deleting a dataset', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ worker: false });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('removes it from the list and its file from the datasets directory; an unknown id is a 404', async () => {
+    const uploaded = await upload(server, 'iris.csv', await readFile(iris));
+    expect(uploaded.status).toBe(201);
+    const file = join(server.environment.home, 'datasets', uploaded.body.path);
+
+    const removed = await api(server, 'DELETE', `/datasets/${uploaded.body.id}`);
+    expect(removed.status).toBe(204);
+    const list = await api<{ total: number }>(server, 'GET', '/datasets');
+    expect(list.body.total).toBe(0);
+    await expect(stat(file)).rejects.toThrow(/ENOENT/);
+
+    const again = await api<{ error: { message: string } }>(server, 'DELETE', `/datasets/${uploaded.body.id}`);
+    expect(again.status).toBe(404);
+    expect(again.body.error.message).toBe(`dataset "${uploaded.body.id}" does not exist`);
+    const junk = await api(server, 'DELETE', '/datasets/not-an-id');
+    expect(junk.status).toBe(404);
+  });
+});

@@ -3,7 +3,8 @@ import { extname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApiError, BadRequestError } from '../api/api-errors.js';
+import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
+import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
@@ -67,6 +68,14 @@ export class DatasetsService {
       skip: page.offset,
     });
     return { items: rows.map(summaryOf), total };
+  }
+
+  async remove(id: string): Promise<void> {
+    const repository = this.db.getRepository(DatasetEntity);
+    const row = isUuid(id) ? await repository.findOneBy({ id }) : null;
+    if (!row) throw new NotFoundError('dataset', id);
+    await repository.delete({ id: row.id });
+    await rm(join(this.datasetsDir, row.path), { force: true });
   }
 
   /** Keeps an uploaded file as a dataset; on any problem the file is removed and nothing is recorded. */

@@ -11,6 +11,16 @@ export async function cancelCurrentRun(): Promise<void> {
   try {
     await cancelRun(run.runId);
     useViewStore.getState().showNotice({ tone: 'info', title: 'Cancelling the run…' });
+    // Once the run bar says cancelled, "Cancelling…" over the canvas is old news.
+    const noticeId = useViewStore.getState().notice?.id;
+    const settled = () => {
+      const now = useRunStore.getState().run;
+      if (now?.runId === run.runId && isRunActive(now.status)) return;
+      stop();
+      useViewStore.getState().dismissNotice(noticeId);
+    };
+    const stop = useRunStore.subscribe(settled);
+    settled();
   } catch (error) {
     useViewStore
       .getState()

@@ -60,3 +60,8 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${bytes} B`;
 }
+
+/** Forgets a dataset and removes its file: pipelines that read its path then fail validation. */
+export function deleteDataset(id: string): Promise<void> {
+  return requestJson('DELETE', `/datasets/${encodeURIComponent(id)}`);
+}

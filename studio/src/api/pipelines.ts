@@ -67,3 +67,9 @@ export function listPipelineVersions(id: string): Promise<Page<PipelineVersionSu
 export function getPipelineVersion(id: string, version: number): Promise<StoredPipeline> {
   return requestJson('GET', `/pipelines/${encodeURIComponent(id)}/versions/${version}`);
 }
+
+/** Renames a pipeline: its current file with the new name, saved as a new version. */
+export async function renamePipeline(id: string, name: string): Promise<StoredPipeline> {
+  const { id: _id, version: _version, createdAt: _created, updatedAt: _updated, ...file } = await getPipeline(id);
+  return updatePipeline(id, { ...file, name });
+}

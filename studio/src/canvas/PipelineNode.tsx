@@ -97,6 +97,11 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
           <div className="pw-node__id">{id}</div>
         </div>
       </div>
+      {data.notes && (
+        <div className="pw-node__notes" title={data.notes} data-testid={`notes-${id}`}>
+          {data.notes}
+        </div>
+      )}
       {rows > 0 && (
         <div className="pw-node__ports">
           {Array.from({ length: rows }, (_, index) => (

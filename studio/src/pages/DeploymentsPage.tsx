@@ -65,6 +65,7 @@ export function DeploymentsPage() {
       <AppHeader>
         <nav className="pw-header__nav" aria-label="Sections">
           <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
+          <a href={routeHref({ page: 'datasets' })}>Datasets</a>
           <a href={routeHref({ page: 'deployments' })} aria-current="page">
             Deployments
           </a>

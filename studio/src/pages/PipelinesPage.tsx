@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { deletePipeline, listPipelines, type PipelineSummary } from '../api/pipelines';
+import { deletePipeline, listPipelines, renamePipeline, type PipelineSummary } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { navigate, routeHref } from '../routing';
@@ -15,7 +15,33 @@ type Loaded =
 export function PipelinesPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [importError, setImportError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; draft: string; error: string | null } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+
+  const onRename = async (pipeline: PipelineSummary, name: string) => {
+    if (!name || name === pipeline.name) {
+      setRenaming(null);
+      return;
+    }
+    try {
+      const stored = await renamePipeline(pipeline.id, name);
+      setLoaded((current) =>
+        current.state === 'ready'
+          ? {
+              ...current,
+              items: current.items.map((item) =>
+                item.id === pipeline.id
+                  ? { ...item, name: stored.name, version: stored.version, updatedAt: stored.updatedAt }
+                  : item,
+              ),
+            }
+          : current,
+      );
+      setRenaming(null);
+    } catch (error) {
+      setRenaming({ id: pipeline.id, draft: name, error: describeError(error) });
+    }
+  };
 
   const onImport = async (file: File | undefined) => {
     if (!file) return;
@@ -70,6 +96,7 @@ export function PipelinesPage() {
           <a href={routeHref({ page: 'pipelines' })} aria-current="page">
             Pipelines
           </a>
+          <a href={routeHref({ page: 'datasets' })}>Datasets</a>
           <a href={routeHref({ page: 'deployments' })}>Deployments</a>
         </nav>
         <LogOutButton />
@@ -124,23 +151,64 @@ export function PipelinesPage() {
           <ul className="pw-pipeline-list" aria-label="Pipelines">
             {loaded.items.map((pipeline) => (
               <li key={pipeline.id} className="pw-pipeline-list__item">
-                <a
-                  className="pw-pipeline-card"
-                  href={routeHref({ page: 'editor', pipelineId: pipeline.id })}
-                  data-testid={`pipeline-${pipeline.id}`}
-                >
-                  <div className="pw-pipeline-card__main">
-                    <strong className="pw-pipeline-card__name">{pipeline.name}</strong>
-                    {pipeline.description && (
-                      <span className="pw-pipeline-card__description">{pipeline.description}</span>
+                {renaming?.id === pipeline.id ? (
+                  <form
+                    className="pw-pipeline-rename"
+                    aria-label={`Rename ${pipeline.name}`}
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      void onRename(pipeline, renaming.draft.trim());
+                    }}
+                  >
+                    <input
+                      className="pw-input"
+                      aria-label="New name"
+                      value={renaming.draft}
+                      maxLength={200}
+                      autoFocus
+                      onChange={(event) => setRenaming({ ...renaming, draft: event.target.value, error: null })}
+                      onKeyDown={(event) => event.key === 'Escape' && setRenaming(null)}
+                    />
+                    <button type="submit" className="pw-button pw-button--small pw-button--primary">
+                      Save
+                    </button>
+                    <button type="button" className="pw-button pw-button--small" onClick={() => setRenaming(null)}>
+                      Cancel
+                    </button>
+                    {renaming.error && (
+                      <p className="pw-field__error" role="alert">
+                        Could not rename: {renaming.error}
+                      </p>
                     )}
-                  </div>
-                  <div className="pw-pipeline-card__meta">
-                    <span className="pw-chip">v{pipeline.version}</span>
-                    <span>updated {relativeTime(pipeline.updatedAt)}</span>
-                    <span className="pw-pipeline-card__open">Open →</span>
-                  </div>
-                </a>
+                  </form>
+                ) : (
+                  <a
+                    className="pw-pipeline-card"
+                    href={routeHref({ page: 'editor', pipelineId: pipeline.id })}
+                    data-testid={`pipeline-${pipeline.id}`}
+                  >
+                    <div className="pw-pipeline-card__main">
+                      <strong className="pw-pipeline-card__name">{pipeline.name}</strong>
+                      {pipeline.description && (
+                        <span className="pw-pipeline-card__description">{pipeline.description}</span>
+                      )}
+                    </div>
+                    <div className="pw-pipeline-card__meta">
+                      <span className="pw-chip">v{pipeline.version}</span>
+                      <span>updated {relativeTime(pipeline.updatedAt)}</span>
+                      <span className="pw-pipeline-card__open">Open →</span>
+                    </div>
+                  </a>
+                )}
+                <button
+                  type="button"
+                  className="pw-button pw-button--small"
+                  aria-label={`Rename ${pipeline.name}`}
+                  hidden={renaming?.id === pipeline.id}
+                  onClick={() => setRenaming({ id: pipeline.id, draft: pipeline.name, error: null })}
+                >
+                  Rename
+                </button>
                 <button
                   type="button"
                   className="pw-button pw-button--small pw-button--danger"

@@ -42,7 +42,9 @@ export function compareRuns(
   }
   const metricOf = (run: RunDocument, nodeId: string, key: string) => {
     const value = run.nodes[nodeId]?.metrics?.[key];
-    return typeof value === 'number' ? value.toFixed(4) : '—';
+    if (typeof value !== 'number') return '—';
+    // Counts (rows, support) read as counts; rates to four places.
+    return Number.isInteger(value) ? String(value) : value.toFixed(4);
   };
   const metrics = [...metricKeys.entries()].map(([label, [nodeId, key]]) => {
     const a = metricOf(left, nodeId, key);

@@ -52,7 +52,7 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
           value={chosen?.path ?? ''}
           onChange={(event) => event.target.value && onPick(event.target.value)}
         >
-          <option value="">{datasets.length ? 'Pick an uploaded dataset…' : 'No dataset uploaded yet'}</option>
+          <option value="">{datasets.length ? 'Pick a dataset…' : 'No dataset uploaded yet'}</option>
           {datasets.map((dataset) => (
             <option key={dataset.id} value={dataset.path}>
               {dataset.name} ({formatBytes(dataset.sizeBytes)})

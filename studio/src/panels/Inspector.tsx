@@ -10,6 +10,7 @@ import { DocText } from './DocText';
 import { IssueList } from './IssueList';
 import { NodeIdField } from './NodeIdField';
 import { NodeRunPanel } from './NodeRunPanel';
+import { NodeTextFields } from './NodeTextFields';
 import { ParamsForm } from './ParamsForm';
 import { PipelinePanel } from './PipelinePanel';
 
@@ -51,6 +52,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {/* Results first: while a node runs or once it has, they are what the user came to see. */}
       {runState && runId && <NodeRunPanel state={runState} runId={runId} nodeId={nodeId} />}
       <NodeIdField nodeId={nodeId} />
+      <NodeTextFields nodeId={nodeId} title={definition.title} />
       <section className="pw-inspector__section" aria-label="Parameters">
         <h3>Parameters</h3>
         <ParamsForm nodeId={nodeId} definition={definition} params={data.params} />

@@ -3,6 +3,7 @@ import { useDocumentStore } from '../store/document-store';
 import { useValidationStore } from '../store/validation-store';
 import { relativeTime } from '../canvas/format';
 import { IssueList } from './IssueList';
+import { PipelineParamField } from './PipelineParamField';
 import { RunLogPanel } from './RunLogPanel';
 import { VersionHistory } from './VersionHistory';
 
@@ -72,7 +73,9 @@ export function PipelinePanel() {
                 <dt>
                   <code>{key}</code>
                 </dt>
-                <dd>{JSON.stringify(value)}</dd>
+                <dd>
+                  <PipelineParamField name={key} value={value} />
+                </dd>
               </div>
             ))}
           </dl>

@@ -89,4 +89,20 @@ describe('document store', () => {
     store().loadPipeline(stored);
     expect(store().readOnlyVersion).toBeNull();
   });
+
+  it('keeps a node name and notes in the pipeline file, each typing run one undo step; empty removes them', () => {
+    const id = store().addNode(definition('source.csv'), { x: 0, y: 0 });
+    store().setNodeText(id, 'label', 'F');
+    store().setNodeText(id, 'label', 'Flowers');
+    store().setNodeText(id, 'notes', 'measured in 1936');
+    expect(documentToPipeline(store()).nodes[0]).toMatchObject({ label: 'Flowers', notes: 'measured in 1936' });
+    store().undo();
+    expect(documentToPipeline(store()).nodes[0].notes).toBeUndefined();
+    expect(documentToPipeline(store()).nodes[0].label).toBe('Flowers');
+    store().undo();
+    expect(documentToPipeline(store()).nodes[0]).not.toHaveProperty('label');
+    store().redo();
+    store().setNodeText(id, 'label', '');
+    expect(documentToPipeline(store()).nodes[0]).not.toHaveProperty('label');
+  });
 });

@@ -57,6 +57,8 @@ export interface DocumentState extends PipelineDocument {
   /** Gives a node a new id, rewiring its edges; answers why not when the id is taken or malformed. */
   renameNode(nodeId: string, newId: string): string | null;
   setParam(nodeId: string, name: string, value: unknown): void;
+  /** Sets a node's display name (`label`) or `notes`; an empty text removes the field from the file. */
+  setNodeText(nodeId: string, field: 'label' | 'notes', text: string): void;
   setName(name: string): void;
   /** Sets (or with `undefined`, removes) a pipeline param that nodes may bind with `{ "$param": name }`. */
   setPipelineParam(name: string, value: unknown): void;
@@ -275,6 +277,22 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         }),
         editRevision: state.editRevision + 1,
         contentRevision: state.contentRevision + 1,
+      });
+    },
+
+    setNodeText(nodeId, field, text) {
+      if (get().readOnlyVersion !== null) return;
+      record(`${field}:${nodeId}`);
+      const state = get();
+      set({
+        nodes: state.nodes.map((node) => {
+          if (node.id !== nodeId) return node;
+          const data = { ...node.data };
+          if (text) data[field] = text;
+          else delete data[field];
+          return { ...node, data };
+        }),
+        editRevision: state.editRevision + 1,
       });
     },
 

@@ -1,0 +1,174 @@
+import { useEffect, useRef, useState } from 'react';
+import { deleteDataset, formatBytes, listDatasets, uploadDataset, type Dataset } from '../api/datasets';
+import { describeError } from '../api/http';
+import { relativeTime } from '../canvas/format';
+import { routeHref } from '../routing';
+import { AppHeader } from './AppHeader';
+import { LogOutButton } from './LoginPage';
+
+type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
+
+type Upload =
+  | { state: 'idle' }
+  | { state: 'sending'; name: string; fraction: number }
+  | { state: 'failed'; name: string; message: string };
+
+/** The uploaded CSV and Parquet files: what a source node may read, by the path shown here. */
+export function DatasetsPage() {
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [upload, setUpload] = useState<Upload>({ state: 'idle' });
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    listDatasets()
+      .then((page) => live && setLoaded({ state: 'ready', items: page.items }))
+      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setUpload({ state: 'sending', name: file.name, fraction: 0 });
+    try {
+      const dataset = await uploadDataset(file, (fraction) =>
+        setUpload({ state: 'sending', name: file.name, fraction }),
+      );
+      setLoaded((current) =>
+        current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
+      );
+      setUpload({ state: 'idle' });
+    } catch (error) {
+      setUpload({ state: 'failed', name: file.name, message: describeError(error) });
+    } finally {
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  const onDelete = async (dataset: Dataset) => {
+    if (!window.confirm(`Delete “${dataset.name}”? Pipelines that read ${dataset.path} will no longer run.`)) return;
+    setDeleteError(null);
+    try {
+      await deleteDataset(dataset.id);
+      setLoaded((current) =>
+        current.state === 'ready'
+          ? { state: 'ready', items: current.items.filter((item) => item.id !== dataset.id) }
+          : current,
+      );
+    } catch (error) {
+      setDeleteError(`Could not delete “${dataset.name}”: ${describeError(error)}`);
+    }
+  };
+
+  return (
+    <div className="pw-app">
+      <AppHeader>
+        <nav className="pw-header__nav" aria-label="Sections">
+          <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
+          <a href={routeHref({ page: 'datasets' })} aria-current="page">
+            Datasets
+          </a>
+          <a href={routeHref({ page: 'deployments' })}>Deployments</a>
+        </nav>
+        <LogOutButton />
+      </AppHeader>
+      <main className="pw-page">
+        <div className="pw-page__head">
+          <div>
+            <h1>Datasets</h1>
+            <p className="pw-muted">
+              Upload a CSV or Parquet file once; a source node reads it by the path shown here.
+            </p>
+          </div>
+          <div className="pw-page__actions">
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".csv,.tsv,.txt,.parquet,text/csv"
+              hidden
+              aria-label="Dataset file to upload"
+              onChange={(event) => void onFile(event.target.files?.[0])}
+            />
+            <button
+              type="button"
+              className="pw-button pw-button--primary"
+              disabled={upload.state === 'sending'}
+              onClick={() => fileInput.current?.click()}
+            >
+              Upload…
+            </button>
+          </div>
+        </div>
+        {upload.state === 'sending' && (
+          <div className="pw-upload pw-page__notice" data-testid="upload-progress">
+            <span>Uploading {upload.name}</span>
+            <progress max={1} value={upload.fraction} aria-label={`Uploading ${upload.name}`} />
+            <span>{Math.round(upload.fraction * 100)}%</span>
+          </div>
+        )}
+        {upload.state === 'failed' && (
+          <div className="pw-callout pw-callout--error pw-page__notice" role="alert" data-testid="upload-error">
+            Could not upload {upload.name}: {upload.message}
+          </div>
+        )}
+        {deleteError && (
+          <div className="pw-callout pw-callout--error pw-page__notice" role="alert">
+            {deleteError}
+          </div>
+        )}
+        {loaded.state === 'loading' && <p className="pw-muted">Loading datasets…</p>}
+        {loaded.state === 'failed' && (
+          <div className="pw-callout pw-callout--error" role="alert">
+            Could not load the datasets: {loaded.message}
+          </div>
+        )}
+        {loaded.state === 'ready' && loaded.items.length === 0 && (
+          <div className="pw-empty">
+            <strong>No datasets yet</strong>
+            <span>Upload a CSV or Parquet file to read it in a pipeline.</span>
+          </div>
+        )}
+        {loaded.state === 'ready' && loaded.items.length > 0 && (
+          <table className="pw-runs-table" aria-label="Datasets">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Format</th>
+                <th scope="col">Size</th>
+                <th scope="col">Uploaded</th>
+                <th scope="col">Path for a source node</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {loaded.items.map((dataset) => (
+                <tr key={dataset.id} data-testid={`dataset-${dataset.path}`}>
+                  <td>{dataset.name}</td>
+                  <td>{dataset.format === 'csv' ? 'CSV' : 'Parquet'}</td>
+                  <td>{formatBytes(dataset.sizeBytes)}</td>
+                  <td title={new Date(dataset.createdAt).toLocaleString()}>{relativeTime(dataset.createdAt)}</td>
+                  <td>
+                    <code>{dataset.path}</code>
+                  </td>
+                  <td className="pw-runs-table__actions">
+                    <button
+                      type="button"
+                      className="pw-button pw-button--small pw-button--danger"
+                      aria-label={`Delete ${dataset.name}`}
+                      onClick={() => void onDelete(dataset)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </div>
+  );
+}
