@@ -108,6 +108,7 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
     await form.waitFor({ state: 'detached' });
     const card = page.getByRole('link', { name: /Breast cancer, tuned/ });
     expect(await card.textContent()).toContain('v2');
+    await page.screenshot({ path: join(screenshots, 'pipeline-renamed.png') });
     await page.reload();
     await card.click();
     await studio.node('train').waitFor();
