@@ -286,8 +286,10 @@ const verdicts = results
           `${fmt((100 * r.rps) / baseline)} % of bare Node, p99 ${fmt(r.p99, 1)} ms`,
         ),
   );
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${CORES} cores, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${fmt(startLoad, 1)} at the start (other work on the machine slows every row alike); ${PIN ? 'servers pinned to core 0, autocannon to core 1' : 'not pinned: servers and autocannon share the cores'}`;
-console.log(`\n${machine}\n\n${lines.join('\n')}\n\n${requestLines.join('\n')}\n\n${pathLines.join('\n')}\n`);
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${CORES} cores, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${fmt(startLoad, 1)} at the start (other work on the machine slows every row alike)`;
+console.log(
+  `\n${machine}; ${PIN ? 'servers pinned to core 0, autocannon to core 1' : 'not pinned'}\n\n${lines.join('\n')}\n\n${requestLines.join('\n')}\n\n${pathLines.join('\n')}\n`,
+);
 
 if (!args.includes('--no-write')) {
   const doc = `# Performance
@@ -335,14 +337,17 @@ unknown categories and the 400s (\`score-request.test.ts\`,
 \`nodes/core/compiled-row-steps.test.ts\`).
 
 What is left of a 1,000-row request is mostly \`JSON.parse\` of its ~780 kB of
-row objects (V8's own parser; about two thirds of the time), then node:http
+row objects (V8's own parser; well over half of the time), then node:http
 receiving the body and writing the ~100 kB answer. Profiled under load
-(\`node --cpu-prof\`), the server process spends about 4.5–5 ms of CPU on a
-1,000-row logistic request, kernel time for the loopback socket included:
-about 200k rows/s for one server process on one core. A 1-row request costs
-the server about 0.1 ms of CPU, of which the serving code (key, row check,
-scoring, answer, metrics) is about a tenth; the rest is node:http itself
-(a bare node:http server spends about 0.06 ms on a POST and parse of the same body).
+(\`node --cpu-prof\`, and the server process's CPU time over a fixed number of
+requests), one server process spends about 4.5–6 ms of CPU on a 1,000-row
+logistic request, kernel time for the loopback socket included: about
+170–220k rows/s a core. A 1-row request costs the server process about
+0.09 ms of CPU, of which the serving code (key, row check, scoring, answer,
+metrics) is about a fifth; the rest is node:http itself (the bare server
+spends about 0.03 ms on a fixed GET answer and 0.04–0.06 ms on a POST it parses).
+The service is stateless: more cores serve more with more replicas
+(\`pipewright serve --bundle\` behind a load balancer).
 
 The full server (\`npm start\`) answers predictions with the same handler: it
 takes \`/api/predict/*\` on the HTTP server before Express and NestJS see the
