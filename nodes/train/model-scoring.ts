@@ -1,12 +1,13 @@
 import { NodeError } from '../core/errors.js';
 import type { ColumnBatch } from '../core/define-node.js';
 import { applyStepsToRow, compileRowSteps, type Row, type SlotValue } from '../core/transforms.js';
-import type { ModelBundle } from '../core/values.js';
+import type { EncodedFeature, ModelBundle } from '../core/values.js';
 import type { ClassValue } from './class-labels.js';
 import { rowsToBatch, type RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
 import { predictLinear } from './linear/linear-model.js';
-import { predictLogistic } from './logistic/logistic-scoring.js';
+import { logisticProbabilities, predictLogistic } from './logistic/logistic-scoring.js';
+import type { LogisticState } from './logistic/logistic-training.js';
 import { predictMlp } from './mlp/mlp-model.js';
 import { predictTree } from './tree/tree-model.js';
 import { predictForest } from './forest/forest-model.js';
@@ -89,6 +90,10 @@ export interface RowScorer {
   stride: number;
   /** The encoded features' columns of `count` rows whose values lie at `i * stride` of `values` (changed in place). */
   batch(values: SlotValue[], count: number): ColumnBatch;
+  /** The same rows encoded (count × encoding.width, row-major), as encodeFeatures encodes `batch`'s columns. */
+  encode(values: SlotValue[], count: number): Float32Array;
+  /** The model's outputs for the rows, as predictBatch gives them of `batch`'s columns. */
+  predict(values: SlotValue[], count: number): Float64Array;
 }
 
 export function compileRowScorer(model: ModelBundle): RowScorer {
@@ -106,9 +111,59 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
       ? { name: feature.column, type: 'number', sqlType: 'DOUBLE' }
       : { name: feature.column, type: 'string', sqlType: 'VARCHAR' },
   );
-  return {
+  const width = model.encoding.width;
+  const encoders = model.encoding.features.map((feature, f) => {
+    const slot = slotOf(feature.column);
+    return feature.kind === 'numeric'
+      ? { kind: 'numeric' as const, feature, slot, f }
+      : { kind: 'onehot' as const, feature, slot, f, position: new Map(feature.categories.map((c, k) => [c, k])) };
+  });
+  let offset = 0;
+  const offsets = encoders.map((encoder) => {
+    const at = offset;
+    offset +=
+      encoder.kind === 'numeric' ? 1 : encoder.feature.kind === 'onehot' ? encoder.feature.categories.length : 0;
+    return at;
+  });
+  const scorer: RowScorer = {
     columns: names,
     stride,
+    encode(values, count) {
+      for (let i = 0; i < count; i++) compiled.apply(values, i * stride);
+      const out = new Float32Array(count * width);
+      for (let e = 0; e < encoders.length; e++) {
+        const encoder = encoders[e];
+        const at = offsets[e];
+        if (encoder.kind === 'numeric') {
+          const { fill, mean, std, column } = encoder.feature as Extract<EncodedFeature, { kind: 'numeric' }>;
+          for (let i = 0; i < count; i++) {
+            // rowsToBatch's number (NaN: missing), then encodeFeatures' arithmetic.
+            const v = values[i * stride + encoder.slot];
+            let x: number;
+            if (v === null || v === undefined) x = Number.NaN;
+            else if (typeof v === 'number') x = v;
+            else if (typeof v === 'boolean') x = v ? 1 : 0;
+            else
+              throw new NodeError(`row ${i}: "${column}" must be a number, not ${JSON.stringify(v)}`, {
+                column,
+                row: i,
+              });
+            out[i * width + at] = ((Number.isNaN(x) ? fill : x) - mean) / std;
+          }
+        } else {
+          for (let i = 0; i < count; i++) {
+            const v = values[i * stride + encoder.slot];
+            const k = v === null || v === undefined ? undefined : encoder.position.get(String(v));
+            if (k !== undefined) out[i * width + at + k] = 1;
+          }
+        }
+      }
+      return out;
+    },
+    predict(values, count) {
+      if (!logistic) return predictBatch(model, scorer.batch(values, count));
+      return logisticProbabilities(logistic, scorer.encode(values, count), count, width);
+    },
     batch(values, count) {
       for (let i = 0; i < count; i++) compiled.apply(values, i * stride);
       const out: ColumnBatch['values'] = features.map(({ feature, slot }) => {
@@ -138,4 +193,10 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
       return { columns, rowCount: count, values: out };
     },
   };
+  // A logistic model is scored straight from the encoded rows; its state checked once, here, by predictBatch itself.
+  const logistic =
+    model.algorithm === 'logistic' && predictBatch(model, scorer.batch([], 0))
+      ? (model.state as unknown as LogisticState)
+      : undefined;
+  return scorer;
 }

@@ -1,7 +1,7 @@
-import { compileRowScorer, predictBatch, predictRows, type ModelBundle, type RowScorer } from '@pipewright/nodes';
+import { compileRowScorer, predictRows, type ModelBundle, type RowScorer } from '@pipewright/nodes';
 import { readRequestRows, type RequestRow, type RowSchema } from './request-rows.js';
 import type { ServingBundle } from './serving-bundle.js';
-import { tensorOutputs, tensorScores } from './tensor-scoring.js';
+import { encodedTensorOutputs, tensorScores } from './tensor-scoring.js';
 
 export interface ScoredRows {
   predictions: (string | number | boolean)[];
@@ -89,8 +89,10 @@ export function scoreRequest(bundle: ServingBundle, schema: RowSchema, body: unk
   const model = bundle.model;
   const scorer = scorerOf(model);
   const { count, values } = readRequestRows(body, schema, scorer.columns, scorer.stride);
-  const batch = scorer.batch(values, count);
-  const outputs = scoringPath(model, count) === 'tensors' ? tensorOutputs(model, batch) : predictBatch(model, batch);
+  const outputs =
+    scoringPath(model, count) === 'tensors'
+      ? encodedTensorOutputs(model, scorer.encode(values, count), count)
+      : scorer.predict(values, count);
   return { count, outputs };
 }
 

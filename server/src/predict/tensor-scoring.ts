@@ -36,11 +36,15 @@ export function tensorScores(model: ModelBundle, rows: RequestRow[]): Float64Arr
 
 /** tensorScores of rows already turned into the model's feature columns (RowScorer.batch). */
 export function tensorOutputs(model: ModelBundle, batch: ColumnBatch): Float64Array {
-  const x = encodeFeatures(model.encoding, batch);
+  return encodedTensorOutputs(model, encodeFeatures(model.encoding, batch), batch.rowCount);
+}
+
+/** tensorScores of encoded rows (rows × encoding.width, row-major; RowScorer.encode). */
+export function encodedTensorOutputs(model: ModelBundle, x: Float32Array, rows: number): Float64Array {
   const width = model.encoding.width;
   const weights = weightsOf(model);
   const out = tf.tidy(() => {
-    let h: tf.Tensor2D = tf.tensor2d(x, [batch.rowCount, width]);
+    let h: tf.Tensor2D = tf.tensor2d(x, [rows, width]);
     weights.layers.forEach((layer, l) => {
       h = tf.add(tf.matMul(h, layer.weights), layer.bias);
       if (model.algorithm === 'mlp' && l < weights.layers.length - 1) {
