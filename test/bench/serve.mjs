@@ -329,9 +329,10 @@ closures over slot indices (\`compileRowSteps\` in nodes/core/transforms.ts, the
 same arithmetic as \`applyStepsToRow\`) and the row reader is generated once
 with the schema's field names as literals, so reading a field is a cached
 property load, not a hash lookup (5× faster for 1,000 rows of 30 fields). The
-values go straight into one array and from there into the model's feature
-columns: no copied row object, no object a row for the answer, which is
-written as JSON text directly (\`answerJson\`). Tests hold this path to the
+values go straight into one array and from there into the encoded rows the
+model multiplies (logistic models, and MLP batches through tensors) or the
+feature columns other models read: no copied row object, no object a row for
+the answer, which is written as JSON text directly (\`answerJson\`). Tests hold this path to the
 plain one byte for byte, including every kind of fitted step, missing values,
 unknown categories and the 400s (\`score-request.test.ts\`,
 \`nodes/core/compiled-row-steps.test.ts\`).

@@ -50,6 +50,13 @@ describe('scoreRows picks the faster path and answers the same either way', () =
     });
   });
 
+  it('answers a small request through the compiled typed-array path byte for byte as scoreRows does', () => {
+    const bundle = bundleOf(model);
+    const few = rows.slice(0, 10);
+    const plain = JSON.stringify({ ...scoreRows(bundle, few), version: 1 });
+    expect(answerJson(model, scoreRequest(bundle, rowSchema(model), { rows: few }), 1)).toBe(plain);
+  });
+
   it('answers a request through the compiled path with tensors as scoreRows does', () => {
     enableTensorScoring();
     const bundle = bundleOf(model);
