@@ -47,43 +47,58 @@ export function predictMlp(model: ModelView, batch: ColumnBatch, rows?: RowSelec
   const width = model.encoding.width;
   const state = modelState<MlpState>(model, 'mlp', validState(width));
   const x = encodeFeatures(model.encoding, batch, rows);
-  const count = x.length / Math.max(width, 1);
-  let input: Float64Array = Float64Array.from(x);
-  state.layers.forEach((layer, l) => {
-    const hidden = l < state.layers.length - 1;
-    const { inputs, outputs, weights, bias } = layer;
-    const out = new Float64Array(count * outputs);
-    for (let i = 0; i < count; i++) {
-      const o = i * outputs;
-      for (let k = 0; k < outputs; k++) out[o + k] = bias[k];
-      for (let j = 0; j < inputs; j++) {
-        const value = input[i * inputs + j];
-        if (value === 0) continue;
-        const w = j * outputs;
-        for (let k = 0; k < outputs; k++) out[o + k] += value * weights[w + k];
-      }
-      if (hidden) {
-        for (let k = 0; k < outputs; k++) {
-          out[o + k] = state.activation === 'relu' ? Math.max(out[o + k], 0) : Math.tanh(out[o + k]);
+  return mlpOnEncoded(state)(x, x.length / Math.max(width, 1));
+}
+
+/**
+ * The forward pass on encoded rows (count × width), with the weights copied
+ * into typed arrays and the activation chosen once: the request path keeps
+ * the returned function for a deployed model, so a 1-row request of a
+ * 2 × 64 network pays only for the arithmetic.
+ */
+export function mlpOnEncoded(state: MlpState): (x: Float32Array, count: number) => Float64Array {
+  const layers = state.layers.map((layer) => ({
+    inputs: layer.inputs,
+    outputs: layer.outputs,
+    weights: Float64Array.from(layer.weights),
+    bias: Float64Array.from(layer.bias),
+  }));
+  const relu = state.activation === 'relu';
+  const { mean, std } = state.target ?? { mean: 0, std: 1 };
+  return (x, count) => {
+    let input = Float64Array.from(x);
+    for (let l = 0; l < layers.length; l++) {
+      const { inputs, outputs, weights, bias } = layers[l];
+      const hidden = l < layers.length - 1;
+      const out = new Float64Array(count * outputs);
+      for (let i = 0; i < count; i++) {
+        const o = i * outputs;
+        for (let k = 0; k < outputs; k++) out[o + k] = bias[k];
+        for (let j = 0; j < inputs; j++) {
+          const value = input[i * inputs + j];
+          if (value === 0) continue;
+          const w = j * outputs;
+          for (let k = 0; k < outputs; k++) out[o + k] += value * weights[w + k];
+        }
+        if (hidden) {
+          if (relu) for (let k = 0; k < outputs; k++) out[o + k] = Math.max(out[o + k], 0);
+          else for (let k = 0; k < outputs; k++) out[o + k] = Math.tanh(out[o + k]);
         }
       }
+      input = out;
     }
-    input = out;
-  });
-  const k = state.layers[state.layers.length - 1].outputs;
-  if (state.output === 'identity') {
-    const { mean, std } = state.target ?? { mean: 0, std: 1 };
-    return Float64Array.from(input, (v) => v * std + mean);
-  }
-  for (let i = 0; i < count; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < k; c++) max = Math.max(max, input[i * k + c]);
-    let total = 0;
-    for (let c = 0; c < k; c++) {
-      input[i * k + c] = Math.exp(input[i * k + c] - max);
-      total += input[i * k + c];
+    const k = layers[layers.length - 1].outputs;
+    if (state.output === 'identity') return Float64Array.from(input, (v) => v * std + mean);
+    for (let i = 0; i < count; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) max = Math.max(max, input[i * k + c]);
+      let total = 0;
+      for (let c = 0; c < k; c++) {
+        input[i * k + c] = Math.exp(input[i * k + c] - max);
+        total += input[i * k + c];
+      }
+      for (let c = 0; c < k; c++) input[i * k + c] /= total;
     }
-    for (let c = 0; c < k; c++) input[i * k + c] /= total;
-  }
-  return input;
+    return input;
+  };
 }
