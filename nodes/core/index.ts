@@ -15,3 +15,4 @@ export * from './metrics.js';
 export * from './user-sql.js';
 export * from './profile.js';
 export * from './column-choice.js';
+export * from './fitted-output.js';

@@ -5,12 +5,10 @@ import {
   quoteIdent,
   requireColumn,
   tableInput,
-  transformSql,
+  writeFittedOutputs,
   type ColumnInfo,
-  type FittedTransform,
   type SqlEngine,
   type TransformStep,
-  type TransformValue,
 } from '../../core/index.js';
 
 const STRATEGIES = ['drop', 'mean', 'median', 'mode', 'constant'] as const;
@@ -62,17 +60,13 @@ export const cleanMissing = defineNode({
         ? [{ op: 'dropMissing', columns: columns.map((c) => c.name) }]
         : await fitImputeSteps(ctx.sql, source, columns, p.strategy, p.value);
 
-    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'clean.missing', steps };
-    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
-      transforms: [...input.transforms, fitted],
-    });
+    const { out, transform } = await writeFittedOutputs(ctx, input, 'clean.missing', steps);
     const cells = [...missing.values()].reduce((sum, n) => sum + n, 0);
     ctx.log(
       p.strategy === 'drop'
         ? `dropped ${input.rows - out.rows} of ${input.rows} rows with a missing value`
         : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy})`,
     );
-    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
     return { out, transform };
   },
 });

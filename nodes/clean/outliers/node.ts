@@ -5,12 +5,10 @@ import {
   numericColumns,
   quoteIdent,
   tableInput,
-  transformSql,
+  writeFittedOutputs,
   type ColumnInfo,
-  type FittedTransform,
   type SqlEngine,
   type TransformStep,
-  type TransformValue,
 } from '../../core/index.js';
 
 const METHODS = ['iqr', 'zscore'] as const;
@@ -77,16 +75,12 @@ export const cleanOutliers = defineNode({
       min,
       max,
     }));
-    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'clean.outliers', steps };
-    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
-      transforms: [...input.transforms, fitted],
-    });
+    const { out, transform } = await writeFittedOutputs(ctx, input, 'clean.outliers', steps);
     const flags = bounds.filter((b) => b.flagged > 0).map((b) => `${b.column.name} ${b.flagged}`);
     ctx.log(
       `${p.method} ${threshold}: ${flags.length ? `outside values by column: ${flags.join(', ')}` : 'no value is outside the range'}` +
         (p.action === 'drop' ? `; dropped ${input.rows - out.rows} of ${input.rows} rows` : '; clipped them'),
     );
-    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
     return { out, transform };
   },
 });

@@ -6,9 +6,7 @@ import {
   numericColumns,
   quoteIdent,
   tableInput,
-  transformSql,
-  type FittedTransform,
-  type TransformValue,
+  writeFittedOutputs,
 } from '../../core/index.js';
 
 const params = z
@@ -70,14 +68,10 @@ export const featureBin = defineNode({
       });
     }
     const steps = [{ op: 'bin' as const, column: column.name, edges }];
-    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'feature.bin', steps };
-    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
-      transforms: [...input.transforms, fitted],
-    });
+    const { out, transform } = await writeFittedOutputs(ctx, input, 'feature.bin', steps);
     ctx.log(
       `binned "${column.name}" into ${edges.length - 1} bins (${p.method}): edges ${edges.map((e) => +e.toPrecision(6)).join(', ')}`,
     );
-    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
     return { out, transform };
   },
 });

@@ -5,11 +5,9 @@ import {
   quoteIdent,
   requireColumn,
   tableInput,
-  transformSql,
+  writeFittedOutputs,
   type ColumnInfo,
-  type FittedTransform,
   type TransformStep,
-  type TransformValue,
 } from '../../core/index.js';
 
 const params = z
@@ -78,12 +76,8 @@ export const featureOnehot = defineNode({
       if (other)
         ctx.log(`column "${column.name}": ${rows.length} categories, kept the ${p.maxCategories} most frequent`);
     }
-    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'feature.onehot', steps };
-    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
-      transforms: [...input.transforms, fitted],
-    });
+    const { out, transform } = await writeFittedOutputs(ctx, input, 'feature.onehot', steps);
     ctx.log(`encoded ${steps.length} columns into ${out.columns.length - input.columns.length + steps.length} columns`);
-    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
     return { out, transform };
   },
 });

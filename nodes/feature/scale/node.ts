@@ -5,10 +5,8 @@ import {
   numericColumns,
   quoteIdent,
   tableInput,
-  transformSql,
-  type FittedTransform,
+  writeFittedOutputs,
   type TransformStep,
-  type TransformValue,
 } from '../../core/index.js';
 
 const METHODS = ['standard', 'min-max', 'robust'] as const;
@@ -74,12 +72,8 @@ export const featureScale = defineNode({
         steps.push({ op: 'scale', column: column.name, center, scale: spread > 0 ? spread : 1 });
       });
     }
-    const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType: 'feature.scale', steps };
-    const out = await ctx.sql.writeTable('out', transformSql(steps, source, input.columns, 'fit'), {
-      transforms: [...input.transforms, fitted],
-    });
+    const { out, transform } = await writeFittedOutputs(ctx, input, 'feature.scale', steps);
     ctx.log(`scaled ${steps.length} columns (${p.method})`);
-    const transform: TransformValue = { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted };
     return { out, transform };
   },
 });
