@@ -26,8 +26,6 @@ const QUERY_START = /^(select|with|from|values|table)\b/i;
  */
 export function requireSelectQuery(query: string, param: string): string {
   const text = withoutLeadingComments(query).replace(/^\(+\s*/, '');
-  const trimmed = query.trim().replace(/;\s*$/, '');
-  if (QUERY_START.test(text)) requireOneStatement(trimmed, param);
   if (!QUERY_START.test(text)) {
     const word = /^\S+/.exec(text)?.[0] ?? '';
     throw new NodeError(
@@ -35,6 +33,8 @@ export function requireSelectQuery(query: string, param: string): string {
       { param },
     );
   }
+  const trimmed = query.trim().replace(/;\s*$/, '');
+  requireOneStatement(trimmed, param);
   return trimmed;
 }
 
