@@ -11,6 +11,7 @@ import {
 } from '../../core/index.js';
 import { compareClasses, type ClassValue } from '../../train/class-labels.js';
 import { classificationMetrics } from '../classification-metrics.js';
+import { scoredLabelColumn } from '../scored-label.js';
 
 const params = z
   .object({
@@ -43,16 +44,7 @@ export const evaluateClassification = defineNode({
   queue: 'cpu',
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
-    const labelName = p.label ?? input.scoring?.label;
-    if (!labelName) {
-      throw new NodeError(
-        'set label: this table was not scored by evaluate.score, so the true-class column is unknown',
-        {
-          param: 'label',
-        },
-      );
-    }
-    const label = requireColumn(input, labelName, p.label ? 'label' : undefined);
+    const label = scoredLabelColumn(input, p.label, 'true-class');
     requireColumn(input, 'prediction');
 
     const known = input.scoring?.classes ?? (await distinctClasses(ctx.sql, ctx.sql.from(input), label.name));

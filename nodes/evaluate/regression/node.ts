@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, NodeError, quoteIdent, requireColumn, tableInput, type MetricsValue } from '../../core/index.js';
 import { regressionMetrics } from '../regression-metrics.js';
+import { scoredLabelColumn } from '../scored-label.js';
 
 const params = z
   .object({
@@ -32,16 +33,7 @@ export const evaluateRegression = defineNode({
   queue: 'cpu',
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
-    const labelName = p.label ?? input.scoring?.label;
-    if (!labelName) {
-      throw new NodeError(
-        'set label: this table was not scored by evaluate.score, so the true-value column is unknown',
-        {
-          param: 'label',
-        },
-      );
-    }
-    const label = requireColumn(input, labelName, p.label ? 'label' : undefined);
+    const label = scoredLabelColumn(input, p.label, 'true-value');
     const prediction = requireColumn(input, 'prediction');
     for (const column of [label, prediction]) {
       if (column.type !== 'number') {
