@@ -2,25 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { postgresReachable, runNodeForTest, TEST_DATABASE_URL } from '../../../server/src/runtime/testing.js';
 
-// The local PostgreSQL (DATABASE_URL, else 127.0.0.1:5432 database "test"); skipped where there is none.
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The local PostgreSQL; skipped where there is none.
+const url = TEST_DATABASE_URL;
 const table = `pw_source_${randomBytes(4).toString('hex')}`;
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await reachable();
+const available = await postgresReachable(url);
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });

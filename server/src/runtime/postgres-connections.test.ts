@@ -1,24 +1,12 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { NodeError } from '@pipewright/nodes';
 import { readSettings } from '../config/settings.js';
 import { postgresConnectionAccess } from './postgres-connections.js';
+import { postgresReachable, TEST_DATABASE_URL } from './testing.js';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = TEST_DATABASE_URL;
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await reachable();
+const available = await postgresReachable(url);
 const where = { param: 'connection', queryParam: 'query' };
 
 describe('named connections', () => {

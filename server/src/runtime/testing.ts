@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
 import {
   quoteLiteral,
   registry,
@@ -128,4 +129,20 @@ export async function loadCsvTable(path: string, params: Record<string, unknown>
   const table = run.outputs.out;
   if (table?.kind !== 'table') throw new Error('source.csv gave no table');
   return table;
+}
+
+/** The local PostgreSQL tests use: DATABASE_URL, else 127.0.0.1:5432 database "test". */
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Whether a PostgreSQL answers at `url`; tests that need one are skipped where none does. */
+export async function postgresReachable(url = TEST_DATABASE_URL): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
