@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, authHeaders, startTestServer, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, type TestServer } from './test-environment.js';
 
 const iris = fileURLToPath(new URL('../fixtures/data/iris.csv', import.meta.url));
 
@@ -14,15 +14,8 @@ interface Dataset {
   sizeBytes: number;
 }
 
-async function upload(server: TestServer, name: string, content: Uint8Array | string) {
-  const form = new FormData();
-  form.append('file', new Blob([content]), name);
-  const response = await fetch(`${server.url}/api/datasets`, {
-    method: 'POST',
-    body: form,
-    headers: authHeaders(server),
-  });
-  return { status: response.status, body: (await response.json()) as Dataset & { error?: { message: string } } };
+function upload(server: TestServer, name: string, content: Uint8Array | string) {
+  return uploadDataset<Dataset & { error?: { message: string } }>(server, name, content);
 }
 
 describe('datasets', () => {

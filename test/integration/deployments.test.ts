@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
 import { breastCancerPipeline } from './example-pipelines.js';
-import { api, authHeaders, startTestServer, waitFor, type Identity, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 interface Prediction {
@@ -369,15 +369,8 @@ describe('deployments and predictions', () => {
   });
 
   it('scores a whole dataset in a batch, with progress, and writes the predictions as a dataset', async () => {
-    const form = new FormData();
     const csv = await readFile(join(repoRoot, 'test/fixtures/data/splits/breast_cancer.test.csv'));
-    form.append('file', new Blob([csv]), 'cancer-test.csv');
-    const upload = await fetch(`${server.url}/api/datasets`, {
-      method: 'POST',
-      body: form,
-      headers: authHeaders(editor),
-    });
-    const dataset = (await upload.json()) as { id: string; path: string };
+    const { body: dataset } = await uploadDataset<{ id: string; path: string }>(editor, 'cancer-test.csv', csv);
     const started = await api<{ id: string; status: string }>(editor, 'POST', '/deployments/cancer/batch', {
       dataset: dataset.id,
     });

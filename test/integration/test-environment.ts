@@ -138,6 +138,22 @@ export function authHeaders(identity: Identity): Record<string, string> {
   return identity.token ? { authorization: `Bearer ${identity.token}` } : {};
 }
 
+/** Uploads a file as a dataset (multipart, as the studio does), answering status and body. */
+export async function uploadDataset<T = unknown>(
+  identity: Identity,
+  name: string,
+  content: Uint8Array | string,
+): Promise<{ status: number; body: T }> {
+  const form = new FormData();
+  form.append('file', new Blob([content]), name);
+  const response = await fetch(`${identity.url}/api/datasets`, {
+    method: 'POST',
+    body: form,
+    headers: authHeaders(identity),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
 /** JSON over HTTP against a test server, answering status and body; the server's admin unless `identity` says otherwise. */
 export async function api<T = unknown>(
   identity: Identity,
