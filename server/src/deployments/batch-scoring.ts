@@ -5,15 +5,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
 import { DataSource } from 'typeorm';
-import { BadRequestError, NotFoundError } from '../api/api-errors.js';
+import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Caller } from '../auth/roles.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { DatasetEntity } from '../datasets/dataset.entity.js';
-import { checkRequestRows } from '../predict/request-rows.js';
 import { rowSchema } from '../predict/request-rows.js';
-import { scoreRows } from '../predict/score-rows.js';
+import { predictionsOf, scoreRequest } from '../predict/score-rows.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
 import { DeploymentsService } from './deployments.service.js';
@@ -124,19 +123,20 @@ export class BatchScoring {
         const chunk = await sandbox.all(
           `SELECT * FROM input WHERE ${ROW} > ${offset} AND ${ROW} <= ${offset + CHUNK_ROWS} ORDER BY ${ROW}`,
         );
-        let checked;
+        let scored;
         try {
-          checked = checkRequestRows({ rows: chunk }, schema);
+          scored = scoreRequest(bundle, schema, { rows: chunk });
         } catch (error) {
-          const row = (error as { where?: { row?: number } }).where?.row;
-          throw new Error(
-            `${(error as Error).message.replace(/^row \d+/, `row ${offset + (row ?? 0) + 1} of the dataset`)}`,
-          );
+          if (!(error instanceof ApiError)) throw error;
+          const row = error.where.row;
+          throw new Error(`${error.message.replace(/^row \d+/, `row ${offset + (row ?? 0) + 1} of the dataset`)}`);
         }
-        const scored = scoreRows(bundle, checked);
         chunk.forEach((_, i) => rowNumbers.push(offset + i + 1));
-        predictions.push(...scored.predictions);
-        classes?.forEach((label, c) => probabilities[c].push(...scored.probabilities!.map((p) => p[String(label)])));
+        predictions.push(...predictionsOf(model, scored));
+        // A classifier's outputs: one probability a class, row-major.
+        classes?.forEach((_, c) => {
+          for (let i = 0; i < scored.count; i++) probabilities[c].push(scored.outputs[i * classes.length + c]);
+        });
         job.rowsDone = Math.min(job.rowsTotal, offset + chunk.length);
         job.progress = Math.round((100 * job.rowsDone) / Math.max(job.rowsTotal, 1));
       }
