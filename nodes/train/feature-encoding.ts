@@ -170,6 +170,19 @@ export function encodeCompact(encoding: FeatureEncoding, batch: ColumnBatch, row
   return out;
 }
 
+/** A row's value of a numeric feature as a batch holds it: NaN when missing, booleans as 0/1; text is refused. */
+export function rowNumber(v: unknown, column: string, row: number): number {
+  if (v === null || v === undefined) return Number.NaN;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw new NodeError(`row ${row}: "${column}" must be a number, not ${JSON.stringify(v)}`, { column, row });
+}
+
+/** A row's value of a text feature as a batch holds it: null when missing, booleans kept, anything else as text. */
+export function rowText(v: unknown): string | boolean | null {
+  return v === null || v === undefined ? null : typeof v === 'boolean' ? v : String(v);
+}
+
 /**
  * The feature columns of plain row objects (a prediction request) as a
  * batch encodeFeatures can read. A missing field is a missing value; a
@@ -182,27 +195,13 @@ export function rowsToBatch(encoding: FeatureEncoding, rows: Record<string, unkn
     if (feature.kind === 'numeric') {
       const numbers = new Float64Array(rows.length);
       rows.forEach((row, i) => {
-        const v = row[feature.column];
-        if (v === null || v === undefined) numbers[i] = Number.NaN;
-        else if (typeof v === 'number') numbers[i] = v;
-        else if (typeof v === 'boolean') numbers[i] = v ? 1 : 0;
-        else {
-          throw new NodeError(`row ${i}: "${feature.column}" must be a number, not ${JSON.stringify(v)}`, {
-            column: feature.column,
-            row: i,
-          });
-        }
+        numbers[i] = rowNumber(row[feature.column], feature.column, i);
       });
       columns.push({ name: feature.column, type: 'number', sqlType: 'DOUBLE' });
       values.push(numbers);
     } else {
       columns.push({ name: feature.column, type: 'string', sqlType: 'VARCHAR' });
-      values.push(
-        rows.map((row) => {
-          const v = row[feature.column];
-          return v === null || v === undefined ? null : typeof v === 'boolean' ? v : String(v);
-        }),
-      );
+      values.push(rows.map((row) => rowText(row[feature.column])));
     }
   }
   return { columns, rowCount: rows.length, values };

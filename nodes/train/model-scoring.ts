@@ -3,7 +3,7 @@ import type { ColumnBatch } from '../core/define-node.js';
 import { applyStepsToRow, compileRowSteps, type Row, type SlotValue } from '../core/transforms.js';
 import type { EncodedFeature, ModelBundle } from '../core/values.js';
 import type { ClassValue } from './class-labels.js';
-import { rowsToBatch, type RowSelection } from './feature-encoding.js';
+import { rowNumber, rowsToBatch, rowText, type RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
 import { predictLinear } from './linear/linear-model.js';
 import { logisticProbabilities, predictLogistic } from './logistic/logistic-scoring.js';
@@ -138,16 +138,7 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
           const { fill, mean, std, column } = encoder.feature as Extract<EncodedFeature, { kind: 'numeric' }>;
           for (let i = 0; i < count; i++) {
             // rowsToBatch's number (NaN: missing), then encodeFeatures' arithmetic.
-            const v = values[i * stride + encoder.slot];
-            let x: number;
-            if (v === null || v === undefined) x = Number.NaN;
-            else if (typeof v === 'number') x = v;
-            else if (typeof v === 'boolean') x = v ? 1 : 0;
-            else
-              throw new NodeError(`row ${i}: "${column}" must be a number, not ${JSON.stringify(v)}`, {
-                column,
-                row: i,
-              });
+            const x = rowNumber(values[i * stride + encoder.slot], column, i);
             out[i * width + at] = ((Number.isNaN(x) ? fill : x) - mean) / std;
           }
         } else {
@@ -170,25 +161,11 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
       const out: ColumnBatch['values'] = features.map(({ feature, slot }) => {
         if (feature.kind === 'numeric') {
           const numbers = new Float64Array(count);
-          for (let i = 0; i < count; i++) {
-            const v = values[i * stride + slot];
-            if (v === null || v === undefined) numbers[i] = Number.NaN;
-            else if (typeof v === 'number') numbers[i] = v;
-            else if (typeof v === 'boolean') numbers[i] = v ? 1 : 0;
-            else {
-              throw new NodeError(`row ${i}: "${feature.column}" must be a number, not ${JSON.stringify(v)}`, {
-                column: feature.column,
-                row: i,
-              });
-            }
-          }
+          for (let i = 0; i < count; i++) numbers[i] = rowNumber(values[i * stride + slot], feature.column, i);
           return numbers;
         }
         const texts: (string | boolean | null)[] = new Array(count);
-        for (let i = 0; i < count; i++) {
-          const v = values[i * stride + slot];
-          texts[i] = v === null || v === undefined ? null : typeof v === 'boolean' ? v : String(v);
-        }
+        for (let i = 0; i < count; i++) texts[i] = rowText(values[i * stride + slot]);
         return texts;
       });
       return { columns, rowCount: count, values: out };
