@@ -10,6 +10,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Shuffles in place (Fisher–Yates) with the given generator: the same order for the same seed. */
+export function shuffleInPlace<T>(items: { [index: number]: T; length: number }, random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+
 /**
  * Stratified k-fold assignment: the rows of each class are shuffled and
  * dealt round-robin, so every fold gets its share of every class. Returns
@@ -27,10 +35,7 @@ export function stratifiedFolds(targets: Int32Array, folds: number, seed = 42): 
   let next = 0;
   for (const target of [...byClass.keys()].sort((a, b) => a - b)) {
     const rows = byClass.get(target) as number[];
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [rows[i], rows[j]] = [rows[j], rows[i]];
-    }
+    shuffleInPlace(rows, random);
     for (const row of rows) assignment[row] = next++ % folds;
   }
   return assignment;

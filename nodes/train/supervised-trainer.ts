@@ -6,7 +6,7 @@ import type { FeatureEncoding, ModelBundle, ModelTask } from '../core/values.js'
 import { classificationMetrics } from '../evaluate/classification-metrics.js';
 import { regressionMetrics } from '../evaluate/regression-metrics.js';
 import { classLabels, type ClassValue } from './class-labels.js';
-import { meanStd, seededRandom, stratifiedFolds } from './cross-validation.js';
+import { meanStd, seededRandom, shuffleInPlace, stratifiedFolds } from './cross-validation.js';
 import { fitEncoding } from './feature-encoding.js';
 import { rawInputColumns } from './model-inputs.js';
 import { predictorFor } from './model-scoring.js';
@@ -178,10 +178,7 @@ function foldAssignment(data: FitData, folds: number): Int32Array {
   if (data.task === 'classification') return stratifiedFolds(data.targets as Int32Array, folds);
   const random = seededRandom(42);
   const order = Array.from(data.rows.keys());
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  shuffleInPlace(order, random);
   const assignment = new Int32Array(order.length);
   order.forEach((at, position) => (assignment[at] = position % folds));
   return assignment;

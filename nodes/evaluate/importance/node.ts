@@ -11,7 +11,7 @@ import {
   type ImportanceMetricsReport,
   type ModelBundle,
 } from '../../core/index.js';
-import { seededRandom } from '../../train/cross-validation.js';
+import { seededRandom, shuffleInPlace } from '../../train/cross-validation.js';
 import { predictBatch } from '../../train/model-scoring.js';
 import { regressionMetrics } from '../regression-metrics.js';
 import { modelFeatureBatch, ROW } from '../score/model-rows.js';
@@ -129,10 +129,7 @@ export const evaluateImportance = defineNode({
       const drops: number[] = [];
       for (let r = 0; r < p.repeats; r++) {
         const order = Array.from(truth.rows);
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
-        }
+        shuffleInPlace(order, random);
         const shuffled = original instanceof Float64Array ? Float64Array.from(original) : [...original];
         truth.rows.forEach((row, i) => (shuffled[row] = original[order[i]]));
         const values = batch.values.slice();

@@ -1,5 +1,5 @@
 import type { Tensor, TensorFlowApi } from '../../core/tensorflow.js';
-import { seededRandom } from '../cross-validation.js';
+import { seededRandom, shuffleInPlace } from '../cross-validation.js';
 import type { MlpActivation, MlpLayer } from './mlp-model.js';
 
 export interface MlpTrainingSet {
@@ -104,10 +104,7 @@ export async function trainMlp(
   let epoch = 0;
   try {
     for (epoch = 1; epoch <= options.epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      shuffleInPlace(order, random);
       let epochLoss: Tensor | undefined;
       for (let start = 0; start < train.rows; start += batchSize) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
