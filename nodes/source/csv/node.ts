@@ -46,17 +46,11 @@ export const sourceCsv = defineNode({
     try {
       await ctx.sql.exec(`CREATE TABLE csv AS SELECT * FROM read_csv(${quoteLiteral(file)}, ${options.join(', ')})`);
     } catch (error) {
-      if (!(error instanceof NodeError)) throw error;
-      if (error.row === undefined) {
+      if (error instanceof NodeError && error.row === undefined) {
         const found = (await findRaggedLine(ctx.sql, file, p.delimiter)) ?? (await findOpenQuote(ctx.sql, file));
         if (found) throw found;
       }
-      // The staged copy's path means nothing to the user: name their file.
-      throw new NodeError(error.message.replaceAll(file, p.path), {
-        param: error.param,
-        column: error.column,
-        row: error.row,
-      });
+      throw error;
     }
     const padded = await paddedNumberColumns(ctx.sql);
     const replace = padded.map(

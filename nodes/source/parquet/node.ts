@@ -34,9 +34,7 @@ export const sourceParquet = defineNode({
       await ctx.sql.describe(`SELECT * FROM ${source}`);
     } catch (error) {
       if (error instanceof NodeError) {
-        // The staged copy's path means nothing to the user: name their file.
-        const reason = error.message.replaceAll(file, p.path);
-        throw new NodeError(`"${p.path}" is not a Parquet file DuckDB can read (${reason})`, { param: 'path' });
+        throw new NodeError(`"${p.path}" is not a Parquet file DuckDB can read (${error.message})`, { param: 'path' });
       }
       throw error;
     }

@@ -48,6 +48,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class DuckDbSandbox implements SqlEngine {
   /** Table uri (store-relative or job-relative) → readable path inside the job directory. */
   private readonly tablePaths = new Map<string, string>();
+  /** Staged copy's path → the path the user gave, which error messages show instead. */
+  private readonly shownPaths = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -85,6 +87,11 @@ export class DuckDbSandbox implements SqlEngine {
   /** Makes a table readable through `from(table)`; the runtime placed its file inside the job directory. */
   registerTable(uri: string, localPath: string): void {
     this.tablePaths.set(uri, localPath);
+  }
+
+  /** A user's file staged at `staged`: errors about it name `shown`, the path the user gave. */
+  nameStagedFile(staged: string, shown: string): void {
+    this.shownPaths.set(staged, shown);
   }
 
   from(table: TableRef): string {
@@ -225,7 +232,7 @@ export class DuckDbSandbox implements SqlEngine {
       try {
         return await run(this.connection);
       } catch (error) {
-        throw translateDuckDbError(error, interrupted);
+        throw this.withShownPaths(translateDuckDbError(error, interrupted));
       } finally {
         clearTimeout(timer);
         this.signal?.removeEventListener('abort', onAbort);
@@ -233,6 +240,15 @@ export class DuckDbSandbox implements SqlEngine {
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The staged copy's path means nothing to the user: a user's error names their file. */
+  private withShownPaths(error: Error): Error {
+    if (!(error instanceof NodeError)) return error;
+    let message = error.message;
+    for (const [staged, shown] of this.shownPaths) message = message.replaceAll(staged, shown);
+    if (message === error.message) return error;
+    return new NodeError(message, { param: error.param, column: error.column, row: error.row });
   }
 }
 

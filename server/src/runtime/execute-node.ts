@@ -83,6 +83,7 @@ async function runJob(
           const resolved = await resolveDataFile(path, deps.dataDirs, param);
           const staged = join(sql.jobDir, `file-${param}-${basename(resolved)}`);
           await cloneFile(resolved, staged);
+          sql.nameStagedFile(staged, path);
           return staged;
         },
       },
