@@ -23,5 +23,6 @@ import { uploadLimitBytes } from './upload-limit.js';
   ],
   controllers: [DatasetsController],
   providers: [DatasetsService],
+  exports: [DatasetsService],
 })
 export class DatasetsModule {}

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -76,6 +76,19 @@ export class DatasetsService {
     if (!row) throw new NotFoundError('dataset', id);
     await repository.delete({ id: row.id });
     await rm(join(this.datasetsDir, row.path), { force: true });
+  }
+
+  /** The file (relative to the datasets directory) of the dataset `id`. */
+  async pathOf(id: string): Promise<string> {
+    const row = isUuid(id) ? await this.db.getRepository(DatasetEntity).findOneBy({ id }) : null;
+    if (!row) throw new NotFoundError('dataset', id);
+    return row.path;
+  }
+
+  /** Records a file already written into the datasets directory (a batch's predictions) as a dataset. */
+  async record(name: string, path: string, format: DatasetSummary['format']): Promise<DatasetSummary> {
+    const sizeBytes = (await stat(join(this.datasetsDir, path))).size;
+    return summaryOf(await this.db.getRepository(DatasetEntity).save({ name, path, format, sizeBytes }));
   }
 
   /** Keeps an uploaded file as a dataset; on any problem the file is removed and nothing is recorded. */

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
-import { DataSource } from 'typeorm';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Caller } from '../auth/roles.js';
-import { SETTINGS } from '../config/settings.module.js';
-import type { Settings } from '../config/settings.js';
-import { DatasetEntity } from '../datasets/dataset.entity.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
 import { rowSchema } from '../predict/request-rows.js';
 import { predictionsOf, scoreRequest } from '../predict/score-rows.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
@@ -49,13 +45,12 @@ export class BatchScoring {
   private readonly jobs = new Map<string, BatchJob>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(SETTINGS) private readonly settings: Settings,
     private readonly deployments: DeploymentsService,
+    private readonly datasets: DatasetsService,
   ) {}
 
   private get datasetsDir(): string {
-    return join(this.settings.home, 'datasets');
+    return this.datasets.datasetsDir;
   }
 
   async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
@@ -85,12 +80,7 @@ export class BatchScoring {
 
   /** A dataset id, or a path relative to the datasets directory (as the datasets list gives it). */
   private async inputPath(input: string): Promise<string> {
-    let relative = input;
-    if (isUuid(input)) {
-      const dataset = await this.db.getRepository(DatasetEntity).findOne({ where: { id: input } });
-      if (!dataset) throw new NotFoundError('dataset', input);
-      relative = dataset.path;
-    }
+    const relative = isUuid(input) ? await this.datasets.pathOf(input) : input;
     const clean = normalize(relative);
     if (clean.startsWith('..') || clean.startsWith('/') || !/\.(csv|tsv|parquet)$/i.test(clean)) {
       throw new BadRequestError(`"${input}" is not a CSV or Parquet dataset in the datasets directory`, {
@@ -151,10 +141,7 @@ export class BatchScoring {
                 FROM input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW} ORDER BY i.${ROW})
            TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      const size = (await stat(join(this.datasetsDir, outputPath))).size;
-      const saved = await this.db
-        .getRepository(DatasetEntity)
-        .save({ name: `${stem}.parquet`, path: outputPath, format: 'parquet', sizeBytes: size });
+      const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet');
       job.output = { id: saved.id, name: saved.name, path: saved.path };
       job.status = 'succeeded';
       job.progress = 100;
