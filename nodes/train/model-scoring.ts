@@ -64,14 +64,17 @@ export function predictRows(model: ModelBundle, rows: Row[]): RowPrediction[] {
   const classes = model.classes ?? [];
   const k = classes.length;
   return rows.map((_, i) => {
-    let best = 0;
     const probabilities: Record<string, number> = {};
-    for (let c = 0; c < k; c++) {
-      probabilities[String(classes[c])] = outputs[i * k + c];
-      if (outputs[i * k + c] > outputs[i * k + best]) best = c;
-    }
-    return { prediction: classes[best], probabilities };
+    for (let c = 0; c < k; c++) probabilities[String(classes[c])] = outputs[i * k + c];
+    return { prediction: classes[bestClass(outputs, i, k)], probabilities };
   });
+}
+
+/** The most probable class (index) of row `row` of a classifier's rows × k outputs; the first on a tie. */
+export function bestClass(outputs: Float64Array, row: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (outputs[row * k + c] > outputs[row * k + best]) best = c;
+  return best;
 }
 
 /**

@@ -9,7 +9,7 @@ import { classLabels, type ClassValue } from './class-labels.js';
 import { meanStd, seededRandom, shuffleInPlace, stratifiedFolds } from './cross-validation.js';
 import { fitEncoding } from './feature-encoding.js';
 import { rawInputColumns } from './model-inputs.js';
-import { predictorFor } from './model-scoring.js';
+import { bestClass, predictorFor } from './model-scoring.js';
 import { readTrainingTable, regressionTargets, resolveTask, type TaskParam } from './trainer-input.js';
 
 /** The params every supervised trainer takes. */
@@ -217,11 +217,7 @@ async function crossValidate<P extends { folds: number }>(
     };
     if (data.task === 'classification') {
       const k = data.classCount;
-      const predicted = Int32Array.from(testAt, (_, i) => {
-        let best = 0;
-        for (let c = 1; c < k; c++) if (outputs[i * k + c] > outputs[i * k + best]) best = c;
-        return best;
-      });
+      const predicted = Int32Array.from(testAt, (_, i) => bestClass(outputs, i, k));
       const m = classificationMetrics({ truth: truth as Int32Array, predicted, classCount: k, probabilities: outputs });
       add('accuracy', m.accuracy);
       add('f1', m.f1);

@@ -12,7 +12,7 @@ import {
   type ModelBundle,
 } from '../../core/index.js';
 import { seededRandom, shuffleInPlace } from '../../train/cross-validation.js';
-import { predictBatch } from '../../train/model-scoring.js';
+import { bestClass, predictBatch } from '../../train/model-scoring.js';
 import { regressionMetrics } from '../regression-metrics.js';
 import { modelFeatureBatch, ROW } from '../score/model-rows.js';
 
@@ -66,9 +66,7 @@ function score(model: ModelBundle, batch: ColumnBatch, truth: Truth): number {
   const k = model.classes?.length ?? 0;
   let correct = 0;
   truth.values.forEach((target, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (outputs[i * k + c] > outputs[i * k + best]) best = c;
-    if (best === target) correct++;
+    if (bestClass(outputs, i, k) === target) correct++;
   });
   return correct / truth.values.length;
 }
