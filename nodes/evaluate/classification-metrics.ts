@@ -6,6 +6,8 @@
  * [1e-15, 1 − 1e-15].
  */
 
+import type { ClassScoresMetric, RocCurveMetric } from '../core/metrics.js';
+
 export interface ClassificationData {
   /** Class index of each row's true value. */
   truth: Int32Array;
@@ -16,19 +18,10 @@ export interface ClassificationData {
   probabilities?: Float64Array;
 }
 
-export interface ClassScores {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
+export type ClassScores = ClassScoresMetric;
 
-export interface RocPoint {
-  fpr: number;
-  tpr: number;
-  /** Score at or above which rows count as positive; null for the (0, 0) start. */
-  threshold: number | null;
-}
+/** threshold: the score at or above which rows count as positive; null for the (0, 0) start. */
+export type RocPoint = RocCurveMetric['points'][number];
 
 export interface ClassificationMetrics {
   rows: number;
