@@ -24,6 +24,22 @@ function columnOf(batch: ColumnBatch, name: string): { info: ColumnInfo; values:
   return { info: batch.columns[index], values: batch.values[index] };
 }
 
+/** A numeric feature's column; one that holds anything but numbers is refused, naming it. */
+function numbersOf(batch: ColumnBatch, name: string): Float64Array {
+  const { info, values } = columnOf(batch, name);
+  if (!(values instanceof Float64Array)) {
+    throw new NodeError(`column "${name}" must hold numbers but holds ${info.type} values`, { column: name });
+  }
+  return values;
+}
+
+/** A text feature's category index for a value; undefined when it is missing or a category not seen in fitting. */
+function categoryOf(position: Map<string, number>, v: unknown): number | undefined {
+  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))
+    ? undefined
+    : position.get(String(v));
+}
+
 /**
  * Learns how to turn raw feature columns into one numeric vector: numbers
  * are standardised (missing ones filled with the mean), text and booleans
@@ -98,26 +114,18 @@ export function encodeFeatures(encoding: FeatureEncoding, batch: ColumnBatch, ro
   const out = new Float32Array(count * encoding.width);
   let offset = 0;
   for (const feature of encoding.features) {
-    const { info, values } = columnOf(batch, feature.column);
     if (feature.kind === 'numeric') {
-      if (!(values instanceof Float64Array)) {
-        throw new NodeError(`column "${feature.column}" must hold numbers but holds ${info.type} values`, {
-          column: feature.column,
-        });
-      }
+      const values = numbersOf(batch, feature.column);
       for (let i = 0; i < count; i++) {
         const v = values[rowAt(rows, i)];
         out[i * encoding.width + offset] = ((Number.isNaN(v) ? feature.fill : v) - feature.mean) / feature.std;
       }
       offset += 1;
     } else {
+      const { values } = columnOf(batch, feature.column);
       const position = new Map(feature.categories.map((c, k) => [c, k]));
       for (let i = 0; i < count; i++) {
-        const v = values[rowAt(rows, i)];
-        const k =
-          v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))
-            ? undefined
-            : position.get(String(v));
+        const k = categoryOf(position, values[rowAt(rows, i)]);
         if (k !== undefined) out[i * encoding.width + offset + k] = 1;
       }
       offset += feature.categories.length;
@@ -144,28 +152,17 @@ export function encodeCompact(encoding: FeatureEncoding, batch: ColumnBatch, row
   const width = encoding.features.length;
   const out = new Float32Array(count * width);
   encoding.features.forEach((feature, f) => {
-    const { info, values } = columnOf(batch, feature.column);
     if (feature.kind === 'numeric') {
-      if (!(values instanceof Float64Array)) {
-        throw new NodeError(`column "${feature.column}" must hold numbers but holds ${info.type} values`, {
-          column: feature.column,
-        });
-      }
+      const values = numbersOf(batch, feature.column);
       for (let i = 0; i < count; i++) {
         const v = values[rowAt(rows, i)];
         out[i * width + f] = ((Number.isNaN(v) ? feature.fill : v) - feature.mean) / feature.std;
       }
       return;
     }
+    const { values } = columnOf(batch, feature.column);
     const position = new Map(feature.categories.map((c, k) => [c, k]));
-    for (let i = 0; i < count; i++) {
-      const v = values[rowAt(rows, i)];
-      const k =
-        v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))
-          ? undefined
-          : position.get(String(v));
-      out[i * width + f] = k ?? -1;
-    }
+    for (let i = 0; i < count; i++) out[i * width + f] = categoryOf(position, values[rowAt(rows, i)]) ?? -1;
   });
   return out;
 }
