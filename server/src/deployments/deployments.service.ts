@@ -100,13 +100,16 @@ export class DeploymentsService implements OnModuleInit {
     const deployment = await this.find(name, caller);
     return {
       ...(await this.summary(deployment)),
-      versionList: await this.versions(name, caller),
-      keys: await this.keys(name, caller),
+      versionList: await this.versionsOf(deployment),
+      keys: await this.keysOf(deployment),
     };
   }
 
   async versions(name: string, caller: Caller): Promise<VersionSummary[]> {
-    const deployment = await this.find(name, caller);
+    return this.versionsOf(await this.find(name, caller));
+  }
+
+  private async versionsOf(deployment: DeploymentEntity): Promise<VersionSummary[]> {
     const rows = (await this.db.query(
       `SELECT version, run_id, node_id, created_at, bundle->'model'->>'algorithm' AS algorithm,
               bundle->'model'->'inputs' AS inputs, bundle->'model'->'classes' AS classes
@@ -177,7 +180,10 @@ export class DeploymentsService implements OnModuleInit {
   }
 
   async keys(name: string, caller: Caller): Promise<KeySummary[]> {
-    const deployment = await this.find(name, caller);
+    return this.keysOf(await this.find(name, caller));
+  }
+
+  private async keysOf(deployment: DeploymentEntity): Promise<KeySummary[]> {
     const keys = await this.db
       .getRepository(DeploymentKeyEntity)
       .find({ where: { deploymentId: deployment.id }, order: { createdAt: 'ASC' } });
