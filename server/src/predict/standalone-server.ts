@@ -42,14 +42,8 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
   }
   const bundles: ServingBundle[] = [];
   for (const file of options.bundleFiles) {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new BundleError(`${file}: ${(error as Error).message}`);
-    }
-    try {
-      bundles.push(checkServingBundle(parsed));
+      bundles.push(checkServingBundle(JSON.parse(await readFile(file, 'utf8'))));
     } catch (error) {
       throw new BundleError(`${file}: ${(error as Error).message}`);
     }
