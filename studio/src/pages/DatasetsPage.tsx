@@ -1,24 +1,23 @@
-import { useEffect, useRef, useState } from 'react';
-import { deleteDataset, formatBytes, listDatasets, uploadDataset, type Dataset } from '../api/datasets';
+import { useEffect, useState } from 'react';
+import { deleteDataset, formatBytes, listDatasets, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
+import { UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
 
-type Upload =
-  | { state: 'idle' }
-  | { state: 'sending'; name: string; fraction: number }
-  | { state: 'failed'; name: string; message: string };
-
 /** The uploaded CSV and Parquet files: what a source node may read, by the path shown here. */
 export function DatasetsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  const [upload, setUpload] = useState<Upload>({ state: 'idle' });
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const { upload, fileInput, onFile } = useDatasetUpload((dataset) =>
+    setLoaded((current) =>
+      current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
+    ),
+  );
 
   useEffect(() => {
     let live = true;
@@ -29,24 +28,6 @@ export function DatasetsPage() {
       live = false;
     };
   }, []);
-
-  const onFile = async (file: File | undefined) => {
-    if (!file) return;
-    setUpload({ state: 'sending', name: file.name, fraction: 0 });
-    try {
-      const dataset = await uploadDataset(file, (fraction) =>
-        setUpload({ state: 'sending', name: file.name, fraction }),
-      );
-      setLoaded((current) =>
-        current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
-      );
-      setUpload({ state: 'idle' });
-    } catch (error) {
-      setUpload({ state: 'failed', name: file.name, message: describeError(error) });
-    } finally {
-      if (fileInput.current) fileInput.current.value = '';
-    }
-  };
 
   const onDelete = async (dataset: Dataset) => {
     if (!window.confirm(`Delete “${dataset.name}”? Pipelines that read ${dataset.path} will no longer run.`)) return;
@@ -102,13 +83,7 @@ export function DatasetsPage() {
             </button>
           </div>
         </div>
-        {upload.state === 'sending' && (
-          <div className="pw-upload pw-page__notice" data-testid="upload-progress">
-            <span>Uploading {upload.name}</span>
-            <progress max={1} value={upload.fraction} aria-label={`Uploading ${upload.name}`} />
-            <span>{Math.round(upload.fraction * 100)}%</span>
-          </div>
-        )}
+        <UploadProgress upload={upload} className="pw-page__notice" />
         {upload.state === 'failed' && (
           <div className="pw-callout pw-callout--error pw-page__notice" role="alert" data-testid="upload-error">
             Could not upload {upload.name}: {upload.message}

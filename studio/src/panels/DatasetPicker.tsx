@@ -1,9 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import { formatBytes, listDatasets, uploadDataset, type Dataset } from '../api/datasets';
-import { describeError } from '../api/http';
-
-type Upload =
-  { state: 'idle' } | { state: 'sending'; name: string; fraction: number } | { state: 'failed'; message: string };
+import { useEffect, useState } from 'react';
+import { formatBytes, listDatasets, type Dataset } from '../api/datasets';
+import { UploadProgress, useDatasetUpload } from './dataset-upload';
 
 /**
  * Under a source node's `path`: pick an uploaded dataset, or upload one
@@ -11,8 +8,10 @@ type Upload =
  */
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const [upload, setUpload] = useState<Upload>({ state: 'idle' });
-  const fileInput = useRef<HTMLInputElement>(null);
+  const { upload, fileInput, onFile } = useDatasetUpload((dataset) => {
+    setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
+    onPick(dataset.path);
+  });
 
   useEffect(() => {
     let live = true;
@@ -23,23 +22,6 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
       live = false;
     };
   }, []);
-
-  const onFile = async (file: File | undefined) => {
-    if (!file) return;
-    setUpload({ state: 'sending', name: file.name, fraction: 0 });
-    try {
-      const dataset = await uploadDataset(file, (fraction) =>
-        setUpload({ state: 'sending', name: file.name, fraction }),
-      );
-      setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
-      setUpload({ state: 'idle' });
-      onPick(dataset.path);
-    } catch (error) {
-      setUpload({ state: 'failed', message: describeError(error) });
-    } finally {
-      if (fileInput.current) fileInput.current.value = '';
-    }
-  };
 
   const chosen = datasets.find((dataset) => dataset.path === path);
   return (
@@ -77,13 +59,7 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
           Upload…
         </button>
       </div>
-      {upload.state === 'sending' && (
-        <div className="pw-upload" data-testid="upload-progress">
-          <span>Uploading {upload.name}</span>
-          <progress max={1} value={upload.fraction} aria-label={`Uploading ${upload.name}`} />
-          <span>{Math.round(upload.fraction * 100)}%</span>
-        </div>
-      )}
+      <UploadProgress upload={upload} />
       {upload.state === 'failed' && (
         <p className="pw-field__error" role="alert" data-testid="upload-error">
           Could not upload: {upload.message}

@@ -1,0 +1,47 @@
+import { useRef, useState } from 'react';
+import { uploadDataset, type Dataset } from '../api/datasets';
+import { describeError } from '../api/http';
+
+export type DatasetUpload =
+  | { state: 'idle' }
+  | { state: 'sending'; name: string; fraction: number }
+  | { state: 'failed'; name: string; message: string };
+
+/**
+ * Uploads the file a hidden file input picked, tracking its progress; `onUploaded` gets the new
+ * dataset. The input is cleared afterwards, so picking the same file again uploads it again.
+ */
+export function useDatasetUpload(onUploaded: (dataset: Dataset) => void) {
+  const [upload, setUpload] = useState<DatasetUpload>({ state: 'idle' });
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setUpload({ state: 'sending', name: file.name, fraction: 0 });
+    try {
+      const dataset = await uploadDataset(file, (fraction) =>
+        setUpload({ state: 'sending', name: file.name, fraction }),
+      );
+      setUpload({ state: 'idle' });
+      onUploaded(dataset);
+    } catch (error) {
+      setUpload({ state: 'failed', name: file.name, message: describeError(error) });
+    } finally {
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  return { upload, fileInput, onFile };
+}
+
+/** The progress bar of an upload under way; nothing otherwise. */
+export function UploadProgress({ upload, className = '' }: { upload: DatasetUpload; className?: string }) {
+  if (upload.state !== 'sending') return null;
+  return (
+    <div className={`pw-upload ${className}`.trim()} data-testid="upload-progress">
+      <span>Uploading {upload.name}</span>
+      <progress max={1} value={upload.fraction} aria-label={`Uploading ${upload.name}`} />
+      <span>{Math.round(upload.fraction * 100)}%</span>
+    </div>
+  );
+}
