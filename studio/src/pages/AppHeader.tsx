@@ -16,6 +16,29 @@ export function ProductMark() {
   );
 }
 
+const SECTIONS = [
+  { page: 'pipelines', label: 'Pipelines' },
+  { page: 'datasets', label: 'Datasets' },
+  { page: 'deployments', label: 'Deployments' },
+] as const;
+
+/** The links between the top-level pages, the one shown marked as current. */
+export function SectionNav({ current }: { current: (typeof SECTIONS)[number]['page'] }) {
+  return (
+    <nav className="pw-header__nav" aria-label="Sections">
+      {SECTIONS.map((section) => (
+        <a
+          key={section.page}
+          href={routeHref({ page: section.page })}
+          aria-current={section.page === current ? 'page' : undefined}
+        >
+          {section.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 /** The bar across every page: the product, then whatever the page puts in it. */
 export function AppHeader({ children }: { children?: ReactNode }) {
   return (

@@ -3,8 +3,7 @@ import { deleteDataset, formatBytes, listDatasets, type Dataset } from '../api/d
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
-import { routeHref } from '../routing';
-import { AppHeader } from './AppHeader';
+import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
@@ -47,13 +46,7 @@ export function DatasetsPage() {
   return (
     <div className="pw-app">
       <AppHeader>
-        <nav className="pw-header__nav" aria-label="Sections">
-          <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
-          <a href={routeHref({ page: 'datasets' })} aria-current="page">
-            Datasets
-          </a>
-          <a href={routeHref({ page: 'deployments' })}>Deployments</a>
-        </nav>
+        <SectionNav current="datasets" />
         <LogOutButton />
       </AppHeader>
       <main className="pw-page">

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { describeError, requestJson } from '../api/http';
-import { routeHref } from '../routing';
-import { AppHeader } from './AppHeader';
+import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
 interface DeploymentSummary {
@@ -63,13 +62,7 @@ export function DeploymentsPage() {
   return (
     <div className="pw-app">
       <AppHeader>
-        <nav className="pw-header__nav" aria-label="Sections">
-          <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>
-          <a href={routeHref({ page: 'datasets' })}>Datasets</a>
-          <a href={routeHref({ page: 'deployments' })} aria-current="page">
-            Deployments
-          </a>
-        </nav>
+        <SectionNav current="deployments" />
         <LogOutButton />
       </AppHeader>
       <main className="pw-page">

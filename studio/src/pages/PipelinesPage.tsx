@@ -3,7 +3,7 @@ import { deletePipeline, listPipelines, renamePipeline, type PipelineSummary } f
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { navigate, routeHref } from '../routing';
-import { AppHeader } from './AppHeader';
+import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
 type Loaded =
@@ -92,13 +92,7 @@ export function PipelinesPage() {
   return (
     <div className="pw-app">
       <AppHeader>
-        <nav className="pw-header__nav" aria-label="Sections">
-          <a href={routeHref({ page: 'pipelines' })} aria-current="page">
-            Pipelines
-          </a>
-          <a href={routeHref({ page: 'datasets' })}>Datasets</a>
-          <a href={routeHref({ page: 'deployments' })}>Deployments</a>
-        </nav>
+        <SectionNav current="pipelines" />
         <LogOutButton />
       </AppHeader>
       <main className="pw-page">
