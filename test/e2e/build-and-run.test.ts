@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type StudioBrowser } from './chromium.js';
-import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
-import { StudioPage } from './studio-page.js';
+import type { StudioBrowser } from './chromium.js';
+import { repoRoot, type RunningServer } from './pipewright-server.js';
+import type { StudioPage } from './studio-page.js';
+import { closeStudioSession, openStudioSession, screenshotFailedTests, screenshots } from './studio-session.js';
 
-const screenshots = join(repoRoot, 'test-results', 'e2e');
 /** Node borders: green for succeeded or cached, red for failed (the studio's --pw-success and --pw-danger). */
 const GREEN = 'rgb(22, 163, 74)';
 const RED = 'rgb(220, 38, 38)';
@@ -18,30 +17,13 @@ describe('the studio, against the real server', () => {
   let browser: StudioBrowser;
   let page: Page;
   let studio: StudioPage;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    buildPipewright();
-    mkdirSync(screenshots, { recursive: true });
-    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    studio = new StudioPage(page);
-    await studio.logIn(server);
+    ({ server, browser, page, studio, pageErrors } = await openStudioSession());
   });
-
-  beforeEach(({ task, onTestFailed }) => {
-    // What the page showed when a test failed says more than the assertion.
-    onTestFailed(async () => {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await page.screenshot({ path: join(screenshots, `failed-${name}.png`) }).catch(() => undefined);
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  screenshotFailedTests(() => page);
+  afterAll(() => closeStudioSession({ server, browser }));
 
   it('shows a newcomer the example pipeline, which opens with one click', async () => {
     await page.goto(`${server.url}/`);

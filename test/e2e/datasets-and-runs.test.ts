@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type StudioBrowser } from './chromium.js';
-import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
-import { StudioPage } from './studio-page.js';
+import type { StudioBrowser } from './chromium.js';
+import { repoRoot, type RunningServer } from './pipewright-server.js';
+import type { StudioPage } from './studio-page.js';
+import { closeStudioSession, openStudioSession, screenshotFailedTests, screenshots } from './studio-session.js';
 
-const screenshots = join(repoRoot, 'test-results', 'e2e');
 const iris = join(repoRoot, 'test', 'fixtures', 'data', 'iris.csv');
 const penguins = join(repoRoot, 'test', 'fixtures', 'data', 'penguins.csv');
 
@@ -21,29 +21,15 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
   let irisPath = '';
 
   beforeAll(async () => {
-    buildPipewright();
-    mkdirSync(screenshots, { recursive: true });
     scratch = mkdtempSync(join(tmpdir(), 'pipewright-e2e-files-'));
     // 64 KB: the fixtures fit, a 100 KB file does not.
-    [server, browser] = await Promise.all([
-      startPipewrightServer(180_000, { PIPEWRIGHT_UPLOAD_LIMIT_MB: String(64 / 1024) }),
-      launchChromium(),
-    ]);
-    page = await browser.context.newPage();
-    studio = new StudioPage(page);
-    await studio.logIn(server);
+    ({ server, browser, page, studio } = await openStudioSession({
+      serverEnv: { PIPEWRIGHT_UPLOAD_LIMIT_MB: String(64 / 1024) },
+    }));
   });
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await page.screenshot({ path: join(screenshots, `failed-${name}.png`) }).catch(() => undefined);
-    });
-  });
-
+  screenshotFailedTests(() => page);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await closeStudioSession({ server, browser });
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type StudioBrowser } from './chromium.js';
+import type { StudioBrowser } from './chromium.js';
 import { largePipeline } from './large-pipeline.js';
-import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
-import { StudioPage } from './studio-page.js';
-
-const screenshots = join(repoRoot, 'test-results', 'e2e');
+import type { RunningServer } from './pipewright-server.js';
+import type { StudioPage } from './studio-page.js';
+import { closeStudioSession, openStudioSession, screenshotFailedTests, screenshots } from './studio-session.js';
 
 interface PipelineFileShape {
   nodes: { id: string; type: string; params: Record<string, unknown> }[];
@@ -20,30 +19,14 @@ describe('editing in the studio: history, clipboard, files, a big canvas', () =>
   let browser: StudioBrowser;
   let page: Page;
   let studio: StudioPage;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const files = mkdtempSync(join(tmpdir(), 'pipewright-e2e-files-'));
 
   beforeAll(async () => {
-    buildPipewright();
-    mkdirSync(screenshots, { recursive: true });
-    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    studio = new StudioPage(page);
-    await studio.logIn(server);
+    ({ server, browser, page, studio, pageErrors } = await openStudioSession());
   });
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await page.screenshot({ path: join(screenshots, `failed-${name}.png`) }).catch(() => undefined);
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  screenshotFailedTests(() => page);
+  afterAll(() => closeStudioSession({ server, browser }));
 
   /** Three nodes, two edges and a param: a document with something of each kind in it. */
   async function buildSmallPipeline(): Promise<void> {

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type StudioBrowser } from './chromium.js';
+import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
+import { StudioPage } from './studio-page.js';
+
+/** Where the browser tests leave their screenshots. */
+export const screenshots = join(repoRoot, 'test-results', 'e2e');
+
+export interface StudioSession {
+  server: RunningServer;
+  browser: StudioBrowser;
+  page: Page;
+  studio: StudioPage;
+  /** Uncaught errors the page threw, in order. */
+  pageErrors: string[];
+}
+
+/**
+ * Builds Pipewright, starts its server and Chromium side by side, and logs in on a fresh page:
+ * what every browser test file does first. Close it with `closeStudioSession`.
+ */
+export async function openStudioSession(
+  options: { startTimeoutMs?: number; serverEnv?: Record<string, string> } = {},
+): Promise<StudioSession> {
+  buildPipewright();
+  mkdirSync(screenshots, { recursive: true });
+  const [server, browser] = await Promise.all([
+    startPipewrightServer(options.startTimeoutMs, options.serverEnv),
+    launchChromium(),
+  ]);
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const studio = new StudioPage(page);
+  await studio.logIn(server);
+  return { server, browser, page, studio, pageErrors };
+}
+
+/** Closes the browser, then stops the server; either may be missing when opening failed. */
+export async function closeStudioSession(session: Partial<StudioSession>): Promise<void> {
+  await session.browser?.close();
+  await session.server?.stop();
+}
+
+/** Saves what the page showed when a test failed: it says more than the assertion. */
+export function screenshotFailedTests(page: () => Page | undefined): void {
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await page()
+        ?.screenshot({ path: join(screenshots, `failed-${name}.png`) })
+        .catch(() => undefined);
+    });
+  });
+}
