@@ -25,6 +25,24 @@ export function ImportanceBars({ importances, metric }: { importances: FeatureIm
   );
 }
 
+/** A column's histogram, drawn small in its profile card: one bar a bin, the tallest full height. */
+export function MiniHistogram({ counts }: { counts: number[] }) {
+  const tallest = Math.max(1, ...counts);
+  return (
+    <svg className="pw-profile__histogram" viewBox={`0 0 ${counts.length * 10} 24`} aria-hidden>
+      {counts.map((count, index) => (
+        <rect
+          key={index}
+          x={index * 10 + 1}
+          width={8}
+          y={24 - (count / tallest) * 24}
+          height={(count / tallest) * 24}
+        />
+      ))}
+    </svg>
+  );
+}
+
 /** explore.profile's answer: one card a column, with its histogram or its most frequent values. */
 export function ProfileView({ columns, rows }: { columns: ColumnProfile[]; rows?: number }) {
   return (
@@ -34,7 +52,6 @@ export function ProfileView({ columns, rows }: { columns: ColumnProfile[]; rows?
         {columns.map((column) => {
           const total = column.count + column.missing;
           const counts = column.histogram?.counts ?? [];
-          const tallest = Math.max(1, ...counts);
           return (
             <li key={column.name} className="pw-profile">
               <strong>{column.name}</strong>
@@ -49,17 +66,7 @@ export function ProfileView({ columns, rows }: { columns: ColumnProfile[]; rows?
                 </span>
               )}
               {counts.length > 0 ? (
-                <svg className="pw-profile__histogram" viewBox={`0 0 ${counts.length * 10} 24`} aria-hidden>
-                  {counts.map((count, index) => (
-                    <rect
-                      key={index}
-                      x={index * 10 + 1}
-                      width={8}
-                      y={24 - (count / tallest) * 24}
-                      height={(count / tallest) * 24}
-                    />
-                  ))}
-                </svg>
+                <MiniHistogram counts={counts} />
               ) : (
                 <span className="pw-profile__top">
                   {column.top.map((entry) => `${String(entry.value)} (${entry.count})`).join(', ')}

@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { previewTable, type TablePreview } from '../api/runs';
 import { describeError } from '../api/http';
 import { formatCount } from '../canvas/format';
+import { MiniHistogram } from '../charts/MetricViews';
 import { profileColumns, type PreviewColumnProfile } from './column-profile';
 
 const ROW_HEIGHT = 28;
@@ -16,26 +17,13 @@ function cellText(value: unknown): string {
 }
 
 function ProfileCard({ profile }: { profile: PreviewColumnProfile }) {
-  const tallest = Math.max(1, ...(profile.histogram ?? []));
   return (
     <li className="pw-profile" data-testid={`profile-${profile.name}`}>
       <strong>{profile.name}</strong>
       <span className="pw-muted">
         {profile.type} · {Math.round(profile.missingShare * 100)}% missing · {formatCount(profile.distinct)} distinct
       </span>
-      {profile.histogram && (
-        <svg className="pw-profile__histogram" viewBox={`0 0 ${profile.histogram.length * 10} 24`} aria-hidden>
-          {profile.histogram.map((count, index) => (
-            <rect
-              key={index}
-              x={index * 10 + 1}
-              width={8}
-              y={24 - (count / tallest) * 24}
-              height={(count / tallest) * 24}
-            />
-          ))}
-        </svg>
-      )}
+      {profile.histogram && <MiniHistogram counts={profile.histogram} />}
       {profile.top.length > 0 && (
         <span className="pw-profile__top">
           {profile.top.map((entry) => `${entry.value} (${entry.count})`).join(', ')}
