@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type StudioBrowser } from './chromium.js';
-import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
-import { StudioPage } from './studio-page.js';
+import type { StudioBrowser } from './chromium.js';
+import { repoRoot, type RunningServer } from './pipewright-server.js';
+import { closeStudioSession, openStudioSession } from './studio-session.js';
 
 /** Through the API as the admin: a run of the example with a deploy.service node, which deploys itself. */
 async function deployExample(server: RunningServer): Promise<void> {
@@ -44,16 +44,10 @@ describe('the deployments page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    buildPipewright();
-    [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
-    page = await browser.context.newPage();
-    await new StudioPage(page).logIn(server);
+    ({ server, browser, page } = await openStudioSession());
     await deployExample(server);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeStudioSession({ server, browser }));
 
   it('shows a deployment, makes an API key once, and answers the Try it request with a prediction', async () => {
     await page.getByRole('link', { name: 'Deployments' }).click();

@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type StudioBrowser } from './chromium.js';
-import { buildPipewright, repoRoot, startPipewrightServer, type RunningServer } from './pipewright-server.js';
-import { StudioPage } from './studio-page.js';
-
-const screenshots = join(repoRoot, 'test-results', 'e2e');
+import type { StudioBrowser } from './chromium.js';
+import type { RunningServer } from './pipewright-server.js';
+import type { StudioPage } from './studio-page.js';
+import { closeStudioSession, openStudioSession, screenshots } from './studio-session.js';
 
 describe('the studio when the server restarts mid-run', () => {
   let server: RunningServer;
@@ -15,22 +13,12 @@ describe('the studio when the server restarts mid-run', () => {
   let studio: StudioPage;
 
   beforeAll(async () => {
-    buildPipewright();
-    mkdirSync(screenshots, { recursive: true });
     // A job whose worker went away is taken up again after ten seconds without a heartbeat.
-    [server, browser] = await Promise.all([
-      startPipewrightServer(180_000, { PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '10' }),
-      launchChromium(),
-    ]);
-    page = await browser.context.newPage();
-    studio = new StudioPage(page);
-    await studio.logIn(server);
+    ({ server, browser, page, studio } = await openStudioSession({
+      serverEnv: { PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '10' },
+    }));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeStudioSession({ server, browser }));
 
   it('reconnects by itself and catches up on the events it missed, with no reload', async () => {
     await page.goto(`${server.url}/#/`);
