@@ -1,4 +1,4 @@
-import { ApiError, requestJson } from './http';
+import { failedResponseError, requestJson, unreachableError } from './http';
 import type { Page } from './pipelines';
 
 export interface Dataset {
@@ -27,26 +27,15 @@ export function uploadDataset(file: File, onProgress: (fraction: number) => void
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
-    request.onerror = () =>
-      reject(
-        new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' }),
-      );
+    request.onerror = () => reject(unreachableError());
     request.onload = () => {
-      const body = request.response as (Dataset & { error?: { code: string; message: string } }) | null;
+      const body = request.response as unknown;
       if (request.status >= 200 && request.status < 300 && body) {
         onProgress(1);
-        resolve(body);
+        resolve(body as Dataset);
         return;
       }
-      reject(
-        new ApiError(
-          request.status,
-          body?.error ?? {
-            code: `http-${request.status}`,
-            message: `upload failed: ${request.status} ${request.statusText}`,
-          },
-        ),
-      );
+      reject(failedResponseError('POST', '/datasets', request.status, request.statusText, body));
     };
     const form = new FormData();
     form.append('file', file, file.name);

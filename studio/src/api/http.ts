@@ -52,7 +52,7 @@ export async function requestJson<T>(
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' });
+    throw unreachableError();
   }
   const text = await response.text();
   let payload: unknown = undefined;
@@ -63,16 +63,30 @@ export async function requestJson<T>(
       payload = undefined;
     }
   }
-  if (!response.ok) {
-    // The session ended (expired, logged out elsewhere): the app shell shows the login page.
-    if (response.status === 401 && path !== '/auth/login') window.dispatchEvent(new Event('pipewright:logged-out'));
-    if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
-    throw new ApiError(response.status, {
-      code: `http-${response.status}`,
-      message: `${method} /api${path} failed: ${response.status} ${response.statusText}`,
-    });
-  }
+  if (!response.ok) throw failedResponseError(method, path, response.status, response.statusText, payload);
   return payload as T;
+}
+
+/** What a call that never reached the server throws. */
+export function unreachableError(): ApiError {
+  return new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' });
+}
+
+/** What a call the server answered with an error status throws: the server's own message where it sent one. */
+export function failedResponseError(
+  method: string,
+  path: string,
+  status: number,
+  statusText: string,
+  payload: unknown,
+): ApiError {
+  // The session ended (expired, logged out elsewhere): the app shell shows the login page.
+  if (status === 401 && path !== '/auth/login') window.dispatchEvent(new Event('pipewright:logged-out'));
+  if (isErrorBody(payload)) return new ApiError(status, payload.error);
+  return new ApiError(status, {
+    code: `http-${status}`,
+    message: `${method} /api${path} failed: ${status} ${statusText}`,
+  });
 }
 
 /** A message fit for a toast, whatever was thrown. */
