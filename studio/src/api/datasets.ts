@@ -43,13 +43,6 @@ export function uploadDataset(file: File, onProgress: (fraction: number) => void
   });
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
-
 /** Forgets a dataset and removes its file: pipelines that read its path then fail validation. */
 export function deleteDataset(id: string): Promise<void> {
   return requestJson('DELETE', `/datasets/${encodeURIComponent(id)}`);

@@ -7,6 +7,14 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
 }
 
+/** `512 B`, `4.2 KB`, `1.5 MB`, `2.0 GB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
 /** Metrics read best with three or four significant decimals; counts stay whole. */
 export function formatMetric(value: number): string {
   if (Number.isInteger(value)) return String(value);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { deleteDataset, formatBytes, listDatasets, type Dataset } from '../api/datasets';
+import { deleteDataset, listDatasets, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
-import { relativeTime } from '../canvas/format';
+import { formatBytes, relativeTime } from '../canvas/format';
 import { UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { formatBytes, listDatasets, type Dataset } from '../api/datasets';
+import { listDatasets, type Dataset } from '../api/datasets';
+import { formatBytes } from '../canvas/format';
 import { UploadProgress, useDatasetUpload } from './dataset-upload';
 
 /**
