@@ -139,11 +139,7 @@ describe('the studio, against the real server', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByTestId('run-status').waitFor();
     const runStatus = page.getByTestId('run-status');
-    await page
-      .locator(
-        '[data-testid="run-status"]:is([data-status="succeeded"], [data-status="failed"], [data-status="cancelled"])',
-      )
-      .waitFor({ timeout: 240_000 });
+    await studio.waitForRunToEnd();
     expect(await runStatus.getAttribute('data-status'), `${await runStatus.textContent()}\n${server.output()}`).toBe(
       'succeeded',
     );

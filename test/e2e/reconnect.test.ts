@@ -40,11 +40,7 @@ describe('the studio when the server restarts mid-run', () => {
     await server.restart();
 
     const runStatus = page.getByTestId('run-status');
-    await page
-      .locator(
-        '[data-testid="run-status"]:is([data-status="succeeded"], [data-status="failed"], [data-status="cancelled"])',
-      )
-      .waitFor({ timeout: 240_000 });
+    await studio.waitForRunToEnd();
     expect(await runStatus.getAttribute('data-status'), `${await runStatus.textContent()}\n${server.output()}`).toBe(
       'succeeded',
     );

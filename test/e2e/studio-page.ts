@@ -107,6 +107,15 @@ export class StudioPage {
     });
   }
 
+  /** Waits until the run in the status bar has ended: succeeded, failed or cancelled. */
+  async waitForRunToEnd(timeout = 240_000): Promise<void> {
+    await this.page
+      .locator(
+        '[data-testid="run-status"]:is([data-status="succeeded"], [data-status="failed"], [data-status="cancelled"])',
+      )
+      .waitFor({ timeout });
+  }
+
   /** Presses a shortcut with the focus on the canvas, not in a field. */
   async shortcut(keys: string): Promise<void> {
     await this.page.keyboard.press(keys);
