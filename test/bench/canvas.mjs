@@ -73,13 +73,9 @@ const sizes = bundleSizes();
 const [server, browser] = await Promise.all([startPipewrightServer(), launchChromium()]);
 try {
   const request = browser.context.request;
-  // The first admin may be created a moment after /api/health answers: retry briefly.
-  for (let attempt = 0; ; attempt++) {
-    const login = await request.post(`${server.url}/api/auth/login`, { data: server.admin });
-    if (login.ok()) break;
-    if (attempt === 20) throw new Error(`log in failed: ${login.status()} ${await login.text()}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  // The server creates the first admin before its port opens: a healthy server takes the login at once.
+  const login = await request.post(`${server.url}/api/auth/login`, { data: server.admin });
+  if (!login.ok()) throw new Error(`log in failed: ${login.status()} ${await login.text()}`);
   const created = await request.post(`${server.url}/api/pipelines`, { data: largePipeline(NODES) });
   if (!created.ok()) throw new Error(`creating the pipeline failed: ${created.status()} ${await created.text()}`);
   const { id } = await created.json();
