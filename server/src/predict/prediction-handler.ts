@@ -3,6 +3,7 @@ import { ApiError } from '../api/api-errors.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
+import { parseRequestBody } from './request-body.js';
 import type { RequestRow } from './request-rows.js';
 import { answerJson, predictionsOf, scoreRequest, scoreRows, type ScoredRows } from './score-rows.js';
 import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
@@ -189,11 +190,11 @@ function readJson(request: IncomingMessage): Promise<unknown> {
     request.on('error', reject);
     request.on('end', () => {
       try {
-        const text =
+        const body =
           whole && chunks.length === 0
-            ? whole.toString('utf8', 0, filled)
-            : Buffer.concat(whole ? [whole.subarray(0, filled), ...chunks] : chunks).toString('utf8');
-        resolve(JSON.parse(text));
+            ? whole.subarray(0, filled)
+            : Buffer.concat(whole ? [whole.subarray(0, filled), ...chunks] : chunks);
+        resolve(parseRequestBody(body));
       } catch (error) {
         reject(new ApiError(400, 'bad-request', `the request body is not valid JSON: ${(error as Error).message}`));
       }
