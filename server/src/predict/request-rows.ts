@@ -60,24 +60,26 @@ export function checkRequestRows(body: unknown, schema: RowSchema): RequestRow[]
 
 /**
  * checkRequestRows and reading the rows in one pass, for scoring without
- * per-row objects: each row's values of `columns` (the schema's columns
- * first, in order: they are checked; then fields the model reads
- * unchecked, as predictRows would) go row-major into one array, `stride`
- * values a row. The same 400s as checkRequestRows, in the same order.
+ * per-row objects: the values of rows `from` to `to` (of a list
+ * requestRowList has checked) for `columns` (the schema's columns first,
+ * in order: they are checked; then fields the model reads unchecked, as
+ * predictRows would) go row-major into one array, `stride` values a row.
+ * The same 400s as checkRequestRows, in the same order, for those rows.
  */
 export function readRequestRows(
-  body: unknown,
+  rows: unknown[],
   schema: RowSchema,
   columns: string[],
   stride: number,
-): { count: number; values: SlotValue[] } {
-  const rows = requestRowList(body);
-  const values: SlotValue[] = new Array<SlotValue>(rows.length * stride);
-  readerOf(schema, columns)(rows, values, stride);
-  return { count: rows.length, values };
+  from = 0,
+  to = rows.length,
+): SlotValue[] {
+  const values: SlotValue[] = new Array<SlotValue>((to - from) * stride);
+  readerOf(schema, columns)(rows, from, to, values, stride);
+  return values;
 }
 
-type RowReader = (rows: unknown[], values: SlotValue[], stride: number) => void;
+type RowReader = (rows: unknown[], from: number, to: number, values: SlotValue[], stride: number) => void;
 const readers = new WeakMap<RowSchema, { columns: string[]; read: RowReader }>();
 
 /**
@@ -117,10 +119,10 @@ function readerOf(schema: RowSchema, columns: string[]): RowReader {
   const make = new Function(
     'rowObject',
     'cell',
-    `return function readRows(rows, values, stride) {
-      for (let index = 0; index < rows.length; index++) {
+    `return function readRows(rows, from, to, values, stride) {
+      for (let index = from; index < to; index++) {
         const row = rowObject(rows[index], index);
-        const base = index * stride;
+        const base = (index - from) * stride;
         let v;
         ${lines.join('\n        ')}
       }
@@ -131,7 +133,8 @@ function readerOf(schema: RowSchema, columns: string[]): RowReader {
   return read;
 }
 
-function requestRowList(body: unknown): unknown[] {
+/** The body's list of rows: a 400 where there is none or it is empty, a 413 for too many. */
+export function requestRowList(body: unknown): unknown[] {
   const rows = (body as { rows?: unknown } | null)?.rows;
   if (!Array.isArray(rows)) throw new BadRequestError('the body must be { "rows": [ { column: value, … } ] }');
   if (rows.length === 0) throw new BadRequestError('"rows" is empty: send 1 to 10,000 rows');

@@ -73,7 +73,9 @@ describe('the compiled request path answers exactly as the plain one', () => {
     ];
     for (const model of Object.values(models)) {
       const bundle = bundleOf(model);
-      for (const body of [{ rows }, { rows: [rows[0]] }, { rows: odd }]) {
+      // The most a request takes: read and scored in several chunks.
+      const most = { rows: Array.from({ length: 10_000 }, (_, i) => rows[i % rows.length]) };
+      for (const body of [{ rows }, { rows: [rows[0]] }, { rows: odd }, most]) {
         const schema = rowSchema(model);
         const usable = body.rows.filter((row) => {
           try {
@@ -102,6 +104,10 @@ describe('the compiled request path answers exactly as the plain one', () => {
       { rows: [rows[0], { ...rows[1], beak_depth_mm: 'deep' }] },
       { rows: [{ ...rows[0], island: ['Dream'] }] },
       { rows: [rows[0], rows[1], { ...rows[2], island: 5, flipper_length_mm: 'long' }] },
+      // In a later chunk of a large request.
+      {
+        rows: Array.from({ length: 9_000 }, (_, i) => (i === 7_777 ? { ...rows[1], beak_depth_mm: 'deep' } : rows[0])),
+      },
     ];
     for (const body of bodies) {
       const plain = failure(() => plainAnswer(bundle, body));
