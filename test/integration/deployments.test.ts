@@ -323,7 +323,7 @@ describe('deployments and predictions', () => {
     expect(metrics).toMatch(
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,
     );
-    expect(metrics).toMatch(/pipewright_predict_latency_seconds_bucket\{le="0.01",deployment="cancer",version="1"\}/);
+    expect(metrics).toMatch(/pipewright_predict_latency_seconds_bucket\{deployment="cancer",version="1",le="0.01"\}/);
     const figures = await api<{ items: { version: number; requests: number; rows: number; meanMs: number }[] }>(
       server,
       'GET',
