@@ -1,0 +1,122 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ModelBundle, TableRef } from '@pipewright/nodes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
+import { createPredictionHandler, PREDICT_BODY_LIMIT_BYTES } from './prediction-handler.js';
+import { rowSchema, type RequestRow } from './request-rows.js';
+import type { LoadedDeployment, ServingSource } from './serving-source.js';
+
+/** node:http answering predictions of one deployment from `source`. */
+async function serve(source: ServingSource): Promise<{ server: Server; url: string }> {
+  const handle = createPredictionHandler(source);
+  const server = createServer((request, response) => {
+    if (!handle(request, response)) response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function post(url: string, body: string | Buffer, type = 'application/json') {
+  const response = await fetch(`${url}/api/predict/cancer`, {
+    method: 'POST',
+    headers: { 'content-type': type, authorization: 'Bearer key' },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the prediction handler reads the body as node:http delivers it', () => {
+  let rows: RequestRow[];
+  let deployment: LoadedDeployment;
+  const servers: Server[] = [];
+  let sync: string;
+  let slow: string;
+
+  beforeAll(async () => {
+    const train: TableRef = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
+    const model = (await runNodeForTest('train.logistic', { label: 'diagnosis' }, { in: train })).outputs
+      .model as ModelBundle;
+    const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+    rows = JSON.parse(JSON.stringify(await readTable(test))) as RequestRow[];
+    const bundle = {
+      format: 'pipewright-serving/v1' as const,
+      name: 'cancer',
+      version: 1,
+      source: { runId: null, nodeId: 'train' },
+      createdAt: new Date().toISOString(),
+      model,
+    };
+    deployment = { id: 'd1', name: 'cancer', active: { version: 1, bundle, schema: rowSchema(model) } };
+    const grant = { keyId: 'k1', deploymentId: 'd1', ratePerSecond: 1e6 };
+    // Answered from memory at once (the body is still arriving) …
+    const fromMemory = await serve({ deployment: () => deployment, key: () => grant });
+    // … or after the body is in (a lookup slower than the upload).
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 30));
+    const fromDatabase = await serve({ deployment: () => later(deployment), key: () => later(grant) });
+    servers.push(fromMemory.server, fromDatabase.server);
+    sync = fromMemory.url;
+    slow = fromDatabase.url;
+  });
+
+  afterAll(async () => {
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('answers the same predictions whether the key check ends before or after the body', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => rows[i % rows.length]);
+    for (const body of [{ rows: [rows[0]] }, { rows: many }]) {
+      const text = JSON.stringify(body);
+      const first = await post(sync, text);
+      expect(first.status).toBe(200);
+      expect((first.body.predictions as unknown[]).length).toBe(body.rows.length);
+      expect(await post(slow, text)).toEqual(first);
+    }
+  });
+
+  it('refuses what is not JSON, with the parser’s reason, for small and large bodies', async () => {
+    for (const url of [sync, slow]) {
+      const wrongType = await post(url, JSON.stringify({ rows: [rows[0]] }), 'text/csv');
+      expect(wrongType).toMatchObject({ status: 415, body: { error: { code: 'unsupported-media-type' } } });
+      const small = await post(url, '{"rows": [');
+      expect(small.status).toBe(400);
+      expect((small.body.error as { message: string }).message).toMatch(/^the request body is not valid JSON: /);
+      // Large enough to be parsed in pieces; broken in its middle.
+      const text = JSON.stringify({ rows: Array.from({ length: 2_000 }, () => rows[0]) });
+      const broken = await post(url, `${text.slice(0, 700_000)}}}${text.slice(700_000)}`);
+      expect(broken.status).toBe(400);
+      expect((broken.body.error as { message: string }).message).toMatch(/not valid JSON: .*position/);
+    }
+  });
+
+  it('answers 413 for a body declared larger than the limit, without waiting for it', async () => {
+    for (const url of [sync, slow]) {
+      const { port } = new URL(url);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/predict/cancer',
+          headers: {
+            'content-type': 'application/json',
+            authorization: 'Bearer key',
+            'content-length': String(PREDICT_BODY_LIMIT_BYTES + 1),
+          },
+        });
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => {
+            resolve({ status: response.statusCode ?? 0, body });
+            request.destroy();
+          });
+        });
+        request.on('error', reject);
+        request.write('{"rows": [');
+      });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload-too-large' } });
+    }
+  });
+});
