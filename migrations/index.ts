@@ -2,6 +2,8 @@ import { CreateCoreTables1764000000000 } from './1764000000000-create-core-table
 import { CreateDatasets1764100000000 } from './1764100000000-create-datasets.js';
 import { CreateAccounts1764200000000 } from './1764200000000-create-accounts.js';
 import { CreateDeployments1764300000000 } from './1764300000000-create-deployments.js';
+import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-workspaces.js';
+import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -9,4 +11,6 @@ export const migrations = [
   CreateDatasets1764100000000,
   CreateAccounts1764200000000,
   CreateDeployments1764300000000,
+  AddDatasetWorkspaces1764400000000,
+  AddPasswordChangeFlag1764500000000,
 ];

@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
-import { ApiError, ConflictError } from '../api/api-errors.js';
+import { ApiError, BadRequestError, ConflictError } from '../api/api-errors.js';
+import { isUuid } from '../api/ids.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { generatePassword, hashPassword, verifyPassword } from './password-hashing.js';
 import type { Caller, Role } from './roles.js';
 import { hashSecret, newSecret } from './tokens.js';
-import { SessionEntity, UserEntity } from './user.entity.js';
+import { SessionEntity, UserEntity, WorkspaceEntity } from './user.entity.js';
 
 export const SESSION_DAYS = 14;
 export const MIN_PASSWORD_LENGTH = 8;
@@ -17,6 +18,15 @@ export interface UserSummary {
   id: string;
   email: string;
   role: Role;
+  workspaceId: string;
+  /** True until an account with a generated password has chosen its own. */
+  mustChangePassword: boolean;
+  createdAt: string;
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
   createdAt: string;
 }
 
@@ -35,6 +45,16 @@ export class UnauthenticatedError extends ApiError {
 export class ForbiddenError extends ApiError {
   constructor(message: string) {
     super(403, 'forbidden', message);
+  }
+}
+
+export class PasswordChangeRequiredError extends ApiError {
+  constructor() {
+    super(
+      403,
+      'password-change-required',
+      'this account still has its generated one-time password: choose your own first with POST /api/auth/password { currentPassword, newPassword }',
+    );
   }
 }
 
@@ -77,12 +97,33 @@ export class AccountsService {
     if (!session) return undefined;
     const user = await this.db.getRepository(UserEntity).findOne({ where: { id: session.userId } });
     if (!user) return undefined;
-    return { id: user.id, email: user.email, role: user.role, workspaceId: user.workspaceId };
+    return {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      workspaceId: user.workspaceId,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 
   async listUsers(): Promise<UserSummary[]> {
     const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
     return users.map(summary);
+  }
+
+  async listWorkspaces(): Promise<WorkspaceSummary[]> {
+    const workspaces = await this.db.getRepository(WorkspaceEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    return workspaces.map(workspaceSummary);
+  }
+
+  async createWorkspace(name: string): Promise<WorkspaceSummary> {
+    const repository = this.db.getRepository(WorkspaceEntity);
+    const taken = await repository
+      .createQueryBuilder('workspace')
+      .where('lower(workspace.name) = lower(:name)', { name })
+      .getExists();
+    if (taken) throw new ConflictError('workspace-exists', `a workspace named "${name}" already exists`);
+    return workspaceSummary(await repository.save(repository.create({ name })));
   }
 
   async createUser(
@@ -91,6 +132,11 @@ export class AccountsService {
     role: Role,
     workspaceId = DEFAULT_WORKSPACE_ID,
   ): Promise<UserSummary> {
+    const workspace =
+      isUuid(workspaceId) && (await this.db.getRepository(WorkspaceEntity).existsBy({ id: workspaceId }));
+    if (!workspace) {
+      throw new BadRequestError(`workspace "${workspaceId}" does not exist`, { param: 'workspaceId' });
+    }
     const repository = this.db.getRepository(UserEntity);
     const taken = await repository
       .createQueryBuilder('user')
@@ -108,13 +154,19 @@ export class AccountsService {
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       throw new ForbiddenError('the current password is wrong');
     }
-    await this.db.getRepository(UserEntity).update(user.id, { passwordHash: await hashPassword(newPassword) });
+    if (newPassword === currentPassword) {
+      throw new BadRequestError('the new password must differ from the current one', { param: 'newPassword' });
+    }
+    await this.db
+      .getRepository(UserEntity)
+      .update(user.id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false });
   }
 
   /**
    * On the server's first start (no user yet), the first admin: from
    * PIPEWRIGHT_ADMIN_EMAIL / PIPEWRIGHT_ADMIN_PASSWORD, or with a generated
-   * password that the caller prints once. Later starts create nobody, except
+   * password that the caller prints once and that must be changed at the
+   * first login. Later starts create nobody, except
    * that a configured admin email that has no account yet gets one.
    */
   async ensureFirstAdmin(): Promise<FirstAdmin | undefined> {
@@ -137,6 +189,7 @@ export class AccountsService {
           passwordHash: await hashPassword(password),
           role: 'admin',
           workspaceId: DEFAULT_WORKSPACE_ID,
+          mustChangePassword: oneTimePassword !== undefined,
         }),
       );
       return { email, ...(oneTimePassword ? { oneTimePassword } : {}) };
@@ -150,5 +203,16 @@ export class AccountsService {
 }
 
 function summary(user: UserEntity): UserSummary {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    workspaceId: user.workspaceId,
+    mustChangePassword: user.mustChangePassword,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+function workspaceSummary(workspace: WorkspaceEntity): WorkspaceSummary {
+  return { id: workspace.id, name: workspace.name, createdAt: workspace.createdAt.toISOString() };
 }

@@ -3,10 +3,11 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { AccountsService, MIN_PASSWORD_LENGTH, type UserSummary } from './accounts.service.js';
+import { AccountsService, MIN_PASSWORD_LENGTH, type UserSummary, type WorkspaceSummary } from './accounts.service.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
-import { Public, Roles, ROLES } from './roles.js';
+import { CurrentCaller } from './current-caller.js';
+import { AllowedBeforePasswordChange, Public, Roles, ROLES, type Caller } from './roles.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 
 const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
@@ -18,8 +19,11 @@ const newUserSchema = z
     email: z.email().max(320),
     password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
     role: z.enum(ROLES),
+    /** The workspace the user works in; the admin's own when absent. */
+    workspaceId: z.string().min(1).max(100).optional(),
   })
   .strict();
+const newWorkspaceSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
 class TooManyLoginsError extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
@@ -68,11 +72,13 @@ export class AuthController {
     clearSessionCookie(response);
   }
 
+  @AllowedBeforePasswordChange()
   @Get('me')
   me(@Req() request: AuthenticatedRequest): { user: AuthenticatedRequest['caller'] } {
     return { user: request.caller };
   }
 
+  @AllowedBeforePasswordChange()
   @Roles('admin', 'editor', 'viewer')
   @Post('password')
   @HttpCode(204)
@@ -97,7 +103,28 @@ export class UsersController {
   }
 
   @Post()
-  create(@Body(new ZodPipe(newUserSchema)) body: z.infer<typeof newUserSchema>): Promise<UserSummary> {
-    return this.accounts.createUser(body.email, body.password, body.role);
+  create(
+    @CurrentCaller() caller: Caller,
+    @Body(new ZodPipe(newUserSchema)) body: z.infer<typeof newUserSchema>,
+  ): Promise<UserSummary> {
+    return this.accounts.createUser(body.email, body.password, body.role, body.workspaceId ?? caller.workspaceId);
+  }
+}
+
+/** Workspaces keep teams' pipelines, runs, datasets and deployments apart; admins make them. */
+@Roles('admin')
+@Controller('workspaces')
+export class WorkspacesController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get()
+  async list(): Promise<{ items: WorkspaceSummary[]; total: number }> {
+    const items = await this.accounts.listWorkspaces();
+    return { items, total: items.length };
+  }
+
+  @Post()
+  create(@Body(new ZodPipe(newWorkspaceSchema)) body: z.infer<typeof newWorkspaceSchema>): Promise<WorkspaceSummary> {
+    return this.accounts.createWorkspace(body.name);
   }
 }

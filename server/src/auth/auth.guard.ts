@@ -1,8 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AccountsService, ForbiddenError, UnauthenticatedError } from './accounts.service.js';
-import { ALLOWED_ROLES, PUBLIC_ROUTE, type Caller, type Role } from './roles.js';
+import {
+  AccountsService,
+  ForbiddenError,
+  PasswordChangeRequiredError,
+  UnauthenticatedError,
+} from './accounts.service.js';
+import { ALLOWED_ROLES, BEFORE_PASSWORD_CHANGE, PUBLIC_ROUTE, type Caller, type Role } from './roles.js';
 import { sessionToken } from './session-cookie.js';
 
 export type AuthenticatedRequest = Request & { caller?: Caller };
@@ -11,7 +16,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Every API route needs a session unless marked @Public(); @Roles narrows
- * who may call it, and without it viewers may only read.
+ * who may call it, and without it viewers may only read. An account that
+ * still has its generated password may only say who it is and change it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -30,6 +36,9 @@ export class AuthGuard implements CanActivate {
     const caller = token ? await this.accounts.authenticate(token) : undefined;
     if (!caller) throw new UnauthenticatedError();
     request.caller = caller;
+    if (caller.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
+      throw new PasswordChangeRequiredError();
+    }
     const allowed =
       this.reflector.getAllAndOverride<Role[]>(ALLOWED_ROLES, targets) ??
       (READ_METHODS.has(request.method) ? undefined : (['admin', 'editor'] as Role[]));

@@ -9,10 +9,14 @@ export interface Caller {
   email: string;
   role: Role;
   workspaceId: string;
+  /** The password was generated for this account: nothing but choosing a new one is allowed until then. */
+  mustChangePassword: boolean;
 }
 
 export const PUBLIC_ROUTE = 'pipewright:public';
 export const ALLOWED_ROLES = 'pipewright:roles';
+
+export const BEFORE_PASSWORD_CHANGE = 'pipewright:before-password-change';
 
 /** Open to anyone: health, login, and predictions (which check their own API key). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -22,3 +26,6 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
  * changing anything to admins and editors.
  */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+/** Open to an account that must still change its generated password: who am I, and changing it. */
+export const AllowedBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);

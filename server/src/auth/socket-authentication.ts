@@ -16,6 +16,9 @@ export function authenticateSockets(accounts: AccountsService) {
     accounts.authenticate(token).then(
       (caller) => {
         if (!caller) return next(new Error('unauthenticated: the session has expired or was ended'));
+        if (caller.mustChangePassword) {
+          return next(new Error('forbidden: choose your own password first (POST /api/auth/password)'));
+        }
         socket.data.caller = caller;
         next();
       },

@@ -18,6 +18,23 @@ export class UserEntity {
   @Column('uuid', { name: 'workspace_id' })
   workspaceId: string;
 
+  /** Set for a generated password: the account must choose its own before anything else. */
+  @Column('boolean', { name: 'must_change_password', default: false })
+  mustChangePassword: boolean;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+}
+
+/** What every pipeline, run, dataset and deployment belongs to; a user works in one. */
+@Entity('workspaces')
+export class WorkspaceEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 }

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { compilePipeline, registry, validatePipeline, type Plan, type RunStatus } from '@pipewright/nodes';
+import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { startContext } from '../application.js';
 import { CliLogger } from '../logging/loggers.js';
 import { RunEventRelay } from '../events/run-event-relay.js';
@@ -58,7 +59,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   let runId: string | undefined;
   let interrupted = false;
   const cancel = (id: string): void => {
-    runs.cancel(id).catch((error: unknown) => process.stderr.write(`could not cancel the run: ${String(error)}\n`));
+    runs
+      .cancel(id, DEFAULT_WORKSPACE_ID)
+      .catch((error: unknown) => process.stderr.write(`could not cancel the run: ${String(error)}\n`));
   };
   // Ctrl-C cancels the run, which then ends as it would in the studio; twice quits at once.
   const onSignal = (): void => {
@@ -96,7 +99,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     view?.stop();
     view = undefined;
 
-    const document = await runs.document(id);
+    const document = await runs.document(id, DEFAULT_WORKSPACE_ID);
     if (options.json) process.stdout.write(`${JSON.stringify(cliRunDocument(document))}\n`);
     else for (const line of runReport(document, plan.jobs)) say(line);
     if (interrupted) return EXIT_INTERRUPTED;

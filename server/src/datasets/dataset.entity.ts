@@ -17,6 +17,10 @@ export class DatasetEntity {
   @Column('text')
   format: 'csv' | 'parquet';
 
+  /** Only its workspace's users list it, and only that workspace's runs may read its file. */
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
   // bigint comes back from pg as a string.
   @Column('bigint', { name: 'size_bytes', transformer: { to: (value: number) => value, from: Number } })
   sizeBytes: number;

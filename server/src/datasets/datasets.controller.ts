@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { CurrentCaller } from '../auth/current-caller.js';
+import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { DatasetsService, type DatasetSummary } from './datasets.service.js';
@@ -17,27 +19,31 @@ export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}
 
   @Get()
-  list(@Query(new ZodPipe(pageQuerySchema)) page: PageQuery): Promise<Page<DatasetSummary>> {
-    return this.datasets.list(page);
+  list(
+    @CurrentCaller() caller: Caller,
+    @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
+  ): Promise<Page<DatasetSummary>> {
+    return this.datasets.list(caller.workspaceId, page);
   }
 
   /** `multipart/form-data` with the CSV or Parquet file in the field `file`. */
   @Post()
   @UseInterceptors(UploadLimitMessage, FileInterceptor('file'))
-  upload(@UploadedFile() file: StoredUpload | undefined): Promise<DatasetSummary> {
+  upload(@CurrentCaller() caller: Caller, @UploadedFile() file: StoredUpload | undefined): Promise<DatasetSummary> {
     return this.datasets.add(
       file && {
         originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
         tempPath: file.path,
         size: file.size,
       },
+      caller.workspaceId,
     );
   }
 
   /** Forgets the dataset and removes its file; pipelines that read it then fail validation, naming the path. */
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string): Promise<void> {
-    return this.datasets.remove(id);
+  remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    return this.datasets.remove(id, caller.workspaceId);
   }
 }

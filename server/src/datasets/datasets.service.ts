@@ -1,5 +1,5 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
+import { isInside } from '../runtime/artifact-store.js';
 import { DatasetEntity } from './dataset.entity.js';
 
 export interface DatasetSummary {
@@ -61,8 +62,9 @@ export class DatasetsService {
     return join(this.datasetsDir, '.incoming');
   }
 
-  async list(page: PageQuery): Promise<Page<DatasetSummary>> {
+  async list(workspaceId: string, page: PageQuery): Promise<Page<DatasetSummary>> {
     const [rows, total] = await this.db.getRepository(DatasetEntity).findAndCount({
+      where: { workspaceId },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -70,29 +72,50 @@ export class DatasetsService {
     return { items: rows.map(summaryOf), total };
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, workspaceId: string): Promise<void> {
     const repository = this.db.getRepository(DatasetEntity);
-    const row = isUuid(id) ? await repository.findOneBy({ id }) : null;
+    const row = isUuid(id) ? await repository.findOneBy({ id, workspaceId }) : null;
     if (!row) throw new NotFoundError('dataset', id);
     await repository.delete({ id: row.id });
     await rm(join(this.datasetsDir, row.path), { force: true });
   }
 
-  /** The file (relative to the datasets directory) of the dataset `id`. */
-  async pathOf(id: string): Promise<string> {
-    const row = isUuid(id) ? await this.db.getRepository(DatasetEntity).findOneBy({ id }) : null;
-    if (!row) throw new NotFoundError('dataset', id);
+  /**
+   * The file (relative to the datasets directory) of the dataset named by its
+   * id or its path; another workspace's dataset is as missing as an unknown one.
+   */
+  async pathOf(idOrPath: string, workspaceId: string): Promise<string> {
+    const row = await this.db
+      .getRepository(DatasetEntity)
+      .findOneBy(isUuid(idOrPath) ? { id: idOrPath, workspaceId } : { path: idOrPath, workspaceId });
+    if (!row) throw new NotFoundError('dataset', idOrPath);
     return row.path;
   }
 
-  /** Records a file already written into the datasets directory (a batch's predictions) as a dataset. */
-  async record(name: string, path: string, format: DatasetSummary['format']): Promise<DatasetSummary> {
-    const sizeBytes = (await stat(join(this.datasetsDir, path))).size;
-    return summaryOf(await this.db.getRepository(DatasetEntity).save({ name, path, format, sizeBytes }));
+  /**
+   * Whether a run of `workspaceId` may read the file at `realPath` (resolved,
+   * symlinks followed): inside the datasets directory only the files of that
+   * workspace's datasets; elsewhere the run's data directories decide.
+   */
+  async readableBy(workspaceId: string, realPath: string): Promise<boolean> {
+    const root = await realpath(this.datasetsDir).catch(() => resolve(this.datasetsDir));
+    if (!isInside(root, realPath)) return true;
+    return this.db.getRepository(DatasetEntity).existsBy({ path: relative(root, realPath), workspaceId });
   }
 
-  /** Keeps an uploaded file as a dataset; on any problem the file is removed and nothing is recorded. */
-  async add(file: IncomingFile | undefined): Promise<DatasetSummary> {
+  /** Records a file already written into the datasets directory (a batch's predictions) as a dataset. */
+  async record(
+    name: string,
+    path: string,
+    format: DatasetSummary['format'],
+    workspaceId: string,
+  ): Promise<DatasetSummary> {
+    const sizeBytes = (await stat(join(this.datasetsDir, path))).size;
+    return summaryOf(await this.db.getRepository(DatasetEntity).save({ name, path, format, sizeBytes, workspaceId }));
+  }
+
+  /** Keeps an uploaded file as a dataset of the workspace; on any problem the file is removed and nothing is recorded. */
+  async add(file: IncomingFile | undefined, workspaceId: string): Promise<DatasetSummary> {
     if (!file) throw new BadRequestError('send the file as multipart/form-data in a field named "file"');
     try {
       const format = FORMATS[extname(file.originalName).toLowerCase()];
@@ -118,6 +141,7 @@ export class DatasetsService {
           path,
           format,
           sizeBytes: file.size,
+          workspaceId,
         });
         return summaryOf(saved);
       } catch (error) {

@@ -42,7 +42,8 @@ export interface BatchJob {
 @Injectable()
 export class BatchScoring {
   private readonly logger = new Logger('BatchScoring');
-  private readonly jobs = new Map<string, BatchJob>();
+  /** Job id → the job and the workspace it scores for. */
+  private readonly jobs = new Map<string, { job: BatchJob; workspaceId: string }>();
 
   constructor(
     private readonly deployments: DeploymentsService,
@@ -55,7 +56,7 @@ export class BatchScoring {
 
   async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
     const bundle = await this.deployments.bundle(name, undefined, caller);
-    const path = await this.inputPath(input);
+    const path = await this.inputPath(input, caller.workspaceId);
     const job: BatchJob = {
       id: randomUUID(),
       deployment: name,
@@ -67,32 +68,33 @@ export class BatchScoring {
       rowsTotal: null,
       startedAt: new Date().toISOString(),
     };
-    this.jobs.set(job.id, job);
-    void this.run(job, bundle, path);
+    this.jobs.set(job.id, { job, workspaceId: caller.workspaceId });
+    void this.run(job, bundle, path, caller.workspaceId);
     return { ...job };
   }
 
-  get(name: string, id: string): BatchJob {
-    const job = this.jobs.get(id);
-    if (!job || job.deployment !== name) throw new NotFoundError('batch job', id);
-    return { ...job };
+  get(name: string, id: string, caller: Caller): BatchJob {
+    const entry = this.jobs.get(id);
+    if (!entry || entry.job.deployment !== name || entry.workspaceId !== caller.workspaceId) {
+      throw new NotFoundError('batch job', id);
+    }
+    return { ...entry.job };
   }
 
-  /** A dataset id, or a path relative to the datasets directory (as the datasets list gives it). */
-  private async inputPath(input: string): Promise<string> {
-    const relative = isUuid(input) ? await this.datasets.pathOf(input) : input;
-    const clean = normalize(relative);
-    if (clean.startsWith('..') || clean.startsWith('/') || !/\.(csv|tsv|parquet)$/i.test(clean)) {
+  /** A dataset of the workspace: its id, or its path in the datasets directory (as the datasets list gives it). */
+  private async inputPath(input: string, workspaceId: string): Promise<string> {
+    const clean = isUuid(input) ? input : normalize(input);
+    if (!isUuid(input) && (clean.startsWith('..') || clean.startsWith('/') || !/\.(csv|tsv|parquet)$/i.test(clean))) {
       throw new BadRequestError(`"${input}" is not a CSV or Parquet dataset in the datasets directory`, {
         param: 'dataset',
       });
     }
-    const path = join(this.datasetsDir, clean);
+    const path = join(this.datasetsDir, await this.datasets.pathOf(clean, workspaceId));
     if (!(await stat(path).catch(() => null))?.isFile()) throw new NotFoundError('dataset', input);
     return path;
   }
 
-  private async run(job: BatchJob, bundle: ServingBundle, path: string): Promise<void> {
+  private async run(job: BatchJob, bundle: ServingBundle, path: string, workspaceId: string): Promise<void> {
     await mkdir(this.datasetsDir, { recursive: true });
     let sandbox: DuckDbSandbox | undefined;
     try {
@@ -141,7 +143,7 @@ export class BatchScoring {
                 FROM input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW} ORDER BY i.${ROW})
            TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet');
+      const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet', workspaceId);
       job.output = { id: saved.id, name: saved.name, path: saved.path };
       job.status = 'succeeded';
       job.progress = 100;

@@ -159,8 +159,8 @@ export class DeploymentsController {
   }
 
   @Get(':name/batch/:id')
-  batchJob(@Param('name') name: string, @Param('id') id: string): BatchJob {
-    return this.batches.get(name, id);
+  batchJob(@Param('name') name: string, @Param('id') id: string, @Req() request: AuthenticatedRequest): BatchJob {
+    return this.batches.get(name, id, request.caller!);
   }
 
   /** Requests, errors and latency per version since this server started (also in Prometheus form at GET /metrics). */

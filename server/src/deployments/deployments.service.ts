@@ -74,7 +74,7 @@ export class DeploymentsService implements OnModuleInit {
 
   /** Deploys a run's model (a trainer's `model` output, or what a deploy.service node received) as the next version. */
   async deploy(request: { runId: string; nodeId: string; name?: string }, caller?: Caller): Promise<DeployResult> {
-    const { model, defaultName } = await this.modelOf(request.runId, request.nodeId);
+    const { model, defaultName } = await this.modelOf(request.runId, request.nodeId, caller?.workspaceId);
     const name = request.name ?? defaultName;
     if (!name) throw new BadRequestError('name the deployment: { runId, nodeId, name }', { param: 'name' });
     const checked = deploymentNameSchema.safeParse(name);
@@ -344,9 +344,16 @@ export class DeploymentsService implements OnModuleInit {
   }
 
   /** The model a run's node produced, or the one a deploy.service node received; refused unless that node succeeded. */
-  private async modelOf(runId: string, nodeId: string): Promise<{ model: ModelBundle; defaultName?: string }> {
+  /** The model a run's node trained; with `workspaceId`, a run of another workspace is as unknown as a missing one. */
+  private async modelOf(
+    runId: string,
+    nodeId: string,
+    workspaceId?: string,
+  ): Promise<{ model: ModelBundle; defaultName?: string }> {
     if (!isUuid(runId)) throw new NotFoundError('run', runId);
-    const run = await this.db.getRepository(RunEntity).findOne({ where: { id: runId } });
+    const run = await this.db
+      .getRepository(RunEntity)
+      .findOne({ where: { id: runId, ...(workspaceId ? { workspaceId } : {}) } });
     if (!run) throw new NotFoundError('run', runId);
     const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
     if (!job) throw new BadRequestError(`run ${runId} has no node "${nodeId}"`, { nodeId });
@@ -429,7 +436,8 @@ export class DeploymentsService implements OnModuleInit {
       this.autoDeployNodes.delete(runId);
       if (event.status !== 'succeeded') return;
       const [creator] = (await this.db.query(
-        `SELECT u.id, u.email, u.role, u.workspace_id AS "workspaceId" FROM runs r JOIN users u ON u.id = r.created_by WHERE r.id = $1`,
+        `SELECT u.id, u.email, u.role, u.workspace_id AS "workspaceId", u.must_change_password AS "mustChangePassword"
+           FROM runs r JOIN users u ON u.id = r.created_by WHERE r.id = $1`,
         [runId],
       )) as Caller[];
       for (const node of nodes) {

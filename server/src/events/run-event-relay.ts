@@ -63,10 +63,16 @@ export class RunEventRelay implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Delivers the run's events after `afterSeq` now, then live ones until the
-   * returned function is called. Throws NotFoundError for an unknown run.
+   * returned function is called. Throws NotFoundError for an unknown run,
+   * and, when `workspaceId` is given, for a run of another workspace.
    */
-  async subscribe(runId: string, afterSeq: number, deliver: (event: RunEvent) => void): Promise<() => void> {
-    const lastSeq = isUuid(runId) ? await this.lastSeq(runId) : undefined;
+  async subscribe(
+    runId: string,
+    afterSeq: number,
+    deliver: (event: RunEvent) => void,
+    workspaceId?: string,
+  ): Promise<() => void> {
+    const lastSeq = isUuid(runId) ? await this.lastSeq(runId, workspaceId) : undefined;
     if (lastSeq === undefined) throw new NotFoundError('run', runId);
 
     let feed = this.feeds.get(runId);
@@ -137,8 +143,11 @@ export class RunEventRelay implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private async lastSeq(runId: string): Promise<number | undefined> {
-    const rows = (await this.db.query(`SELECT last_seq FROM runs WHERE id = $1`, [runId])) as { last_seq: number }[];
+  private async lastSeq(runId: string, workspaceId?: string): Promise<number | undefined> {
+    const rows = (await this.db.query(
+      `SELECT last_seq FROM runs WHERE id = $1 AND ($2::uuid IS NULL OR workspace_id = $2::uuid)`,
+      [runId, workspaceId ?? null],
+    )) as { last_seq: number }[];
     return rows[0]?.last_seq;
   }
 }

@@ -12,6 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { AccountsService } from '../auth/accounts.service.js';
+import type { Caller } from '../auth/roles.js';
 import { authenticateSockets } from '../auth/socket-authentication.js';
 import { RunEventRelay } from './run-event-relay.js';
 
@@ -21,8 +22,8 @@ const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: z.number(
 const unsubscribeSchema = z.object({ runId: z.string().min(1) });
 
 /**
- * Socket.IO `/runs`: a client subscribes to a run after the last seq it saw
- * and gets every later event once, in order, stored ones first.
+ * Socket.IO `/runs`: a client subscribes to a run of its workspace after the
+ * last seq it saw and gets every later event once, in order, stored ones first.
  */
 @WebSocketGateway({ namespace: '/runs' })
 export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
@@ -54,7 +55,14 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
     const { runId, afterSeq } = request.data;
     this.drop(socket.id, runId);
     try {
-      const unsubscribe = await this.relay.subscribe(runId, afterSeq, (event) => socket.emit('run-event', event));
+      // A run of another workspace is refused exactly as an unknown one.
+      const caller = socket.data.caller as Caller;
+      const unsubscribe = await this.relay.subscribe(
+        runId,
+        afterSeq,
+        (event) => socket.emit('run-event', event),
+        caller.workspaceId,
+      );
       if (socket.disconnected) {
         unsubscribe();
         return;

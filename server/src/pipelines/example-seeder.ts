@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { packageRoot } from '../config/settings.js';
 import { PipelinesService } from './pipelines.service.js';
 
 /**
  * On a server's first start with an empty database, saves the example
- * pipelines (`examples/*.json`) so a newcomer finds one ready to run. Only
+ * pipelines (`examples/*.json`), in the default workspace, so a newcomer finds one ready to run. Only
  * once: deleting them later does not bring them back.
  */
 @Injectable()
@@ -31,7 +32,7 @@ export class ExampleSeeder implements OnApplicationBootstrap {
       for (const name of names) {
         try {
           const file: unknown = JSON.parse(await readFile(join(dir, name), 'utf8'));
-          const saved = await this.pipelines.create(file, tx);
+          const saved = await this.pipelines.create(file, DEFAULT_WORKSPACE_ID, tx);
           this.logger.log(`added the example pipeline "${saved.name}"`);
         } catch (error) {
           this.logger.warn(`skipped the example ${name}: ${error instanceof Error ? error.message : String(error)}`);

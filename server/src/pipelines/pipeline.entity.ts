@@ -13,6 +13,10 @@ export class PipelineEntity {
   @Column('integer', { name: 'current_version' })
   currentVersion: number;
 
+  /** Only its workspace's users see the pipeline; its runs belong there too. */
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import type { PipelineIssue } from '@pipewright/nodes';
+import { CurrentCaller } from '../auth/current-caller.js';
+import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import {
@@ -14,14 +16,17 @@ export class PipelinesController {
   constructor(private readonly pipelines: PipelinesService) {}
 
   @Get()
-  list(@Query(new ZodPipe(pageQuerySchema)) page: PageQuery): Promise<Page<PipelineSummary>> {
-    return this.pipelines.list(page);
+  list(
+    @CurrentCaller() caller: Caller,
+    @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
+  ): Promise<Page<PipelineSummary>> {
+    return this.pipelines.list(caller.workspaceId, page);
   }
 
   /** The body is the pipeline file itself. */
   @Post()
-  create(@Body() file: unknown): Promise<StoredPipeline> {
-    return this.pipelines.create(file);
+  create(@CurrentCaller() caller: Caller, @Body() file: unknown): Promise<StoredPipeline> {
+    return this.pipelines.create(file, caller.workspaceId);
   }
 
   @Post('validate')
@@ -31,31 +36,36 @@ export class PipelinesController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<StoredPipeline> {
-    return this.pipelines.get(id);
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<StoredPipeline> {
+    return this.pipelines.get(id, caller.workspaceId);
   }
 
   @Put(':id')
-  update(@Param('id') id: string, @Body() file: unknown): Promise<StoredPipeline> {
-    return this.pipelines.update(id, file);
+  update(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() file: unknown): Promise<StoredPipeline> {
+    return this.pipelines.update(id, caller.workspaceId, file);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string): Promise<void> {
-    return this.pipelines.remove(id);
+  remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    return this.pipelines.remove(id, caller.workspaceId);
   }
 
   @Get(':id/versions')
   versions(
+    @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
   ): Promise<Page<PipelineVersionSummary>> {
-    return this.pipelines.versions(id, page);
+    return this.pipelines.versions(id, caller.workspaceId, page);
   }
 
   @Get(':id/versions/:version')
-  version(@Param('id') id: string, @Param('version', ParseIntPipe) version: number): Promise<StoredPipeline> {
-    return this.pipelines.getVersion(id, version);
+  version(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<StoredPipeline> {
+    return this.pipelines.getVersion(id, caller.workspaceId, version);
   }
 }

@@ -33,9 +33,9 @@ export class PipelinesService {
     private readonly compiler: PipelineCompiler,
   ) {}
 
-  async list(page: PageQuery): Promise<Page<PipelineSummary>> {
+  async list(workspaceId: string, page: PageQuery): Promise<Page<PipelineSummary>> {
     const [pipelines, total] = await this.db.getRepository(PipelineEntity).findAndCount({
-      where: { deletedAt: IsNull() },
+      where: { workspaceId, deletedAt: IsNull() },
       order: { updatedAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -54,18 +54,18 @@ export class PipelinesService {
     };
   }
 
-  async get(id: string): Promise<StoredPipeline> {
-    const pipeline = await this.find(id);
+  async get(id: string, workspaceId: string): Promise<StoredPipeline> {
+    const pipeline = await this.find(id, workspaceId);
     return this.stored(pipeline, await this.version(pipeline.id, pipeline.currentVersion));
   }
 
-  async getVersion(id: string, version: number): Promise<StoredPipeline> {
-    const pipeline = await this.find(id);
+  async getVersion(id: string, workspaceId: string, version: number): Promise<StoredPipeline> {
+    const pipeline = await this.find(id, workspaceId);
     return this.stored(pipeline, await this.version(pipeline.id, version));
   }
 
-  async versions(id: string, page: PageQuery): Promise<Page<PipelineVersionSummary>> {
-    const pipeline = await this.find(id);
+  async versions(id: string, workspaceId: string, page: PageQuery): Promise<Page<PipelineVersionSummary>> {
+    const pipeline = await this.find(id, workspaceId);
     const [versions, total] = await this.db.getRepository(PipelineVersionEntity).findAndCount({
       where: { pipelineId: pipeline.id },
       order: { version: 'DESC' },
@@ -78,12 +78,12 @@ export class PipelinesService {
     };
   }
 
-  async create(body: unknown, manager: EntityManager = this.db.manager): Promise<StoredPipeline> {
+  async create(body: unknown, workspaceId: string, manager: EntityManager = this.db.manager): Promise<StoredPipeline> {
     const file = this.parse(body);
     return manager.transaction(async (tx) => {
       const pipeline = await tx
         .getRepository(PipelineEntity)
-        .save(tx.getRepository(PipelineEntity).create({ name: file.name, currentVersion: 1 }));
+        .save(tx.getRepository(PipelineEntity).create({ name: file.name, currentVersion: 1, workspaceId }));
       const version = await tx
         .getRepository(PipelineVersionEntity)
         .save(tx.getRepository(PipelineVersionEntity).create({ pipelineId: pipeline.id, version: 1, file }));
@@ -93,13 +93,13 @@ export class PipelinesService {
   }
 
   /** Every save is a new version; the pipeline row moves to it. */
-  async update(id: string, body: unknown): Promise<StoredPipeline> {
+  async update(id: string, workspaceId: string, body: unknown): Promise<StoredPipeline> {
     const file = this.parse(body);
-    await this.find(id);
+    await this.find(id, workspaceId);
     return this.db.transaction(async (tx) => {
       const pipeline = await tx
         .getRepository(PipelineEntity)
-        .findOne({ where: { id, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+        .findOne({ where: { id, workspaceId, deletedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!pipeline) throw new NotFoundError('pipeline', id);
       const next = pipeline.currentVersion + 1;
       const version = await tx
@@ -114,8 +114,8 @@ export class PipelinesService {
   }
 
   /** Hides the pipeline; its versions stay for the runs that used them. */
-  async remove(id: string): Promise<void> {
-    const pipeline = await this.find(id);
+  async remove(id: string, workspaceId: string): Promise<void> {
+    const pipeline = await this.find(id, workspaceId);
     await this.db.getRepository(PipelineEntity).update({ id: pipeline.id }, { deletedAt: () => 'now()' });
   }
 
@@ -125,15 +125,16 @@ export class PipelinesService {
   }
 
   /** The pipeline's current version, for starting a run. */
-  async current(id: string): Promise<{ pipeline: PipelineEntity; file: PipelineFile }> {
-    const pipeline = await this.find(id);
+  async current(id: string, workspaceId: string): Promise<{ pipeline: PipelineEntity; file: PipelineFile }> {
+    const pipeline = await this.find(id, workspaceId);
     const version = await this.version(pipeline.id, pipeline.currentVersion);
     return { pipeline, file: version.file };
   }
 
-  async find(id: string): Promise<PipelineEntity> {
+  /** The pipeline `id` of the workspace; another workspace's is as missing as an unknown id. */
+  async find(id: string, workspaceId: string): Promise<PipelineEntity> {
     const pipeline = isUuid(id)
-      ? await this.db.getRepository(PipelineEntity).findOneBy({ id, deletedAt: IsNull() })
+      ? await this.db.getRepository(PipelineEntity).findOneBy({ id, workspaceId, deletedAt: IsNull() })
       : null;
     if (!pipeline) throw new NotFoundError('pipeline', id);
     return pipeline;

@@ -25,6 +25,8 @@ export const RUN_CANCEL_CHANNEL = 'pipewright_run_cancel';
 export interface NewRun {
   name: string;
   origin: 'api' | 'cli';
+  workspaceId: string;
+  createdBy: string | null;
   pipelineId: string | null;
   version: number | null;
   params: Record<string, unknown>;

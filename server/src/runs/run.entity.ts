@@ -19,6 +19,14 @@ export class RunEntity {
   @Column('text')
   origin: 'api' | 'cli';
 
+  /** The workspace of its pipeline (the default one for a CLI run): only its users reach the run. */
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  /** Who started it from the API; null for a CLI run. */
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
+
   @Column('jsonb')
   params: Record<string, unknown>;
 

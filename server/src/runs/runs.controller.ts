@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { RunDocument, RunEvent } from '@pipewright/nodes';
 import { z } from 'zod';
+import { CurrentCaller } from '../auth/current-caller.js';
+import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import type { TablePreview } from '../artifacts/table-previewer.js';
@@ -16,46 +18,50 @@ export class RunsController {
 
   @Post('pipelines/:id/runs')
   start(
+    @CurrentCaller() caller: Caller,
     @Param('id') pipelineId: string,
     @Body(new ZodPipe(startRunSchema)) body: z.infer<typeof startRunSchema>,
   ): Promise<{ id: string }> {
-    return this.runs.startPipeline(pipelineId, body.params);
+    return this.runs.startPipeline(pipelineId, caller, body.params);
   }
 
   @Get('pipelines/:id/runs')
   list(
+    @CurrentCaller() caller: Caller,
     @Param('id') pipelineId: string,
     @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
   ): Promise<Page<RunSummary>> {
-    return this.runs.listForPipeline(pipelineId, page);
+    return this.runs.listForPipeline(pipelineId, caller.workspaceId, page);
   }
 
   @Get('runs/:id')
-  get(@Param('id') runId: string): Promise<RunDocument> {
-    return this.runs.document(runId);
+  get(@CurrentCaller() caller: Caller, @Param('id') runId: string): Promise<RunDocument> {
+    return this.runs.document(runId, caller.workspaceId);
   }
 
   @Post('runs/:id/cancel')
   @HttpCode(200)
-  cancel(@Param('id') runId: string): Promise<RunDocument> {
-    return this.runs.cancel(runId);
+  cancel(@CurrentCaller() caller: Caller, @Param('id') runId: string): Promise<RunDocument> {
+    return this.runs.cancel(runId, caller.workspaceId);
   }
 
   /** The stored events after `afterSeq`, for clients that poll instead of subscribing. */
   @Get('runs/:id/events')
   async events(
+    @CurrentCaller() caller: Caller,
     @Param('id') runId: string,
     @Query(new ZodPipe(eventsQuerySchema)) query: z.infer<typeof eventsQuerySchema>,
   ): Promise<{ items: RunEvent[] }> {
-    return { items: await this.runs.events(runId, query.afterSeq) };
+    return { items: await this.runs.events(runId, caller.workspaceId, query.afterSeq) };
   }
 
   @Get('runs/:id/nodes/:node/preview')
   preview(
+    @CurrentCaller() caller: Caller,
     @Param('id') runId: string,
     @Param('node') nodeId: string,
     @Query(new ZodPipe(previewQuerySchema)) query: z.infer<typeof previewQuerySchema>,
   ): Promise<TablePreview> {
-    return this.runs.preview(runId, nodeId, query.port);
+    return this.runs.preview(runId, caller.workspaceId, nodeId, query.port);
   }
 }

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunDocument, RunEvent, RunNodeState, RunStatus } from '@pipewright/nodes';
 import { DataSource } from 'typeorm';
+import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { ApiError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { TablePreviewer, type TablePreview } from '../artifacts/table-previewer.js';
+import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { RunEventStore } from '../events/run-event-store.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
@@ -34,13 +36,18 @@ export class RunsService {
     private readonly previewer: TablePreviewer,
   ) {}
 
-  /** Runs the pipeline's current version; an invalid pipeline is refused naming its nodes and params. */
-  async startPipeline(pipelineId: string, params?: Record<string, unknown>): Promise<{ id: string }> {
-    const { pipeline, file } = await this.pipelines.current(pipelineId);
+  /**
+   * Runs the pipeline's current version, in the pipeline's workspace; an
+   * invalid pipeline is refused naming its nodes and params.
+   */
+  async startPipeline(pipelineId: string, caller: Caller, params?: Record<string, unknown>): Promise<{ id: string }> {
+    const { pipeline, file } = await this.pipelines.current(pipelineId, caller.workspaceId);
     const plan = this.compiler.compile(file, params);
     const run = await this.scheduler.start({
       name: file.name,
       origin: 'api',
+      workspaceId: pipeline.workspaceId,
+      createdBy: caller.id,
       pipelineId: pipeline.id,
       version: pipeline.currentVersion,
       params: plan.params,
@@ -51,8 +58,9 @@ export class RunsService {
   }
 
   /**
-   * Runs a pipeline file that is not stored (the CLI): the run keeps its plan,
-   * and may also read `dataDirs` (the file's own directory).
+   * Runs a pipeline file that is not stored (the CLI, which has no login): the
+   * run keeps its plan, belongs to the default workspace, and may also read
+   * `dataDirs` (the file's own directory).
    */
   async startFile(
     file: unknown,
@@ -62,6 +70,8 @@ export class RunsService {
     const run = await this.scheduler.start({
       name: plan.name,
       origin: 'cli',
+      workspaceId: DEFAULT_WORKSPACE_ID,
+      createdBy: null,
       pipelineId: null,
       version: null,
       params: plan.params,
@@ -71,8 +81,11 @@ export class RunsService {
     return { id: run.id };
   }
 
-  async document(runId: string): Promise<RunDocument> {
-    const run = await this.find(runId);
+  async document(runId: string, workspaceId: string): Promise<RunDocument> {
+    return this.documentOf(await this.find(runId, workspaceId));
+  }
+
+  private async documentOf(run: RunEntity): Promise<RunDocument> {
     const nodes = await this.db.getRepository(RunNodeEntity).find({ where: { runId: run.id } });
     const byId = new Map(nodes.map((node) => [node.nodeId, node]));
     const states: Record<string, RunNodeState> = {};
@@ -101,10 +114,10 @@ export class RunsService {
     };
   }
 
-  async listForPipeline(pipelineId: string, page: PageQuery): Promise<Page<RunSummary>> {
-    const pipeline = await this.pipelines.find(pipelineId);
+  async listForPipeline(pipelineId: string, workspaceId: string, page: PageQuery): Promise<Page<RunSummary>> {
+    const pipeline = await this.pipelines.find(pipelineId, workspaceId);
     const [runs, total] = await this.db.getRepository(RunEntity).findAndCount({
-      where: { pipelineId: pipeline.id },
+      where: { pipelineId: pipeline.id, workspaceId },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -126,19 +139,19 @@ export class RunsService {
   }
 
   /** Cancels a run that is still going; a finished run is left as it is. */
-  async cancel(runId: string): Promise<RunDocument> {
-    const run = await this.find(runId);
+  async cancel(runId: string, workspaceId: string): Promise<RunDocument> {
+    const run = await this.find(runId, workspaceId);
     await this.scheduler.cancel(run.id);
-    return this.document(run.id);
+    return this.document(run.id, workspaceId);
   }
 
-  async events(runId: string, afterSeq: number): Promise<RunEvent[]> {
-    const run = await this.find(runId);
+  async events(runId: string, workspaceId: string, afterSeq: number): Promise<RunEvent[]> {
+    const run = await this.find(runId, workspaceId);
     return this.eventStore.after(run.id, afterSeq);
   }
 
-  async preview(runId: string, nodeId: string, port: string): Promise<TablePreview> {
-    const run = await this.find(runId);
+  async preview(runId: string, workspaceId: string, nodeId: string, port: string): Promise<TablePreview> {
+    const run = await this.find(runId, workspaceId);
     const node = await this.db.getRepository(RunNodeEntity).findOneBy({ runId: run.id, nodeId });
     if (!node) throw new NotFoundError(`node of run ${run.id}`, nodeId);
     if (!node.outputs) {
@@ -161,8 +174,9 @@ export class RunsService {
     return this.previewer.preview(value);
   }
 
-  private async find(runId: string): Promise<RunEntity> {
-    const run = isUuid(runId) ? await this.db.getRepository(RunEntity).findOneBy({ id: runId }) : null;
+  /** The run `runId` of the workspace; another workspace's is as missing as an unknown id. */
+  private async find(runId: string, workspaceId: string): Promise<RunEntity> {
+    const run = isUuid(runId) ? await this.db.getRepository(RunEntity).findOneBy({ id: runId, workspaceId }) : null;
     if (!run) throw new NotFoundError('run', runId);
     return run;
   }

@@ -8,9 +8,15 @@ import { isInside } from './artifact-store.js';
  * Finds the file a node param names, inside the directories this run may
  * read: a relative path is tried against each directory in order, an
  * absolute one must lie inside one of them; `..` escapes and symlinks that
- * lead out are refused. Returns the real path.
+ * lead out are refused, and a file `mayRead` refuses (another workspace's
+ * dataset) is passed over as if it were not there. Returns the real path.
  */
-export async function resolveDataFile(path: string, dataDirs: readonly string[], param: string): Promise<string> {
+export async function resolveDataFile(
+  path: string,
+  dataDirs: readonly string[],
+  param: string,
+  mayRead?: (realPath: string) => Promise<boolean>,
+): Promise<string> {
   if (!path.trim()) throw new NodeError(`${param} is empty`, { param });
   if (path.includes('\0')) throw new NodeError(`${param} "${path}" is not a valid path`, { param });
   if (dataDirs.length === 0)
@@ -28,6 +34,7 @@ export async function resolveDataFile(path: string, dataDirs: readonly string[],
     const real = await realpath(file).catch(() => undefined);
     if (real === undefined) continue;
     if (!isInside(await realpath(dir), real)) throw outside;
+    if (mayRead && !(await mayRead(real))) continue;
     const info = await stat(real);
     if (!info.isFile()) throw new NodeError(`${param} "${path}" is not a file`, { param });
     return real;

@@ -35,7 +35,7 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     if (deps.signal.aborted) throw new QueryCancelledError();
     const params = parseParams(definition, request.params);
     checkInputs(definition, request.inputs);
-    const file = await sourceFileFingerprint(definition, params, deps.dataDirs);
+    const file = await sourceFileFingerprint(definition, params, deps);
     const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
     const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
 
@@ -80,7 +80,7 @@ async function runJob(
       }),
       artifacts: {
         stageFile: async (path, param) => {
-          const resolved = await resolveDataFile(path, deps.dataDirs, param);
+          const resolved = await resolveDataFile(path, deps.dataDirs, param, deps.mayRead);
           const staged = join(sql.jobDir, `file-${param}-${basename(resolved)}`);
           await cloneFile(resolved, staged);
           sql.nameStagedFile(staged, path);
@@ -160,12 +160,12 @@ function checkOutputs(
 async function sourceFileFingerprint(
   definition: AnyNodeDefinition,
   params: Record<string, unknown>,
-  dataDirs: readonly string[],
+  deps: Pick<ExecuteNodeDeps, 'dataDirs' | 'mayRead'>,
 ): Promise<string | undefined> {
   if (!definition.fileParam) return undefined;
   const path = params[definition.fileParam];
   if (typeof path !== 'string') return undefined;
-  return fingerprintFile(await resolveDataFile(path, dataDirs, definition.fileParam));
+  return fingerprintFile(await resolveDataFile(path, deps.dataDirs, definition.fileParam, deps.mayRead));
 }
 
 function toRunError(nodeId: string, type: string, error: unknown, signal: AbortSignal): NodeRunError {

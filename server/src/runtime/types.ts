@@ -21,6 +21,11 @@ export interface ExecuteNodeDeps {
   tf: TensorFlowApi;
   /** Directories a source node may read; relative paths resolve against them in order. */
   dataDirs: string[];
+  /**
+   * A last say on each file a source node resolved (its real path): a refused
+   * file reads as not found. The worker refuses other workspaces' datasets.
+   */
+  mayRead?(realPath: string): Promise<boolean>;
   /** Scratch space; each job gets its own directory inside, removed afterwards. */
   workDir: string;
   signal: AbortSignal;

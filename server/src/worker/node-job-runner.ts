@@ -3,6 +3,7 @@ import type { ProgressDetail, TensorFlowApi } from '@pipewright/nodes';
 import { ARTIFACT_STORE } from '../artifacts/artifact-store.token.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
 import { RunScheduler, type ClaimedNode } from '../runs/run-scheduler.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
 import { executeNode } from '../runtime/execute-node.js';
@@ -38,6 +39,7 @@ export class NodeJobRunner {
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     private readonly scheduler: RunScheduler,
+    private readonly datasets: DatasetsService,
   ) {}
 
   async run(runId: string, nodeId: string, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
@@ -68,6 +70,8 @@ export class NodeJobRunner {
           store: this.store,
           tf,
           dataDirs: this.dataDirs(claimed),
+          // A source node reads only its own workspace's datasets.
+          mayRead: (realPath) => this.datasets.readableBy(claimed.run.workspaceId, realPath),
           workDir: this.settings.workDir,
           connections: this.settings.connections,
           signal,

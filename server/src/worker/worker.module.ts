@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatasetsModule } from '../datasets/datasets.module.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { NodeJobRunner } from './node-job-runner.js';
 import { NodeWorker } from './node-worker.js';
@@ -16,7 +17,7 @@ export class WorkerRegistryModule {}
 
 /** A worker in this process (`npm start`, `pipewright worker`, `pipewright run`). */
 @Module({
-  imports: [WorkerRegistryModule, RunsModule],
+  imports: [WorkerRegistryModule, RunsModule, DatasetsModule],
   providers: [NodeJobRunner, NodeWorker],
   exports: [NodeWorker],
 })
