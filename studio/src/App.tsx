@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
-import { LoginPage, useSession } from './pages/LoginPage';
+import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
 import { useRoute } from './routing';
 
@@ -14,6 +14,9 @@ export function App() {
   const { session, signedIn } = useSession();
   if (session.state === 'checking') return null;
   if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
+  if (session.user.mustChangePassword) {
+    return <ChangePasswordPage user={session.user} currentPassword={session.password} onChanged={signedIn} />;
+  }
   if (route.page === 'deployments') return <DeploymentsPage />;
   if (route.page === 'datasets') return <DatasetsPage />;
   if (route.page === 'runs') {

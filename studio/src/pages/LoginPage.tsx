@@ -2,19 +2,30 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, describeError, requestJson } from '../api/http';
 import { ProductMark } from './AppHeader';
 
+/** The server's minimum (MIN_PASSWORD_LENGTH in server/src/auth/accounts.service.ts). */
+const MIN_PASSWORD_LENGTH = 8;
+
 export interface SessionUser {
   id: string;
   email: string;
   role: 'admin' | 'editor' | 'viewer';
+  /** The account still has its generated one-time password: the studio asks for a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 
-type Session = { state: 'checking' } | { state: 'anonymous' } | { state: 'signed-in'; user: SessionUser };
+/** After a login, the password just typed: the change-password form needs it as the current one. */
+type Session =
+  { state: 'checking' } | { state: 'anonymous' } | { state: 'signed-in'; user: SessionUser; password?: string };
 
 /** Fired by the API client on a 401: the session ended, so the app shows the login page again. */
 export const LOGGED_OUT_EVENT = 'pipewright:logged-out';
 
 /** Who is logged in (the session cookie, checked with GET /api/auth/me), kept current across 401s. */
-export function useSession(): { session: Session; signedIn(user: SessionUser): void; logOut(): Promise<void> } {
+export function useSession(): {
+  session: Session;
+  signedIn(user: SessionUser, password?: string): void;
+  logOut(): Promise<void>;
+} {
   const [session, setSession] = useState<Session>({ state: 'checking' });
   useEffect(() => {
     let live = true;
@@ -28,7 +39,10 @@ export function useSession(): { session: Session; signedIn(user: SessionUser): v
       window.removeEventListener(LOGGED_OUT_EVENT, onLoggedOut);
     };
   }, []);
-  const signedIn = useCallback((user: SessionUser) => setSession({ state: 'signed-in', user }), []);
+  const signedIn = useCallback(
+    (user: SessionUser, password?: string) => setSession({ state: 'signed-in', user, password }),
+    [],
+  );
   const logOut = useCallback(async () => {
     await requestJson('POST', '/auth/logout').catch(() => undefined);
     setSession({ state: 'anonymous' });
@@ -37,7 +51,7 @@ export function useSession(): { session: Session; signedIn(user: SessionUser): v
 }
 
 /** Email and password; the server answers with the session cookie the rest of the studio rides on. */
-export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser): void }) {
+export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser, password?: string): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +63,8 @@ export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser): void 
     setError(null);
     try {
       const { user } = await requestJson<{ user: SessionUser }>('POST', '/auth/login', { email, password });
-      onSignedIn(user);
+      // Kept only for the change-password form that follows a one-time password's login.
+      onSignedIn(user, user.mustChangePassword ? password : undefined);
     } catch (failure) {
       setError(
         failure instanceof ApiError && failure.status === 401 ? 'Wrong email or password.' : describeError(failure),
@@ -102,6 +117,113 @@ export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser): void 
           )}
           <button className="pw-button pw-button--primary" type="submit" disabled={busy}>
             {busy ? 'Logging in…' : 'Log in'}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}
+
+/**
+ * Right after logging in with the generated one-time password: the server
+ * refuses everything else until the account has its own password.
+ */
+export function ChangePasswordPage({
+  user,
+  currentPassword: knownPassword,
+  onChanged,
+}: {
+  user: SessionUser;
+  /** The password just used to log in, when the form follows a login (not a reload). */
+  currentPassword?: string;
+  onChanged(user: SessionUser): void;
+}) {
+  const [currentPassword, setCurrentPassword] = useState(knownPassword ?? '');
+  const [newPassword, setNewPassword] = useState('');
+  const [repeated, setRepeated] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (newPassword !== repeated) {
+      setError('The two new passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await requestJson('POST', '/auth/password', { currentPassword, newPassword });
+      onChanged({ ...user, mustChangePassword: false });
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="pw-app">
+      <header className="pw-header">
+        <ProductMark />
+        <LogOutButton />
+      </header>
+      <main className="pw-page" style={{ maxWidth: 380 }}>
+        <h1>Choose your password</h1>
+        <p className="pw-muted">
+          {user.email} logged in with the one-time password the server printed. Choose your own password (at least{' '}
+          {MIN_PASSWORD_LENGTH} characters) to continue.
+        </p>
+        <form className="pw-form" onSubmit={submit} aria-label="Choose your password">
+          {knownPassword === undefined && (
+            <label className="pw-field">
+              <span>One-time password</span>
+              <input
+                className="pw-input"
+                type="password"
+                name="current-password"
+                autoComplete="current-password"
+                value={currentPassword}
+                onChange={(event) => setCurrentPassword(event.target.value)}
+                required
+                autoFocus
+              />
+            </label>
+          )}
+          <label className="pw-field">
+            <span>New password</span>
+            <input
+              className="pw-input"
+              type="password"
+              name="new-password"
+              autoComplete="new-password"
+              minLength={MIN_PASSWORD_LENGTH}
+              value={newPassword}
+              onChange={(event) => setNewPassword(event.target.value)}
+              required
+              autoFocus={knownPassword !== undefined}
+            />
+          </label>
+          <label className="pw-field">
+            <span>Repeat the new password</span>
+            <input
+              className="pw-input"
+              type="password"
+              name="repeat-password"
+              autoComplete="new-password"
+              minLength={MIN_PASSWORD_LENGTH}
+              value={repeated}
+              onChange={(event) => setRepeated(event.target.value)}
+              required
+            />
+          </label>
+          {error && (
+            <p className="pw-callout pw-callout--error" role="alert">
+              {error}
+            </p>
+          )}
+          <button className="pw-button pw-button--primary" type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save and continue'}
           </button>
         </form>
       </main>
