@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import {
 } from './test-environment.js';
 
 const iris = fileURLToPath(new URL('../fixtures/data/iris.csv', import.meta.url));
+const cli = fileURLToPath(new URL('../../bin/pipewright.mjs', import.meta.url));
 const MISSING = '00000000-0000-4000-8000-00000000abcd';
 
 type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -219,6 +222,25 @@ describe('workspaces', () => {
     expect(homePipelines.body.items.map((p) => p.id)).not.toContain(pipeline.body.id);
     await expectMissing(home, 'GET', `/runs/${ownRun.body.id}`, ownRun.body.id);
     expect((await api(other, 'DELETE', `/datasets/${mine.id}`)).status).toBe(204);
+  });
+
+  it('gives the runs of the CLI (no login) to the default workspace, where they read its datasets', async () => {
+    const dir = await mkdtemp(join(server.environment.home, 'files-'));
+    const file = join(dir, 'reader.json');
+    await writeFile(file, JSON.stringify(readerPipeline('from the command line', dataset.path)));
+    const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, 'run', file], { cwd: dir, env: server.environment.env });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    expect(result.code, result.output).toBe(0);
+    const id = /run ([0-9a-f-]{36})\)/.exec(result.output)?.[1];
+    expect(id, result.output).toBeDefined();
+    expect((await api<RunDocument>(home, 'GET', `/runs/${id}`)).body.status).toBe('succeeded');
+    await expectMissing(other, 'GET', `/runs/${id}`, id!);
   });
 });
 
