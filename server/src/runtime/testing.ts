@@ -7,6 +7,8 @@ import pg from 'pg';
 import {
   quoteLiteral,
   registry,
+  type MetricsValue,
+  type ModelBundle,
   type PortValue,
   type ProgressDetail,
   type SqlValue,
@@ -129,6 +131,21 @@ export async function loadCsvTable(path: string, params: Record<string, unknown>
   const table = run.outputs.out;
   if (table?.kind !== 'table') throw new Error('source.csv gave no table');
   return table;
+}
+
+/** A dataset's fixed train/test split from test/fixtures/data/splits (the one scikit-learn's reference figures use). */
+export async function loadSplit(name: string): Promise<{ train: TableRef; test: TableRef }> {
+  return {
+    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
+    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
+  };
+}
+
+/** A model's metrics on a table: evaluate.score, then evaluate.classification or evaluate.regression by its task. */
+export async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
+  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
+  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
 }
 
 /** The local PostgreSQL tests use: DATABASE_URL, else 127.0.0.1:5432 database "test". */
