@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,6 +7,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
+import { freePort } from '../../server/dist/free-port.js';
 import { breastCancerPipeline } from './example-pipelines.js';
 import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
 
@@ -64,19 +64,6 @@ function predict(url: string, name: string, key: string | undefined, body: unkno
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 const withoutScores = (row: Row): Row =>
   Object.fromEntries(Object.entries(row).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')));
