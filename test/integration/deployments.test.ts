@@ -6,9 +6,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
+import type { RunDocument } from '../../nodes/dist/index.js';
 import { freePort } from '../../server/dist/free-port.js';
-import { breastCancerPipeline } from './example-pipelines.js';
+import { deployingPipeline } from './example-pipelines.js';
 import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -16,19 +16,6 @@ interface Prediction {
   predictions: (string | number)[];
   probabilities?: Record<string, number>[];
   version: number;
-}
-
-/** The example with a deploy.service node after the trainer: it deploys itself when the run succeeds. */
-function deployingPipeline(): PipelineFile {
-  const file = breastCancerPipeline();
-  file.nodes.push({
-    id: 'deploy',
-    type: 'deploy.service',
-    params: { name: 'breast-cancer' },
-    position: { x: 1300, y: 0 },
-  });
-  file.edges.push({ from: 'train.model', to: 'deploy.model' });
-  return file;
 }
 
 /** The rows evaluate.score wrote (the withheld test side, scored), read from the run's Parquet output. */
