@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { deleteDataset, listDatasets, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, relativeTime } from '../canvas/format';
-import { UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
+import { UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
@@ -12,7 +12,8 @@ type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { st
 export function DatasetsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const { upload, fileInput, onFile } = useDatasetUpload((dataset) =>
+  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const { upload, fileInput, onFile } = useDatasetUpload(uploadLimit, (dataset) =>
     setLoaded((current) =>
       current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
     ),
@@ -21,7 +22,11 @@ export function DatasetsPage() {
   useEffect(() => {
     let live = true;
     listDatasets()
-      .then((page) => live && setLoaded({ state: 'ready', items: page.items }))
+      .then((page) => {
+        if (!live) return;
+        setLoaded({ state: 'ready', items: page.items });
+        setUploadLimit(page.uploadLimitBytes);
+      })
       .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
     return () => {
       live = false;
@@ -58,6 +63,7 @@ export function DatasetsPage() {
             </p>
           </div>
           <div className="pw-page__actions">
+            <UploadLimit limitBytes={uploadLimit} />
             <input
               ref={fileInput}
               type="file"

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { listDatasets, type Dataset } from '../api/datasets';
 import { formatBytes } from '../canvas/format';
-import { UploadProgress, useDatasetUpload } from './dataset-upload';
+import { UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
 
 /**
  * Under a source node's `path`: pick an uploaded dataset, or upload one
@@ -9,7 +9,8 @@ import { UploadProgress, useDatasetUpload } from './dataset-upload';
  */
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const { upload, fileInput, onFile } = useDatasetUpload((dataset) => {
+  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const { upload, fileInput, onFile } = useDatasetUpload(uploadLimit, (dataset) => {
     setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
     onPick(dataset.path);
   });
@@ -17,7 +18,11 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
   useEffect(() => {
     let live = true;
     listDatasets()
-      .then((page) => live && setDatasets(page.items))
+      .then((page) => {
+        if (!live) return;
+        setDatasets(page.items);
+        setUploadLimit(page.uploadLimitBytes);
+      })
       .catch(() => undefined);
     return () => {
       live = false;
@@ -60,6 +65,7 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
           Upload…
         </button>
       </div>
+      <UploadLimit limitBytes={uploadLimit} />
       <UploadProgress upload={upload} />
       {upload.state === 'failed' && (
         <p className="pw-field__error" role="alert" data-testid="upload-error">
