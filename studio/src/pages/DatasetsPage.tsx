@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { deleteDataset, listDatasets, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, relativeTime } from '../canvas/format';
-import { UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
+import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
@@ -13,11 +13,12 @@ export function DatasetsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
-  const { upload, fileInput, onFile } = useDatasetUpload(uploadLimit, (dataset) =>
+  const uploader = useDatasetUpload(uploadLimit, (dataset) =>
     setLoaded((current) =>
       current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
     ),
   );
+  const { upload } = uploader;
 
   useEffect(() => {
     let live = true;
@@ -64,22 +65,7 @@ export function DatasetsPage() {
           </div>
           <div className="pw-page__actions">
             <UploadLimit limitBytes={uploadLimit} />
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".csv,.tsv,.txt,.parquet,text/csv"
-              hidden
-              aria-label="Dataset file to upload"
-              onChange={(event) => void onFile(event.target.files?.[0])}
-            />
-            <button
-              type="button"
-              className="pw-button pw-button--primary"
-              disabled={upload.state === 'sending'}
-              onClick={() => fileInput.current?.click()}
-            >
-              Upload…
-            </button>
+            <UploadButton uploader={uploader} variant="primary" />
           </div>
         </div>
         <UploadProgress upload={upload} className="pw-page__notice" />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { listDatasets, type Dataset } from '../api/datasets';
 import { formatBytes } from '../canvas/format';
-import { UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
+import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
 
 /**
  * Under a source node's `path`: pick an uploaded dataset, or upload one
@@ -10,10 +10,11 @@ import { UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload'
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
   const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
-  const { upload, fileInput, onFile } = useDatasetUpload(uploadLimit, (dataset) => {
+  const uploader = useDatasetUpload(uploadLimit, (dataset) => {
     setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
     onPick(dataset.path);
   });
+  const { upload } = uploader;
 
   useEffect(() => {
     let live = true;
@@ -47,23 +48,7 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
             </option>
           ))}
         </select>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".csv,.tsv,.txt,.parquet,text/csv"
-          hidden
-          aria-label="Dataset file to upload"
-          data-testid="dataset-file"
-          onChange={(event) => void onFile(event.target.files?.[0])}
-        />
-        <button
-          type="button"
-          className="pw-button pw-button--small"
-          disabled={upload.state === 'sending'}
-          onClick={() => fileInput.current?.click()}
-        >
-          Upload…
-        </button>
+        <UploadButton uploader={uploader} variant="small" />
       </div>
       <UploadLimit limitBytes={uploadLimit} />
       <UploadProgress upload={upload} />

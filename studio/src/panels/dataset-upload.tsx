@@ -40,6 +40,39 @@ export function useDatasetUpload(limitBytes: number | undefined, onUploaded: (da
   return { upload, fileInput, onFile };
 }
 
+export type DatasetUploader = ReturnType<typeof useDatasetUpload>;
+
+/** The Upload… button and the hidden file input it opens; `variant` is the button's look. */
+export function UploadButton({
+  uploader: { upload, fileInput, onFile },
+  variant,
+}: {
+  uploader: DatasetUploader;
+  variant: 'primary' | 'small';
+}) {
+  return (
+    <>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".csv,.tsv,.txt,.parquet,text/csv"
+        hidden
+        aria-label="Dataset file to upload"
+        data-testid="dataset-file"
+        onChange={(event) => void onFile(event.target.files?.[0])}
+      />
+      <button
+        type="button"
+        className={`pw-button pw-button--${variant}`}
+        disabled={upload.state === 'sending'}
+        onClick={() => fileInput.current?.click()}
+      >
+        Upload…
+      </button>
+    </>
+  );
+}
+
 function overLimitMessage(size: number, limitBytes: number): string {
   return `the file (${formatBytes(size)}) is larger than the upload limit of ${formatLimit(limitBytes)}`;
 }
