@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 async function tableFromCsv(lines: string[]): Promise<TableRef> {
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-metrics-'));
@@ -95,8 +95,7 @@ describe('evaluate.classification', () => {
   });
 
   it('takes the label from the model that scored the table, and matches scikit-learn on breast cancer', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+    const { train, test } = await loadSplit('breast_cancer');
     const model = (await runNodeForTest('train.logistic', { label: 'diagnosis' }, { in: train })).outputs.model;
     const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
     const m = await metricsOf(scored.outputs.out as TableRef);

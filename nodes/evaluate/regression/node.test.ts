@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 async function tableFromCsv(lines: string[]): Promise<TableRef> {
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-regression-'));
@@ -35,8 +35,7 @@ describe('evaluate.regression', () => {
   });
 
   it('takes the label from the model that scored the table, and matches scikit-learn’s kNN on cars', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/cars.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/cars.test.csv');
+    const { train, test } = await loadSplit('cars');
     // The reference protocol fills missing horsepower with the training median.
     const filled = (await runNodeForTest('clean.missing', { strategy: 'median' }, { in: train })).outputs.out;
     const model = (await runNodeForTest('train.knn', { label: 'Miles_per_Gallon' }, { in: filled })).outputs.model;
