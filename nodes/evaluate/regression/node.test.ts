@@ -1,15 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function tableFromCsv(lines: string[]): Promise<TableRef> {
-  const dir = mkdtempSync(join(tmpdir(), 'pipewright-regression-'));
-  writeFileSync(join(dir, 'scored.csv'), `${lines.join('\n')}\n`);
-  return (await runNodeForTest('source.csv', { path: 'scored.csv' }, {}, { dataDirs: [dir] })).outputs.out as TableRef;
-}
+import { loadSplit, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
 
 async function metricsOf(table: TableRef, params: Record<string, unknown> = {}): Promise<MetricsValue['metrics']> {
   return ((await runNodeForTest('evaluate.regression', params, { in: table })).outputs.metrics as MetricsValue).metrics;
@@ -18,7 +9,7 @@ async function metricsOf(table: TableRef, params: Record<string, unknown> = {}):
 describe('evaluate.regression', () => {
   it('computes MAE, RMSE, R² and residuals of an example worked by hand', async () => {
     // truth 1 2 3 4, predicted 2 2 2 4: errors -1 0 1 0; mean 2.5, total sum of squares 5.
-    const table = await tableFromCsv(['y,prediction', '1,2', '2,2', '3,2', '4,4', ',3']);
+    const table = await tableFromCsvLines(['y,prediction', '1,2', '2,2', '3,2', '4,4', ',3']);
     const run = await runNodeForTest('evaluate.regression', { label: 'y' }, { in: table });
     const m = (run.outputs.metrics as MetricsValue).metrics;
     expect(m.rows).toBe(4);
@@ -49,7 +40,7 @@ describe('evaluate.regression', () => {
   });
 
   it('asks for the label when the table does not say, and refuses text columns, naming them', async () => {
-    const table = await tableFromCsv(['y,prediction,kind', '1,2,a', '2,2,b']);
+    const table = await tableFromCsvLines(['y,prediction,kind', '1,2,a', '2,2,b']);
     const unnamed = await runNodeForTest('evaluate.regression', {}, { in: table }).catch((e) => e);
     expect(unnamed.failure.param).toBe('label');
     const text = await runNodeForTest('evaluate.regression', { label: 'kind' }, { in: table }).catch((e) => e);

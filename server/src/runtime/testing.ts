@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,16 @@ export async function readTable(
 /** Reads a CSV (relative to the repository root) with source.csv, cached across a test file. */
 export async function loadCsvTable(path: string, params: Record<string, unknown> = {}): Promise<TableRef> {
   const run = await runNodeForTest('source.csv', { path, ...params }, {}, { useCache: true });
+  const table = run.outputs.out;
+  if (table?.kind !== 'table') throw new Error('source.csv gave no table');
+  return table;
+}
+
+/** A table of CSV `lines` (the header first), written to a fresh directory and read with source.csv. */
+export async function tableFromCsvLines(lines: string[]): Promise<TableRef> {
+  const dir = mkdtempSync(join(scratchDir(), 'csv-'));
+  writeFileSync(join(dir, 'table.csv'), `${lines.join('\n')}\n`);
+  const run = await runNodeForTest('source.csv', { path: 'table.csv' }, {}, { dataDirs: [dir] });
   const table = run.outputs.out;
   if (table?.kind !== 'table') throw new Error('source.csv gave no table');
   return table;
