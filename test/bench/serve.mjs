@@ -22,7 +22,6 @@ import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +33,7 @@ import { tensorScores } from '../../server/dist/predict/tensor-scoring.js';
 import { checkRequestRows, rowSchema } from '../../server/dist/predict/request-rows.js';
 import { answerJson, enableTensorScoring, scoreRequest, scoreRows } from '../../server/dist/predict/score-rows.js';
 import { parseRequestBody } from '../../server/dist/predict/request-body.js';
+import { freePort } from '../../server/dist/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -44,17 +44,6 @@ const fmt = (n, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const CONNECTIONS = option('connections', 50);
 const KEY = 'bench-key';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /* global fetch -- Node's own */
 async function waitUntilUp(url) {

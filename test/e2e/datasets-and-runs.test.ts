@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import type { StudioBrowser } from './chromium.js';
 import { repoRoot, type RunningServer } from './pipewright-server.js';
 import type { StudioPage } from './studio-page.js';
@@ -44,6 +44,11 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('heading', { name: 'Datasets' }).waitFor();
     await page.getByText('No datasets yet').waitFor();
+    // What an upload may be shows before a file is picked, with the server's limit.
+    const limit = page.getByTestId('upload-limit');
+    expect(await limit.textContent()).toBe('CSV or Parquet, up to 64 KB');
+    expect(await limit.isVisible()).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'datasets-page-empty.png') });
     await page.evaluate(() => {
       const seen = { progress: false };
       Object.assign(window, { uploadSeen: seen });
@@ -64,14 +69,23 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
     expect(irisPath).toMatch(/^iris-[0-9a-f]{8}\.csv$/);
     expect(cells.slice(0, 4)).toEqual(['iris.csv', 'CSV', '3.8 KB', 'just now']);
 
+    // A file over the limit is refused at once in the browser: nothing is sent.
     const big = join(scratch, 'big.csv');
     writeFileSync(big, `a,b\n${'1,2\n'.repeat(25_000)}`);
+    const uploadsSent: string[] = [];
+    const countUploads = (request: Request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/datasets')
+        uploadsSent.push(request.url());
+    };
+    page.on('request', countUploads);
     await uploadOnDatasetsPage(big);
     const refusal = page.getByTestId('upload-error');
     await refusal.waitFor();
+    page.off('request', countUploads);
     expect(await refusal.textContent()).toBe(
-      'Could not upload big.csv: the file is larger than the upload limit of 64 KB (PIPEWRIGHT_UPLOAD_LIMIT_MB)',
+      'Could not upload big.csv: the file (97.7 KB) is larger than the upload limit of 64 KB',
     );
+    expect(uploadsSent).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'datasets-page.png') });
 
     await uploadOnDatasetsPage(penguins);
@@ -131,6 +145,8 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
     await error.waitFor();
     expect(await error.textContent()).toContain('iris_typo.csv');
 
+    // The source node's upload picker says the limit too.
+    expect(await inspector.getByTestId('upload-limit').textContent()).toBe('CSV or Parquet, up to 64 KB');
     await inspector.getByTestId('dataset-select').selectOption(irisPath);
     expect(await inspector.getByTestId('param-path').inputValue()).toBe(irisPath);
     await inspector.getByRole('button', { name: 'Re-run from here' }).click();

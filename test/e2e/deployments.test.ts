@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioBrowser } from './chromium.js';
-import { repoRoot, type RunningServer } from './pipewright-server.js';
+import { deployingPipeline } from '../integration/example-pipelines.js';
+import type { RunningServer } from './pipewright-server.js';
 import { closeStudioSession, openStudioSession } from './studio-session.js';
 
 /** Through the API as the admin: a run of the example with a deploy.service node, which deploys itself. */
@@ -17,18 +16,7 @@ async function deployExample(server: RunningServer): Promise<void> {
     return (await response.json()) as Record<string, unknown>;
   };
   const { accessToken } = (await call('POST', '/auth/login', server.admin)) as { accessToken: string };
-  const file = JSON.parse(readFileSync(join(repoRoot, 'examples', 'breast-cancer.json'), 'utf8')) as {
-    nodes: unknown[];
-    edges: unknown[];
-  };
-  file.nodes.push({
-    id: 'deploy',
-    type: 'deploy.service',
-    params: { name: 'breast-cancer' },
-    position: { x: 1300, y: 0 },
-  });
-  file.edges.push({ from: 'train.model', to: 'deploy.model' });
-  const pipeline = (await call('POST', '/pipelines', file, accessToken)) as { id: string };
+  const pipeline = (await call('POST', '/pipelines', deployingPipeline(), accessToken)) as { id: string };
   await call('POST', `/pipelines/${pipeline.id}/runs`, {}, accessToken);
   for (let i = 0; i < 240; i++) {
     const list = (await call('GET', '/deployments', undefined, accessToken)) as { items: { name: string }[] };

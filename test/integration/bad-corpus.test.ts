@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built server, as the CLI runs it.
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/dist/database/embedded-postgres.js';
-import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+import { createTestEnvironment, runPipewright, type CliResult, type TestEnvironment } from './test-environment.js';
 
 /**
  * Every bad pipeline and dataset of test/fixtures/bad/ through the real CLI:
@@ -17,7 +16,6 @@ import { createTestEnvironment, type TestEnvironment } from './test-environment.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = join(root, 'test', 'fixtures', 'bad');
-const cli = join(root, 'server', 'dist', 'cli', 'main.js');
 
 interface BadCase {
   file: string;
@@ -29,12 +27,6 @@ interface BadCase {
   error?: Record<string, string | number>;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 interface CliDocument {
   status: string;
   nodes: Record<string, { status: string; error?: Record<string, unknown> & { message: string } }>;
@@ -44,18 +36,6 @@ const { cases } = JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8')
 
 /** CLI runs at once: each lane has its own home and database, so runs never share a worker. */
 const LANES = 5;
-
-function runCli(file: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', file, '--json'], { cwd: corpus, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the bad-input corpus through the CLI', () => {
   const environments: TestEnvironment[] = [];
@@ -83,7 +63,10 @@ describe('the bad-input corpus through the CLI', () => {
     await Promise.all(
       environments.map(async (environment) => {
         for (let next = queue.shift(); next; next = queue.shift()) {
-          results.set(next.file, await runCli(next.file, environment.env));
+          results.set(
+            next.file,
+            await runPipewright(['run', next.file, '--json'], { cwd: corpus, env: environment.env }),
+          );
         }
       }),
     );

@@ -1,19 +1,12 @@
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breastCancerPipeline } from './example-pipelines.js';
-import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+import { createTestEnvironment, runPipewright, type TestEnvironment } from './test-environment.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(root, 'examples', 'breast-cancer.json');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface CliDocument {
   status: string;
@@ -33,19 +26,7 @@ describe('pipewright CLI', () => {
   let environment: TestEnvironment;
   let workDir: string;
 
-  const pipewright = (...args: string[]): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin', 'pipewright.mjs'), ...args], {
-        cwd: workDir,
-        env: environment.env,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const pipewright = (...args: string[]) => runPipewright(args, { cwd: workDir, env: environment.env });
 
   beforeAll(async () => {
     environment = await createTestEnvironment();

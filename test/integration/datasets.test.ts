@@ -42,9 +42,11 @@ describe('datasets', () => {
     const kept = await stat(join(server.environment.home, 'datasets', uploaded.body.path));
     expect(kept.size).toBe(content.length);
 
-    const list = await api<{ items: Dataset[]; total: number }>(server, 'GET', '/datasets');
+    const list = await api<{ items: Dataset[]; total: number; uploadLimitBytes: number }>(server, 'GET', '/datasets');
     expect(list.body.total).toBe(1);
     expect(list.body.items[0].path).toBe(uploaded.body.path);
+    // The limit comes with the list, so the studio can say it before a file is picked.
+    expect(list.body.uploadLimitBytes).toBe(8 * 1024);
 
     const check = await api<{ ok: boolean }>(server, 'POST', '/pipelines/validate', {
       format: 'pipewright/v1',

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
-import { breastCancerPipeline } from './example-pipelines.js';
+import type { RunDocument } from '../../nodes/dist/index.js';
+import { freePort } from '../../server/dist/free-port.js';
+import { deployingPipeline } from './example-pipelines.js';
 import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -16,19 +16,6 @@ interface Prediction {
   predictions: (string | number)[];
   probabilities?: Record<string, number>[];
   version: number;
-}
-
-/** The example with a deploy.service node after the trainer: it deploys itself when the run succeeds. */
-function deployingPipeline(): PipelineFile {
-  const file = breastCancerPipeline();
-  file.nodes.push({
-    id: 'deploy',
-    type: 'deploy.service',
-    params: { name: 'breast-cancer' },
-    position: { x: 1300, y: 0 },
-  });
-  file.edges.push({ from: 'train.model', to: 'deploy.model' });
-  return file;
 }
 
 /** The rows evaluate.score wrote (the withheld test side, scored), read from the run's Parquet output. */
@@ -64,19 +51,6 @@ function predict(url: string, name: string, key: string | undefined, body: unkno
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 const withoutScores = (row: Row): Row =>
   Object.fromEntries(Object.entries(row).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')));

@@ -16,3 +16,16 @@ export function slowBreastCancerPipeline(epochs = 8000): PipelineFile {
   train.params = { ...train.params, epochs };
   return file;
 }
+
+/** The example with a deploy.service node after the trainer: it deploys itself when the run succeeds. */
+export function deployingPipeline(): PipelineFile {
+  const file = breastCancerPipeline();
+  file.nodes.push({
+    id: 'deploy',
+    type: 'deploy.service',
+    params: { name: 'breast-cancer' },
+    position: { x: 1300, y: 0 },
+  });
+  file.edges.push({ from: 'train.model', to: 'deploy.model' });
+  return file;
+}

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 // The built server: Vitest's transform does not emit the decorator metadata NestJS needs.
 import { startServer, type RunningServer } from '../../server/dist/application.js';
@@ -171,6 +173,27 @@ export async function api<T = unknown>(
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const pipewrightBin = fileURLToPath(new URL('../../bin/pipewright.mjs', import.meta.url));
+
+/** Runs the `pipewright` command to its end, answering its exit code and what it printed. */
+export function runPipewright(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [pipewrightBin, ...args], options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Polls until `check` answers something other than undefined. */

@@ -1,15 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function tableFromCsv(lines: string[]): Promise<TableRef> {
-  const dir = mkdtempSync(join(tmpdir(), 'pipewright-metrics-'));
-  writeFileSync(join(dir, 'scored.csv'), `${lines.join('\n')}\n`);
-  return (await runNodeForTest('source.csv', { path: 'scored.csv' }, {}, { dataDirs: [dir] })).outputs.out as TableRef;
-}
+import { loadSplit, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
 
 async function metricsOf(table: TableRef, params: Record<string, unknown> = {}): Promise<MetricsValue['metrics']> {
   return ((await runNodeForTest('evaluate.classification', params, { in: table })).outputs.metrics as MetricsValue)
@@ -19,7 +10,7 @@ async function metricsOf(table: TableRef, params: Record<string, unknown> = {}):
 describe('evaluate.classification', () => {
   it('computes the metrics of a binary example worked by hand', async () => {
     // truth a a a a b b b b, predicted a a b a b b a b.
-    const table = await tableFromCsv([
+    const table = await tableFromCsvLines([
       'truth,prediction,probability_a,probability_b',
       'a,a,0.9,0.1',
       'a,a,0.8,0.2',
@@ -53,7 +44,7 @@ describe('evaluate.classification', () => {
   });
 
   it('macro-averages three classes worked by hand', async () => {
-    const table = await tableFromCsv(['truth,prediction', 'x,x', 'x,y', 'y,y', 'y,y', 'z,z', 'z,x']);
+    const table = await tableFromCsvLines(['truth,prediction', 'x,x', 'x,y', 'y,y', 'y,y', 'z,z', 'z,x']);
     const m = await metricsOf(table, { label: 'truth' });
     expect(m.accuracy).toBeCloseTo(4 / 6, 12);
     // precision x 1/2, y 2/3, z 1; recall x 1/2, y 1, z 1/2; f1 x 0.5, y 0.8, z 2/3.
@@ -73,7 +64,7 @@ describe('evaluate.classification', () => {
   });
 
   it('gives each class its one-vs-rest ROC curve when there are more than two', async () => {
-    const table = await tableFromCsv([
+    const table = await tableFromCsvLines([
       'truth,prediction,probability_x,probability_y,probability_z',
       'x,x,0.7,0.2,0.1',
       'x,y,0.3,0.6,0.1',
@@ -95,8 +86,7 @@ describe('evaluate.classification', () => {
   });
 
   it('takes the label from the model that scored the table, and matches scikit-learn on breast cancer', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+    const { train, test } = await loadSplit('breast_cancer');
     const model = (await runNodeForTest('train.logistic', { label: 'diagnosis' }, { in: train })).outputs.model;
     const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
     const m = await metricsOf(scored.outputs.out as TableRef);
@@ -108,7 +98,7 @@ describe('evaluate.classification', () => {
   });
 
   it('asks for the label when the table does not say, and names a missing column', async () => {
-    const table = await tableFromCsv(['truth,prediction', 'x,x', 'y,x']);
+    const table = await tableFromCsvLines(['truth,prediction', 'x,x', 'y,x']);
     const unnamed = await runNodeForTest('evaluate.classification', {}, { in: table }).catch((e) => e);
     expect(unnamed.failure.param).toBe('label');
     const missing = await runNodeForTest('evaluate.classification', { label: 'actual' }, { in: table }).catch((e) => e);

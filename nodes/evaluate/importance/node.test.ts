@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportanceMetricsReport, MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 let carsTrain: TableRef;
 let carsTest: TableRef;
 
 beforeAll(async () => {
-  carsTrain = await loadCsvTable('test/fixtures/data/splits/cars.train.csv');
-  carsTest = await loadCsvTable('test/fixtures/data/splits/cars.test.csv');
+  ({ train: carsTrain, test: carsTest } = await loadSplit('cars'));
 });
 
 async function importance(model: ModelBundle, table: TableRef, params = {}): Promise<ImportanceMetricsReport> {
@@ -40,8 +39,7 @@ describe('evaluate.importance', () => {
   });
 
   it('measures a classifier by accuracy, on a table scored or not', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/iris.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/iris.test.csv');
+    const { train, test } = await loadSplit('iris');
     const model = (await runNodeForTest('train.logistic', { label: 'species' }, { in: train })).outputs
       .model as ModelBundle;
     const scored = (await runNodeForTest('evaluate.score', {}, { model, in: test })).outputs.out as TableRef;

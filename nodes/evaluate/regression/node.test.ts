@@ -1,15 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function tableFromCsv(lines: string[]): Promise<TableRef> {
-  const dir = mkdtempSync(join(tmpdir(), 'pipewright-regression-'));
-  writeFileSync(join(dir, 'scored.csv'), `${lines.join('\n')}\n`);
-  return (await runNodeForTest('source.csv', { path: 'scored.csv' }, {}, { dataDirs: [dir] })).outputs.out as TableRef;
-}
+import { loadSplit, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
 
 async function metricsOf(table: TableRef, params: Record<string, unknown> = {}): Promise<MetricsValue['metrics']> {
   return ((await runNodeForTest('evaluate.regression', params, { in: table })).outputs.metrics as MetricsValue).metrics;
@@ -18,7 +9,7 @@ async function metricsOf(table: TableRef, params: Record<string, unknown> = {}):
 describe('evaluate.regression', () => {
   it('computes MAE, RMSE, R² and residuals of an example worked by hand', async () => {
     // truth 1 2 3 4, predicted 2 2 2 4: errors -1 0 1 0; mean 2.5, total sum of squares 5.
-    const table = await tableFromCsv(['y,prediction', '1,2', '2,2', '3,2', '4,4', ',3']);
+    const table = await tableFromCsvLines(['y,prediction', '1,2', '2,2', '3,2', '4,4', ',3']);
     const run = await runNodeForTest('evaluate.regression', { label: 'y' }, { in: table });
     const m = (run.outputs.metrics as MetricsValue).metrics;
     expect(m.rows).toBe(4);
@@ -35,8 +26,7 @@ describe('evaluate.regression', () => {
   });
 
   it('takes the label from the model that scored the table, and matches scikit-learn’s kNN on cars', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/cars.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/cars.test.csv');
+    const { train, test } = await loadSplit('cars');
     // The reference protocol fills missing horsepower with the training median.
     const filled = (await runNodeForTest('clean.missing', { strategy: 'median' }, { in: train })).outputs.out;
     const model = (await runNodeForTest('train.knn', { label: 'Miles_per_Gallon' }, { in: filled })).outputs.model;
@@ -50,7 +40,7 @@ describe('evaluate.regression', () => {
   });
 
   it('asks for the label when the table does not say, and refuses text columns, naming them', async () => {
-    const table = await tableFromCsv(['y,prediction,kind', '1,2,a', '2,2,b']);
+    const table = await tableFromCsvLines(['y,prediction,kind', '1,2,a', '2,2,b']);
     const unnamed = await runNodeForTest('evaluate.regression', {}, { in: table }).catch((e) => e);
     expect(unnamed.failure.param).toBe('label');
     const text = await runNodeForTest('evaluate.regression', { label: 'kind' }, { in: table }).catch((e) => e);

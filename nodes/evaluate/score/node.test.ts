@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBundle, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 let cancerTrain: TableRef;
 let cancerTest: TableRef;
 let cancerModel: ModelBundle;
 
 beforeAll(async () => {
-  cancerTrain = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
-  cancerTest = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+  ({ train: cancerTrain, test: cancerTest } = await loadSplit('breast_cancer'));
   cancerModel = (await runNodeForTest('train.logistic', { label: 'diagnosis' }, { in: cancerTrain })).outputs
     .model as ModelBundle;
 });
@@ -58,8 +57,7 @@ describe('evaluate.score', () => {
   });
 
   it('adds one numeric prediction for a regressor, and no probability columns', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/cars.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/cars.test.csv');
+    const { train, test } = await loadSplit('cars');
     const model = (await runNodeForTest('train.linear', { label: 'Miles_per_Gallon' }, { in: train })).outputs
       .model as ModelBundle;
     const run = await runNodeForTest('evaluate.score', {}, { model, in: test });

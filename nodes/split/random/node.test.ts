@@ -1,24 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
 import { rowHash } from './row-hash.js';
 
-let dir: string;
 let people: TableRef;
 
 beforeAll(async () => {
   // 1000 rows, ids 1..1000, 70 % in group A.
-  dir = mkdtempSync(join(tmpdir(), 'pipewright-split-'));
-  const lines = [
+  people = await tableFromCsvLines([
     'id,grp,score',
     ...Array.from({ length: 1000 }, (_, i) => `${i + 1},${i % 10 < 7 ? 'A' : 'B'},${(i * 37) % 101}`),
-  ];
-  writeFileSync(join(dir, 'people.csv'), `${lines.join('\n')}\n`);
-  const run = await runNodeForTest('source.csv', { path: 'people.csv' }, {}, { dataDirs: [dir] });
-  people = run.outputs.out as TableRef;
+  ]);
 });
 
 async function ids(table: TableRef): Promise<number[]> {

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
-
-async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
-  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
-  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
-  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
-}
+import type { ModelBundle } from '../../core/index.js';
+import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
 
 describe('train.forest', () => {
   it('classifies breast cancer within 0.02 of scikit-learn (accuracy 0.9649, AUC 0.9936)', async () => {
-    const { train, test } = await split('breast_cancer');
+    const { train, test } = await loadSplit('breast_cancer');
     const run = await runNodeForTest('train.forest', { label: 'diagnosis' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model.training).toMatchObject({ trees: 100, maxFeatures: 5 });
@@ -29,7 +16,7 @@ describe('train.forest', () => {
   });
 
   it('regresses cars within 0.03 R² of scikit-learn (0.9261), better than one tree', async () => {
-    const { train, test } = await split('cars');
+    const { train, test } = await loadSplit('cars');
     const forest = (await runNodeForTest('train.forest', { label: 'Miles_per_Gallon' }, { in: train })).outputs
       .model as ModelBundle;
     const tree = (await runNodeForTest('train.tree', { label: 'Miles_per_Gallon' }, { in: train })).outputs
@@ -40,7 +27,7 @@ describe('train.forest', () => {
   });
 
   it('cross-validates with k folds', async () => {
-    const { train } = await split('wine');
+    const { train } = await loadSplit('wine');
     const run = await runNodeForTest('train.forest', { label: 'cultivar', trees: 20, folds: 3 }, { in: train });
     const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
     expect(cv.accuracy.values).toHaveLength(3);
@@ -48,7 +35,7 @@ describe('train.forest', () => {
   });
 
   it('is the same forest for the same seed, and another for another seed', async () => {
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const fit = async (seed: number) =>
       (
         (await runNodeForTest('train.forest', { label: 'species', trees: 5, seed }, { in: train })).outputs

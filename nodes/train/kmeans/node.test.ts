@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelBundle, TableRef } from '../../core/index.js';
+import type { ModelBundle } from '../../core/index.js';
 import { adjustedRandIndex } from './kmeans-model.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
+import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 describe('adjustedRandIndex', () => {
   it('is 1 for the same grouping under other names and matches a case worked by hand', () => {
@@ -20,7 +13,7 @@ describe('adjustedRandIndex', () => {
 
 describe('train.kmeans', () => {
   it('clusters wine as scikit-learn does: ARI of the test rows 0.9088 against the cultivars', async () => {
-    const { train, test } = await split('wine');
+    const { train, test } = await loadSplit('wine');
     const run = await runNodeForTest('train.kmeans', { k: 3, label: 'cultivar' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model).toMatchObject({ algorithm: 'kmeans', task: 'clustering' });
@@ -38,7 +31,7 @@ describe('train.kmeans', () => {
   });
 
   it('refuses more clusters than rows, naming k', async () => {
-    const { test } = await split('iris');
+    const { test } = await loadSplit('iris');
     const failure = await runNodeForTest('train.kmeans', { k: 31 }, { in: test }).catch((e) => e);
     expect(failure.failure).toMatchObject({ param: 'k' });
   });

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
-
-async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
-  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
-  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
-  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
-}
+import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
 
 describe('train.knn', () => {
   it('matches scikit-learn on wine: accuracy 0.9722, log loss 0.0910', async () => {
-    const { train, test } = await split('wine');
+    const { train, test } = await loadSplit('wine');
     const model = (await runNodeForTest('train.knn', { label: 'cultivar' }, { in: train })).outputs
       .model as ModelBundle;
     const m = await testMetrics(model, test);
@@ -27,14 +14,14 @@ describe('train.knn', () => {
   });
 
   it('regresses diabetes as scikit-learn does (R² 0.4248)', async () => {
-    const { train, test } = await split('diabetes');
+    const { train, test } = await loadSplit('diabetes');
     const model = (await runNodeForTest('train.knn', { label: 'progression' }, { in: train })).outputs
       .model as ModelBundle;
     expect((await testMetrics(model, test)).r2).toBeCloseTo(0.4248, 3);
   });
 
   it('gives the shares of the k neighbours as probabilities, text features included', async () => {
-    const { train } = await split('penguins');
+    const { train } = await loadSplit('penguins');
     const model = (await runNodeForTest('train.knn', { label: 'species', k: 4 }, { in: train })).outputs
       .model as ModelBundle;
     const [served] = predictRows(model, [
@@ -52,7 +39,7 @@ describe('train.knn', () => {
   });
 
   it('cross-validates regression with k folds: R², RMSE and MAE per fold', async () => {
-    const { train } = await split('diabetes');
+    const { train } = await loadSplit('diabetes');
     const run = await runNodeForTest('train.knn', { label: 'progression', folds: 3 }, { in: train });
     const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
     expect(cv.r2.values).toHaveLength(3);
@@ -60,7 +47,7 @@ describe('train.knn', () => {
   });
 
   it('refuses a k larger than the training table, naming k', async () => {
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const failure = await runNodeForTest('train.knn', { label: 'species', k: 500 }, { in: train }).catch((e) => e);
     expect(failure.failure).toMatchObject({ param: 'k' });
     expect(failure.failure.message).toContain('120 training rows');

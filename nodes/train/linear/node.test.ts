@@ -3,7 +3,7 @@ import type { ModelBundle, TableRef } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 /** scikit-learn on the same fixed splits (datasets/REFERENCE.md); ames: the min-norm least-squares figure. */
 const REFERENCE = { diabetes: 0.4526, cars: 0.8481, ames: 0.8785 };
@@ -17,20 +17,13 @@ async function testR2(model: ModelBundle, test: TableRef): Promise<number> {
   return regressionMetrics(truth, predicted).r2;
 }
 
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
-
 describe('train.linear', () => {
   it.each([
     ['diabetes', 'progression'],
     ['cars', 'Miles_per_Gallon'],
     ['ames', 'Sale_Price'],
   ] as const)('matches scikit-learn on %s: test R² within 0.03', async (name, label) => {
-    const { train, test } = await split(name);
+    const { train, test } = await loadSplit(name);
     const run = await runNodeForTest('train.linear', { label }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model).toMatchObject({ algorithm: 'linear', task: 'regression', label });
@@ -39,7 +32,7 @@ describe('train.linear', () => {
   });
 
   it('cross-validates with k folds: R², RMSE and MAE as mean ± std', async () => {
-    const { train } = await split('diabetes');
+    const { train } = await loadSplit('diabetes');
     const run = await runNodeForTest('train.linear', { label: 'progression', folds: 5 }, { in: train });
     const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
     expect(cv.folds).toBe(5);
@@ -51,7 +44,7 @@ describe('train.linear', () => {
   });
 
   it('scores raw request rows (text categories included) exactly as evaluate.score does', async () => {
-    const { train, test } = await split('ames');
+    const { train, test } = await loadSplit('ames');
     const model = (await runNodeForTest('train.linear', { label: 'Sale_Price' }, { in: train })).outputs
       .model as ModelBundle;
     const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
@@ -70,7 +63,7 @@ describe('train.linear', () => {
   });
 
   it('names a feature column that is not in the table', async () => {
-    const { train } = await split('cars');
+    const { train } = await loadSplit('cars');
     const error = await runNodeForTest(
       'train.linear',
       { label: 'Miles_per_Gallon', features: ['Weight', 'Year'] },

@@ -2,18 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import type { ModelBundle, TableRef } from '../../core/index.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
 
 /** scikit-learn's LogisticRegression on the same fixed splits (datasets/REFERENCE.md). */
 const REFERENCE = { breastCancer: { accuracy: 0.9649, logLoss: 0.0772 }, iris: { accuracy: 0.9333 } };
-
-async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
-  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
-  const evaluated = await runNodeForTest('evaluate.classification', {}, { in: scored.outputs.out });
-  return (evaluated.outputs.metrics as MetricsValue).metrics;
-}
 
 function tempCsv(name: string, lines: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-logistic-'));
@@ -26,8 +20,7 @@ describe('train.logistic', () => {
   let cancerTest: TableRef;
 
   beforeAll(async () => {
-    cancerTrain = await loadCsvTable('test/fixtures/data/splits/breast_cancer.train.csv');
-    cancerTest = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
+    ({ train: cancerTrain, test: cancerTest } = await loadSplit('breast_cancer'));
   });
 
   it('matches scikit-learn on breast cancer (binary): test accuracy within 0.02 of 0.9649', async () => {
@@ -66,8 +59,7 @@ describe('train.logistic', () => {
   });
 
   it('matches scikit-learn on iris (three classes, softmax): within 0.02 and one row of 0.9333', async () => {
-    const train = await loadCsvTable('test/fixtures/data/splits/iris.train.csv');
-    const test = await loadCsvTable('test/fixtures/data/splits/iris.test.csv');
+    const { train, test } = await loadSplit('iris');
     const run = await runNodeForTest('train.logistic', { label: 'species' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model.classes).toEqual(['setosa', 'versicolor', 'virginica']);

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
-
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
-
-async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
-  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
-  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
-  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
-}
+import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
 
 describe('train.tree', () => {
   it('classifies iris as scikit-learn does (test accuracy 0.9667) and scores raw rows the same way', async () => {
-    const { train, test } = await split('iris');
+    const { train, test } = await loadSplit('iris');
     const model = (await runNodeForTest('train.tree', { label: 'species' }, { in: train })).outputs
       .model as ModelBundle;
     expect(model).toMatchObject({
@@ -36,7 +23,7 @@ describe('train.tree', () => {
   });
 
   it('regresses cars within 0.03 R² of scikit-learn (0.7798), text features one-hot encoded', async () => {
-    const { train, test } = await split('cars');
+    const { train, test } = await loadSplit('cars');
     const run = await runNodeForTest('train.tree', { label: 'Miles_per_Gallon' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model.task).toBe('regression');
@@ -46,7 +33,7 @@ describe('train.tree', () => {
   });
 
   it('stops at maxDepth, and a deeper tree has more leaves', async () => {
-    const { train } = await split('penguins');
+    const { train } = await loadSplit('penguins');
     const shallow = (await runNodeForTest('train.tree', { label: 'species', maxDepth: 2 }, { in: train })).outputs
       .model as ModelBundle;
     const deep = (await runNodeForTest('train.tree', { label: 'species' }, { in: train })).outputs.model as ModelBundle;
@@ -56,7 +43,7 @@ describe('train.tree', () => {
   });
 
   it('cross-validates with k folds', async () => {
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const run = await runNodeForTest('train.tree', { label: 'species', folds: 4 }, { in: train });
     const cv = (run.outputs.model as ModelBundle).training.cv as Record<string, { mean: number; values: number[] }>;
     expect(cv.accuracy.values).toHaveLength(4);
@@ -64,7 +51,7 @@ describe('train.tree', () => {
   });
 
   it('names the param when minSamplesLeaf is not a positive whole number', async () => {
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const failure = await runNodeForTest('train.tree', { label: 'species', minSamplesLeaf: 0 }, { in: train }).catch(
       (e) => e,
     );

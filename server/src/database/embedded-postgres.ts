@@ -2,11 +2,11 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from '../free-port.js';
 
 const run = promisify(execFile);
 
@@ -317,20 +317,6 @@ function runAs(owner: Owner | undefined, command: string, args: string[]): Promi
     child.on('close', (code) => {
       if (code === 0) resolve();
       else reject(new Error(`${command.split('/').pop()} ${args[0]} exited with ${code}: ${output.trim()}`));
-    });
-  });
-}
-
-/** A port nothing listens on now (never 5432, which a system PostgreSQL may want). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port && port !== 5432 ? resolve(port) : freePort().then(resolve, reject)));
     });
   });
 }

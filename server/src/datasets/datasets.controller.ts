@@ -5,7 +5,7 @@ import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { DatasetsService, type DatasetSummary } from './datasets.service.js';
-import { UploadLimitMessage } from './upload-limit.js';
+import { UploadLimitMessage, uploadLimitBytes } from './upload-limit.js';
 
 /** What multer hands over for a file it stored on disk. */
 interface StoredUpload {
@@ -14,16 +14,21 @@ interface StoredUpload {
   size: number;
 }
 
+/** The list, with the largest file an upload may send, so a client can say so before a file is picked. */
+export interface DatasetList extends Page<DatasetSummary> {
+  uploadLimitBytes: number;
+}
+
 @Controller('datasets')
 export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}
 
   @Get()
-  list(
+  async list(
     @CurrentCaller() caller: Caller,
     @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
-  ): Promise<Page<DatasetSummary>> {
-    return this.datasets.list(caller.workspaceId, page);
+  ): Promise<DatasetList> {
+    return { ...(await this.datasets.list(caller.workspaceId, page)), uploadLimitBytes: uploadLimitBytes() };
   }
 
   /** `multipart/form-data` with the CSV or Parquet file in the field `file`. */

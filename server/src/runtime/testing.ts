@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,8 @@ import pg from 'pg';
 import {
   quoteLiteral,
   registry,
+  type MetricsValue,
+  type ModelBundle,
   type PortValue,
   type ProgressDetail,
   type SqlValue,
@@ -129,6 +131,31 @@ export async function loadCsvTable(path: string, params: Record<string, unknown>
   const table = run.outputs.out;
   if (table?.kind !== 'table') throw new Error('source.csv gave no table');
   return table;
+}
+
+/** A table of CSV `lines` (the header first), written to a fresh directory and read with source.csv. */
+export async function tableFromCsvLines(lines: string[]): Promise<TableRef> {
+  const dir = mkdtempSync(join(scratchDir(), 'csv-'));
+  writeFileSync(join(dir, 'table.csv'), `${lines.join('\n')}\n`);
+  const run = await runNodeForTest('source.csv', { path: 'table.csv' }, {}, { dataDirs: [dir] });
+  const table = run.outputs.out;
+  if (table?.kind !== 'table') throw new Error('source.csv gave no table');
+  return table;
+}
+
+/** A dataset's fixed train/test split from test/fixtures/data/splits (the one scikit-learn's reference figures use). */
+export async function loadSplit(name: string): Promise<{ train: TableRef; test: TableRef }> {
+  return {
+    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
+    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
+  };
+}
+
+/** A model's metrics on a table: evaluate.score, then evaluate.classification or evaluate.regression by its task. */
+export async function testMetrics(model: ModelBundle, test: TableRef): Promise<MetricsValue['metrics']> {
+  const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
+  const evaluate = model.task === 'classification' ? 'evaluate.classification' : 'evaluate.regression';
+  return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
 }
 
 /** The local PostgreSQL tests use: DATABASE_URL, else 127.0.0.1:5432 database "test". */

@@ -11,7 +11,12 @@ export interface Dataset {
   createdAt: string;
 }
 
-export function listDatasets(): Promise<Page<Dataset>> {
+export interface DatasetList extends Page<Dataset> {
+  /** The largest file an upload may send (the server's PIPEWRIGHT_UPLOAD_LIMIT_MB). */
+  uploadLimitBytes: number;
+}
+
+export function listDatasets(): Promise<DatasetList> {
   return requestJson('GET', '/datasets?limit=500');
 }
 

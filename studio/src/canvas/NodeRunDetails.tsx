@@ -4,6 +4,21 @@ import { StatusBadge } from './StatusBadge';
 
 const METRICS_ON_NODE = 6;
 
+/** A training node's latest epoch (of how many) and loss, where it reported them. */
+export function EpochAndLoss({ state }: { state: Pick<NodeRunView, 'epoch' | 'epochs' | 'loss'> }) {
+  return (
+    <>
+      {state.epoch !== undefined && (
+        <span>
+          epoch {state.epoch}
+          {state.epochs !== undefined && `/${state.epochs}`}
+        </span>
+      )}
+      {state.loss !== undefined && <span>loss {state.loss.toFixed(4)}</span>}
+    </>
+  );
+}
+
 /**
  * The foot of a node in a run: its status, then progress while it runs,
  * and its duration, output size, metrics or error once it is done.
@@ -34,13 +49,7 @@ export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeR
           </div>
           {(state.epoch !== undefined || state.loss !== undefined || state.detail) && (
             <div className="pw-node__progress-text">
-              {state.epoch !== undefined && (
-                <span>
-                  epoch {state.epoch}
-                  {state.epochs !== undefined && `/${state.epochs}`}
-                </span>
-              )}
-              {state.loss !== undefined && <span>loss {state.loss.toFixed(4)}</span>}
+              <EpochAndLoss state={state} />
               {state.detail && state.epoch === undefined && <span>{state.detail}</span>}
             </div>
           )}

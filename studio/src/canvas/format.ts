@@ -15,6 +15,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
+/** A limit as one sets it: `500 MB`, `1.5 GB`, `64 KB` (the server's messages write it so). */
+export function formatLimit(bytes: number): string {
+  return formatBytes(bytes).replace(/\.0 /, ' ');
+}
+
 /** Metrics read best with three or four significant decimals; counts stay whole. */
 export function formatMetric(value: number): string {
   if (Number.isInteger(value)) return String(value);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { deleteDataset, listDatasets, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, relativeTime } from '../canvas/format';
-import { UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
+import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
 
@@ -12,16 +12,22 @@ type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { st
 export function DatasetsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const { upload, fileInput, onFile } = useDatasetUpload((dataset) =>
+  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const uploader = useDatasetUpload(uploadLimit, (dataset) =>
     setLoaded((current) =>
       current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
     ),
   );
+  const { upload } = uploader;
 
   useEffect(() => {
     let live = true;
     listDatasets()
-      .then((page) => live && setLoaded({ state: 'ready', items: page.items }))
+      .then((page) => {
+        if (!live) return;
+        setLoaded({ state: 'ready', items: page.items });
+        setUploadLimit(page.uploadLimitBytes);
+      })
       .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
     return () => {
       live = false;
@@ -58,22 +64,8 @@ export function DatasetsPage() {
             </p>
           </div>
           <div className="pw-page__actions">
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".csv,.tsv,.txt,.parquet,text/csv"
-              hidden
-              aria-label="Dataset file to upload"
-              onChange={(event) => void onFile(event.target.files?.[0])}
-            />
-            <button
-              type="button"
-              className="pw-button pw-button--primary"
-              disabled={upload.state === 'sending'}
-              onClick={() => fileInput.current?.click()}
-            >
-              Upload…
-            </button>
+            <UploadLimit limitBytes={uploadLimit} />
+            <UploadButton uploader={uploader} variant="primary" />
           </div>
         </div>
         <UploadProgress upload={upload} className="pw-page__notice" />

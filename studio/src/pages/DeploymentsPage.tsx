@@ -1,48 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
-import { describeError, requestJson } from '../api/http';
+import {
+  createApiKey,
+  getDeployment,
+  getDeploymentFigures,
+  listApiKeys,
+  listDeployments,
+  promoteVersion,
+  revokeApiKey,
+  sendPrediction,
+  type ApiKeySummary,
+  type DeploymentDetail,
+  type DeploymentSummary,
+  type VersionFigures,
+} from '../api/deployments';
+import { describeError } from '../api/http';
 import { AppHeader, SectionNav } from './AppHeader';
 import { LogOutButton } from './LoginPage';
-
-interface DeploymentSummary {
-  name: string;
-  activeVersion: number;
-  versions: number;
-  algorithm: string;
-  task: string;
-  label?: string;
-  canary: { version: number; share: number } | null;
-}
-
-interface VersionSummary {
-  version: number;
-  active: boolean;
-  runId: string | null;
-  nodeId: string;
-  algorithm: string;
-  inputs: { name: string; type: string }[];
-  createdAt: string;
-}
-
-interface KeySummary {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-interface VersionFigures {
-  version: number;
-  requests: number;
-  rows: number;
-  errors: number;
-  meanMs: number | null;
-  p99Ms: number | null;
-}
-
-interface Detail extends DeploymentSummary {
-  versionList: VersionSummary[];
-}
 
 /** Prediction services: versions (promote one back to roll back), API keys, and a "Try it" panel. */
 export function DeploymentsPage() {
@@ -51,7 +24,7 @@ export function DeploymentsPage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    requestJson<{ items: DeploymentSummary[] }>('GET', '/deployments')
+    listDeployments()
       .then((page) => {
         setItems(page.items);
         setSelected((current) => current ?? page.items[0]?.name ?? null);
@@ -99,21 +72,21 @@ export function DeploymentsPage() {
 }
 
 function DeploymentDetail({ name }: { name: string }) {
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [keys, setKeys] = useState<KeySummary[] | null>(null);
+  const [detail, setDetail] = useState<DeploymentDetail | null>(null);
+  const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
   const [figures, setFigures] = useState<VersionFigures[]>([]);
   const [newKey, setNewKey] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    requestJson<Detail>('GET', `/deployments/${encodeURIComponent(name)}`)
+    getDeployment(name)
       .then(setDetail)
       .catch((failure: unknown) => setError(describeError(failure)));
-    requestJson<{ items: VersionFigures[] }>('GET', `/deployments/${encodeURIComponent(name)}/metrics`)
+    getDeploymentFigures(name)
       .then((page) => setFigures(page.items))
       .catch(() => setFigures([]));
     // Keys are an admin's: others simply see none.
-    requestJson<{ items: KeySummary[] }>('GET', `/deployments/${encodeURIComponent(name)}/keys`)
+    listApiKeys(name)
       .then((page) => setKeys(page.items))
       .catch(() => setKeys(null));
   }, [name]);
@@ -128,7 +101,6 @@ function DeploymentDetail({ name }: { name: string }) {
       setError(describeError(failure));
     }
   };
-  const path = `/deployments/${encodeURIComponent(name)}`;
 
   if (!detail) return <p className="pw-muted">{error ?? 'Loading…'}</p>;
   return (
@@ -163,7 +135,7 @@ function DeploymentDetail({ name }: { name: string }) {
                   <button
                     type="button"
                     className="pw-button pw-button--small"
-                    onClick={() => act(() => requestJson('POST', `${path}/promote`, { version: v.version }))}
+                    onClick={() => act(() => promoteVersion(name, v.version))}
                   >
                     {v.version < detail.activeVersion ? `Roll back to v${v.version}` : `Promote v${v.version}`}
                   </button>
@@ -219,7 +191,7 @@ function DeploymentDetail({ name }: { name: string }) {
                   <button
                     type="button"
                     className="pw-button pw-button--small pw-button--danger"
-                    onClick={() => act(() => requestJson('DELETE', `${path}/keys/${k.id}`))}
+                    onClick={() => act(() => revokeApiKey(name, k.id))}
                   >
                     Revoke
                   </button>
@@ -230,9 +202,7 @@ function DeploymentDetail({ name }: { name: string }) {
           <button
             type="button"
             className="pw-button pw-button--small"
-            onClick={() =>
-              act(async () => setNewKey((await requestJson<{ apiKey: string }>('POST', `${path}/keys`, {})).apiKey))
-            }
+            onClick={() => act(async () => setNewKey((await createApiKey(name)).apiKey))}
           >
             New key
           </button>
@@ -267,12 +237,8 @@ function TryIt({
 
   const send = async () => {
     try {
-      const response = await fetch(`/api/predict/${encodeURIComponent(name)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body,
-      });
-      setAnswer(`${response.status}\n${JSON.stringify(await response.json(), null, 2)}`);
+      const { status, payload } = await sendPrediction(name, key, body);
+      setAnswer(`${status}\n${JSON.stringify(payload, null, 2)}`);
     } catch (failure) {
       setAnswer(describeError(failure));
     }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { autoLayoutAction } from '../actions/auto-layout';
 import { exportAction } from '../actions/export-pipeline';
@@ -16,6 +17,50 @@ import { ThemeToggle } from './ThemeToggle';
 function titleOf(action: StudioAction): string {
   const shortcut = shortcutLabel(action);
   return shortcut ? `${action.label} (${shortcut})` : action.label;
+}
+
+/** A button that performs a studio action, its shortcut in the title; an icon button is labelled by the action. */
+function ActionButton({
+  action,
+  variant = 'text',
+  disabled = false,
+  children,
+}: {
+  action: StudioAction;
+  variant?: 'text' | 'primary' | 'icon';
+  disabled?: boolean;
+  children?: ReactNode;
+}) {
+  const className = { text: 'pw-button', primary: 'pw-button pw-button--primary', icon: 'pw-icon-button' }[variant];
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-label={variant === 'icon' ? action.label : undefined}
+      title={titleOf(action)}
+      disabled={disabled}
+      onClick={() => void action.perform()}
+    >
+      {children ?? action.label}
+    </button>
+  );
+}
+
+function StrokeIcon({ path }: { path: string }) {
+  return (
+    <svg
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+      strokeLinecap="round"
+      aria-hidden
+    >
+      <path d={path} />
+    </svg>
+  );
 }
 
 /** Name, save state and the document's actions, in the header above the canvas. */
@@ -62,95 +107,25 @@ export function EditorToolbar() {
             Runs
           </a>
         )}
-        <button
-          type="button"
-          className="pw-icon-button"
-          aria-label={undoAction.label}
-          title={titleOf(undoAction)}
-          disabled={!canUndo}
-          onClick={() => void undoAction.perform()}
-        >
-          <svg
-            viewBox="0 0 16 16"
-            width="16"
-            height="16"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinecap="round"
-            aria-hidden
-          >
-            <path d="M5 3 2 6l3 3M2 6h7a4 4 0 0 1 0 8H6" />
-          </svg>
-        </button>
-        <button
-          type="button"
-          className="pw-icon-button"
-          aria-label={redoAction.label}
-          title={titleOf(redoAction)}
-          disabled={!canRedo}
-          onClick={() => void redoAction.perform()}
-        >
-          <svg
-            viewBox="0 0 16 16"
-            width="16"
-            height="16"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.6"
-            strokeLinecap="round"
-            aria-hidden
-          >
-            <path d="m11 3 3 3-3 3m3-3H7a4 4 0 0 0 0 8h3" />
-          </svg>
-        </button>
-        <button
-          type="button"
-          className="pw-button"
-          title={titleOf(autoLayoutAction)}
-          onClick={() => void autoLayoutAction.perform()}
-        >
-          {autoLayoutAction.label}
-        </button>
-        <button
-          type="button"
-          className="pw-icon-button"
-          aria-label={shortcutsHelpAction.label}
-          title={titleOf(shortcutsHelpAction)}
-          onClick={() => void shortcutsHelpAction.perform()}
-        >
+        <ActionButton action={undoAction} variant="icon" disabled={!canUndo}>
+          <StrokeIcon path="M5 3 2 6l3 3M2 6h7a4 4 0 0 1 0 8H6" />
+        </ActionButton>
+        <ActionButton action={redoAction} variant="icon" disabled={!canRedo}>
+          <StrokeIcon path="m11 3 3 3-3 3m3-3H7a4 4 0 0 0 0 8h3" />
+        </ActionButton>
+        <ActionButton action={autoLayoutAction} />
+        <ActionButton action={shortcutsHelpAction} variant="icon">
           ?
-        </button>
+        </ActionButton>
         <ThemeToggle />
-        <button
-          type="button"
-          className="pw-button"
-          title={titleOf(exportAction)}
-          onClick={() => void exportAction.perform()}
-        >
-          {exportAction.label}
-        </button>
-        <button
-          type="button"
-          className="pw-button"
-          title={titleOf(saveAction)}
-          disabled={busy !== null || readOnly}
-          onClick={() => void saveAction.perform()}
-        >
-          {saveAction.label}
-        </button>
-        <button
-          type="button"
-          className="pw-button pw-button--primary"
-          title={titleOf(runAction)}
-          disabled={busy !== null || running || readOnly}
-          onClick={() => void runAction.perform()}
-        >
+        <ActionButton action={exportAction} />
+        <ActionButton action={saveAction} disabled={busy !== null || readOnly} />
+        <ActionButton action={runAction} variant="primary" disabled={busy !== null || running || readOnly}>
           <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>
             <path d="M4 2.5v11l9-5.5z" />
           </svg>
           {running ? 'Running…' : runAction.label}
-        </button>
+        </ActionButton>
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { listDatasets, type Dataset } from '../api/datasets';
 import { formatBytes } from '../canvas/format';
-import { UploadProgress, useDatasetUpload } from './dataset-upload';
+import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
 
 /**
  * Under a source node's `path`: pick an uploaded dataset, or upload one
@@ -9,15 +9,21 @@ import { UploadProgress, useDatasetUpload } from './dataset-upload';
  */
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const { upload, fileInput, onFile } = useDatasetUpload((dataset) => {
+  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const uploader = useDatasetUpload(uploadLimit, (dataset) => {
     setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
     onPick(dataset.path);
   });
+  const { upload } = uploader;
 
   useEffect(() => {
     let live = true;
     listDatasets()
-      .then((page) => live && setDatasets(page.items))
+      .then((page) => {
+        if (!live) return;
+        setDatasets(page.items);
+        setUploadLimit(page.uploadLimitBytes);
+      })
       .catch(() => undefined);
     return () => {
       live = false;
@@ -42,24 +48,9 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
             </option>
           ))}
         </select>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".csv,.tsv,.txt,.parquet,text/csv"
-          hidden
-          aria-label="Dataset file to upload"
-          data-testid="dataset-file"
-          onChange={(event) => void onFile(event.target.files?.[0])}
-        />
-        <button
-          type="button"
-          className="pw-button pw-button--small"
-          disabled={upload.state === 'sending'}
-          onClick={() => fileInput.current?.click()}
-        >
-          Upload…
-        </button>
+        <UploadButton uploader={uploader} variant="small" />
       </div>
+      <UploadLimit limitBytes={uploadLimit} />
       <UploadProgress upload={upload} />
       {upload.state === 'failed' && (
         <p className="pw-field__error" role="alert" data-testid="upload-error">

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { runPipeline } from '../actions/run-pipeline';
 import type { NodeRunView } from '../store/run-state';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
+import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from '../canvas/format';
 
@@ -44,13 +45,7 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
         <StatusBadge status={state.status} />
         {state.durationMs !== null && <span>{formatDuration(state.durationMs)}</span>}
         {state.status === 'running' && <span>{Math.round(state.progress * 100)}%</span>}
-        {state.epoch !== undefined && (
-          <span>
-            epoch {state.epoch}
-            {state.epochs !== undefined && `/${state.epochs}`}
-          </span>
-        )}
-        {state.loss !== undefined && <span>loss {state.loss.toFixed(4)}</span>}
+        <EpochAndLoss state={state} />
       </div>
       {state.error && (
         <div className="pw-callout pw-callout--error" role="alert">

@@ -102,6 +102,8 @@ function FieldControl({
   onCommit: (value: unknown) => void;
 }) {
   const placeholder = formatDefault(field.defaultValue);
+  // What the text-like kinds share; they differ in how a value is written, read back and hinted.
+  const draft = { id: inputId, testId: `param-${field.name}`, value, onCommit, invalid };
   switch (field.kind) {
     case 'boolean':
       return (
@@ -140,85 +142,33 @@ function FieldControl({
     case 'number':
       return (
         <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
+          {...draft}
           format={formatText}
           parse={parseNumber}
-          onCommit={onCommit}
           placeholder={placeholder}
-          invalid={invalid}
           inputMode={field.integer ? 'numeric' : 'decimal'}
         />
       );
     case 'text-list':
       return (
         <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
+          {...draft}
           format={formatList}
           parse={parseTextList}
-          onCommit={onCommit}
           list={list}
           placeholder={placeholder || 'comma, separated'}
-          invalid={invalid}
         />
       );
     case 'number-list':
       return (
-        <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
-          format={formatList}
-          parse={parseNumberList}
-          onCommit={onCommit}
-          placeholder={placeholder || '1, 2, 3'}
-          invalid={invalid}
-        />
+        <DraftInput {...draft} format={formatList} parse={parseNumberList} placeholder={placeholder || '1, 2, 3'} />
       );
     case 'scalar':
-      return (
-        <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
-          format={formatText}
-          parse={parseScalar}
-          onCommit={onCommit}
-          list={list}
-          placeholder={placeholder}
-          invalid={invalid}
-        />
-      );
+      return <DraftInput {...draft} format={formatText} parse={parseScalar} list={list} placeholder={placeholder} />;
     case 'json':
-      return (
-        <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
-          format={formatJson}
-          parse={parseJson}
-          onCommit={onCommit}
-          placeholder={placeholder ?? 'JSON'}
-          invalid={invalid}
-        />
-      );
+      return <DraftInput {...draft} format={formatJson} parse={parseJson} placeholder={placeholder ?? 'JSON'} />;
     case 'text':
-      return (
-        <DraftInput
-          id={inputId}
-          testId={`param-${field.name}`}
-          value={value}
-          format={formatText}
-          parse={parseText}
-          onCommit={onCommit}
-          list={list}
-          placeholder={placeholder}
-          invalid={invalid}
-        />
-      );
+      return <DraftInput {...draft} format={formatText} parse={parseText} list={list} placeholder={placeholder} />;
   }
 }
 

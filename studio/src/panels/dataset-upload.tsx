@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { uploadDataset, type Dataset } from '../api/datasets';
 import { describeError } from '../api/http';
+import { formatBytes, formatLimit } from '../canvas/format';
 
 export type DatasetUpload =
   | { state: 'idle' }
@@ -9,16 +10,21 @@ export type DatasetUpload =
 
 /**
  * Uploads the file a hidden file input picked, tracking its progress; `onUploaded` gets the new
- * dataset. The input is cleared afterwards, so picking the same file again uploads it again.
+ * dataset. A file over `limitBytes` (the server's, once known) is refused at once, unsent. The
+ * input is cleared afterwards, so picking the same file again uploads it again.
  */
-export function useDatasetUpload(onUploaded: (dataset: Dataset) => void) {
+export function useDatasetUpload(limitBytes: number | undefined, onUploaded: (dataset: Dataset) => void) {
   const [upload, setUpload] = useState<DatasetUpload>({ state: 'idle' });
   const fileInput = useRef<HTMLInputElement>(null);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
-    setUpload({ state: 'sending', name: file.name, fraction: 0 });
     try {
+      if (limitBytes !== undefined && file.size > limitBytes) {
+        setUpload({ state: 'failed', name: file.name, message: overLimitMessage(file.size, limitBytes) });
+        return;
+      }
+      setUpload({ state: 'sending', name: file.name, fraction: 0 });
       const dataset = await uploadDataset(file, (fraction) =>
         setUpload({ state: 'sending', name: file.name, fraction }),
       );
@@ -32,6 +38,52 @@ export function useDatasetUpload(onUploaded: (dataset: Dataset) => void) {
   };
 
   return { upload, fileInput, onFile };
+}
+
+export type DatasetUploader = ReturnType<typeof useDatasetUpload>;
+
+/** The Upload… button and the hidden file input it opens; `variant` is the button's look. */
+export function UploadButton({
+  uploader: { upload, fileInput, onFile },
+  variant,
+}: {
+  uploader: DatasetUploader;
+  variant: 'primary' | 'small';
+}) {
+  return (
+    <>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".csv,.tsv,.txt,.parquet,text/csv"
+        hidden
+        aria-label="Dataset file to upload"
+        data-testid="dataset-file"
+        onChange={(event) => void onFile(event.target.files?.[0])}
+      />
+      <button
+        type="button"
+        className={`pw-button pw-button--${variant}`}
+        disabled={upload.state === 'sending'}
+        onClick={() => fileInput.current?.click()}
+      >
+        Upload…
+      </button>
+    </>
+  );
+}
+
+function overLimitMessage(size: number, limitBytes: number): string {
+  return `the file (${formatBytes(size)}) is larger than the upload limit of ${formatLimit(limitBytes)}`;
+}
+
+/** What an upload may be, shown beside the Upload button before a file is picked. */
+export function UploadLimit({ limitBytes }: { limitBytes: number | undefined }) {
+  return (
+    <span className="pw-upload-limit" data-testid="upload-limit">
+      CSV or Parquet{limitBytes === undefined ? '' : `, up to ${formatLimit(limitBytes)}`}
+    </span>
+  );
 }
 
 /** The progress bar of an upload under way; nothing otherwise. */
