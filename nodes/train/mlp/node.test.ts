@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
+import type { MetricsValue, ModelBundle } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
 import { loadTensorFlow } from '../../../server/src/runtime/tensorflow-backend.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
 
 /** scikit-learn's MLP (64, 64), adam, on the same fixed splits (datasets/REFERENCE.md). */
 const REFERENCE = { iris: 0.9667, breastCancer: 0.9737, cars: 0.9134 };
 
-async function split(name: string): Promise<{ train: TableRef; test: TableRef }> {
-  return {
-    train: await loadCsvTable(`test/fixtures/data/splits/${name}.train.csv`),
-    test: await loadCsvTable(`test/fixtures/data/splits/${name}.test.csv`),
-  };
-}
-
 describe('train.mlp', () => {
   it('classifies iris as scikit-learn does (within one test row), reporting loss and validation loss every epoch', async () => {
-    const { train, test } = await split('iris');
+    const { train, test } = await loadSplit('iris');
     const run = await runNodeForTest('train.mlp', { label: 'species' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model).toMatchObject({
@@ -56,7 +49,7 @@ describe('train.mlp', () => {
   });
 
   it('stops early when the validation loss stops improving and keeps the best epoch', async () => {
-    const { train, test } = await split('breast_cancer');
+    const { train, test } = await loadSplit('breast_cancer');
     const run = await runNodeForTest('train.mlp', { label: 'diagnosis', patience: 5 }, { in: train });
     const model = run.outputs.model as ModelBundle;
     const { epochsRun, bestEpoch } = model.training as { epochsRun: number; bestEpoch: number };
@@ -70,7 +63,7 @@ describe('train.mlp', () => {
   });
 
   it('regresses miles per gallon within 0.03 R² of scikit-learn, text features one-hot encoded', async () => {
-    const { train, test } = await split('cars');
+    const { train, test } = await loadSplit('cars');
     const run = await runNodeForTest('train.mlp', { label: 'Miles_per_Gallon' }, { in: train });
     const model = run.outputs.model as ModelBundle;
     expect(model.task).toBe('regression');
@@ -84,7 +77,7 @@ describe('train.mlp', () => {
 
   it('cross-validates with k folds, leaving no tensor behind', async () => {
     const { tf } = await loadTensorFlow({ log: () => undefined });
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const before = tf.memory().numTensors;
     const run = await runNodeForTest('train.mlp', { label: 'species', folds: 3, epochs: 40 }, { in: train });
     expect(tf.memory().numTensors).toBe(before);
@@ -97,7 +90,7 @@ describe('train.mlp', () => {
 
   it('gives the same model for the same seed, and stops when cancelled without leaking tensors', async () => {
     const { tf } = await loadTensorFlow({ log: () => undefined });
-    const { train } = await split('iris');
+    const { train } = await loadSplit('iris');
     const params = { label: 'species', epochs: 5, layers: [8] };
     const first = (await runNodeForTest('train.mlp', params, { in: train })).outputs.model as ModelBundle;
     const second = (await runNodeForTest('train.mlp', params, { in: train })).outputs.model as ModelBundle;
