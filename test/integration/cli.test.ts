@@ -2,6 +2,9 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { hashSecret } from '../../server/dist/auth/tokens.js';
+import { connectDatabase } from '../../server/dist/database/database-connection.js';
 import { breastCancerPipeline } from './example-pipelines.js';
 import { createTestEnvironment, runPipewright, type TestEnvironment } from './test-environment.js';
 
@@ -20,6 +23,14 @@ interface CliDocument {
       error?: Record<string, unknown>;
     }
   >;
+  deployments?: {
+    nodeId: string;
+    name: string;
+    version?: number;
+    predictPath?: string;
+    apiKey?: string;
+    error?: string;
+  }[];
 }
 
 describe('pipewright CLI', () => {
@@ -27,6 +38,32 @@ describe('pipewright CLI', () => {
   let workDir: string;
 
   const pipewright = (...args: string[]) => runPipewright(args, { cwd: workDir, env: environment.env });
+
+  /** Queries the database the CLI used (its embedded PostgreSQL, started for the query, or DATABASE_URL's). */
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const database = await connectDatabase({ databaseUrl: environment.databaseUrl, home: environment.home });
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      await client.connect();
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+      await database.stop();
+    }
+  };
+
+  /** The example with a deploy.service node publishing its model as `name`, written beside a copy of its data. */
+  const deployingFile = async (name: string): Promise<string> => {
+    const dir = join(workDir, 'deploying');
+    await mkdir(dir, { recursive: true });
+    await copyFile(join(root, 'examples', 'data', 'breast_cancer.csv'), join(dir, 'cells.csv'));
+    const file = breastCancerPipeline();
+    file.nodes.find((n) => n.id === 'source')!.params = { path: 'cells.csv' };
+    file.nodes.push({ id: 'deploy', type: 'deploy.service', params: { name }, position: { x: 1300, y: 0 } });
+    file.edges.push({ from: 'train.model', to: 'deploy.model' });
+    await writeFile(join(dir, `${name}.json`), JSON.stringify(file));
+    return join(dir, `${name}.json`);
+  };
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
@@ -107,6 +144,60 @@ describe('pipewright CLI', () => {
     const unknownParam = await pipewright('run', example, '--param', 'nope=1');
     expect(unknownParam.code).toBe(2);
     expect(unknownParam.stderr).toMatch(/param "nope"/);
+  });
+
+  it('deploys a deploy.service node before exiting, says where to call it, and shows a new API key once', async () => {
+    const file = await deployingFile('cli-cancer');
+    const first = await pipewright('run', file);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Deployed "cli-cancer" version 1 \(node "deploy"\)/);
+    expect(first.stdout).toMatch(/POST \/api\/predict\/cli-cancer .*npm start/);
+    const apiKey = /API key, shown only this once \(keep it\): (\S+)/.exec(first.stdout)?.[1];
+    expect(apiKey).toBeDefined();
+
+    const second = await pipewright('run', file, '--json');
+    expect(second.code, second.stderr).toBe(0);
+    const document = JSON.parse(second.stdout) as CliDocument;
+    expect(document.status).toBe('succeeded');
+    expect(document.deployments).toEqual([
+      { nodeId: 'deploy', name: 'cli-cancer', version: 2, predictPath: '/api/predict/cli-cancer' },
+    ]);
+
+    const versions = await query<{ version: number; run_id: string; algorithm: string }>(
+      `SELECT v.version, v.run_id, v.bundle->'model'->>'algorithm' AS algorithm
+         FROM deployment_versions v JOIN deployments d ON d.id = v.deployment_id
+        WHERE d.name = 'cli-cancer' ORDER BY v.version`,
+    );
+    expect(versions.map((v) => [v.version, v.algorithm])).toEqual([
+      [1, 'logistic'],
+      [2, 'logistic'],
+    ]);
+    expect(versions[0].run_id).not.toBe(versions[1].run_id);
+    const keys = await query<{ key_hash: string }>(
+      `SELECT k.key_hash FROM deployment_keys k JOIN deployments d ON d.id = k.deployment_id WHERE d.name = 'cli-cancer'`,
+    );
+    expect(keys).toEqual([{ key_hash: hashSecret(apiKey!) }]);
+  });
+
+  it('exits 1 saying why when the deployment cannot be made, and publishes nothing', async () => {
+    await query(
+      `WITH other AS (INSERT INTO workspaces (name) VALUES ('other team') RETURNING id)
+       INSERT INTO deployments (name, workspace_id, active_version) SELECT 'taken', id, 1 FROM other`,
+    );
+    const result = await pipewright('run', await deployingFile('taken'), '--json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /could not deploy "taken" \(node "deploy"\): deployment "taken" belongs to another workspace/,
+    );
+    const document = JSON.parse(result.stdout) as CliDocument;
+    expect(document.status).toBe('succeeded');
+    expect(document.deployments).toEqual([
+      { nodeId: 'deploy', name: 'taken', error: 'deployment "taken" belongs to another workspace' },
+    ]);
+    const versions = await query(
+      `SELECT 1 FROM deployment_versions v JOIN deployments d ON d.id = v.deployment_id WHERE d.name = 'taken'`,
+    );
+    expect(versions).toHaveLength(0);
   });
 
   it('validates without running', async () => {

@@ -12,7 +12,9 @@ const program = new Command('pipewright')
 
 program
   .command('run')
-  .description('run a pipeline file; exits 0 when it succeeds, 1 when a node fails, 2 when the file is invalid')
+  .description(
+    'run a pipeline file (deploying its deploy.service nodes); exits 0 when it succeeds, 1 when a node or a deployment fails, 2 when the file is invalid',
+  )
   .argument('<file>', 'a pipewright/v1 pipeline file (relative paths in it resolve against its directory)')
   .addOption(new Option('--param <name=value>', 'set a pipeline param (repeatable)').default([]).argParser(collect))
   .option('--json', 'print one JSON document with the outcome, and nothing else, on stdout', false)

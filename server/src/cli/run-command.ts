@@ -7,7 +7,15 @@ import { RunEventRelay } from '../events/run-event-relay.js';
 import { RunsService } from '../runs/runs.service.js';
 import { InvalidInputError, parseParamOptions, readPipelineFile } from './pipeline-file-input.js';
 import { printIssues } from './validate-command.js';
-import { BarsProgressView, LinesProgressView, cliRunDocument, runReport, type RunProgressView } from './run-output.js';
+import { DeploymentsService } from '../deployments/deployments.service.js';
+import {
+  BarsProgressView,
+  LinesProgressView,
+  cliRunDocument,
+  deploymentReport,
+  runReport,
+  type RunProgressView,
+} from './run-output.js';
 
 export interface RunCommandOptions {
   file: string;
@@ -99,11 +107,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     view?.stop();
     view = undefined;
 
+    // Deployed here, before the context closes: the new API key is shown by this command or never.
+    const deployments = status === 'succeeded' ? await context.app.get(DeploymentsService).deployRun(id) : [];
     const document = await runs.document(id, DEFAULT_WORKSPACE_ID);
-    if (options.json) process.stdout.write(`${JSON.stringify(cliRunDocument(document))}\n`);
-    else for (const line of runReport(document, plan.jobs)) say(line);
+    if (options.json) process.stdout.write(`${JSON.stringify(cliRunDocument(document, deployments))}\n`);
+    else for (const line of [...runReport(document, plan.jobs), ...deploymentReport(deployments)]) say(line);
+    const notDeployed = deployments.filter((outcome) => 'error' in outcome);
+    for (const outcome of notDeployed) {
+      process.stderr.write(`could not deploy "${outcome.name}" (node "${outcome.nodeId}"): ${outcome.error}\n`);
+    }
     if (interrupted) return EXIT_INTERRUPTED;
-    return status === 'succeeded' ? EXIT_SUCCEEDED : EXIT_RUN_FAILED;
+    return status === 'succeeded' && notDeployed.length === 0 ? EXIT_SUCCEEDED : EXIT_RUN_FAILED;
   } finally {
     view?.stop();
     unsubscribe?.();

@@ -1,6 +1,6 @@
 import type { PlanJob, RunDocument } from '@pipewright/nodes';
 import { describe, expect, it } from 'vitest';
-import { cliRunDocument, describeFailure, runReport } from './run-output.js';
+import { cliRunDocument, deploymentReport, describeFailure, runReport } from './run-output.js';
 
 const job = (nodeId: string, type: string): PlanJob => ({
   nodeId,
@@ -116,6 +116,32 @@ describe('cliRunDocument', () => {
     expect(Object.keys(cli)).toEqual(['status', 'nodes']);
     expect(cli.nodes.source).toEqual({ status: 'cached', cached: true, durationMs: 3 });
     expect(cli.nodes.metrics.metrics?.accuracy).toBe(0.9824561);
+  });
+});
+
+describe('deployments', () => {
+  const first = { nodeId: 'deploy', name: 'cancer', version: 1, apiKey: 'pwk_secret' };
+  const later = { nodeId: 'deploy', name: 'cancer', version: 2 };
+  const refused = { nodeId: 'other', name: 'taken', error: 'deployment "taken" belongs to another workspace' };
+
+  it('says where a new version answers, and shows the key of a new deployment only', () => {
+    const text = deploymentReport([first]).join('\n');
+    expect(text).toMatch(/Deployed "cancer" version 1 \(node "deploy"\)/);
+    expect(text).toMatch(/POST \/api\/predict\/cancer/);
+    expect(text).toMatch(/API key, shown only this once \(keep it\): pwk_secret/);
+    const again = deploymentReport([later]).join('\n');
+    expect(again).toMatch(/Deployed "cancer" version 2/);
+    expect(again).not.toMatch(/pwk_|shown only this once/);
+    expect(deploymentReport([refused])).toEqual([]);
+  });
+
+  it('adds them to the --json document only when the run has some', () => {
+    expect(cliRunDocument(document)).not.toHaveProperty('deployments');
+    expect(cliRunDocument(document, [first, later, refused]).deployments).toEqual([
+      { nodeId: 'deploy', name: 'cancer', version: 1, predictPath: '/api/predict/cancer', apiKey: 'pwk_secret' },
+      { nodeId: 'deploy', name: 'cancer', version: 2, predictPath: '/api/predict/cancer' },
+      refused,
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { NodeFailure, OutputSummary, PlanJob, RunDocument, RunEvent, RunStatus } from '@pipewright/nodes';
 import cliProgress from 'cli-progress';
+import type { AutoDeployment } from '../deployments/deployments.service.js';
 
 /** What `pipewright run --json` prints: the run document, reduced to what a script needs. */
 export interface CliRunDocument {
@@ -14,9 +15,16 @@ export interface CliRunDocument {
       error?: NodeFailure;
     }
   >;
+  /** What the run's auto-deploying deploy.service nodes published (absent when it has none). */
+  deployments?: CliDeployment[];
 }
 
-export function cliRunDocument(document: RunDocument): CliRunDocument {
+/** One deploy.service node's outcome in `--json`: the version and where it answers, or why it was not deployed. */
+export type CliDeployment = { nodeId: string; name: string } & (
+  { version: number; predictPath: string; apiKey?: string } | { error: string }
+);
+
+export function cliRunDocument(document: RunDocument, deployments: AutoDeployment[] = []): CliRunDocument {
   const nodes: CliRunDocument['nodes'] = {};
   for (const [id, node] of Object.entries(document.nodes)) {
     nodes[id] = {
@@ -27,7 +35,52 @@ export function cliRunDocument(document: RunDocument): CliRunDocument {
       ...(node.error ? { error: node.error } : {}),
     };
   }
-  return { status: document.status, nodes };
+  return {
+    status: document.status,
+    nodes,
+    ...(deployments.length > 0 ? { deployments: deployments.map(cliDeployment) } : {}),
+  };
+}
+
+function cliDeployment(outcome: AutoDeployment): CliDeployment {
+  if ('error' in outcome) return { nodeId: outcome.nodeId, name: outcome.name, error: outcome.error };
+  return {
+    nodeId: outcome.nodeId,
+    name: outcome.name,
+    version: outcome.version,
+    predictPath: predictPath(outcome.name),
+    ...(outcome.apiKey ? { apiKey: outcome.apiKey } : {}),
+  };
+}
+
+function predictPath(name: string): string {
+  return `/api/predict/${name}`;
+}
+
+/**
+ * What a run's deployments came to, for someone who has never served a model: where to call it, with which
+ * key. Those that failed are not here: the command says why on stderr.
+ */
+export function deploymentReport(deployments: AutoDeployment[]): string[] {
+  const lines: string[] = [];
+  for (const outcome of deployments) {
+    if ('error' in outcome) continue;
+    const { name } = outcome;
+    lines.push('', `Deployed "${name}" version ${outcome.version} (node "${outcome.nodeId}").`);
+    lines.push(
+      `  Predictions: POST ${predictPath(name)} with {"rows": [{…}]}, served by \`npm start\` (or \`pipewright serve\`)`,
+      '  on this database, at http://localhost:7400 unless PORT says otherwise.',
+    );
+    if (outcome.apiKey) {
+      lines.push(
+        `  API key, shown only this once (keep it): ${outcome.apiKey}`,
+        '  Send it as "Authorization: Bearer <key>".',
+      );
+    } else {
+      lines.push(`  Callers keep the API key given when "${name}" was first deployed ("Authorization: Bearer <key>").`);
+    }
+  }
+  return lines;
 }
 
 /** Shows a run's events as they arrive. */

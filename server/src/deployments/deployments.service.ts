@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { deploymentNameSchema, type ModelBundle, type PortValue } from '@pipewright/nodes';
+import { deploymentNameSchema, type ModelBundle, type Plan, type PortValue } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../api/api-errors.js';
@@ -56,11 +56,20 @@ export interface DeployResult {
   apiKey?: string;
 }
 
+/** What became of one auto-deploying deploy.service node of a run: the version it published, or why it could not. */
+export type AutoDeployment = { nodeId: string } & (DeployResult | { name: string; error: string });
+
+/** Whom a published version belongs to: the deployment's workspace, and the user who published it (none: the CLI). */
+interface DeploymentOwner {
+  workspaceId: string;
+  userId: string | null;
+}
+
 @Injectable()
 export class DeploymentsService implements OnModuleInit {
   private readonly logger = new Logger('Deployments');
-  /** Runs seen on the event channel → their auto-deploying nodes (empty: none), so each run's plan is read once. */
-  private readonly autoDeployNodes = new Map<string, Promise<{ nodeId: string; name: string }[]>>();
+  /** Runs seen on the event channel → whether this listener deploys them, so each run's plan is read once. */
+  private readonly deploysOnFinish = new Map<string, Promise<boolean>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -80,7 +89,36 @@ export class DeploymentsService implements OnModuleInit {
     const checked = deploymentNameSchema.safeParse(name);
     if (!checked.success)
       throw new BadRequestError(`deployment name "${name}": ${checked.error.issues[0].message}`, { param: 'name' });
-    return this.publish(name, request.runId, request.nodeId, model, caller);
+    const owner = { workspaceId: caller?.workspaceId ?? DEFAULT_WORKSPACE_ID, userId: caller?.id ?? null };
+    return this.publish(name, request.runId, request.nodeId, model, owner);
+  }
+
+  /**
+   * Publishes each deploy.service node of a succeeded run that has `autoDeploy` as the next version of its
+   * deployment, in the run's workspace, and answers what each came to (a new deployment's API key included:
+   * it is never shown again). Asking again for the same run publishes nothing new.
+   */
+  async deployRun(runId: string): Promise<AutoDeployment[]> {
+    if (!isUuid(runId)) throw new NotFoundError('run', runId);
+    const [run] = (await this.db.query(
+      `SELECT status, plan, workspace_id AS "workspaceId", created_by AS "createdBy" FROM runs WHERE id = $1`,
+      [runId],
+    )) as { status: string; plan: Plan; workspaceId: string; createdBy: string | null }[];
+    if (!run) throw new NotFoundError('run', runId);
+    if (run.status !== 'succeeded') {
+      throw new ApiError(409, 'run-not-succeeded', `run ${runId} has not succeeded (it is ${run.status})`);
+    }
+    const owner = { workspaceId: run.workspaceId, userId: run.createdBy };
+    const outcomes: AutoDeployment[] = [];
+    for (const { nodeId, name } of autoDeployNodesOf(run.plan)) {
+      try {
+        const { model } = await this.modelOf(runId, nodeId);
+        outcomes.push({ nodeId, ...(await this.publish(name, runId, nodeId, model, owner)) });
+      } catch (error) {
+        outcomes.push({ nodeId, name, error: (error as Error).message });
+      }
+    }
+    return outcomes;
   }
 
   async list(caller: Caller): Promise<{ items: DeploymentSummary[]; total: number }> {
@@ -262,7 +300,7 @@ export class DeploymentsService implements OnModuleInit {
     runId: string | null,
     nodeId: string,
     model: ModelBundle,
-    caller?: Caller,
+    owner: DeploymentOwner,
   ): Promise<DeployResult> {
     let apiKey: string | undefined;
     let version = 0;
@@ -270,7 +308,7 @@ export class DeploymentsService implements OnModuleInit {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('pipewright:deploy:' || $1))`, [name]);
       const deployments = tx.getRepository(DeploymentEntity);
       let deployment = await deployments.findOne({ where: { name } });
-      if (deployment && caller && deployment.workspaceId !== caller.workspaceId) {
+      if (deployment && deployment.workspaceId !== owner.workspaceId) {
         throw new ConflictError('deployment-exists', `deployment "${name}" belongs to another workspace`);
       }
       if (deployment && runId) {
@@ -287,11 +325,11 @@ export class DeploymentsService implements OnModuleInit {
         deployment = await deployments.save(
           deployments.create({
             name,
-            workspaceId: caller?.workspaceId ?? DEFAULT_WORKSPACE_ID,
+            workspaceId: owner.workspaceId,
             activeVersion: 1,
             canaryVersion: null,
             canaryShare: 0,
-            createdBy: caller?.id ?? null,
+            createdBy: owner.userId,
           }),
         );
       }
@@ -310,7 +348,7 @@ export class DeploymentsService implements OnModuleInit {
       };
       await tx.query(
         `INSERT INTO deployment_versions (deployment_id, version, run_id, node_id, bundle, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-        [deployment.id, version, runId, nodeId, JSON.stringify(bundle), caller?.id ?? null],
+        [deployment.id, version, runId, nodeId, JSON.stringify(bundle), owner.userId],
       );
       await deployments.update(deployment.id, {
         activeVersion: version,
@@ -403,51 +441,48 @@ export class DeploymentsService implements OnModuleInit {
     };
   }
 
-  /** deploy.service with autoDeploy: when its run succeeds, its model becomes the next version. */
+  /**
+   * deploy.service with autoDeploy: when a run started through the API succeeds, its models become the next
+   * versions. A CLI run is left to the CLI that started it, which deploys it itself and shows the new API key.
+   */
   private async noticeRunEvent(payload: string): Promise<void> {
     const [runId, seq] = payload.split(':');
     if (!runId || !isUuid(runId)) return;
     try {
-      let pending = this.autoDeployNodes.get(runId);
-      if (!pending) {
-        pending = this.db
+      let deploys = this.deploysOnFinish.get(runId);
+      if (!deploys) {
+        deploys = this.db
           .getRepository(RunEntity)
           .findOne({ where: { id: runId } })
-          .then((run) =>
-            (run?.plan.jobs ?? [])
-              .filter(
-                (job) =>
-                  job.type === 'deploy.service' &&
-                  job.params.autoDeploy !== false &&
-                  typeof job.params.name === 'string',
-              )
-              .map((job) => ({ nodeId: job.nodeId, name: job.params.name as string })),
-          );
-        this.autoDeployNodes.set(runId, pending);
-        if (this.autoDeployNodes.size > 1000) this.autoDeployNodes.delete(this.autoDeployNodes.keys().next().value!);
+          .then((run) => !!run && run.origin !== 'cli' && autoDeployNodesOf(run.plan).length > 0);
+        this.deploysOnFinish.set(runId, deploys);
+        if (this.deploysOnFinish.size > 1000) this.deploysOnFinish.delete(this.deploysOnFinish.keys().next().value!);
       }
-      const nodes = await pending;
-      if (nodes.length === 0) return;
+      if (!(await deploys)) return;
       const [event] = (await this.db.query(
         `SELECT type, payload->>'status' AS status FROM run_events WHERE run_id = $1 AND seq = $2`,
         [runId, Number(seq)],
       )) as { type: string; status: string | null }[];
       if (event?.type !== 'run-finished') return;
-      this.autoDeployNodes.delete(runId);
+      this.deploysOnFinish.delete(runId);
       if (event.status !== 'succeeded') return;
-      const [creator] = (await this.db.query(
-        `SELECT u.id, u.email, u.role, u.workspace_id AS "workspaceId", u.must_change_password AS "mustChangePassword"
-           FROM runs r JOIN users u ON u.id = r.created_by WHERE r.id = $1`,
-        [runId],
-      )) as Caller[];
-      for (const node of nodes) {
-        const { model } = await this.modelOf(runId, node.nodeId);
-        await this.publish(node.name, runId, node.nodeId, model, creator);
+      for (const outcome of await this.deployRun(runId)) {
+        if ('error' in outcome)
+          this.logger.warn(`auto-deploy of "${outcome.name}" after run ${runId} failed: ${outcome.error}`);
       }
     } catch (error) {
       this.logger.warn(`auto-deploy after run ${runId} failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** A plan's deploy.service nodes that publish when their run succeeds (`autoDeploy` true or absent). */
+function autoDeployNodesOf(plan: Plan): { nodeId: string; name: string }[] {
+  return plan.jobs
+    .filter(
+      (job) => job.type === 'deploy.service' && job.params.autoDeploy !== false && typeof job.params.name === 'string',
+    )
+    .map((job) => ({ nodeId: job.nodeId, name: job.params.name as string }));
 }
 
 function keySummary(key: DeploymentKeyEntity): KeySummary {

@@ -63,9 +63,14 @@ export class DeploymentRegistry implements ServingSource, OnModuleInit {
     return grant ?? undefined;
   }
 
-  /** Loads the deployment afresh and then swaps it in; the old one answers until then. Keys are re-read on next use. */
+  /**
+   * Loads the deployment afresh and then swaps it in; the old one answers until then. Keys are re-read on next use.
+   * One this process does not hold is left to load when first asked for: a process that serves nothing (the CLI,
+   * a worker) queries nothing, and so cannot race its own shutdown.
+   */
   async reload(name: string): Promise<void> {
     this.keys.clear();
+    if (!this.deployments.has(name)) return;
     try {
       const fresh = await this.load(name);
       if (fresh) this.deployments.set(name, Promise.resolve(fresh));

@@ -76,9 +76,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   work(queue: QueueName, concurrency: number, handler: (job: Job<NodeJob>) => Promise<void>): Promise<string> {
+    // With NOTIFY on, pg-boss polls only every 30 s by default, and a worker busy when two jobs arrive wakes
+    // for one of them: the other (a second branch of the same run) waited up to 30 s. Polling stays at 2 s.
     return this.boss.work<NodeJob>(
       queue,
-      { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 2 },
+      { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
       async ([job]) => handler(job),
     );
   }
