@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrations } from '../../../migrations/dist/index.js';
 import { DATABASE_CONNECTION, type DatabaseConnection } from './database-connection.js';
+import { DatabaseLogger } from './database-logger.js';
 import { SchemaMigrator } from './schema-migrator.js';
 
 /**
@@ -23,6 +24,7 @@ export class DatabaseModule {
           synchronize: false,
           migrations,
           logging: ['error'],
+          logger: new DatabaseLogger(),
           extra: { max: 10, application_name: 'pipewright' },
         }),
       ],
