@@ -32,9 +32,16 @@ describe('the first login with the generated password', () => {
     expect(printed, server!.output()).not.toBeNull();
     const oneTimePassword = printed![1];
     const tab = page!;
+    const consoleErrors: string[] = [];
+    tab.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
 
     await tab.goto(`${server!.url}/`);
     const login = tab.getByRole('form', { name: 'Log in' });
+    await login.waitFor();
+    // A visitor who never logged in gets the login page without a refused request in the console.
+    expect(consoleErrors).toEqual([]);
     await login.getByLabel('Email').fill('admin@localhost');
     await login.getByLabel('Password').fill(oneTimePassword);
     await login.getByRole('button', { name: 'Log in' }).click();
@@ -63,5 +70,12 @@ describe('the first login with the generated password', () => {
       body: JSON.stringify({ email: 'admin@localhost', password: 'my-own-password' }),
     });
     expect(((await relogin.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword).toBe(false);
+
+    // Logging out leads back to the login page, and a reload stays there, still without console errors.
+    await tab.getByRole('button', { name: 'Log out' }).click();
+    await login.waitFor();
+    await tab.reload();
+    await login.waitFor();
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -52,6 +52,10 @@ describe('accounts and access', () => {
     expect(JSON.stringify(body)).not.toContain('hash');
     const setCookie = login.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/pipewright_session=[^;]+;.*HttpOnly/i);
+    // And one the studio's script may read, with no secret: whether to ask /auth/me at all.
+    const signedIn = login.headers.getSetCookie().find((c) => c.startsWith('pipewright_signed_in='));
+    expect(signedIn).toMatch(/^pipewright_signed_in=1;/);
+    expect(signedIn).not.toMatch(/HttpOnly/i);
     const cookie = setCookie.split(';')[0];
 
     const byCookie = await fetch(`${server.url}/api/auth/me`, { headers: { cookie } });

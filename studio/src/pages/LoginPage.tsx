@@ -26,13 +26,21 @@ export function useSession(): {
   signedIn(user: SessionUser, password?: string): void;
   logOut(): Promise<void>;
 } {
-  const [session, setSession] = useState<Session>({ state: 'checking' });
+  // Never logged in here (or logged out): the login page at once, without asking the server.
+  const [session, setSession] = useState<Session>(() =>
+    signedInCookie() ? { state: 'checking' } : { state: 'anonymous' },
+  );
   useEffect(() => {
     let live = true;
-    requestJson<{ user: SessionUser }>('GET', '/auth/me')
-      .then(({ user }) => live && setSession({ state: 'signed-in', user }))
-      .catch(() => live && setSession({ state: 'anonymous' }));
-    const onLoggedOut = () => setSession({ state: 'anonymous' });
+    if (signedInCookie()) {
+      requestJson<{ user: SessionUser }>('GET', '/auth/me')
+        .then(({ user }) => live && setSession({ state: 'signed-in', user }))
+        .catch(() => live && setSession({ state: 'anonymous' }));
+    }
+    const onLoggedOut = () => {
+      forgetSignedInCookie();
+      setSession({ state: 'anonymous' });
+    };
     window.addEventListener(LOGGED_OUT_EVENT, onLoggedOut);
     return () => {
       live = false;
@@ -45,9 +53,22 @@ export function useSession(): {
   );
   const logOut = useCallback(async () => {
     await requestJson('POST', '/auth/logout').catch(() => undefined);
+    forgetSignedInCookie();
     setSession({ state: 'anonymous' });
   }, []);
   return { session, signedIn, logOut };
+}
+
+/** The server's readable companion of the session cookie (no secret in it): whether a session may exist. */
+const SIGNED_IN_COOKIE = 'pipewright_signed_in';
+
+function signedInCookie(): boolean {
+  return document.cookie.split(';').some((pair) => pair.trim().startsWith(`${SIGNED_IN_COOKIE}=`));
+}
+
+/** After a 401 the session is over: the next visit goes straight to the login page. */
+function forgetSignedInCookie(): void {
+  document.cookie = `${SIGNED_IN_COOKIE}=; Max-Age=0; path=/; SameSite=Lax`;
 }
 
 /** Email and password; the server answers with the session cookie the rest of the studio rides on. */
