@@ -4,6 +4,7 @@ import { CreateAccounts1764200000000 } from './1764200000000-create-accounts.js'
 import { CreateDeployments1764300000000 } from './1764300000000-create-deployments.js';
 import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-workspaces.js';
 import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
+import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateDeployments1764300000000,
   AddDatasetWorkspaces1764400000000,
   AddPasswordChangeFlag1764500000000,
+  CreateBatchJobs1764600000000,
 ];

@@ -7,6 +7,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../nodes/dist/index.js';
+import { startServer } from '../../server/dist/application.js';
+import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { deployingPipeline } from './example-pipelines.js';
 import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
@@ -61,6 +63,8 @@ describe('deployments and predictions', () => {
   let runId: string;
   let apiKey: string;
   let testRows: Row[];
+  /** The finished batch job, as its server answered it. */
+  let finishedBatch: Record<string, unknown>;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -366,6 +370,7 @@ describe('deployments and predictions', () => {
     );
     expect(done).toMatchObject({ status: 'succeeded', progress: 100 });
     expect(done.rowsDone).toBe(done.rowsTotal);
+    finishedBatch = done;
     const listed = await api<{ items: { path: string }[] }>(editor, 'GET', '/datasets');
     expect(listed.body.items.map((d) => d.path)).toContain(done.output!.path);
 
@@ -380,5 +385,63 @@ describe('deployments and predictions', () => {
     expect(scored).toHaveLength(done.rowsTotal);
     const online = await predict(server.url, 'cancer', apiKey, { rows: scored.map(withoutScores) });
     expect(scored.map((row) => row.prediction)).toEqual(online.body.predictions);
+  });
+
+  it('keeps batch jobs in the database: another server answers for them, and a job whose server died is failed', async () => {
+    const client = new pg.Client({ connectionString: server.server.database.url });
+    await client.connect();
+    const {
+      rows: [deployment],
+    } = await client.query<{ id: string; workspace_id: string }>(
+      `SELECT id, workspace_id FROM deployments WHERE name = 'cancer'`,
+    );
+    // A job as a server leaves it when it is killed mid-batch: running, its heartbeat as old as its death.
+    const runningJob = async (heartbeatAgo: string) =>
+      (
+        await client.query<{ id: string }>(
+          `INSERT INTO batch_jobs (id, deployment_id, deployment_name, version, workspace_id, input, status,
+                                   rows_done, rows_total, progress, heartbeat_at)
+           VALUES (gen_random_uuid(), $1, 'cancer', 1, $2, 'big.parquet', 'running', 20000, 50000, 40,
+                   now() - $3::interval) RETURNING id`,
+          [deployment.id, deployment.workspace_id, heartbeatAgo],
+        )
+      ).rows[0].id;
+    const lostBeforeStart = await runningJob('10 minutes');
+    const second = await startServer({
+      settings: readSettings({ ...server.environment.env, PORT: '0' }),
+      worker: false,
+      logger: ['error'],
+      log: () => undefined,
+    });
+    try {
+      const other = { url: second.url, token: editor.token };
+      const again = await api(other, 'GET', `/deployments/cancer/batch/${String(finishedBatch.id)}`);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(finishedBatch);
+      expect((await api(other, 'GET', `/deployments/elsewhere/batch/${String(finishedBatch.id)}`)).status).toBe(404);
+      expect((await api(other, 'GET', '/deployments/cancer/batch/no-such-job')).status).toBe(404);
+
+      const message = 'the server stopped while scoring; start the batch again';
+      // The starting server failed the job that no live process keeps alive.
+      const swept = await client.query(`SELECT status, error FROM batch_jobs WHERE id = $1`, [lostBeforeStart]);
+      expect(swept.rows[0]).toEqual({ status: 'failed', error: message });
+      // One whose server dies while others run is failed when it is read; one whose server lives runs on.
+      const lostLater = await runningJob('3 minutes');
+      const alive = await runningJob('5 seconds');
+      const lost = await api<{ status: string; error: string; finishedAt?: string }>(
+        other,
+        'GET',
+        `/deployments/cancer/batch/${lostLater}`,
+      );
+      expect(lost.body).toMatchObject({ status: 'failed', error: message, rowsDone: 20000, rowsTotal: 50000 });
+      expect(lost.body.finishedAt).toBeDefined();
+      expect((await api(server, 'GET', `/deployments/cancer/batch/${alive}`)).body).toMatchObject({
+        status: 'running',
+        progress: 40,
+      });
+    } finally {
+      await second.close();
+      await client.end();
+    }
   });
 });

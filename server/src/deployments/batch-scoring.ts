@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
+import { DataSource } from 'typeorm';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Caller } from '../auth/roles.js';
@@ -15,6 +17,11 @@ import { DeploymentsService } from './deployments.service.js';
 
 const CHUNK_ROWS = 10_000;
 const ROW = 'pipewright_row';
+/** How often a process tells the database that the batch jobs it runs are alive. */
+const HEARTBEAT_MS = 15_000;
+/** A running job not heard from for this long has lost its process. */
+export const ABANDONED_AFTER_SECONDS = 120;
+export const ABANDONED_ERROR = 'the server stopped while scoring; start the batch again';
 
 export interface BatchJob {
   id: string;
@@ -33,19 +40,48 @@ export interface BatchJob {
   finishedAt?: string;
 }
 
+interface BatchJobRow {
+  id: string;
+  deployment_name: string;
+  version: number;
+  input: string;
+  status: BatchJob['status'];
+  progress: number;
+  rows_done: string;
+  rows_total: string | null;
+  output: BatchJob['output'] | null;
+  error: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
 /**
  * Scores a whole dataset (CSV or Parquet in the datasets directory) with a
  * deployment's active version, 10,000 rows at a time, and writes the input
  * rows plus `prediction` (and `probability_<class>`) as a new Parquet
- * dataset. Jobs run in this server process; their progress is kept here.
+ * dataset. A job runs in the server process that started it, but its record
+ * (status, progress, outcome) is the `batch_jobs` row, written at the start,
+ * after each chunk and at the end: any server instance answers for it, and a
+ * restart forgets nothing.
+ *
+ * A process that dies mid-job cannot say so, hence a heartbeat: while a
+ * process runs jobs it refreshes their `heartbeat_at` every 15 s (and with
+ * each chunk's progress), and a running job not heard from for two minutes
+ * has lost its process. Such jobs are marked failed when a process starts
+ * and whenever one is read, so none stays "running" forever. (A heartbeat on
+ * the job itself needs no registry of server instances: the worker registry
+ * knows only workers, and an API server that runs no worker is in no list.)
+ * A process that stops cleanly fails its own running jobs at once.
  */
 @Injectable()
-export class BatchScoring {
+export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('BatchScoring');
-  /** Job id → the job and the workspace it scores for. */
-  private readonly jobs = new Map<string, { job: BatchJob; workspaceId: string }>();
+  /** The jobs this process is running: the ones its heartbeat keeps alive. */
+  private readonly running = new Set<string>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly deployments: DeploymentsService,
     private readonly datasets: DatasetsService,
   ) {}
@@ -54,31 +90,64 @@ export class BatchScoring {
     return this.datasets.datasetsDir;
   }
 
-  async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
-    const bundle = await this.deployments.bundle(name, undefined, caller);
-    const path = await this.inputPath(input, caller.workspaceId);
-    const job: BatchJob = {
-      id: randomUUID(),
-      deployment: name,
-      version: bundle.version,
-      input,
-      status: 'running',
-      progress: 0,
-      rowsDone: 0,
-      rowsTotal: null,
-      startedAt: new Date().toISOString(),
-    };
-    this.jobs.set(job.id, { job, workspaceId: caller.workspaceId });
-    void this.run(job, bundle, path, caller.workspaceId);
-    return { ...job };
+  /** After the migrations (they run in onModuleInit): fails the jobs whose process is gone, then keeps ours alive. */
+  async onApplicationBootstrap(): Promise<void> {
+    const failed = await this.failAbandoned();
+    if (failed > 0) this.logger.warn(`${failed} batch job(s) had lost their server: marked failed`);
+    this.heartbeat = setInterval(() => {
+      if (this.running.size === 0) return;
+      this.db
+        .query(`UPDATE batch_jobs SET heartbeat_at = now() WHERE id = ANY($1) AND status = 'running'`, [
+          [...this.running],
+        ])
+        .catch((error: Error) => this.logger.warn(`batch job heartbeat: ${error.message}`));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
-  get(name: string, id: string, caller: Caller): BatchJob {
-    const entry = this.jobs.get(id);
-    if (!entry || entry.job.deployment !== name || entry.workspaceId !== caller.workspaceId) {
-      throw new NotFoundError('batch job', id);
-    }
-    return { ...entry.job };
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    if (this.running.size === 0) return;
+    await this.db.query(
+      `UPDATE batch_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = ANY($1) AND status = 'running'`,
+      [[...this.running], ABANDONED_ERROR],
+    );
+  }
+
+  async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
+    const deployment = await this.deployments.find(name, caller);
+    const bundle = await this.deployments.bundle(name, undefined, caller);
+    const path = await this.inputPath(input, caller.workspaceId);
+    const [row] = (await this.db.query(
+      `INSERT INTO batch_jobs (id, deployment_id, deployment_name, version, workspace_id, input, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running') RETURNING *`,
+      [randomUUID(), deployment.id, name, bundle.version, caller.workspaceId, input],
+    )) as BatchJobRow[];
+    const job = jobOf(row);
+    this.running.add(job.id);
+    void this.run({ ...job }, bundle, path, caller.workspaceId).finally(() => this.running.delete(job.id));
+    return job;
+  }
+
+  async get(name: string, id: string, caller: Caller): Promise<BatchJob> {
+    if (!isUuid(id)) throw new NotFoundError('batch job', id);
+    await this.failAbandoned(id);
+    const [row] = (await this.db.query(
+      `SELECT * FROM batch_jobs WHERE id = $1 AND deployment_name = $2 AND workspace_id = $3`,
+      [id, name, caller.workspaceId],
+    )) as BatchJobRow[];
+    if (!row) throw new NotFoundError('batch job', id);
+    return jobOf(row);
+  }
+
+  /** Marks failed the running jobs (or the one job `id`) not heard from lately; answers how many. */
+  private async failAbandoned(id?: string): Promise<number> {
+    const [, count] = (await this.db.query(
+      `UPDATE batch_jobs SET status = 'failed', error = $1, finished_at = now()
+        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2) AND ($3::uuid IS NULL OR id = $3)`,
+      [ABANDONED_ERROR, ABANDONED_AFTER_SECONDS, id ?? null],
+    )) as [unknown, number];
+    return count;
   }
 
   /** A dataset of the workspace: its id, or its path in the datasets directory (as the datasets list gives it). */
@@ -95,9 +164,9 @@ export class BatchScoring {
   }
 
   private async run(job: BatchJob, bundle: ServingBundle, path: string, workspaceId: string): Promise<void> {
-    await mkdir(this.datasetsDir, { recursive: true });
     let sandbox: DuckDbSandbox | undefined;
     try {
+      await mkdir(this.datasetsDir, { recursive: true });
       sandbox = await DuckDbSandbox.open({ jobDir: this.datasetsDir, jobKey: `batch-${job.id}` });
       const reader = /\.parquet$/i.test(path)
         ? `read_parquet(${quoteLiteral(path)})`
@@ -105,6 +174,7 @@ export class BatchScoring {
       await sandbox.exec(`CREATE TABLE input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${reader}`);
       const [{ rows }] = await sandbox.all('SELECT count(*) AS rows FROM input');
       job.rowsTotal = Number(rows);
+      await this.saveProgress(job);
       const schema = rowSchema(bundle.model);
       const model = bundle.model;
       const classes = model.task === 'classification' ? (model.classes ?? []) : undefined;
@@ -131,6 +201,7 @@ export class BatchScoring {
         });
         job.rowsDone = Math.min(job.rowsTotal, offset + chunk.length);
         job.progress = Math.round((100 * job.rowsDone) / Math.max(job.rowsTotal, 1));
+        await this.saveProgress(job);
       }
       await sandbox.createTable('predictions', predictionBatch(rowNumbers, predictions, classes, probabilities));
       const stem = `${job.deployment}-v${job.version}-predictions-${job.id.slice(0, 8)}`;
@@ -152,10 +223,42 @@ export class BatchScoring {
       job.error = (error as Error).message;
       this.logger.warn(`batch ${job.id} with ${job.deployment} failed: ${job.error}`);
     } finally {
-      job.finishedAt = new Date().toISOString();
       sandbox?.close();
     }
+    // Only a job still running: one that its stopping process already failed keeps that outcome.
+    await this.db
+      .query(
+        `UPDATE batch_jobs SET status = $2, progress = $3, output = $4, error = $5, finished_at = now()
+          WHERE id = $1 AND status = 'running'`,
+        [job.id, job.status, job.progress, job.output ?? null, job.error ?? null],
+      )
+      .catch((error: Error) => this.logger.error(`batch ${job.id}: could not record its outcome: ${error.message}`));
   }
+
+  private async saveProgress(job: BatchJob): Promise<void> {
+    await this.db.query(
+      `UPDATE batch_jobs SET rows_done = $2, rows_total = $3, progress = $4, heartbeat_at = now()
+        WHERE id = $1 AND status = 'running'`,
+      [job.id, job.rowsDone, job.rowsTotal, job.progress],
+    );
+  }
+}
+
+function jobOf(row: BatchJobRow): BatchJob {
+  return {
+    id: row.id,
+    deployment: row.deployment_name,
+    version: row.version,
+    input: row.input,
+    status: row.status,
+    progress: row.progress,
+    rowsDone: Number(row.rows_done),
+    rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
+    ...(row.output ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    startedAt: row.started_at.toISOString(),
+    ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
+  };
 }
 
 function predictionBatch(

@@ -159,7 +159,11 @@ export class DeploymentsController {
   }
 
   @Get(':name/batch/:id')
-  batchJob(@Param('name') name: string, @Param('id') id: string, @Req() request: AuthenticatedRequest): BatchJob {
+  batchJob(
+    @Param('name') name: string,
+    @Param('id') id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<BatchJob> {
     return this.batches.get(name, id, request.caller!);
   }
 
