@@ -3,23 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioBrowser } from './chromium.js';
 import { deployingPipeline } from '../integration/example-pipelines.js';
 import type { RunningServer } from './pipewright-server.js';
-import { closeStudioSession, openStudioSession } from './studio-session.js';
+import { adminApi, closeStudioSession, openStudioSession } from './studio-session.js';
 
 /** Through the API as the admin: a run of the example with a deploy.service node, which deploys itself. */
 async function deployExample(server: RunningServer): Promise<void> {
-  const call = async (method: string, path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const { accessToken } = (await call('POST', '/auth/login', server.admin)) as { accessToken: string };
-  const pipeline = (await call('POST', '/pipelines', deployingPipeline(), accessToken)) as { id: string };
-  await call('POST', `/pipelines/${pipeline.id}/runs`, {}, accessToken);
+  const call = await adminApi(server);
+  const pipeline = (await call('POST', '/pipelines', deployingPipeline())) as { id: string };
+  await call('POST', `/pipelines/${pipeline.id}/runs`, {});
   for (let i = 0; i < 240; i++) {
-    const list = (await call('GET', '/deployments', undefined, accessToken)) as { items: { name: string }[] };
+    const list = (await call('GET', '/deployments')) as { items: { name: string }[] };
     if (list.items.some((d) => d.name === 'breast-cancer')) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
