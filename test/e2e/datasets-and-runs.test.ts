@@ -160,7 +160,9 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
     await page.goto(`${server.url}/#/`);
     await page.getByRole('link', { name: /Breast cancer, tuned/ }).click();
     await studio.select('train');
-    await studio.fillParam('epochs', '5000');
+    // The most epochs a logistic regression takes: a minute of training, so the cancel always finds it running
+    // (5,000 epochs took 2–4 s, and a slow moment of the machine let it finish first once).
+    await studio.fillParam('epochs', '100000');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.locator('[data-testid="status-train"][data-status="running"]').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel run' }).click();
