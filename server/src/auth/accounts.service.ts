@@ -14,13 +14,8 @@ import { SessionEntity, UserEntity, WorkspaceEntity } from './user.entity.js';
 export const SESSION_DAYS = 14;
 export const MIN_PASSWORD_LENGTH = 8;
 
-export interface UserSummary {
-  id: string;
-  email: string;
-  role: Role;
-  workspaceId: string;
-  /** True until an account with a generated password has chosen its own. */
-  mustChangePassword: boolean;
+/** An account as the API shows it: who it is (the Caller it acts as) and since when. */
+export interface UserSummary extends Caller {
   createdAt: string;
 }
 
@@ -96,14 +91,7 @@ export class AccountsService {
       .findOne({ where: { tokenHash: hashSecret(token), expiresAt: MoreThan(new Date()) } });
     if (!session) return undefined;
     const user = await this.db.getRepository(UserEntity).findOne({ where: { id: session.userId } });
-    if (!user) return undefined;
-    return {
-      id: user.id,
-      email: user.email,
-      role: user.role,
-      workspaceId: user.workspaceId,
-      mustChangePassword: user.mustChangePassword,
-    };
+    return user ? callerOf(user) : undefined;
   }
 
   async listUsers(): Promise<UserSummary[]> {
@@ -202,15 +190,18 @@ export class AccountsService {
   }
 }
 
-function summary(user: UserEntity): UserSummary {
+function callerOf(user: UserEntity): Caller {
   return {
     id: user.id,
     email: user.email,
     role: user.role,
     workspaceId: user.workspaceId,
     mustChangePassword: user.mustChangePassword,
-    createdAt: user.createdAt.toISOString(),
   };
+}
+
+function summary(user: UserEntity): UserSummary {
+  return { ...callerOf(user), createdAt: user.createdAt.toISOString() };
 }
 
 function workspaceSummary(workspace: WorkspaceEntity): WorkspaceSummary {
