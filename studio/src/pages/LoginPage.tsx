@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError, requestJson } from '../api/http';
 import { ProductMark } from './AppHeader';
 
@@ -24,7 +24,6 @@ export const LOGGED_OUT_EVENT = 'pipewright:logged-out';
 export function useSession(): {
   session: Session;
   signedIn(user: SessionUser, password?: string): void;
-  logOut(): Promise<void>;
 } {
   // Never logged in here (or logged out): the login page at once, without asking the server.
   const [session, setSession] = useState<Session>(() =>
@@ -51,12 +50,7 @@ export function useSession(): {
     (user: SessionUser, password?: string) => setSession({ state: 'signed-in', user, password }),
     [],
   );
-  const logOut = useCallback(async () => {
-    await requestJson('POST', '/auth/logout').catch(() => undefined);
-    forgetSignedInCookie();
-    setSession({ state: 'anonymous' });
-  }, []);
-  return { session, signedIn, logOut };
+  return { session, signedIn };
 }
 
 /** The server's readable companion of the session cookie (no secret in it): whether a session may exist. */
@@ -96,52 +90,35 @@ export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser, passwo
   };
 
   return (
-    <div className="pw-app">
-      <header className="pw-header">
-        <ProductMark />
-      </header>
-      <main className="pw-page" style={{ maxWidth: 380 }}>
-        <h1>Log in</h1>
-        <p className="pw-muted">
-          On the first start the server prints the admin&apos;s email and a one-time password in its console.
-        </p>
-        <form className="pw-form" onSubmit={submit} aria-label="Log in">
-          <label className="pw-field">
-            <span>Email</span>
-            <input
-              className="pw-input"
-              type="email"
-              name="email"
-              autoComplete="username"
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-              required
-              autoFocus
-            />
-          </label>
-          <label className="pw-field">
-            <span>Password</span>
-            <input
-              className="pw-input"
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              required
-            />
-          </label>
-          {error && (
-            <p className="pw-callout pw-callout--error" role="alert">
-              {error}
-            </p>
-          )}
-          <button className="pw-button pw-button--primary" type="submit" disabled={busy}>
-            {busy ? 'Logging in…' : 'Log in'}
-          </button>
-        </form>
-      </main>
-    </div>
+    <AccountForm
+      title="Log in"
+      intro="On the first start the server prints the admin's email and a one-time password in its console."
+      onSubmit={submit}
+      error={error}
+      submitLabel={busy ? 'Logging in…' : 'Log in'}
+      busy={busy}
+    >
+      <label className="pw-field">
+        <span>Email</span>
+        <input
+          className="pw-input"
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          required
+          autoFocus
+        />
+      </label>
+      <PasswordField
+        label="Password"
+        name="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+      />
+    </AccountForm>
   );
 }
 
@@ -184,71 +161,116 @@ export function ChangePasswordPage({
   };
 
   return (
+    <AccountForm
+      title="Choose your password"
+      intro={`${user.email} logged in with the one-time password the server printed. Choose your own password (at least ${MIN_PASSWORD_LENGTH} characters) to continue.`}
+      onSubmit={submit}
+      error={error}
+      submitLabel={busy ? 'Saving…' : 'Save and continue'}
+      busy={busy}
+      signedIn
+    >
+      {knownPassword === undefined && (
+        <PasswordField
+          label="One-time password"
+          name="current-password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
+          autoFocus
+        />
+      )}
+      <PasswordField
+        label="New password"
+        name="new-password"
+        autoComplete="new-password"
+        minLength={MIN_PASSWORD_LENGTH}
+        value={newPassword}
+        onChange={setNewPassword}
+        autoFocus={knownPassword !== undefined}
+      />
+      <PasswordField
+        label="Repeat the new password"
+        name="repeat-password"
+        autoComplete="new-password"
+        minLength={MIN_PASSWORD_LENGTH}
+        value={repeated}
+        onChange={setRepeated}
+      />
+    </AccountForm>
+  );
+}
+
+/** The page of an account form (log in, choose a password): the product header, a title, a line of help, the form. */
+function AccountForm({
+  title,
+  intro,
+  onSubmit,
+  error,
+  submitLabel,
+  busy,
+  signedIn = false,
+  children,
+}: {
+  title: string;
+  intro: string;
+  onSubmit(event: FormEvent): void;
+  error: string | null;
+  submitLabel: string;
+  busy: boolean;
+  /** Someone is logged in: the header offers to log out. */
+  signedIn?: boolean;
+  children: ReactNode;
+}) {
+  return (
     <div className="pw-app">
       <header className="pw-header">
         <ProductMark />
-        <LogOutButton />
+        {signedIn && <LogOutButton />}
       </header>
       <main className="pw-page" style={{ maxWidth: 380 }}>
-        <h1>Choose your password</h1>
-        <p className="pw-muted">
-          {user.email} logged in with the one-time password the server printed. Choose your own password (at least{' '}
-          {MIN_PASSWORD_LENGTH} characters) to continue.
-        </p>
-        <form className="pw-form" onSubmit={submit} aria-label="Choose your password">
-          {knownPassword === undefined && (
-            <label className="pw-field">
-              <span>One-time password</span>
-              <input
-                className="pw-input"
-                type="password"
-                name="current-password"
-                autoComplete="current-password"
-                value={currentPassword}
-                onChange={(event) => setCurrentPassword(event.target.value)}
-                required
-                autoFocus
-              />
-            </label>
-          )}
-          <label className="pw-field">
-            <span>New password</span>
-            <input
-              className="pw-input"
-              type="password"
-              name="new-password"
-              autoComplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              value={newPassword}
-              onChange={(event) => setNewPassword(event.target.value)}
-              required
-              autoFocus={knownPassword !== undefined}
-            />
-          </label>
-          <label className="pw-field">
-            <span>Repeat the new password</span>
-            <input
-              className="pw-input"
-              type="password"
-              name="repeat-password"
-              autoComplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              value={repeated}
-              onChange={(event) => setRepeated(event.target.value)}
-              required
-            />
-          </label>
+        <h1>{title}</h1>
+        <p className="pw-muted">{intro}</p>
+        <form className="pw-form" onSubmit={onSubmit} aria-label={title}>
+          {children}
           {error && (
             <p className="pw-callout pw-callout--error" role="alert">
               {error}
             </p>
           )}
           <button className="pw-button pw-button--primary" type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save and continue'}
+            {submitLabel}
           </button>
         </form>
       </main>
     </div>
+  );
+}
+
+function PasswordField({
+  label,
+  onChange,
+  ...input
+}: {
+  label: string;
+  name: string;
+  autoComplete: string;
+  value: string;
+  onChange(value: string): void;
+  minLength?: number;
+  autoFocus?: boolean;
+}) {
+  return (
+    <label className="pw-field">
+      <span>{label}</span>
+      <input
+        className="pw-input"
+        type="password"
+        required
+        {...input}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </label>
   );
 }
 
