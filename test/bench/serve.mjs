@@ -33,6 +33,7 @@ import { tensorScores } from '../../server/dist/predict/tensor-scoring.js';
 import { checkRequestRows, rowSchema } from '../../server/dist/predict/request-rows.js';
 import { answerJson, enableTensorScoring, scoreRequest, scoreRows } from '../../server/dist/predict/score-rows.js';
 import { parseRequestBody } from '../../server/dist/predict/request-body.js';
+import { servingBundle } from '../../server/dist/predict/serving-bundle.js';
 import { freePort } from '../../server/dist/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,14 +96,7 @@ function load(label, options) {
 }
 
 function bundleOf(name, model) {
-  return {
-    format: 'pipewright-serving/v1',
-    name,
-    version: 1,
-    source: { runId: null, nodeId: 'bench' },
-    createdAt: new Date().toISOString(),
-    model,
-  };
+  return servingBundle(model, name, 1, { runId: null, nodeId: 'bench' });
 }
 
 function median(values) {

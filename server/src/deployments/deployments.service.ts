@@ -10,7 +10,7 @@ import { hashSecret, newSecret } from '../auth/tokens.js';
 import { PgNotificationListener } from '../events/pg-notification-listener.js';
 import { RUN_EVENTS_CHANNEL } from '../events/run-event-store.js';
 import { DEPLOYMENTS_CHANNEL, DeploymentRegistry } from '../predict/deployment-registry.js';
-import type { ServingBundle } from '../predict/serving-bundle.js';
+import { servingBundle, type ServingBundle } from '../predict/serving-bundle.js';
 import { RunEntity, RunNodeEntity } from '../runs/run.entity.js';
 import { DeploymentEntity, DeploymentKeyEntity, DeploymentVersionEntity } from './deployment.entity.js';
 
@@ -338,14 +338,7 @@ export class DeploymentsService implements OnModuleInit {
         [deployment.id],
       )) as { next: number }[];
       version = next;
-      const bundle: ServingBundle = {
-        format: 'pipewright-serving/v1',
-        name,
-        version,
-        source: { runId, nodeId },
-        createdAt: new Date().toISOString(),
-        model,
-      };
+      const bundle = servingBundle(model, name, version, { runId, nodeId });
       await tx.query(
         `INSERT INTO deployment_versions (deployment_id, version, run_id, node_id, bundle, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
         [deployment.id, version, runId, nodeId, JSON.stringify(bundle), owner.userId],

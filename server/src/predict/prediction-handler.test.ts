@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
 import { createPredictionHandler, PREDICT_BODY_LIMIT_BYTES } from './prediction-handler.js';
 import { rowSchema, type RequestRow } from './request-rows.js';
+import { servingBundle } from './serving-bundle.js';
 import type { LoadedDeployment, ServingSource } from './serving-source.js';
 
 /** node:http answering predictions of one deployment from `source`. */
@@ -39,14 +40,7 @@ describe('the prediction handler reads the body as node:http delivers it', () =>
       .model as ModelBundle;
     const test = await loadCsvTable('test/fixtures/data/splits/breast_cancer.test.csv');
     rows = JSON.parse(JSON.stringify(await readTable(test))) as RequestRow[];
-    const bundle = {
-      format: 'pipewright-serving/v1' as const,
-      name: 'cancer',
-      version: 1,
-      source: { runId: null, nodeId: 'train' },
-      createdAt: new Date().toISOString(),
-      model,
-    };
+    const bundle = servingBundle(model, 'cancer', 1, { runId: null, nodeId: 'train' });
     deployment = { id: 'd1', name: 'cancer', active: { version: 1, bundle, schema: rowSchema(model) } };
     const grant = { keyId: 'k1', deploymentId: 'd1', ratePerSecond: 1e6 };
     // Answered from memory at once (the body is still arriving) …

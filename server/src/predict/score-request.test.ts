@@ -4,16 +4,9 @@ import { ApiError } from '../api/api-errors.js';
 import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
 import { checkRequestRows, rowSchema, type RequestRow } from './request-rows.js';
 import { answerJson, scoreRequest, scoreRows } from './score-rows.js';
-import type { ServingBundle } from './serving-bundle.js';
+import { servingBundle, type ServingBundle } from './serving-bundle.js';
 
-const bundleOf = (model: ModelBundle): ServingBundle => ({
-  format: 'pipewright-serving/v1',
-  name: 'penguins',
-  version: 3,
-  source: { runId: null, nodeId: 'train' },
-  createdAt: new Date().toISOString(),
-  model,
-});
+const bundleOf = (model: ModelBundle) => servingBundle(model, 'penguins', 3, { runId: null, nodeId: 'train' });
 
 /** The answer and the 400 of the plain path (checkRequestRows, then predictRows row objects, JSON.stringify). */
 function plainAnswer(bundle: ServingBundle, body: unknown): string {

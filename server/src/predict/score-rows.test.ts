@@ -12,16 +12,9 @@ import {
   TENSOR_MIN_ROWS,
   type ScoredRows,
 } from './score-rows.js';
-import type { ServingBundle } from './serving-bundle.js';
+import { servingBundle } from './serving-bundle.js';
 
-const bundleOf = (model: ModelBundle): ServingBundle => ({
-  format: 'pipewright-serving/v1',
-  name: 'test',
-  version: 1,
-  source: { runId: null, nodeId: 'train' },
-  createdAt: new Date().toISOString(),
-  model,
-});
+const bundleOf = (model: ModelBundle) => servingBundle(model, 'test', 1, { runId: null, nodeId: 'train' });
 
 describe('scoreRows picks the faster path and answers the same either way', () => {
   let model: ModelBundle;

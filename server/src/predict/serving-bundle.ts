@@ -15,6 +15,16 @@ export interface ServingBundle {
   model: ModelBundle;
 }
 
+/** `model` as version `version` of deployment `name`, made from `source` (a run's node; runId null: outside a run). */
+export function servingBundle(
+  model: ModelBundle,
+  name: string,
+  version: number,
+  source: ServingBundle['source'],
+): ServingBundle {
+  return { format: 'pipewright-serving/v1', name, version, source, createdAt: new Date().toISOString(), model };
+}
+
 export class BundleError extends Error {
   constructor(message: string) {
     super(message);
