@@ -6,3 +6,4 @@ export { deploymentNameSchema } from './deploy/service/node.js';
 export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export type { LogisticState } from './train/logistic/logistic-training.js';
 export type { MlpState } from './train/mlp/mlp-model.js';
+export { loadCsv, type CsvReadOptions } from './source/csv/node.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PortSpec } from './ports.js';
+import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 
@@ -52,6 +53,24 @@ export interface ArtifactAccess {
    * Throws a NodeError naming `param` when the path is outside them or absent.
    */
   stageFile(path: string, param: string): Promise<string>;
+  /**
+   * Makes a version of a named dataset of the run's workspace readable by
+   * ctx.sql: `version` when given, else the latest. Throws a NodeError naming
+   * `param` when the name or version does not exist.
+   */
+  stageDataset(name: string, version: number | undefined, param: string): Promise<StagedDataset>;
+}
+
+/** A dataset version staged for a job: the path to use in SQL, and what it is. */
+export interface StagedDataset {
+  file: string;
+  name: string;
+  version: number;
+  format: 'csv' | 'parquet';
+  /** The field separator found when a CSV version was made. */
+  delimiter?: string;
+  /** How its columns differ from the version before it, when they do. */
+  schemaChange?: SchemaChange;
 }
 
 /**
@@ -113,6 +132,12 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
   queue: NodeQueue;
   /** Names the param holding a file path whose content changes must invalidate the cache. */
   fileParam?: keyof z.infer<P> & string;
+  /**
+   * Names the param holding a named dataset (a `version` param beside it pins
+   * one): the server pins the latest version when a run starts, and that
+   * version's fingerprint joins the cache key.
+   */
+  datasetParam?: keyof z.infer<P> & string;
   run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
 }
 

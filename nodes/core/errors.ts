@@ -36,7 +36,9 @@ export type PipelineIssueCode =
   | 'bad-edge'
   | 'incompatible-ports'
   | 'missing-input'
-  | 'cycle';
+  | 'cycle'
+  /** A source names a dataset (or version) the workspace does not have. */
+  | 'unknown-dataset';
 
 export interface PipelineIssue extends ProblemLocation {
   code: PipelineIssueCode;

@@ -49,12 +49,29 @@ export interface RunNodeState {
   error?: NodeFailure;
 }
 
+/** What started a run: a person, the CLI, a schedule's cron, or a new version of the dataset a schedule watches. */
+export type RunTrigger =
+  | { kind: 'user'; userId: string | null }
+  | { kind: 'cli' }
+  | { kind: 'schedule'; scheduleId: string; cron: string; timezone: string }
+  | { kind: 'dataset'; scheduleId: string; dataset: string; version: number };
+
+/** A source node of a run and the dataset version it read (pinned when the run started). */
+export interface RunDataset {
+  nodeId: string;
+  name: string;
+  version: number;
+}
+
 export interface RunDocument {
   id: string;
   pipelineId: string | null;
   version: number | null;
   status: RunStatus;
   params: Record<string, unknown>;
+  trigger: RunTrigger;
+  /** The named datasets its source nodes read, with the version of each. */
+  datasets: RunDataset[];
   nodes: Record<string, RunNodeState>;
   createdAt: string;
   startedAt: string | null;

@@ -16,3 +16,4 @@ export * from './user-sql.js';
 export * from './profile.js';
 export * from './column-choice.js';
 export * from './fitted-output.js';
+export * from './datasets.js';

@@ -40,6 +40,8 @@ export interface RunningContext {
 }
 
 const JSON_BODY_LIMIT = '5mb';
+/** CSV bodies (rows a script adds to a dataset). */
+const TEXT_BODY_LIMIT = '10mb';
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const settings = options.settings ?? readSettings();
@@ -52,6 +54,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       { logger: options.logger, abortOnError: false },
     );
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+    app.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: TEXT_BODY_LIMIT });
     app.use(answerMalformedJson);
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ApiExceptionFilter());

@@ -140,13 +140,19 @@ export function authHeaders(identity: Identity): Record<string, string> {
   return identity.token ? { authorization: `Bearer ${identity.token}` } : {};
 }
 
-/** Uploads a file as a dataset (multipart, as the studio does), answering status and body. */
+/**
+ * Uploads a file as a dataset (multipart, as the studio does), answering
+ * status and body; `datasetName` makes it a version of that dataset (the
+ * file's name otherwise).
+ */
 export async function uploadDataset<T = unknown>(
   identity: Identity,
   name: string,
   content: Uint8Array | string,
+  datasetName?: string,
 ): Promise<{ status: number; body: T }> {
   const form = new FormData();
+  if (datasetName !== undefined) form.append('name', datasetName);
   form.append('file', new Blob([content]), name);
   const response = await fetch(`${identity.url}/api/datasets`, {
     method: 'POST',
@@ -162,12 +168,13 @@ export async function api<T = unknown>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
   path: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${identity.url}/api${path}`, {
     method,
     headers: {
       ...authHeaders(identity),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': contentType }),
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });

@@ -27,8 +27,10 @@ type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface ErrorBody {
   error: { code: string; message: string };
 }
+/** An upload's answer is the new version (`id`) of its dataset (`datasetId`, the id lists show). */
 interface Dataset {
   id: string;
+  datasetId: string;
   path: string;
 }
 
@@ -166,7 +168,7 @@ describe('workspaces', () => {
     const preview = await api<{ total: number }>(home, 'GET', `/runs/${runId}/nodes/src/preview`);
     expect(preview.body.total).toBe(150);
     const own = await api<{ items: Dataset[] }>(home, 'GET', '/datasets');
-    expect(own.body.items.map((d) => d.id)).toEqual([dataset.id]);
+    expect(own.body.items.map((d) => d.id)).toEqual([dataset.datasetId]);
   });
 
   it("refuses a Socket.IO subscription to another workspace's run as it refuses an unknown run", async () => {
@@ -217,7 +219,7 @@ describe('workspaces', () => {
     const otherLists = await api<{ items: { id: string }[] }>(other, 'GET', '/pipelines');
     expect(otherLists.body.items.map((p) => p.id).sort()).toEqual([stolen.body.id, pipeline.body.id].sort());
     const homeDatasets = await api<{ items: Dataset[] }>(home, 'GET', '/datasets');
-    expect(homeDatasets.body.items.map((d) => d.id)).toEqual([dataset.id]);
+    expect(homeDatasets.body.items.map((d) => d.id)).toEqual([dataset.datasetId]);
     const homePipelines = await api<{ items: { id: string }[] }>(home, 'GET', '/pipelines');
     expect(homePipelines.body.items.map((p) => p.id)).not.toContain(pipeline.body.id);
     await expectMissing(home, 'GET', `/runs/${ownRun.body.id}`, ownRun.body.id);

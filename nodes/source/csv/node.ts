@@ -1,14 +1,24 @@
 import { z } from 'zod';
 import { defineNode, NodeError, quoteIdent, quoteLiteral, type SqlEngine } from '../../core/index.js';
+import { requireOneSource, sourceDataDocs, sourceDataParams, stageSourceData } from '../source-data.js';
+
+const DEFAULT_DELIMITER = ',';
 
 const params = z
   .object({
-    path: z.string().min(1),
-    delimiter: z.string().min(1).max(4).default(','),
+    ...sourceDataParams,
+    delimiter: z.string().min(1).max(4).default(DEFAULT_DELIMITER),
     header: z.boolean().default(true),
     naValues: z.array(z.string()).default(['']),
   })
-  .strict();
+  .strict()
+  .superRefine(requireOneSource);
+
+export interface CsvReadOptions {
+  delimiter: string;
+  header: boolean;
+  naValues: string[];
+}
 
 export const sourceCsv = defineNode({
   type: 'source.csv',
@@ -22,51 +32,67 @@ export const sourceCsv = defineNode({
       'Numbers written with spaces around them (" 102.0 ") are read as numbers. A row with more or fewer fields ' +
       'than the others stops the run with its line number.',
     params: {
-      path: 'The file: a path relative to the data directories (or the pipeline file’s folder when run by the CLI), or an uploaded dataset’s path.',
-      delimiter: 'The character between fields, e.g. "," or ";" or "\\t".',
+      ...sourceDataDocs,
+      delimiter:
+        'The character between fields, e.g. "," or ";" or "\\t". A dataset read with the default "," uses the separator found when its version was made.',
       header: 'Whether the first line holds the column names. Without one, columns are named column0, column1, …',
       naValues: 'Texts that mean "missing" (default: an empty field).',
     },
-    example: '{ "type": "source.csv", "params": { "path": "data/breast_cancer.csv" } }',
+    example: '{ "type": "source.csv", "params": { "dataset": "breast_cancer.csv" } }',
   },
   inputs: [],
   outputs: [{ name: 'out', type: 'table' }],
   params,
   queue: 'cpu',
   fileParam: 'path',
+  datasetParam: 'dataset',
   async run(ctx, _inputs, p) {
-    const file = await ctx.artifacts.stageFile(p.path, 'path');
-    const options = [
-      `delim=${quoteLiteral(p.delimiter)}`,
-      `quote='"'`,
-      `escape='"'`,
-      `header=${p.header ? 'true' : 'false'}`,
-      `nullstr=[${p.naValues.map((value) => quoteLiteral(value)).join(', ') || "''"}]`,
-    ];
-    try {
-      await ctx.sql.exec(`CREATE TABLE csv AS SELECT * FROM read_csv(${quoteLiteral(file)}, ${options.join(', ')})`);
-    } catch (error) {
-      if (error instanceof NodeError && error.row === undefined) {
-        const found = (await findRaggedLine(ctx.sql, file, p.delimiter)) ?? (await findOpenQuote(ctx.sql, file));
-        if (found) throw found;
-      }
-      throw error;
-    }
-    const padded = await paddedNumberColumns(ctx.sql);
-    const replace = padded.map(
-      ({ name }) => `TRY_CAST(NULLIF(trim(${quoteIdent(name)}), '') AS DOUBLE) AS ${quoteIdent(name)}`,
-    );
-    const out = await ctx.sql.writeTable(
-      'out',
-      `SELECT * ${replace.length ? `REPLACE (${replace.join(', ')})` : ''} FROM csv`,
-    );
-    for (const { name, count } of padded) {
+    const source = await stageSourceData(ctx, p, 'csv');
+    const delimiter =
+      p.delimiter === DEFAULT_DELIMITER && source.dataset?.delimiter ? source.dataset.delimiter : p.delimiter;
+    const csv = await loadCsv(ctx.sql, source.file, { delimiter, header: p.header, naValues: p.naValues });
+    const out = await ctx.sql.writeTable('out', csv.select);
+    for (const { name, count } of csv.padded) {
       ctx.log(`read column "${name}" as numbers: ${count} values had spaces around them`);
     }
-    ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${p.path}`);
+    ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${source.shown}`);
     return { out };
   },
 });
+
+/**
+ * Reads a CSV file into the job's table `csv`, as source.csv reads it: a bad
+ * line is named by its number. Answers the SELECT that gives the table as
+ * the node outputs it (numbers padded with spaces read as numbers), and the
+ * columns that needed that.
+ */
+export async function loadCsv(
+  sql: SqlEngine,
+  file: string,
+  p: CsvReadOptions,
+): Promise<{ select: string; padded: { name: string; count: number }[] }> {
+  const options = [
+    `delim=${quoteLiteral(p.delimiter)}`,
+    `quote='"'`,
+    `escape='"'`,
+    `header=${p.header ? 'true' : 'false'}`,
+    `nullstr=[${p.naValues.map((value) => quoteLiteral(value)).join(', ') || "''"}]`,
+  ];
+  try {
+    await sql.exec(`CREATE TABLE csv AS SELECT * FROM read_csv(${quoteLiteral(file)}, ${options.join(', ')})`);
+  } catch (error) {
+    if (error instanceof NodeError && error.row === undefined) {
+      const found = (await findRaggedLine(sql, file, p.delimiter)) ?? (await findOpenQuote(sql, file));
+      if (found) throw found;
+    }
+    throw error;
+  }
+  const padded = await paddedNumberColumns(sql);
+  const replace = padded.map(
+    ({ name }) => `TRY_CAST(NULLIF(trim(${quoteIdent(name)}), '') AS DOUBLE) AS ${quoteIdent(name)}`,
+  );
+  return { select: `SELECT * ${replace.length ? `REPLACE (${replace.join(', ')})` : ''} FROM csv`, padded };
+}
 
 /**
  * Text columns that are numbers once the spaces around some values are

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { defineNode, NodeError, quoteLiteral } from '../../core/index.js';
+import { requireOneSource, sourceDataDocs, sourceDataParams, stageSourceData } from '../source-data.js';
 
-const params = z
-  .object({
-    path: z.string().min(1),
-  })
-  .strict();
+const params = z.object(sourceDataParams).strict().superRefine(requireOneSource);
 
 export const sourceParquet = defineNode({
   type: 'source.parquet',
@@ -17,9 +14,7 @@ export const sourceParquet = defineNode({
     summary:
       'Reads a Parquet file into a table, keeping the column names and types stored in the file. Parquet is the ' +
       'fastest way in for large data: it is columnar and compressed, and types need no guessing.',
-    params: {
-      path: 'The file: a path relative to the data directories (or the pipeline file’s folder when run by the CLI), or an uploaded dataset’s path.',
-    },
+    params: sourceDataDocs,
     example: '{ "type": "source.parquet", "params": { "path": "data/flights-3m.parquet" } }',
   },
   inputs: [],
@@ -27,19 +22,25 @@ export const sourceParquet = defineNode({
   params,
   queue: 'cpu',
   fileParam: 'path',
+  datasetParam: 'dataset',
   async run(ctx, _inputs, p) {
-    const file = await ctx.artifacts.stageFile(p.path, 'path');
-    const source = `read_parquet(${quoteLiteral(file)})`;
+    const staged = await stageSourceData(ctx, p, 'parquet');
+    const source = `read_parquet(${quoteLiteral(staged.file)})`;
     try {
       await ctx.sql.describe(`SELECT * FROM ${source}`);
     } catch (error) {
       if (error instanceof NodeError) {
-        throw new NodeError(`"${p.path}" is not a Parquet file DuckDB can read (${error.message})`, { param: 'path' });
+        throw new NodeError(
+          `${staged.dataset ? staged.shown : `"${staged.shown}"`} is not a Parquet file DuckDB can read (${error.message})`,
+          {
+            param: staged.dataset ? 'dataset' : 'path',
+          },
+        );
       }
       throw error;
     }
     const out = await ctx.sql.writeTable('out', `SELECT * FROM ${source}`);
-    ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${p.path}`);
+    ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${staged.shown}`);
     return { out };
   },
 });

@@ -26,6 +26,11 @@ export interface Settings {
    * to another worker.
    */
   jobHeartbeatSeconds: number;
+  /**
+   * `PIPEWRIGHT_SCHEDULE_CHECK_SECONDS`, default 30 (1–45): how often cron
+   * schedules are checked for a due occurrence. Tests set it to 1.
+   */
+  scheduleCheckSeconds: number;
   /** `PIPEWRIGHT_TF_BACKEND`: force a TensorFlow.js backend. */
   tfBackend?: string;
   /** `PIPEWRIGHT_ADMIN_EMAIL` / `PIPEWRIGHT_ADMIN_PASSWORD`: the first admin (otherwise one with a printed one-time password). */
@@ -76,6 +81,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       30,
       10,
       3600,
+    ),
+    scheduleCheckSeconds: readWholeNumber(
+      'PIPEWRIGHT_SCHEDULE_CHECK_SECONDS',
+      env.PIPEWRIGHT_SCHEDULE_CHECK_SECONDS,
+      30,
+      1,
+      45,
     ),
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
     admin: readAdmin(env),

@@ -1,10 +1,30 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { z } from 'zod';
+import { ApiError } from '../api/api-errors.js';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { DatasetsService, type DatasetSummary } from './datasets.service.js';
+import { MAX_APPENDED_ROWS } from './dataset-rows.js';
+import {
+  DatasetsService,
+  type DatasetSummary,
+  type DatasetVersionSummary,
+  type IncomingRows,
+} from './datasets.service.js';
 import { UploadLimitMessage, uploadLimitBytes } from './upload-limit.js';
 
 /** What multer hands over for a file it stored on disk. */
@@ -17,7 +37,11 @@ interface StoredUpload {
 /** The list, with the largest file an upload may send, so a client can say so before a file is picked. */
 export interface DatasetList extends Page<DatasetSummary> {
   uploadLimitBytes: number;
+  /** The most rows one `POST /datasets/:name/rows` may add. */
+  appendRowsLimit: number;
 }
+
+const uploadFieldsSchema = z.object({ name: z.string().optional() }).strict();
 
 @Controller('datasets')
 export class DatasetsController {
@@ -28,13 +52,25 @@ export class DatasetsController {
     @CurrentCaller() caller: Caller,
     @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
   ): Promise<DatasetList> {
-    return { ...(await this.datasets.list(caller.workspaceId, page)), uploadLimitBytes: uploadLimitBytes() };
+    return {
+      ...(await this.datasets.list(caller.workspaceId, page)),
+      uploadLimitBytes: uploadLimitBytes(),
+      appendRowsLimit: MAX_APPENDED_ROWS,
+    };
   }
 
-  /** `multipart/form-data` with the CSV or Parquet file in the field `file`. */
+  /**
+   * `multipart/form-data` with the CSV or Parquet file in the field `file`,
+   * and optionally the dataset's `name` (the file's name when absent): the
+   * file becomes that dataset's next version.
+   */
   @Post()
   @UseInterceptors(UploadLimitMessage, FileInterceptor('file'))
-  upload(@CurrentCaller() caller: Caller, @UploadedFile() file: StoredUpload | undefined): Promise<DatasetSummary> {
+  upload(
+    @CurrentCaller() caller: Caller,
+    @UploadedFile() file: StoredUpload | undefined,
+    @Body(new ZodPipe(uploadFieldsSchema)) fields: z.infer<typeof uploadFieldsSchema>,
+  ): Promise<DatasetVersionSummary> {
     return this.datasets.add(
       file && {
         originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
@@ -42,13 +78,58 @@ export class DatasetsController {
         size: file.size,
       },
       caller.workspaceId,
+      { name: fields.name, createdBy: caller.id },
     );
   }
 
-  /** Forgets the dataset and removes its file; pipelines that read it then fail validation, naming the path. */
-  @Delete(':id')
-  @HttpCode(204)
-  remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
-    return this.datasets.remove(id, caller.workspaceId);
+  @Get(':name')
+  get(@CurrentCaller() caller: Caller, @Param('name') name: string): Promise<DatasetSummary> {
+    return this.datasets.get(name, caller.workspaceId);
   }
+
+  @Get(':name/versions')
+  versions(
+    @CurrentCaller() caller: Caller,
+    @Param('name') name: string,
+    @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
+  ): Promise<Page<DatasetVersionSummary>> {
+    return this.datasets.versions(name, caller.workspaceId, page);
+  }
+
+  /**
+   * New rows from a script: `{ "rows": [ {column: value} ] }` as JSON, or a
+   * CSV (`content-type: text/csv`) with a header line. They are appended to
+   * the latest version, making the next one.
+   */
+  @Post(':name/rows')
+  appendRows(
+    @CurrentCaller() caller: Caller,
+    @Param('name') name: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ): Promise<DatasetVersionSummary> {
+    return this.datasets.appendRows(name, incomingRows(contentType, body), caller.workspaceId, caller.id);
+  }
+
+  /**
+   * By a version's id: forgets that version and removes its file. By a
+   * dataset's id or name: the whole dataset. Pipelines that read them then
+   * fail, naming the dataset.
+   */
+  @Delete(':idOrName')
+  @HttpCode(204)
+  remove(@CurrentCaller() caller: Caller, @Param('idOrName') idOrName: string): Promise<void> {
+    return this.datasets.remove(idOrName, caller.workspaceId);
+  }
+}
+
+function incomingRows(contentType: string | undefined, body: unknown): IncomingRows {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json') return { kind: 'json', body };
+  if ((type === 'text/csv' || type === 'text/plain') && typeof body === 'string') return { kind: 'csv', text: body };
+  throw new ApiError(
+    415,
+    'unsupported-media-type',
+    'send the rows as application/json ({ "rows": [ … ] }) or as text/csv with a header line',
+  );
 }

@@ -4,14 +4,14 @@ import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
-import { DatasetEntity } from './dataset.entity.js';
+import { DatasetEntity, DatasetVersionEntity } from './dataset.entity.js';
 import { DatasetsController } from './datasets.controller.js';
 import { DatasetsService } from './datasets.service.js';
 import { uploadLimitBytes } from './upload-limit.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([DatasetEntity]),
+    TypeOrmModule.forFeature([DatasetEntity, DatasetVersionEntity]),
     // Uploads stream to disk (never memory) and move into `<home>/datasets` once checked.
     MulterModule.registerAsync({
       inject: [SETTINGS],

@@ -8,6 +8,14 @@ import { DATABASE_CONNECTION, type DatabaseConnection } from '../database/databa
 export const QUEUE_NAMES = ['cpu', 'gpu'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/**
+ * Queues of what starts runs: `schedule-fired` gets a job from pg-boss's
+ * cron for each occurrence of a schedule, `dataset-version` one for each new
+ * dataset version (sent in the transaction that made it).
+ */
+export const TRIGGER_QUEUES = ['schedule-fired', 'dataset-version'] as const;
+export type TriggerQueue = (typeof TRIGGER_QUEUES)[number];
+
 /** What a job carries: the rest is in the run. */
 export interface NodeJob {
   runId: string;
@@ -21,6 +29,16 @@ export interface NodeJob {
  * stops heartbeating for that long is taken for dead and its job goes to
  * another.
  */
+const TRIGGER_QUEUE_OPTIONS: Omit<Queue, 'name'> = {
+  retryLimit: 10,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 300,
+  expireInSeconds: 15 * 60,
+  deleteAfterSeconds: 7 * 24 * 60 * 60,
+  notify: true,
+};
+
 const QUEUE_OPTIONS: Omit<Queue, 'name'> = {
   retryLimit: 5,
   retryDelay: 2,
@@ -51,10 +69,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       // Expired and heartbeat-less jobs are found on each supervision pass.
       superviseIntervalSeconds: 15,
       monitorIntervalSeconds: 15,
+      // How often schedules are checked for a due occurrence (pg-boss fires each at most once a minute).
+      cronMonitorIntervalSeconds: this.settings.scheduleCheckSeconds,
+      cronWorkerIntervalSeconds: Math.min(5, this.settings.scheduleCheckSeconds),
     });
     this.boss.on('error', (error: unknown) => this.logger.error(`pg-boss: ${String(error)}`));
     await this.boss.start();
     for (const name of QUEUE_NAMES) await this.boss.createQueue(name, QUEUE_OPTIONS);
+    for (const name of TRIGGER_QUEUES) await this.boss.createQueue(name, TRIGGER_QUEUE_OPTIONS);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -86,8 +108,42 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Stops fetching from `queue`; with `wait`, resolves once the running handlers are done. */
-  offWork(queue: QueueName, wait: boolean): Promise<void> {
+  offWork(queue: QueueName | TriggerQueue, wait: boolean): Promise<void> {
     return this.boss.offWork(queue, { wait });
+  }
+
+  /** Sends a trigger job inside the caller's transaction: it exists only if that commits. */
+  async sendTrigger(queue: TriggerQueue, data: object, manager: EntityManager): Promise<string> {
+    const id = await this.boss.send(queue, data, { db: transactionDb(manager) });
+    if (!id) throw new Error(`pg-boss did not accept a job on ${queue}`);
+    return id;
+  }
+
+  /** Takes trigger jobs one at a time; a handler that throws has its job retried. */
+  workTriggers<T extends object>(queue: TriggerQueue, handler: (job: Job<T>) => Promise<void>): Promise<string> {
+    return this.boss.work<T>(
+      queue,
+      { localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
+      async ([job]) => handler(job),
+    );
+  }
+
+  /**
+   * A cron schedule (keyed `key`) that sends `data` to `schedule-fired` on
+   * each occurrence, written in the caller's transaction. Throws pg-boss's
+   * assertion for a bad expression or time zone.
+   */
+  async schedule(key: string, cron: string, timezone: string, data: object, manager: EntityManager): Promise<void> {
+    await this.boss.schedule('schedule-fired', cron, data, { key, tz: timezone, db: transactionDb(manager) });
+  }
+
+  async unschedule(key: string, manager: EntityManager): Promise<void> {
+    await this.boss.unschedule('schedule-fired', key, { db: transactionDb(manager) });
+  }
+
+  /** The next occurrences of a cron expression in a time zone, as pg-boss's cron will evaluate it. */
+  nextOccurrences(cron: string, timezone: string, count = 1): Date[] {
+    return this.boss.previewSchedule(cron, { tz: timezone, count });
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type PortValue,
   type ProgressDetail,
   type RunStatus,
+  type RunTrigger,
   type StatusEvent,
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -32,6 +33,8 @@ export interface NewRun {
   params: Record<string, unknown>;
   plan: Plan;
   dataDirs: string[];
+  trigger: RunTrigger;
+  scheduleId?: string | null;
 }
 
 /** A node a worker may now run, with the outputs of the nodes upstream of it. */
@@ -63,12 +66,14 @@ export class RunScheduler {
     private readonly queue: JobQueue,
   ) {}
 
-  async start(input: NewRun): Promise<RunEntity> {
-    return this.db.transaction(async (tx) => {
+  /** Starts a run; inside `manager`'s transaction when one is given (it then exists only if that commits). */
+  async start(input: NewRun, manager: EntityManager = this.db.manager): Promise<RunEntity> {
+    return manager.transaction(async (tx) => {
       const runs = tx.getRepository(RunEntity);
       const run = await runs.save(
         runs.create({
           ...input,
+          scheduleId: input.scheduleId ?? null,
           status: 'queued',
           lastSeq: 0,
           cancelRequestedAt: null,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { NodeFailure, Plan, PortValue, RunStatus, Status } from '@pipewright/nodes';
+import type { NodeFailure, Plan, PortValue, RunStatus, RunTrigger, Status } from '@pipewright/nodes';
 
 /** One run of a plan. A CLI run keeps its plan here and has no stored pipeline. */
 @Entity('runs')
@@ -29,6 +29,14 @@ export class RunEntity {
 
   @Column('jsonb')
   params: Record<string, unknown>;
+
+  /** What started it; null for runs made before triggers were recorded (see `origin` and `createdBy`). */
+  @Column('jsonb', { nullable: true })
+  trigger: RunTrigger | null;
+
+  /** The schedule that started it, if one did. */
+  @Column('uuid', { name: 'schedule_id', nullable: true })
+  scheduleId: string | null;
 
   @Column('jsonb')
   plan: Plan;

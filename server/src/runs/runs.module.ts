@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatasetsModule } from '../datasets/datasets.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
@@ -7,7 +8,7 @@ import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RunEntity, RunNodeEntity]), PipelinesModule],
+  imports: [TypeOrmModule.forFeature([RunEntity, RunNodeEntity]), PipelinesModule, DatasetsModule],
   controllers: [RunsController],
   providers: [RunsService, RunScheduler],
   exports: [RunsService, RunScheduler],

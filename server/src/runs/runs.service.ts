@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { RunDocument, RunEvent, RunNodeState, RunStatus } from '@pipewright/nodes';
-import { DataSource } from 'typeorm';
+import {
+  registry,
+  type PipelineFile,
+  type RunDataset,
+  type RunDocument,
+  type RunEvent,
+  type RunNodeState,
+  type RunStatus,
+  type RunTrigger,
+} from '@pipewright/nodes';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { ApiError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
@@ -9,7 +18,9 @@ import type { Page, PageQuery } from '../api/page.js';
 import { TablePreviewer, type TablePreview } from '../artifacts/table-previewer.js';
 import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
 import { RunEventStore } from '../events/run-event-store.js';
+import type { PipelineEntity } from '../pipelines/pipeline.entity.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
@@ -20,9 +31,20 @@ export interface RunSummary {
   version: number | null;
   name: string;
   status: RunStatus;
+  trigger: RunTrigger;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/** How a stored pipeline's run starts: with what params, by whom or what, and reading which dataset versions. */
+export interface StartOptions {
+  params?: Record<string, unknown>;
+  trigger: RunTrigger;
+  createdBy: string | null;
+  scheduleId?: string;
+  /** Dataset name → the version its unpinned sources read (the version that triggered the run). */
+  pins?: ReadonlyMap<string, number>;
 }
 
 @Injectable()
@@ -34,6 +56,7 @@ export class RunsService {
     private readonly scheduler: RunScheduler,
     private readonly eventStore: RunEventStore,
     private readonly previewer: TablePreviewer,
+    private readonly datasets: DatasetsService,
   ) {}
 
   /**
@@ -42,18 +65,42 @@ export class RunsService {
    */
   async startPipeline(pipelineId: string, caller: Caller, params?: Record<string, unknown>): Promise<{ id: string }> {
     const { pipeline, file } = await this.pipelines.current(pipelineId, caller.workspaceId);
-    const plan = this.compiler.compile(file, params);
-    const run = await this.scheduler.start({
-      name: file.name,
-      origin: 'api',
-      workspaceId: pipeline.workspaceId,
+    return this.startStored(pipeline, file, {
+      params,
+      trigger: { kind: 'user', userId: caller.id },
       createdBy: caller.id,
-      pipelineId: pipeline.id,
-      version: pipeline.currentVersion,
-      params: plan.params,
-      plan,
-      dataDirs: [],
     });
+  }
+
+  /**
+   * Runs a stored pipeline's file, pinning the dataset versions its sources
+   * read; inside `manager`'s transaction when one is given. Throws
+   * PipelineInvalidError for an invalid pipeline or a missing dataset.
+   */
+  async startStored(
+    pipeline: PipelineEntity,
+    file: PipelineFile,
+    options: StartOptions,
+    manager?: EntityManager,
+  ): Promise<{ id: string }> {
+    const plan = this.compiler.compile(file, options.params);
+    await this.datasets.pinVersions(plan, pipeline.workspaceId, options.pins, manager);
+    const run = await this.scheduler.start(
+      {
+        name: file.name,
+        origin: 'api',
+        workspaceId: pipeline.workspaceId,
+        createdBy: options.createdBy,
+        pipelineId: pipeline.id,
+        version: pipeline.currentVersion,
+        params: plan.params,
+        plan,
+        dataDirs: [],
+        trigger: options.trigger,
+        scheduleId: options.scheduleId ?? null,
+      },
+      manager,
+    );
     return { id: run.id };
   }
 
@@ -67,6 +114,7 @@ export class RunsService {
     options: { params?: Record<string, unknown>; dataDirs: string[] },
   ): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
+    await this.datasets.pinVersions(plan, DEFAULT_WORKSPACE_ID);
     const run = await this.scheduler.start({
       name: plan.name,
       origin: 'cli',
@@ -77,6 +125,7 @@ export class RunsService {
       params: plan.params,
       plan,
       dataDirs: options.dataDirs,
+      trigger: { kind: 'cli' },
     });
     return { id: run.id };
   }
@@ -107,6 +156,8 @@ export class RunsService {
       version: run.version,
       status: run.status,
       params: run.params,
+      trigger: triggerOf(run),
+      datasets: datasetsOf(run),
       nodes: states,
       createdAt: run.createdAt.toISOString(),
       startedAt: run.startedAt?.toISOString() ?? null,
@@ -121,7 +172,19 @@ export class RunsService {
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
-      select: ['id', 'pipelineId', 'version', 'name', 'status', 'createdAt', 'startedAt', 'finishedAt'],
+      select: [
+        'id',
+        'pipelineId',
+        'version',
+        'name',
+        'status',
+        'origin',
+        'createdBy',
+        'trigger',
+        'createdAt',
+        'startedAt',
+        'finishedAt',
+      ],
     });
     return {
       items: runs.map((run) => ({
@@ -130,6 +193,7 @@ export class RunsService {
         version: run.version,
         name: run.name,
         status: run.status,
+        trigger: triggerOf(run),
         createdAt: run.createdAt.toISOString(),
         startedAt: run.startedAt?.toISOString() ?? null,
         finishedAt: run.finishedAt?.toISOString() ?? null,
@@ -180,4 +244,21 @@ export class RunsService {
     if (!run) throw new NotFoundError('run', runId);
     return run;
   }
+}
+
+/** What started a run; runs from before triggers were recorded are told by their origin. */
+export function triggerOf(run: Pick<RunEntity, 'trigger' | 'origin' | 'createdBy'>): RunTrigger {
+  if (run.trigger) return run.trigger;
+  return run.origin === 'cli' ? { kind: 'cli' } : { kind: 'user', userId: run.createdBy };
+}
+
+/** The dataset versions a run's sources read, as pinned in its plan when it started. */
+function datasetsOf(run: RunEntity): RunDataset[] {
+  return run.plan.jobs.flatMap((job) => {
+    const param = registry.get(job.type, job.version)?.datasetParam;
+    const name = param ? job.params[param] : undefined;
+    return typeof name === 'string' && typeof job.params.version === 'number'
+      ? [{ nodeId: job.nodeId, name, version: job.params.version }]
+      : [];
+  });
 }

@@ -16,7 +16,13 @@ import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from './duckdb-sandbox.js';
 import { computeJobKey } from './job-key.js';
 import { postgresConnectionAccess } from './postgres-connections.js';
 import { throttleProgress } from './progress-throttle.js';
-import { NodeRunError, type ExecuteNodeDeps, type ExecuteNodeRequest, type ExecuteNodeResult } from './types.js';
+import {
+  NodeRunError,
+  type DatasetResolver,
+  type ExecuteNodeDeps,
+  type ExecuteNodeRequest,
+  type ExecuteNodeResult,
+} from './types.js';
 
 /**
  * Runs one node as a job: answers from the artifact store when the same job
@@ -85,6 +91,20 @@ async function runJob(
           await cloneFile(resolved, staged);
           sql.nameStagedFile(staged, path);
           return staged;
+        },
+        stageDataset: async (name, version, param) => {
+          const dataset = await datasetResolver(deps).resolve(name, version, param);
+          const staged = join(sql.jobDir, `dataset-${param}-${basename(dataset.realPath)}`);
+          await cloneFile(dataset.realPath, staged);
+          sql.nameStagedFile(staged, `dataset "${dataset.name}" v${dataset.version}`);
+          return {
+            file: staged,
+            name: dataset.name,
+            version: dataset.version,
+            format: dataset.format,
+            ...(dataset.delimiter ? { delimiter: dataset.delimiter } : {}),
+            ...(dataset.schemaChange ? { schemaChange: dataset.schemaChange } : {}),
+          };
         },
       },
       progress,
@@ -157,15 +177,34 @@ function checkOutputs(
   return checked;
 }
 
+/**
+ * What a source's data is, for its cache key: the fingerprint of the file
+ * its path names, or of the dataset version it reads (the same version
+ * content gives the same key, a new version a new one).
+ */
 async function sourceFileFingerprint(
   definition: AnyNodeDefinition,
   params: Record<string, unknown>,
-  deps: Pick<ExecuteNodeDeps, 'dataDirs' | 'mayRead'>,
+  deps: Pick<ExecuteNodeDeps, 'dataDirs' | 'mayRead' | 'datasets'>,
 ): Promise<string | undefined> {
+  const dataset = definition.datasetParam ? params[definition.datasetParam] : undefined;
+  if (typeof dataset === 'string') {
+    const version = typeof params.version === 'number' ? params.version : undefined;
+    const resolved = await datasetResolver(deps).resolve(dataset, version, definition.datasetParam as string);
+    return `dataset:${resolved.fingerprint}`;
+  }
   if (!definition.fileParam) return undefined;
   const path = params[definition.fileParam];
   if (typeof path !== 'string') return undefined;
   return fingerprintFile(await resolveDataFile(path, deps.dataDirs, definition.fileParam, deps.mayRead));
+}
+
+function datasetResolver(deps: Pick<ExecuteNodeDeps, 'datasets'>): DatasetResolver {
+  if (deps.datasets) return deps.datasets;
+  return {
+    resolve: (name, _version, param) =>
+      Promise.reject(new NodeError(`dataset "${name}": this run cannot read named datasets`, { param })),
+  };
 }
 
 function toRunError(nodeId: string, type: string, error: unknown, signal: AbortSignal): NodeRunError {

@@ -1,4 +1,11 @@
-import type { NodeFailure, NodeRegistry, PortValue, ProgressDetail, TensorFlowApi } from '@pipewright/nodes';
+import type {
+  NodeFailure,
+  NodeRegistry,
+  PortValue,
+  ProgressDetail,
+  SchemaChange,
+  TensorFlowApi,
+} from '@pipewright/nodes';
 import type { SqlLimits } from './duckdb-sandbox.js';
 
 /** One node to run: what the worker hands to executeNode. */
@@ -26,6 +33,8 @@ export interface ExecuteNodeDeps {
    * file reads as not found. The worker refuses other workspaces' datasets.
    */
   mayRead?(realPath: string): Promise<boolean>;
+  /** Finds the named datasets of the run's workspace; without it a node that names a dataset fails. */
+  datasets?: DatasetResolver;
   /** Scratch space; each job gets its own directory inside, removed afterwards. */
   workDir: string;
   signal: AbortSignal;
@@ -61,4 +70,25 @@ export class NodeRunError extends Error {
     this.name = 'NodeRunError';
     this.cancelled = options.cancelled ?? false;
   }
+}
+
+/** A version of a named dataset, found for a job. */
+export interface ResolvedDataset {
+  name: string;
+  version: number;
+  format: 'csv' | 'parquet';
+  /** The version's file, resolved (what the job stages). */
+  realPath: string;
+  /** Of the file's content: joins the job's cache key. */
+  fingerprint: string;
+  delimiter?: string;
+  schemaChange?: SchemaChange;
+}
+
+export interface DatasetResolver {
+  /**
+   * The version `version` of dataset `name`, or its latest; a NodeError
+   * naming `param` when there is no such dataset or version.
+   */
+  resolve(name: string, version: number | undefined, param: string): Promise<ResolvedDataset>;
 }

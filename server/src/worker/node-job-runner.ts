@@ -72,6 +72,7 @@ export class NodeJobRunner {
           dataDirs: this.dataDirs(claimed),
           // A source node reads only its own workspace's datasets.
           mayRead: (realPath) => this.datasets.readableBy(claimed.run.workspaceId, realPath),
+          datasets: this.datasets.resolverFor(claimed.run.workspaceId),
           workDir: this.settings.workDir,
           connections: this.settings.connections,
           signal,
