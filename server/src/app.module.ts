@@ -14,6 +14,7 @@ import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RunsModule } from './runs/runs.module.js';
+import { ScheduleTriggersModule, SchedulesModule } from './schedules/schedules.module.js';
 import { WorkerModule, WorkerRegistryModule } from './worker/worker.module.js';
 
 export interface AppOptions {
@@ -21,6 +22,8 @@ export interface AppOptions {
   worker: boolean;
   /** Save the example pipelines into an empty database (the server does; the CLI does not). */
   seedExamples: boolean;
+  /** Start the runs that schedules and new dataset versions ask for (servers do; the CLI and plain workers do not). */
+  triggers: boolean;
 }
 
 /** The whole application; the server, a worker and the CLI differ only in options. */
@@ -41,10 +44,12 @@ export class AppModule {
         RunsModule,
         DatasetsModule,
         DeploymentsModule,
+        SchedulesModule,
         WorkerRegistryModule,
         HealthModule.register({ withWorker: options.worker }),
         ...(options.worker ? [WorkerModule] : []),
         ...(options.seedExamples ? [ExampleSeederModule] : []),
+        ...(options.triggers ? [ScheduleTriggersModule] : []),
       ],
     };
   }

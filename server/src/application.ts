@@ -50,7 +50,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let firstAdmin: FirstAdmin | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot(settings, database, { worker: options.worker ?? true, seedExamples: true }),
+      AppModule.forRoot(settings, database, { worker: options.worker ?? true, seedExamples: true, triggers: true }),
       { logger: options.logger, abortOnError: false },
     );
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
@@ -93,7 +93,12 @@ export async function startContext(
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(
-      AppModule.forRoot(settings, database, { worker: options.worker ?? true, seedExamples: false, ...options.app }),
+      AppModule.forRoot(settings, database, {
+        worker: options.worker ?? true,
+        seedExamples: false,
+        triggers: false,
+        ...options.app,
+      }),
       { logger: options.logger, abortOnError: false },
     );
     await app.init();
