@@ -17,3 +17,4 @@ export * from './profile.js';
 export * from './column-choice.js';
 export * from './fitted-output.js';
 export * from './datasets.js';
+export * from './template-file.js';

@@ -15,6 +15,7 @@ import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { ScheduleTriggersModule, SchedulesModule } from './schedules/schedules.module.js';
+import { TemplateGalleryModule, TemplatesModule } from './templates/templates.module.js';
 import { WorkerModule, WorkerRegistryModule } from './worker/worker.module.js';
 
 export interface AppOptions {
@@ -45,10 +46,11 @@ export class AppModule {
         DatasetsModule,
         DeploymentsModule,
         SchedulesModule,
+        TemplatesModule,
         WorkerRegistryModule,
         HealthModule.register({ withWorker: options.worker }),
         ...(options.worker ? [WorkerModule] : []),
-        ...(options.seedExamples ? [ExampleSeederModule] : []),
+        ...(options.seedExamples ? [ExampleSeederModule, TemplateGalleryModule] : []),
         ...(options.triggers ? [ScheduleTriggersModule] : []),
       ],
     };

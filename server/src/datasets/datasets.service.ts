@@ -1,5 +1,5 @@
 import { appendFile, copyFile, mkdir, mkdtemp, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -247,6 +247,27 @@ export class DatasetsService implements OnApplicationBootstrap {
     } finally {
       await rm(file.tempPath, { force: true });
     }
+  }
+
+  /** Makes a file on the server (one shipped with Pipewright) the next version of dataset `name`. */
+  async addFromFile(
+    source: string,
+    name: string,
+    workspaceId: string,
+    createdBy: string | null,
+  ): Promise<DatasetVersionSummary> {
+    await mkdir(this.incomingDir, { recursive: true });
+    const tempPath = join(this.incomingDir, crypto.randomUUID());
+    await copyFile(source, tempPath);
+    return this.add({ originalName: basename(source), tempPath, size: (await stat(tempPath)).size }, workspaceId, {
+      name,
+      createdBy,
+    });
+  }
+
+  /** Whether the workspace has a dataset of that name. */
+  exists(name: string, workspaceId: string): Promise<boolean> {
+    return this.db.getRepository(DatasetEntity).existsBy({ name, workspaceId });
   }
 
   /**

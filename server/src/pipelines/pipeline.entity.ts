@@ -23,6 +23,13 @@ export class PipelineEntity {
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;
 
+  /** The template (and its version) it was made from, if it was. */
+  @Column('uuid', { name: 'template_id', nullable: true })
+  templateId: string | null;
+
+  @Column('integer', { name: 'template_version', nullable: true })
+  templateVersion: number | null;
+
   /** Deleted pipelines stay for the runs that refer to them. */
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;

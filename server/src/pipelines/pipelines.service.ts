@@ -8,14 +8,28 @@ import type { Page, PageQuery } from '../api/page.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { PipelineEntity, PipelineVersionEntity } from './pipeline.entity.js';
 
+/** The template version a pipeline was made from. */
+export interface PipelineTemplateOrigin {
+  id: string;
+  name: string;
+  version: number;
+}
+
 /** A saved version: the file plus what the server adds. */
-export type StoredPipeline = PipelineFile & { id: string; version: number; createdAt: string; updatedAt: string };
+export type StoredPipeline = PipelineFile & {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  template?: PipelineTemplateOrigin;
+};
 
 export interface PipelineSummary {
   id: string;
   name: string;
   description?: string;
   version: number;
+  template?: PipelineTemplateOrigin;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,12 +55,14 @@ export class PipelinesService {
       skip: page.offset,
     });
     const descriptions = await this.descriptions(pipelines);
+    const templates = await this.templateOrigins(pipelines);
     return {
       items: pipelines.map((p) => ({
         id: p.id,
         name: p.name,
         ...(descriptions.get(p.id) ? { description: descriptions.get(p.id) } : {}),
         version: p.currentVersion,
+        ...(templates.get(p.id) ? { template: templates.get(p.id) } : {}),
         createdAt: p.createdAt.toISOString(),
         updatedAt: p.updatedAt.toISOString(),
       })),
@@ -56,12 +72,16 @@ export class PipelinesService {
 
   async get(id: string, workspaceId: string): Promise<StoredPipeline> {
     const pipeline = await this.find(id, workspaceId);
-    return this.stored(pipeline, await this.version(pipeline.id, pipeline.currentVersion));
+    return this.stored(
+      pipeline,
+      await this.version(pipeline.id, pipeline.currentVersion),
+      await this.templateOrigin(pipeline),
+    );
   }
 
   async getVersion(id: string, workspaceId: string, version: number): Promise<StoredPipeline> {
     const pipeline = await this.find(id, workspaceId);
-    return this.stored(pipeline, await this.version(pipeline.id, version));
+    return this.stored(pipeline, await this.version(pipeline.id, version), await this.templateOrigin(pipeline));
   }
 
   async versions(id: string, workspaceId: string, page: PageQuery): Promise<Page<PipelineVersionSummary>> {
@@ -78,17 +98,29 @@ export class PipelinesService {
     };
   }
 
-  async create(body: unknown, workspaceId: string, manager: EntityManager = this.db.manager): Promise<StoredPipeline> {
+  /** A new pipeline; `template` records the template version it was made from. */
+  async create(
+    body: unknown,
+    workspaceId: string,
+    manager: EntityManager = this.db.manager,
+    template?: { id: string; version: number },
+  ): Promise<StoredPipeline> {
     const file = this.parse(body);
     return manager.transaction(async (tx) => {
-      const pipeline = await tx
-        .getRepository(PipelineEntity)
-        .save(tx.getRepository(PipelineEntity).create({ name: file.name, currentVersion: 1, workspaceId }));
+      const pipeline = await tx.getRepository(PipelineEntity).save(
+        tx.getRepository(PipelineEntity).create({
+          name: file.name,
+          currentVersion: 1,
+          workspaceId,
+          templateId: template?.id ?? null,
+          templateVersion: template?.version ?? null,
+        }),
+      );
       const version = await tx
         .getRepository(PipelineVersionEntity)
         .save(tx.getRepository(PipelineVersionEntity).create({ pipelineId: pipeline.id, version: 1, file }));
       const saved = await tx.getRepository(PipelineEntity).findOneByOrFail({ id: pipeline.id });
-      return this.stored(saved, version);
+      return this.stored(saved, version, await this.templateOrigin(saved, tx));
     });
   }
 
@@ -109,7 +141,7 @@ export class PipelinesService {
         .getRepository(PipelineEntity)
         .update({ id }, { name: file.name, currentVersion: next, updatedAt: () => 'now()' });
       const saved = await tx.getRepository(PipelineEntity).findOneByOrFail({ id });
-      return this.stored(saved, version);
+      return this.stored(saved, version, await this.templateOrigin(saved, tx));
     });
   }
 
@@ -157,14 +189,45 @@ export class PipelinesService {
     return found;
   }
 
-  private stored(pipeline: PipelineEntity, version: PipelineVersionEntity): StoredPipeline {
+  private stored(
+    pipeline: PipelineEntity,
+    version: PipelineVersionEntity,
+    template?: PipelineTemplateOrigin,
+  ): StoredPipeline {
     return {
       id: pipeline.id,
       version: version.version,
       createdAt: pipeline.createdAt.toISOString(),
       updatedAt: (version.version === pipeline.currentVersion ? pipeline.updatedAt : version.createdAt).toISOString(),
+      ...(template ? { template } : {}),
       ...version.file,
     };
+  }
+
+  private async templateOrigin(
+    pipeline: PipelineEntity,
+    manager: EntityManager = this.db.manager,
+  ): Promise<PipelineTemplateOrigin | undefined> {
+    return (await this.templateOrigins([pipeline], manager)).get(pipeline.id);
+  }
+
+  /** The template each pipeline was made from (by id), with that template's name. */
+  private async templateOrigins(
+    pipelines: PipelineEntity[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<Map<string, PipelineTemplateOrigin>> {
+    const made = pipelines.filter((p) => p.templateId && p.templateVersion !== null);
+    if (made.length === 0) return new Map();
+    const rows = (await manager.query(`SELECT id, name FROM templates WHERE id = ANY($1::uuid[])`, [
+      made.map((p) => p.templateId),
+    ])) as { id: string; name: string }[];
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    return new Map(
+      made.flatMap((p) => {
+        const name = names.get(p.templateId as string);
+        return name ? [[p.id, { id: p.templateId as string, name, version: p.templateVersion as number }]] : [];
+      }),
+    );
   }
 
   private async descriptions(pipelines: PipelineEntity[]): Promise<Map<string, string>> {

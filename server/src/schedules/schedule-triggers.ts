@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { describeSchemaChange, diffColumns, PipelineInvalidError, type RunTrigger } from '@pipewright/nodes';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, LessThan } from 'typeorm';
 import { DatasetEntity, DatasetVersionEntity } from '../datasets/dataset.entity.js';
 import { PipelineEntity, PipelineVersionEntity } from '../pipelines/pipeline.entity.js';
 import { JobQueue } from '../queue/job-queue.js';
@@ -49,14 +49,17 @@ export class ScheduleTriggers implements OnApplicationBootstrap {
     );
   }
 
-  /** Fires every active schedule on the dataset of a new version. */
+  /** Fires every active schedule on the dataset of a new version (those made before the version). */
   async datasetVersionAdded(versionId: string): Promise<void> {
     const version = await this.db.getRepository(DatasetVersionEntity).findOneBy({ id: versionId });
     if (!version) return;
     const dataset = await this.db.getRepository(DatasetEntity).findOneByOrFail({ id: version.datasetId });
-    const schedules = await this.db
-      .getRepository(ScheduleEntity)
-      .findBy({ workspaceId: dataset.workspaceId, onDataset: dataset.name, paused: false });
+    const schedules = await this.db.getRepository(ScheduleEntity).findBy({
+      workspaceId: dataset.workspaceId,
+      onDataset: dataset.name,
+      paused: false,
+      createdAt: LessThan(version.createdAt),
+    });
     if (schedules.length === 0) return;
     const previous = await this.db
       .getRepository(DatasetVersionEntity)

@@ -1,19 +1,11 @@
 import { useEffect, useState } from 'react';
+import { COLUMN_PARAM_NAMES } from '@pipewright/nodes';
 import { previewTable } from '../api/runs';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 
 /** Params that name columns of the node's input table. */
-export const COLUMN_PARAMS = new Set([
-  'label',
-  'stratify',
-  'column',
-  'columns',
-  'features',
-  'include',
-  'exclude',
-  'on',
-]);
+export const COLUMN_PARAMS = COLUMN_PARAM_NAMES;
 
 const known = new Map<string, Promise<string[]>>();
 
