@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
+import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { PgNotificationListener } from '../events/pg-notification-listener.js';
@@ -59,10 +60,16 @@ export interface DeployResult {
 /** What became of one auto-deploying deploy.service node of a run: the version it published, or why it could not. */
 export type AutoDeployment = { nodeId: string } & (DeployResult | { name: string; error: string });
 
-/** Whom a published version belongs to: the deployment's workspace, and the user who published it (none: the CLI). */
+/**
+ * Whom a published version belongs to: the deployment's workspace, the user who published it (none: the CLI),
+ * and who the audit log names (that user, or the CLI; an auto-deploy names the run's starter).
+ */
 interface DeploymentOwner {
   workspaceId: string;
   userId: string | null;
+  actor: AuditActor;
+  /** How it was published, for the audit log: by hand, or by a deploy.service node when its run succeeded. */
+  via: 'request' | 'auto-deploy';
 }
 
 @Injectable()
@@ -75,6 +82,7 @@ export class DeploymentsService implements OnModuleInit {
     @InjectDataSource() private readonly db: DataSource,
     private readonly registry: DeploymentRegistry,
     private readonly notifications: PgNotificationListener,
+    private readonly audit: AuditLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -89,7 +97,12 @@ export class DeploymentsService implements OnModuleInit {
     const checked = deploymentNameSchema.safeParse(name);
     if (!checked.success)
       throw new BadRequestError(`deployment name "${name}": ${checked.error.issues[0].message}`, { param: 'name' });
-    const owner = { workspaceId: caller?.workspaceId ?? DEFAULT_WORKSPACE_ID, userId: caller?.id ?? null };
+    const owner: DeploymentOwner = {
+      workspaceId: caller?.workspaceId ?? DEFAULT_WORKSPACE_ID,
+      userId: caller?.id ?? null,
+      actor: caller ?? { system: 'cli' },
+      via: 'request',
+    };
     return this.publish(name, request.runId, request.nodeId, model, owner);
   }
 
@@ -108,7 +121,12 @@ export class DeploymentsService implements OnModuleInit {
     if (run.status !== 'succeeded') {
       throw new ApiError(409, 'run-not-succeeded', `run ${runId} has not succeeded (it is ${run.status})`);
     }
-    const owner = { workspaceId: run.workspaceId, userId: run.createdBy };
+    const owner: DeploymentOwner = {
+      workspaceId: run.workspaceId,
+      userId: run.createdBy,
+      actor: run.createdBy ? { id: run.createdBy } : { system: 'cli' },
+      via: 'auto-deploy',
+    };
     const outcomes: AutoDeployment[] = [];
     for (const { nodeId, name } of autoDeployNodesOf(run.plan)) {
       try {
@@ -184,6 +202,16 @@ export class DeploymentsService implements OnModuleInit {
         ...(deployment.canaryVersion === version ? { canaryVersion: null, canaryShare: 0 } : {}),
         updatedAt: new Date(),
       });
+      await this.audit.record(
+        {
+          actor: caller,
+          action: version < deployment.activeVersion ? 'deployment.rolled-back' : 'deployment.promoted',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { from: deployment.activeVersion, to: version },
+        },
+        tx,
+      );
     });
     return this.summary(await this.find(name, caller));
   }
@@ -196,13 +224,26 @@ export class DeploymentsService implements OnModuleInit {
       if (version === deployment.activeVersion)
         throw new BadRequestError(`version ${version} is already the active one`, { param: 'version' });
     }
-    await this.change(deployment.name, (tx) =>
-      tx.getRepository(DeploymentEntity).update(deployment.id, {
+    await this.change(deployment.name, async (tx) => {
+      await tx.getRepository(DeploymentEntity).update(deployment.id, {
         canaryVersion: version,
         canaryShare: version === null ? 0 : share,
         updatedAt: new Date(),
-      }),
-    );
+      });
+      await this.audit.record(
+        {
+          actor: caller,
+          action: version === null ? 'deployment.canary-ended' : 'deployment.canary-set',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details:
+            version === null
+              ? { version: deployment.canaryVersion, active: deployment.activeVersion }
+              : { version, share, active: deployment.activeVersion },
+        },
+        tx,
+      );
+    });
     return this.summary(await this.find(name, caller));
   }
 
@@ -235,12 +276,20 @@ export class DeploymentsService implements OnModuleInit {
     caller: Caller,
   ): Promise<KeySummary & { apiKey: string }> {
     const deployment = await this.find(name, caller);
-    const { key, apiKey } = await this.insertKey(
-      this.db.manager,
-      deployment.id,
-      options.name ?? 'key',
-      options.rateLimitPerSecond,
-    );
+    const { key, apiKey } = await this.db.transaction(async (tx) => {
+      const created = await this.insertKey(tx, deployment.id, options.name ?? 'key', options.rateLimitPerSecond);
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'key.created',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { keyId: created.key.id, name: created.key.name, prefix: created.key.prefix },
+        },
+        tx,
+      );
+      return created;
+    });
     return { ...keySummary(key), apiKey };
   }
 
@@ -251,16 +300,38 @@ export class DeploymentsService implements OnModuleInit {
     const key = isUuid(keyId) ? await repository.findOne({ where: { id: keyId, deploymentId: deployment.id } }) : null;
     if (!key) throw new NotFoundError('API key', keyId);
     if (!key.revokedAt) {
-      await this.change(deployment.name, (tx) =>
-        tx.getRepository(DeploymentKeyEntity).update(key.id, { revokedAt: new Date() }),
-      );
+      await this.change(deployment.name, async (tx) => {
+        await tx.getRepository(DeploymentKeyEntity).update(key.id, { revokedAt: new Date() });
+        await this.audit.record(
+          {
+            actor: caller,
+            action: 'key.revoked',
+            workspaceId: deployment.workspaceId,
+            object: { type: 'deployment', id: deployment.name },
+            details: { keyId: key.id, name: key.name, prefix: key.prefix },
+          },
+          tx,
+        );
+      });
     }
     return keySummary(await repository.findOneByOrFail({ id: key.id }));
   }
 
   async remove(name: string, caller: Caller): Promise<void> {
     const deployment = await this.find(name, caller);
-    await this.change(deployment.name, (tx) => tx.getRepository(DeploymentEntity).delete(deployment.id));
+    await this.change(deployment.name, async (tx) => {
+      await tx.getRepository(DeploymentEntity).delete(deployment.id);
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'deployment.deleted',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { activeVersion: deployment.activeVersion },
+        },
+        tx,
+      );
+    });
   }
 
   /** The serving bundle of a version (default: the active one), as `pipewright serve --bundle` loads it. */
@@ -349,6 +420,16 @@ export class DeploymentsService implements OnModuleInit {
         updatedAt: new Date(),
       });
       if (isNew) apiKey = (await this.insertKey(tx, deployment.id, 'default')).apiKey;
+      await this.audit.record(
+        {
+          actor: owner.actor,
+          action: 'deployment.published',
+          workspaceId: owner.workspaceId,
+          object: { type: 'deployment', id: name },
+          details: { version, runId, nodeId, created: isNew, via: owner.via },
+        },
+        tx,
+      );
     });
     this.logger.log(`deployed ${name} version ${version} from run ${runId ?? '(file)'} node ${nodeId}`);
     return { name, version, ...(apiKey ? { apiKey } : {}) };
