@@ -5,6 +5,7 @@ import { CreateDeployments1764300000000 } from './1764300000000-create-deploymen
 import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-workspaces.js';
 import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
 import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
+import { DeployAndBatchJobs1764700000015 } from './1764700000015-deploy-and-batch-jobs.js';
 import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
@@ -16,5 +17,6 @@ export const migrations = [
   AddDatasetWorkspaces1764400000000,
   AddPasswordChangeFlag1764500000000,
   CreateBatchJobs1764600000000,
+  DeployAndBatchJobs1764700000015,
   CreateAuditLog1764700000413,
 ];

@@ -8,7 +8,7 @@ import type { Settings } from './config/settings.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
-import { DeploymentsModule } from './deployments/deployments.module.js';
+import { DeploymentsModule, DeploymentWorkerModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
@@ -45,7 +45,7 @@ export class AppModule {
         DeploymentsModule,
         WorkerRegistryModule,
         HealthModule.register({ withWorker: options.worker }),
-        ...(options.worker ? [WorkerModule] : []),
+        ...(options.worker ? [WorkerModule, DeploymentWorkerModule] : []),
         ...(options.seedExamples ? [ExampleSeederModule] : []),
       ],
     };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
-import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { DEFAULT_WORKSPACE_ID } from './default-workspace.js';
 import { ApiError, BadRequestError, ConflictError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import { AuditLog } from '../audit/audit-log.js';

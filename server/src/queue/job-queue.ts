@@ -5,24 +5,39 @@ import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { DATABASE_CONNECTION, type DatabaseConnection } from '../database/database-connection.js';
 
-export const QUEUE_NAMES = ['cpu', 'gpu'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+/** The queues of node jobs: `gpu` only when a GPU worker is alive. */
+export const NODE_QUEUES = ['cpu', 'gpu'] as const;
+export type QueueName = (typeof NODE_QUEUES)[number];
 
-/** What a job carries: the rest is in the run. */
+/** What a node job carries: the rest is in the run. */
 export interface NodeJob {
   runId: string;
   nodeId: string;
 }
 
 /**
- * Node failures are recorded on the run and never retried; a job fails (and
- * is retried) only when its worker died or shut down mid-job, or could not
- * reach the database. Each job carries a heartbeat interval: a worker that
- * stops heartbeating for that long is taken for dead and its job goes to
- * another.
+ * Work other than nodes, each on its own queue with what its job carries: a succeeded run's auto-deploy
+ * (enqueued in the transaction that finishes the run), and a batch scoring (in the one that accepts it).
  */
-const QUEUE_OPTIONS: Omit<Queue, 'name'> = {
-  retryLimit: 5,
+export interface WorkJobs {
+  deploy: { runId: string };
+  batch: { batchId: string };
+}
+export type WorkQueueName = keyof WorkJobs;
+const WORK_QUEUES: WorkQueueName[] = ['deploy', 'batch'];
+
+/**
+ * How many times a job is tried again when its worker died, shut down or lost the database. A node's own
+ * failure is recorded on the run and never retried; deploys and batches likewise record a failure that
+ * another try would only repeat, and retry only the rest, recording it on their last try.
+ */
+export const RETRY_LIMITS: Record<QueueName | WorkQueueName, number> = { cpu: 5, gpu: 5, deploy: 4, batch: 2 };
+
+/**
+ * Each job carries a heartbeat interval: a worker that stops heartbeating for that long is taken for dead
+ * and its job goes to another.
+ */
+const QUEUE_OPTIONS: Omit<Queue, 'name' | 'retryLimit'> = {
   retryDelay: 2,
   retryBackoff: true,
   retryDelayMax: 60,
@@ -54,7 +69,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     });
     this.boss.on('error', (error: unknown) => this.logger.error(`pg-boss: ${String(error)}`));
     await this.boss.start();
-    for (const name of QUEUE_NAMES) await this.boss.createQueue(name, QUEUE_OPTIONS);
+    for (const name of [...NODE_QUEUES, ...WORK_QUEUES]) {
+      await this.boss.createQueue(name, { ...QUEUE_OPTIONS, retryLimit: RETRY_LIMITS[name] });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -63,11 +80,20 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends a node's job inside the caller's transaction: it exists only if that commits. */
   async send(queue: QueueName, job: NodeJob, manager: EntityManager): Promise<string> {
+    return this.sendTo(queue, job, manager, `node ${job.nodeId} of run ${job.runId}`);
+  }
+
+  /** Sends a job of `queue` inside the caller's transaction: it exists only if that commits. */
+  async sendWork<Q extends WorkQueueName>(queue: Q, job: WorkJobs[Q], manager: EntityManager): Promise<string> {
+    return this.sendTo(queue, job, manager, `${queue} ${JSON.stringify(job)}`);
+  }
+
+  private async sendTo(queue: string, job: object, manager: EntityManager, what: string): Promise<string> {
     const id = await this.boss.send(queue, job, {
       db: transactionDb(manager),
       heartbeatSeconds: this.settings.jobHeartbeatSeconds,
     });
-    if (!id) throw new Error(`pg-boss did not accept a job for node ${job.nodeId} of run ${job.runId}`);
+    if (!id) throw new Error(`pg-boss did not accept a job for ${what}`);
     return id;
   }
 
@@ -76,9 +102,18 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   work(queue: QueueName, concurrency: number, handler: (job: Job<NodeJob>) => Promise<void>): Promise<string> {
+    return this.workOn(queue, concurrency, handler);
+  }
+
+  /** Takes jobs of `queue`; the handler's throw fails the attempt, which pg-boss retries up to RETRY_LIMITS. */
+  workOn<Q extends QueueName | WorkQueueName>(
+    queue: Q,
+    concurrency: number,
+    handler: (job: Job<Q extends WorkQueueName ? WorkJobs[Q] : NodeJob>) => Promise<void>,
+  ): Promise<string> {
     // With NOTIFY on, pg-boss polls only every 30 s by default, and a worker busy when two jobs arrive wakes
     // for one of them: the other (a second branch of the same run) waited up to 30 s. Polling stays at 2 s.
-    return this.boss.work<NodeJob>(
+    return this.boss.work<Q extends WorkQueueName ? WorkJobs[Q] : NodeJob>(
       queue,
       { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
       async ([job]) => handler(job),
@@ -86,9 +121,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Stops fetching from `queue`; with `wait`, resolves once the running handlers are done. */
-  offWork(queue: QueueName, wait: boolean): Promise<void> {
+  offWork(queue: QueueName | WorkQueueName, wait: boolean): Promise<void> {
     return this.boss.offWork(queue, { wait });
   }
+}
+
+/** Whether a job's attempt is its last: a failure now is final, and the job's own record must say so. */
+export function isLastAttempt(job: Job<unknown>, queue: QueueName | WorkQueueName): boolean {
+  return job.retryCount >= RETRY_LIMITS[queue];
 }
 
 /** pg-boss statements run on the connection of a TypeORM transaction. */

@@ -15,9 +15,11 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { RunEventStore } from '../events/run-event-store.js';
+import type { KeyRecipient } from '../auth/key-reveal.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { metricsOf, summariseOutputs } from './run-outputs.js';
 import { downstreamOf } from './plan-graph.js';
+import { RunFinishJobs } from './run-finish-jobs.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
 /** The channel a cancelled run's id is announced on, for the workers running its nodes. */
@@ -28,6 +30,8 @@ export interface NewRun {
   origin: 'api' | 'cli';
   workspaceId: string;
   createdBy: string | null;
+  /** Where a new deployment's API key is sent (encrypted): see RunEntity.keyRecipient. */
+  keyRecipient: KeyRecipient | null;
   pipelineId: string | null;
   version: number | null;
   params: Record<string, unknown>;
@@ -63,6 +67,7 @@ export class RunScheduler {
     private readonly events: RunEventStore,
     private readonly queue: JobQueue,
     private readonly audit: AuditLog,
+    private readonly finishJobs: RunFinishJobs,
   ) {}
 
   /** Creates a run and queues what can start; the audit log says who started it (or which part of Pipewright). */
@@ -367,7 +372,12 @@ export class RunScheduler {
         { id: run.id },
         { status: run.status, finishedAt: run.finishedAt, startedAt: run.startedAt ?? run.finishedAt },
       );
-    await this.events.append(run.id, { type: 'run-finished', status: run.status }, tx);
+    const deploying = await this.finishJobs.enqueue(run, tx);
+    await this.events.append(
+      run.id,
+      { type: 'run-finished', status: run.status, ...(deploying.length > 0 ? { deploying } : {}) },
+      tx,
+    );
   }
 
   private async hasLiveGpuWorker(tx: EntityManager): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { RunDocument, RunEvent, RunNodeState, RunStatus } from '@pipewright/nodes';
+import type { Plan, PortValue, RunDocument, RunEvent, RunNodeState, RunStatus, Status } from '@pipewright/nodes';
 import { DataSource } from 'typeorm';
-import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { DEFAULT_WORKSPACE_ID } from '../auth/default-workspace.js';
 import { ApiError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
@@ -12,6 +12,7 @@ import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { RunEventStore } from '../events/run-event-store.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
+import { checkKeyRecipient, type KeyRecipient } from '../auth/key-reveal.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
@@ -24,6 +25,30 @@ export interface RunSummary {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/** A run as other modules see it (deployments: whose it is, what it planned, how it ended). */
+export interface RunRecord {
+  id: string;
+  status: RunStatus;
+  origin: RunEntity['origin'];
+  workspaceId: string;
+  createdBy: string | null;
+  keyRecipient: KeyRecipient | null;
+  plan: Plan;
+}
+
+/** A node of a run: how it ended, and its outputs once it succeeded. */
+export interface RunNodeResult {
+  status: Status;
+  outputs: Record<string, PortValue> | null;
+}
+
+/** How a run is started besides its params: whom a new deployment's API key is shown to (encrypted to them). */
+export interface StartOptions {
+  params?: Record<string, unknown>;
+  /** Checked here: anything but an RSA public key of 2048 to 4096 bits is a 400. */
+  keyRecipient?: unknown;
 }
 
 @Injectable()
@@ -41,14 +66,15 @@ export class RunsService {
    * Runs the pipeline's current version, in the pipeline's workspace; an
    * invalid pipeline is refused naming its nodes and params.
    */
-  async startPipeline(pipelineId: string, caller: Caller, params?: Record<string, unknown>): Promise<{ id: string }> {
+  async startPipeline(pipelineId: string, caller: Caller, options: StartOptions = {}): Promise<{ id: string }> {
     const { pipeline, file } = await this.pipelines.current(pipelineId, caller.workspaceId);
-    const plan = this.compiler.compile(file, params);
+    const plan = this.compiler.compile(file, options.params);
     const run = await this.scheduler.start({
       name: file.name,
       origin: 'api',
       workspaceId: pipeline.workspaceId,
       createdBy: caller.id,
+      keyRecipient: checkKeyRecipient(options.keyRecipient),
       pipelineId: pipeline.id,
       version: pipeline.currentVersion,
       params: plan.params,
@@ -63,16 +89,14 @@ export class RunsService {
    * run keeps its plan, belongs to the default workspace, and may also read
    * `dataDirs` (the file's own directory).
    */
-  async startFile(
-    file: unknown,
-    options: { params?: Record<string, unknown>; dataDirs: string[] },
-  ): Promise<{ id: string }> {
+  async startFile(file: unknown, options: StartOptions & { dataDirs: string[] }): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
     const run = await this.scheduler.start({
       name: plan.name,
       origin: 'cli',
       workspaceId: DEFAULT_WORKSPACE_ID,
       createdBy: null,
+      keyRecipient: checkKeyRecipient(options.keyRecipient),
       pipelineId: null,
       version: null,
       params: plan.params,
@@ -80,6 +104,22 @@ export class RunsService {
       dataDirs: options.dataDirs,
     });
     return { id: run.id };
+  }
+
+  /** The run `runId` (of workspace `workspaceId` when given: another's is as missing as an unknown id). */
+  async record(runId: string, workspaceId?: string): Promise<RunRecord> {
+    const run = isUuid(runId)
+      ? await this.db.getRepository(RunEntity).findOneBy({ id: runId, ...(workspaceId ? { workspaceId } : {}) })
+      : null;
+    if (!run) throw new NotFoundError('run', runId);
+    const { id, status, origin, createdBy, keyRecipient, plan } = run;
+    return { id, status, origin, workspaceId: run.workspaceId, createdBy, keyRecipient, plan };
+  }
+
+  /** How node `nodeId` of a run ended and what it gave; undefined when the run has no such node. */
+  async nodeResult(runId: string, nodeId: string): Promise<RunNodeResult | undefined> {
+    const node = await this.db.getRepository(RunNodeEntity).findOneBy({ runId, nodeId });
+    return node ? { status: node.status, outputs: node.outputs } : undefined;
   }
 
   async document(runId: string, workspaceId: string): Promise<RunDocument> {
