@@ -5,6 +5,8 @@ import { CreateDeployments1764300000000 } from './1764300000000-create-deploymen
 import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-workspaces.js';
 import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
 import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
+import { DeployAndBatchJobs1764700000015 } from './1764700000015-deploy-and-batch-jobs.js';
+import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
 import { AddDatasetVersions1764700000414 } from './1764700000414-add-dataset-versions.js';
 import { CreateSchedules1764700001414 } from './1764700001414-create-schedules.js';
 import { CreateTemplates1764700002414 } from './1764700002414-create-templates.js';
@@ -18,6 +20,8 @@ export const migrations = [
   AddDatasetWorkspaces1764400000000,
   AddPasswordChangeFlag1764500000000,
   CreateBatchJobs1764600000000,
+  DeployAndBatchJobs1764700000015,
+  CreateAuditLog1764700000413,
   AddDatasetVersions1764700000414,
   CreateSchedules1764700001414,
   CreateTemplates1764700002414,

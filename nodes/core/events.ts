@@ -19,6 +19,31 @@ export interface OutputSummary {
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
+/** Whether a new version of a deployment serves: its deploy.service node's policy, and the right of who ran it. */
+export interface PromotionDecision {
+  policy: 'always' | 'ifBetter';
+  promoted: boolean;
+  /** Why, in words, with both figures and the rows when models were compared. */
+  reason: string;
+  /** ifBetter: the metric compared, the margin asked for, both figures on the same rows. */
+  metric?: string;
+  minGain?: number;
+  challenger?: number;
+  champion?: { version: number; value: number };
+  rows?: number;
+  /** The evaluate node whose withheld rows both models were scored on. */
+  evaluatedBy?: string;
+}
+
+/**
+ * What a deploy.service node's auto-deploy came to once its run succeeded: the version it made (serving, or
+ * kept as a candidate that does not serve, with the decision), or why none was made. `keyReveal`: the
+ * deployment was created and its first API key waits, encrypted, for the one who started the run.
+ */
+export type DeploymentOutcome =
+  | { name: string; version: number; serving: boolean; decision?: PromotionDecision; keyReveal?: boolean }
+  | { name: string; error: string };
+
 export type RunEventBody =
   | { type: 'run-started' }
   | { type: 'node-queued'; nodeId: string }
@@ -35,7 +60,9 @@ export type RunEventBody =
     }
   | { type: 'node-failed'; nodeId: string; error: NodeFailure }
   | { type: 'node-cancelled'; nodeId: string }
-  | { type: 'run-finished'; status: RunStatus };
+  /** `deploying`: the deploy.service nodes whose outcome follows, each as a `deployment` event. */
+  | { type: 'run-finished'; status: RunStatus; deploying?: string[] }
+  | ({ type: 'deployment'; nodeId: string } & DeploymentOutcome);
 
 export type RunEvent = RunEventBody & { runId: string; seq: number; at: string };
 

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CompilerModule } from './compiler/compiler.module.js';
 import { SettingsModule } from './config/settings.module.js';
@@ -7,7 +8,7 @@ import type { Settings } from './config/settings.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
-import { DeploymentsModule } from './deployments/deployments.module.js';
+import { DeploymentsModule, DeploymentWorkerModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         DatabaseModule.forRoot(database),
         AuthModule,
+        AuditModule,
         CompilerModule,
         EventsModule,
         QueueModule,
@@ -49,7 +51,7 @@ export class AppModule {
         TemplatesModule,
         WorkerRegistryModule,
         HealthModule.register({ withWorker: options.worker }),
-        ...(options.worker ? [WorkerModule] : []),
+        ...(options.worker ? [WorkerModule, DeploymentWorkerModule] : []),
         ...(options.seedExamples ? [ExampleSeederModule, TemplateGalleryModule] : []),
         ...(options.triggers ? [ScheduleTriggersModule] : []),
       ],

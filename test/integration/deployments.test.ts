@@ -6,8 +6,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDocument } from '../../nodes/dist/index.js';
+import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
 import { startServer } from '../../server/dist/application.js';
+import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { deployingPipeline } from './example-pipelines.js';
@@ -442,6 +443,88 @@ describe('deployments and predictions', () => {
     } finally {
       await second.close();
       await client.end();
+    }
+  });
+  it('deploys in a job after the run ends, reports it as an event, and shows a new key once to whoever ran it', async () => {
+    const starter = newKeyRecipient();
+    const file = deployingPipeline();
+    file.nodes.find((node) => node.id === 'deploy')!.params = { name: 'cancer-revealed' };
+    const pipeline = await api<{ id: string }>(editor, 'POST', '/pipelines', file);
+    const refused = await api<{ error: { param: string } }>(editor, 'POST', `/pipelines/${pipeline.body.id}/runs`, {
+      keyRecipient: { kty: 'RSA', n: 'AQAB', e: 'AQAB' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.param).toBe('keyRecipient');
+    const run = await api<{ id: string }>(editor, 'POST', `/pipelines/${pipeline.body.id}/runs`, {
+      keyRecipient: starter.recipient,
+    });
+    const events = await waitFor(
+      async () => {
+        const page = await api<{ items: RunEvent[] }>(editor, 'GET', `/runs/${run.body.id}/events`);
+        return page.body.items.some((event) => event.type === 'deployment') ? page.body.items : undefined;
+      },
+      120_000,
+      'the deployment event',
+    );
+    const finished = events.findIndex((event) => event.type === 'run-finished');
+    expect(events[finished]).toMatchObject({ status: 'succeeded', deploying: ['deploy'] });
+    const deployed = events.findIndex((event) => event.type === 'deployment');
+    expect(deployed).toBeGreaterThan(finished);
+    expect(events[deployed]).toMatchObject({
+      nodeId: 'deploy',
+      name: 'cancer-revealed',
+      version: 1,
+      serving: true,
+      keyReveal: true,
+    });
+    expect(JSON.stringify(events)).not.toMatch(/pwk_/);
+
+    // Another user of the workspace, even an admin, finds nothing; the one who ran it gets it once.
+    const other = await api<{ items: unknown[] }>(server, 'POST', `/runs/${run.body.id}/key-reveals`);
+    expect(other.body.items).toEqual([]);
+    const mine = await api<{ items: { nodeId: string; name: string; ciphertext: string }[] }>(
+      editor,
+      'POST',
+      `/runs/${run.body.id}/key-reveals`,
+    );
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.items[0]).toMatchObject({ nodeId: 'deploy', name: 'cancer-revealed' });
+    const key = starter.decrypt(mine.body.items[0].ciphertext);
+    expect((await predict(server.url, 'cancer-revealed', key, { rows: [withoutScores(testRows[0])] })).status).toBe(
+      200,
+    );
+    const again = await api<{ items: unknown[] }>(editor, 'POST', `/runs/${run.body.id}/key-reveals`);
+    expect(again.body.items).toEqual([]);
+  });
+
+  it('scores a batch that a server without a worker accepted: a worker takes the job from the queue', async () => {
+    const apiOnly = await startServer({
+      settings: readSettings({ ...server.environment.env, PORT: '0' }),
+      worker: false,
+      logger: ['error'],
+      log: () => undefined,
+    });
+    try {
+      const other = { url: apiOnly.url, token: editor.token };
+      const started = await api<{ id: string }>(other, 'POST', '/deployments/cancer/batch', {
+        dataset: String(finishedBatch.input),
+      });
+      expect(started.status).toBe(202);
+      const done = await waitFor(
+        async () => {
+          const job = await api<{ status: string; rowsDone: number }>(
+            other,
+            'GET',
+            `/deployments/cancer/batch/${started.body.id}`,
+          );
+          return job.body.status === 'running' ? undefined : job.body;
+        },
+        60_000,
+        'the batch',
+      );
+      expect(done).toMatchObject({ status: 'succeeded', rowsDone: finishedBatch.rowsTotal });
+    } finally {
+      await apiOnly.close();
     }
   });
 });

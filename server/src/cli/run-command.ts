@@ -1,19 +1,21 @@
 import { dirname, resolve } from 'node:path';
 import { compilePipeline, registry, validatePipeline, type Plan, type RunStatus } from '@pipewright/nodes';
-import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { newKeyRecipient } from '../auth/key-reveal.js';
+import { DEFAULT_WORKSPACE_ID } from '../auth/default-workspace.js';
 import { startContext } from '../application.js';
 import { CliLogger } from '../logging/loggers.js';
 import { RunEventRelay } from '../events/run-event-relay.js';
 import { RunsService } from '../runs/runs.service.js';
 import { InvalidInputError, parseParamOptions, readPipelineFile } from './pipeline-file-input.js';
 import { printIssues } from './validate-command.js';
-import { DeploymentsService } from '../deployments/deployments.service.js';
+import { DeploymentKeys } from '../deployments/deployment-keys.js';
 import {
   BarsProgressView,
   LinesProgressView,
   cliRunDocument,
   deploymentReport,
   runReport,
+  type AutoDeployment,
   type RunProgressView,
 } from './run-output.js';
 
@@ -68,7 +70,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   let interrupted = false;
   const cancel = (id: string): void => {
     runs
-      .cancel(id, DEFAULT_WORKSPACE_ID)
+      .cancel(id, DEFAULT_WORKSPACE_ID, { system: 'cli' })
       .catch((error: unknown) => process.stderr.write(`could not cancel the run: ${String(error)}\n`));
   };
   // Ctrl-C cancels the run, which then ends as it would in the studio; twice quits at once.
@@ -83,8 +85,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A deployment this run creates leaves its API key encrypted to this process's key: shown here, or never.
+  const keyRecipient = newKeyRecipient();
   try {
-    const { id } = await runs.startFile(file, { params, dataDirs: [dirname(path)] });
+    const { id } = await runs.startFile(file, {
+      params,
+      dataDirs: [dirname(path)],
+      keyRecipient: keyRecipient.recipient,
+    });
     runId = id;
     if (interrupted) cancel(id);
     say(`Running "${plan.name}" (${plan.jobs.length} nodes, run ${id})`);
@@ -94,21 +102,40 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         ? new BarsProgressView(plan.jobs, process.stdout)
         : new LinesProgressView(say);
 
-    const finished = new Promise<RunStatus>((resolveStatus, reject) => {
+    // The run ends, then its deploy.service nodes' outcomes follow (a worker's deploy job): the command waits for both.
+    const finished = new Promise<{ status: RunStatus; deployments: AutoDeployment[] }>((resolveEnd, reject) => {
+      let status: RunStatus | undefined;
+      let awaiting = new Set<string>();
+      const deployments: AutoDeployment[] = [];
       context.app
         .get(RunEventRelay)
         .subscribe(id, 0, (event) => {
           view?.onEvent(event);
-          if (event.type === 'run-finished') resolveStatus(event.status);
+          if (event.type === 'run-finished') {
+            status = event.status;
+            awaiting = new Set(event.deploying ?? []);
+            view?.stop();
+            view = undefined;
+            if (awaiting.size > 0) say(`Deploying ${[...awaiting].map((node) => `"${node}"`).join(', ')}…`);
+          }
+          if (event.type === 'deployment') {
+            const { type: _type, runId: _run, seq: _seq, at: _at, ...outcome } = event;
+            deployments.push(outcome);
+            awaiting.delete(event.nodeId);
+          }
+          if (status && awaiting.size === 0) resolveEnd({ status, deployments });
         })
         .then((stop) => (unsubscribe = stop), reject);
     });
-    const status = await finished;
+    const { status, deployments } = await finished;
     view?.stop();
     view = undefined;
 
-    // Deployed here, before the context closes: the new API key is shown by this command or never.
-    const deployments = status === 'succeeded' ? await context.app.get(DeploymentsService).deployRun(id) : [];
+    const reveals = await context.app.get(DeploymentKeys).takeForRunStarter(id);
+    for (const reveal of reveals) {
+      const outcome = deployments.find((deployment) => deployment.nodeId === reveal.nodeId);
+      if (outcome) outcome.apiKey = keyRecipient.decrypt(reveal.ciphertext);
+    }
     const document = await runs.document(id, DEFAULT_WORKSPACE_ID);
     if (options.json) process.stdout.write(`${JSON.stringify(cliRunDocument(document, deployments))}\n`);
     else for (const line of [...runReport(document, plan.jobs), ...deploymentReport(deployments)]) say(line);

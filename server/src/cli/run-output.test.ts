@@ -120,8 +120,8 @@ describe('cliRunDocument', () => {
 });
 
 describe('deployments', () => {
-  const first = { nodeId: 'deploy', name: 'cancer', version: 1, apiKey: 'pwk_secret' };
-  const later = { nodeId: 'deploy', name: 'cancer', version: 2 };
+  const first = { nodeId: 'deploy', name: 'cancer', version: 1, serving: true, apiKey: 'pwk_secret' };
+  const later = { nodeId: 'deploy', name: 'cancer', version: 2, serving: true };
   const refused = { nodeId: 'other', name: 'taken', error: 'deployment "taken" belongs to another workspace' };
 
   it('says where a new version answers, and shows the key of a new deployment only', () => {

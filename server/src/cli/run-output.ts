@@ -1,6 +1,16 @@
-import type { NodeFailure, OutputSummary, PlanJob, RunDocument, RunEvent, RunStatus } from '@pipewright/nodes';
+import type {
+  DeploymentOutcome,
+  NodeFailure,
+  OutputSummary,
+  PlanJob,
+  RunDocument,
+  RunEvent,
+  RunStatus,
+} from '@pipewright/nodes';
 import cliProgress from 'cli-progress';
-import type { AutoDeployment } from '../deployments/deployments.service.js';
+
+/** What one auto-deploying deploy.service node came to, with the new deployment's API key when it was created. */
+export type AutoDeployment = { nodeId: string; apiKey?: string } & DeploymentOutcome;
 
 /** What `pipewright run --json` prints: the run document, reduced to what a script needs. */
 export interface CliRunDocument {

@@ -562,7 +562,7 @@ export class DatasetsService implements OnApplicationBootstrap {
             ...contentColumns(content),
           }),
         );
-        await this.queue.sendTrigger('dataset-version', { versionId: saved.id }, tx);
+        await this.queue.sendWork('dataset-version', { versionId: saved.id }, tx);
         const row = await tx.getRepository(DatasetVersionEntity).findOneByOrFail({ id: saved.id });
         return versionSummary(dataset.name, row, previous ?? undefined);
       });

@@ -1,88 +1,42 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
 import { DataSource } from 'typeorm';
-import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
-import { isUuid } from '../api/ids.js';
-import type { Caller } from '../auth/roles.js';
+import { ApiError } from '../api/api-errors.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { rowSchema } from '../predict/request-rows.js';
 import { predictionsOf, scoreRequest } from '../predict/score-rows.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
-import { DeploymentsService } from './deployments.service.js';
+import { BatchJobs, jobOf, type BatchJob, type BatchJobRow } from './batch-jobs.js';
+import { DeploymentRepository } from './deployment.repository.js';
 
 const CHUNK_ROWS = 10_000;
 const ROW = 'pipewright_row';
-/** How often a process tells the database that the batch jobs it runs are alive. */
+/** How often a worker tells the database that the batch it scores is alive. */
 const HEARTBEAT_MS = 15_000;
-/** A running job not heard from for this long has lost its process. */
-export const ABANDONED_AFTER_SECONDS = 120;
-export const ABANDONED_ERROR = 'the server stopped while scoring; start the batch again';
 
-export interface BatchJob {
-  id: string;
-  deployment: string;
-  version: number;
-  input: string;
-  status: 'running' | 'succeeded' | 'failed';
-  /** 0 to 100. */
-  progress: number;
-  rowsDone: number;
-  rowsTotal: number | null;
-  /** The predictions, as a dataset (what source.parquet's `path` takes). */
-  output?: { id: string; name: string; path: string };
-  error?: string;
-  startedAt: string;
-  finishedAt?: string;
-}
-
-interface BatchJobRow {
-  id: string;
-  deployment_name: string;
-  version: number;
-  input: string;
-  status: BatchJob['status'];
-  progress: number;
-  rows_done: string;
-  rows_total: string | null;
-  output: BatchJob['output'] | null;
-  error: string | null;
-  started_at: Date;
-  finished_at: Date | null;
-}
+/** A failure of the batch itself (its data, its dataset): trying again would only fail the same way. */
+export class BatchFailed extends Error {}
 
 /**
- * Scores a whole dataset (CSV or Parquet in the datasets directory) with a
- * deployment's active version, 10,000 rows at a time, and writes the input
- * rows plus `prediction` (and `probability_<class>`) as a new Parquet
- * dataset. A job runs in the server process that started it, but its record
- * (status, progress, outcome) is the `batch_jobs` row, written at the start,
- * after each chunk and at the end: any server instance answers for it, and a
- * restart forgets nothing.
- *
- * A process that dies mid-job cannot say so, hence a heartbeat: while a
- * process runs jobs it refreshes their `heartbeat_at` every 15 s (and with
- * each chunk's progress), and a running job not heard from for two minutes
- * has lost its process. Such jobs are marked failed when a process starts
- * and whenever one is read, so none stays "running" forever. (A heartbeat on
- * the job itself needs no registry of server instances: the worker registry
- * knows only workers, and an API server that runs no worker is in no list.)
- * A process that stops cleanly fails its own running jobs at once.
+ * A worker's side of batch scoring (a pg-boss `batch` job): scores a whole dataset (CSV or Parquet in the
+ * datasets directory) with the deployment version the job was accepted for, 10,000 rows at a time, and
+ * writes the input rows plus `prediction` (and `probability_<class>`) as a new Parquet dataset. Progress,
+ * a heartbeat every 15 s and the outcome go to the job's `batch_jobs` record. A failure of the data is the
+ * job's outcome; any other (the worker stopping, the database gone) fails the attempt for pg-boss to retry,
+ * from the start, and the last attempt records it.
  */
 @Injectable()
-export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BatchScoring {
   private readonly logger = new Logger('BatchScoring');
-  /** The jobs this process is running: the ones its heartbeat keeps alive. */
-  private readonly running = new Set<string>();
-  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly deployments: DeploymentsService,
+    private readonly batches: BatchJobs,
+    private readonly repository: DeploymentRepository,
     private readonly datasets: DatasetsService,
   ) {}
 
@@ -90,88 +44,61 @@ export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationSh
     return this.datasets.datasetsDir;
   }
 
-  /** After the migrations (they run in onModuleInit): fails the jobs whose process is gone, then keeps ours alive. */
-  async onApplicationBootstrap(): Promise<void> {
-    const failed = await this.failAbandoned();
-    if (failed > 0) this.logger.warn(`${failed} batch job(s) had lost their server: marked failed`);
-    this.heartbeat = setInterval(() => {
-      if (this.running.size === 0) return;
+  /** Runs batch `batchId`; throws (for pg-boss to retry) only what another try may not meet. */
+  async score(batchId: string, lastAttempt: boolean, signal: AbortSignal): Promise<void> {
+    // A job that finished, or that was failed as abandoned, stays as it is; a retry starts over.
+    const [[row]] = (await this.db.query(
+      `UPDATE batch_jobs SET heartbeat_at = now(), rows_done = 0, progress = 0
+        WHERE id = $1 AND status = 'running' RETURNING *`,
+      [batchId],
+    )) as [BatchJobRow[], number];
+    if (!row) return;
+    const job = jobOf(row);
+    const heartbeat = setInterval(() => {
       this.db
-        .query(`UPDATE batch_jobs SET heartbeat_at = now() WHERE id = ANY($1) AND status = 'running'`, [
-          [...this.running],
-        ])
+        .query(`UPDATE batch_jobs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [job.id])
         .catch((error: Error) => this.logger.warn(`batch job heartbeat: ${error.message}`));
     }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.heartbeat);
-    if (this.running.size === 0) return;
+    heartbeat.unref();
+    try {
+      await this.run(job, row, signal);
+      job.status = 'succeeded';
+      job.progress = 100;
+    } catch (error) {
+      // Its worker is stopping: another takes the job, or else the record is failed once no one keeps it alive.
+      if (signal.aborted) throw error;
+      if (!(error instanceof BatchFailed || error instanceof ApiError) && !lastAttempt) throw error;
+      job.status = 'failed';
+      job.error = (error as Error).message;
+      this.logger.warn(`batch ${job.id} with ${job.deployment} failed: ${job.error}`);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // Only a job still running: one already failed as abandoned keeps that outcome.
     await this.db.query(
-      `UPDATE batch_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = ANY($1) AND status = 'running'`,
-      [[...this.running], ABANDONED_ERROR],
+      `UPDATE batch_jobs SET status = $2, progress = $3, output = $4, error = $5, finished_at = now()
+        WHERE id = $1 AND status = 'running'`,
+      [job.id, job.status, job.progress, job.output ?? null, job.error ?? null],
     );
   }
 
-  async start(name: string, input: string, caller: Caller): Promise<BatchJob> {
-    const deployment = await this.deployments.find(name, caller);
-    const bundle = await this.deployments.bundle(name, undefined, caller);
-    const path = await this.inputPath(input, caller.workspaceId);
-    const [row] = (await this.db.query(
-      `INSERT INTO batch_jobs (id, deployment_id, deployment_name, version, workspace_id, input, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running') RETURNING *`,
-      [randomUUID(), deployment.id, name, bundle.version, caller.workspaceId, input],
-    )) as BatchJobRow[];
-    const job = jobOf(row);
-    this.running.add(job.id);
-    void this.run({ ...job }, bundle, path, caller.workspaceId).finally(() => this.running.delete(job.id));
-    return job;
-  }
-
-  async get(name: string, id: string, caller: Caller): Promise<BatchJob> {
-    if (!isUuid(id)) throw new NotFoundError('batch job', id);
-    await this.failAbandoned(id);
-    const [row] = (await this.db.query(
-      `SELECT * FROM batch_jobs WHERE id = $1 AND deployment_name = $2 AND workspace_id = $3`,
-      [id, name, caller.workspaceId],
-    )) as BatchJobRow[];
-    if (!row) throw new NotFoundError('batch job', id);
-    return jobOf(row);
-  }
-
-  /** Marks failed the running jobs (or the one job `id`) not heard from lately; answers how many. */
-  private async failAbandoned(id?: string): Promise<number> {
-    const [, count] = (await this.db.query(
-      `UPDATE batch_jobs SET status = 'failed', error = $1, finished_at = now()
-        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2) AND ($3::uuid IS NULL OR id = $3)`,
-      [ABANDONED_ERROR, ABANDONED_AFTER_SECONDS, id ?? null],
-    )) as [unknown, number];
-    return count;
-  }
-
-  /** A dataset of the workspace: its id, or its path in the datasets directory (as the datasets list gives it). */
-  private async inputPath(input: string, workspaceId: string): Promise<string> {
-    const clean = isUuid(input) ? input : normalize(input);
-    if (!isUuid(input) && (clean.startsWith('..') || clean.startsWith('/') || !/\.(csv|tsv|parquet)$/i.test(clean))) {
-      throw new BadRequestError(`"${input}" is not a CSV or Parquet dataset in the datasets directory`, {
-        param: 'dataset',
-      });
-    }
-    const path = join(this.datasetsDir, await this.datasets.pathOf(clean, workspaceId));
-    if (!(await stat(path).catch(() => null))?.isFile()) throw new NotFoundError('dataset', input);
-    return path;
-  }
-
-  private async run(job: BatchJob, bundle: ServingBundle, path: string, workspaceId: string): Promise<void> {
+  private async run(job: BatchJob, row: BatchJobRow, signal: AbortSignal): Promise<void> {
+    const deployment = await this.repository.find(row.deployment_name, row.workspace_id);
+    const bundle: ServingBundle = (await this.repository.version(deployment, row.version)).bundle;
+    const path = await this.batches.inputPath(row.input, row.workspace_id);
     let sandbox: DuckDbSandbox | undefined;
     try {
       await mkdir(this.datasetsDir, { recursive: true });
-      sandbox = await DuckDbSandbox.open({ jobDir: this.datasetsDir, jobKey: `batch-${job.id}` });
+      sandbox = await DuckDbSandbox.open({ jobDir: this.datasetsDir, jobKey: `batch-${job.id}`, signal });
       const reader = /\.parquet$/i.test(path)
         ? `read_parquet(${quoteLiteral(path)})`
         : `read_csv(${quoteLiteral(path)})`;
-      await sandbox.exec(`CREATE TABLE input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${reader}`);
+      try {
+        await sandbox.exec(`CREATE TABLE input AS SELECT row_number() OVER () AS ${ROW}, * FROM ${reader}`);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw new BatchFailed(`could not read the dataset: ${(error as Error).message.split('\n')[0]}`);
+      }
       const [{ rows }] = await sandbox.all('SELECT count(*) AS rows FROM input');
       job.rowsTotal = Number(rows);
       await this.saveProgress(job);
@@ -182,6 +109,7 @@ export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationSh
       const predictions: (string | number | boolean)[] = [];
       const probabilities: number[][] = (classes ?? []).map(() => []);
       for (let offset = 0; offset < job.rowsTotal; offset += CHUNK_ROWS) {
+        signal.throwIfAborted();
         const chunk = await sandbox.all(
           `SELECT * FROM input WHERE ${ROW} > ${offset} AND ${ROW} <= ${offset + CHUNK_ROWS} ORDER BY ${ROW}`,
         );
@@ -191,7 +119,9 @@ export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationSh
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           const row = error.where.row;
-          throw new Error(`${error.message.replace(/^row \d+/, `row ${offset + (row ?? 0) + 1} of the dataset`)}`);
+          throw new BatchFailed(
+            `${error.message.replace(/^row \d+/, `row ${offset + (row ?? 0) + 1} of the dataset`)}`,
+          );
         }
         chunk.forEach((_, i) => rowNumbers.push(offset + i + 1));
         predictions.push(...predictionsOf(model, scored));
@@ -214,25 +144,11 @@ export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationSh
                 FROM input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW} ORDER BY i.${ROW})
            TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet', workspaceId);
+      const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet', row.workspace_id);
       job.output = { id: saved.id, name: saved.name, path: saved.path };
-      job.status = 'succeeded';
-      job.progress = 100;
-    } catch (error) {
-      job.status = 'failed';
-      job.error = (error as Error).message;
-      this.logger.warn(`batch ${job.id} with ${job.deployment} failed: ${job.error}`);
     } finally {
       sandbox?.close();
     }
-    // Only a job still running: one that its stopping process already failed keeps that outcome.
-    await this.db
-      .query(
-        `UPDATE batch_jobs SET status = $2, progress = $3, output = $4, error = $5, finished_at = now()
-          WHERE id = $1 AND status = 'running'`,
-        [job.id, job.status, job.progress, job.output ?? null, job.error ?? null],
-      )
-      .catch((error: Error) => this.logger.error(`batch ${job.id}: could not record its outcome: ${error.message}`));
   }
 
   private async saveProgress(job: BatchJob): Promise<void> {
@@ -242,23 +158,6 @@ export class BatchScoring implements OnApplicationBootstrap, BeforeApplicationSh
       [job.id, job.rowsDone, job.rowsTotal, job.progress],
     );
   }
-}
-
-function jobOf(row: BatchJobRow): BatchJob {
-  return {
-    id: row.id,
-    deployment: row.deployment_name,
-    version: row.version,
-    input: row.input,
-    status: row.status,
-    progress: row.progress,
-    rowsDone: Number(row.rows_done),
-    rowsTotal: row.rows_total === null ? null : Number(row.rows_total),
-    ...(row.output ? { output: row.output } : {}),
-    ...(row.error !== null ? { error: row.error } : {}),
-    startedAt: row.started_at.toISOString(),
-    ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
-  };
 }
 
 function predictionBatch(

@@ -5,14 +5,11 @@ import { ServingMetrics, type VersionServingFigures } from '../metrics/serving-m
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { Roles } from '../auth/roles.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
-import { BatchScoring, type BatchJob } from './batch-scoring.js';
-import {
-  DeploymentsService,
-  type DeploymentSummary,
-  type DeployResult,
-  type KeySummary,
-  type VersionSummary,
-} from './deployments.service.js';
+import { BatchJobs, type BatchJob } from './batch-jobs.js';
+import { DeploymentKeys, type KeyReveal, type KeySummary } from './deployment-keys.js';
+import { DeploymentPublisher, type DeployResult } from './deployment-publisher.js';
+import { DeploymentTraffic } from './deployment-traffic.js';
+import { DeploymentRepository, type DeploymentSummary, type VersionSummary } from './deployment.repository.js';
 
 const deploySchema = z
   .object({ runId: z.string().min(1), nodeId: z.string().min(1), name: z.string().min(1).optional() })
@@ -32,8 +29,11 @@ const bundleQuerySchema = z.object({ version: z.coerce.number().int().min(1).opt
 @Controller('deployments')
 export class DeploymentsController {
   constructor(
-    private readonly deployments: DeploymentsService,
-    private readonly batches: BatchScoring,
+    private readonly repository: DeploymentRepository,
+    private readonly publisher: DeploymentPublisher,
+    private readonly keyService: DeploymentKeys,
+    private readonly traffic: DeploymentTraffic,
+    private readonly batches: BatchJobs,
     private readonly metrics: ServingMetrics,
   ) {}
 
@@ -43,24 +43,36 @@ export class DeploymentsController {
     @Body(new ZodPipe(deploySchema)) body: z.infer<typeof deploySchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeployResult> {
-    return this.deployments.deploy(body, request.caller);
+    return this.publisher.deploy(body, request.caller!);
   }
 
   @Get()
-  list(@Req() request: AuthenticatedRequest): Promise<{ items: DeploymentSummary[]; total: number }> {
-    return this.deployments.list(request.caller!);
+  async list(@Req() request: AuthenticatedRequest): Promise<{ items: DeploymentSummary[]; total: number }> {
+    const items: DeploymentSummary[] = [];
+    for (const deployment of await this.repository.list(request.caller!.workspaceId)) {
+      items.push(await this.repository.summary(deployment));
+    }
+    return { items, total: items.length };
   }
 
   @Get(':name')
-  get(@Param('name') name: string, @Req() request: AuthenticatedRequest) {
-    return this.deployments.get(name, request.caller!);
+  async get(
+    @Param('name') name: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<DeploymentSummary & { versionList: VersionSummary[]; keys: KeySummary[] }> {
+    const deployment = await this.repository.find(name, request.caller!.workspaceId);
+    return {
+      ...(await this.repository.summary(deployment)),
+      versionList: await this.repository.versions(deployment),
+      keys: await this.keyService.list(name, request.caller!),
+    };
   }
 
   @Roles('admin')
   @Delete(':name')
   @HttpCode(204)
   remove(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<void> {
-    return this.deployments.remove(name, request.caller!);
+    return this.publisher.remove(name, request.caller!);
   }
 
   @Get(':name/versions')
@@ -68,7 +80,8 @@ export class DeploymentsController {
     @Param('name') name: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<{ items: VersionSummary[]; total: number }> {
-    const items = await this.deployments.versions(name, request.caller!);
+    const deployment = await this.repository.find(name, request.caller!.workspaceId);
+    const items = await this.repository.versions(deployment);
     return { items, total: items.length };
   }
 
@@ -81,7 +94,7 @@ export class DeploymentsController {
     @Body(new ZodPipe(promoteSchema)) body: z.infer<typeof promoteSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeploymentSummary> {
-    return this.deployments.promote(name, body.version, request.caller!);
+    return this.traffic.promote(name, body.version, request.caller!);
   }
 
   @Roles('admin')
@@ -91,19 +104,19 @@ export class DeploymentsController {
     @Body(new ZodPipe(canarySchema)) body: z.infer<typeof canarySchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeploymentSummary> {
-    return this.deployments.setCanary(name, body.version, body.share, request.caller!);
+    return this.traffic.setCanary(name, body.version, body.share, request.caller!);
   }
 
   @Roles('admin')
   @Delete(':name/canary')
   endCanary(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<DeploymentSummary> {
-    return this.deployments.setCanary(name, null, 0, request.caller!);
+    return this.traffic.setCanary(name, null, 0, request.caller!);
   }
 
   /** Requests the canary answered, with both versions' predictions. */
   @Get(':name/comparisons')
   comparisons(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<{ items: unknown[] }> {
-    return this.deployments.comparisons(name, request.caller!);
+    return this.traffic.comparisons(name, request.caller!);
   }
 
   @Roles('admin')
@@ -112,7 +125,7 @@ export class DeploymentsController {
     @Param('name') name: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<{ items: KeySummary[]; total: number }> {
-    const items = await this.deployments.keys(name, request.caller!);
+    const items = await this.keyService.list(name, request.caller!);
     return { items, total: items.length };
   }
 
@@ -123,7 +136,7 @@ export class DeploymentsController {
     @Body(new ZodPipe(keySchema)) body: z.infer<typeof keySchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<KeySummary & { apiKey: string }> {
-    return this.deployments.createKey(name, body, request.caller!);
+    return this.keyService.create(name, body, request.caller!);
   }
 
   @Roles('admin')
@@ -133,7 +146,7 @@ export class DeploymentsController {
     @Param('id') id: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<KeySummary> {
-    return this.deployments.revokeKey(name, id, request.caller!);
+    return this.keyService.revoke(name, id, request.caller!);
   }
 
   /** The serving bundle, for `pipewright serve --bundle FILE` replicas. */
@@ -144,7 +157,7 @@ export class DeploymentsController {
     @Query(new ZodPipe(bundleQuerySchema)) query: z.infer<typeof bundleQuerySchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<ServingBundle> {
-    return this.deployments.bundle(name, query.version, request.caller!);
+    return this.publisher.bundle(name, query.version, request.caller!);
   }
 
   /** Scores a whole dataset (id, or path in the datasets directory) with the active version; answers the job to poll. */
@@ -173,7 +186,23 @@ export class DeploymentsController {
     @Param('name') name: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<{ items: VersionServingFigures[] }> {
-    await this.deployments.find(name, request.caller!);
+    await this.repository.find(name, request.caller!.workspaceId);
     return { items: await this.metrics.summary(name) };
+  }
+}
+
+/**
+ * The API keys a run's deploys created, for the one who started it: encrypted to the public key the run was
+ * started with, handed out once and then gone. Anyone else (another user of the workspace, a viewer of the
+ * run) finds none.
+ */
+@Controller('runs')
+export class RunKeyRevealsController {
+  constructor(private readonly keys: DeploymentKeys) {}
+
+  @Post(':id/key-reveals')
+  @HttpCode(200)
+  async take(@Param('id') runId: string, @Req() request: AuthenticatedRequest): Promise<{ items: KeyReveal[] }> {
+    return { items: await this.keys.takeForRunStarter(runId, request.caller!) };
   }
 }

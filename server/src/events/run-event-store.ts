@@ -38,6 +38,11 @@ export class RunEventStore {
     for (const body of bodies) await this.append(runId, body, manager);
   }
 
+  /** Whether the run has an event of `type` about `nodeId` (a deploy's outcome is reported once). */
+  async has(runId: string, type: RunEventBody['type'], nodeId: string): Promise<boolean> {
+    return this.db.getRepository(RunEventEntity).existsBy({ runId, type, nodeId });
+  }
+
   /** Events after `afterSeq`, oldest first. */
   async after(runId: string, afterSeq: number, limit = 10_000): Promise<RunEvent[]> {
     const rows = await this.db.getRepository(RunEventEntity).find({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { DEFAULT_WORKSPACE_ID } from '../auth/default-workspace.js';
 import { packageRoot } from '../config/settings.js';
 import { PipelinesService } from './pipelines.service.js';
 

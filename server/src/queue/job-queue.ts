@@ -5,42 +5,50 @@ import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { DATABASE_CONNECTION, type DatabaseConnection } from '../database/database-connection.js';
 
-export const QUEUE_NAMES = ['cpu', 'gpu'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+/** The queues of node jobs: `gpu` only when a GPU worker is alive. */
+export const NODE_QUEUES = ['cpu', 'gpu'] as const;
+export type QueueName = (typeof NODE_QUEUES)[number];
 
-/**
- * Queues of what starts runs: `schedule-fired` gets a job from pg-boss's
- * cron for each occurrence of a schedule, `dataset-version` one for each new
- * dataset version (sent in the transaction that made it).
- */
-export const TRIGGER_QUEUES = ['schedule-fired', 'dataset-version'] as const;
-export type TriggerQueue = (typeof TRIGGER_QUEUES)[number];
-
-/** What a job carries: the rest is in the run. */
+/** What a node job carries: the rest is in the run. */
 export interface NodeJob {
   runId: string;
   nodeId: string;
 }
 
 /**
- * Node failures are recorded on the run and never retried; a job fails (and
- * is retried) only when its worker died or shut down mid-job, or could not
- * reach the database. Each job carries a heartbeat interval: a worker that
- * stops heartbeating for that long is taken for dead and its job goes to
- * another.
+ * Work other than nodes, each on its own queue with what its job carries: a succeeded run's auto-deploy
+ * (enqueued in the transaction that finishes the run), and a batch scoring (in the one that accepts it).
  */
-const TRIGGER_QUEUE_OPTIONS: Omit<Queue, 'name'> = {
-  retryLimit: 10,
-  retryDelay: 5,
-  retryBackoff: true,
-  retryDelayMax: 300,
-  expireInSeconds: 15 * 60,
-  deleteAfterSeconds: 7 * 24 * 60 * 60,
-  notify: true,
+export interface WorkJobs {
+  deploy: { runId: string };
+  batch: { batchId: string };
+  /** An occurrence of a schedule's cron: pg-boss's cron sends it, once across every server. */
+  'schedule-fired': { scheduleId: string };
+  /** A new dataset version, sent in the transaction that made it: the schedules on that dataset fire. */
+  'dataset-version': { versionId: string };
+}
+export type WorkQueueName = keyof WorkJobs;
+const WORK_QUEUES: WorkQueueName[] = ['deploy', 'batch', 'schedule-fired', 'dataset-version'];
+
+/**
+ * How many times a job is tried again when its worker died, shut down or lost the database. A node's own
+ * failure is recorded on the run and never retried; deploys and batches likewise record a failure that
+ * another try would only repeat, and retry only the rest, recording it on their last try.
+ */
+export const RETRY_LIMITS: Record<QueueName | WorkQueueName, number> = {
+  cpu: 5,
+  gpu: 5,
+  deploy: 4,
+  batch: 2,
+  'schedule-fired': 10,
+  'dataset-version': 10,
 };
 
-const QUEUE_OPTIONS: Omit<Queue, 'name'> = {
-  retryLimit: 5,
+/**
+ * Each job carries a heartbeat interval: a worker that stops heartbeating for that long is taken for dead
+ * and its job goes to another.
+ */
+const QUEUE_OPTIONS: Omit<Queue, 'name' | 'retryLimit'> = {
   retryDelay: 2,
   retryBackoff: true,
   retryDelayMax: 60,
@@ -75,8 +83,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     });
     this.boss.on('error', (error: unknown) => this.logger.error(`pg-boss: ${String(error)}`));
     await this.boss.start();
-    for (const name of QUEUE_NAMES) await this.boss.createQueue(name, QUEUE_OPTIONS);
-    for (const name of TRIGGER_QUEUES) await this.boss.createQueue(name, TRIGGER_QUEUE_OPTIONS);
+    for (const name of [...NODE_QUEUES, ...WORK_QUEUES]) {
+      await this.boss.createQueue(name, { ...QUEUE_OPTIONS, retryLimit: RETRY_LIMITS[name] });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -85,11 +94,20 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends a node's job inside the caller's transaction: it exists only if that commits. */
   async send(queue: QueueName, job: NodeJob, manager: EntityManager): Promise<string> {
+    return this.sendTo(queue, job, manager, `node ${job.nodeId} of run ${job.runId}`);
+  }
+
+  /** Sends a job of `queue` inside the caller's transaction: it exists only if that commits. */
+  async sendWork<Q extends WorkQueueName>(queue: Q, job: WorkJobs[Q], manager: EntityManager): Promise<string> {
+    return this.sendTo(queue, job, manager, `${queue} ${JSON.stringify(job)}`);
+  }
+
+  private async sendTo(queue: string, job: object, manager: EntityManager, what: string): Promise<string> {
     const id = await this.boss.send(queue, job, {
       db: transactionDb(manager),
       heartbeatSeconds: this.settings.jobHeartbeatSeconds,
     });
-    if (!id) throw new Error(`pg-boss did not accept a job for node ${job.nodeId} of run ${job.runId}`);
+    if (!id) throw new Error(`pg-boss did not accept a job for ${what}`);
     return id;
   }
 
@@ -98,9 +116,18 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   work(queue: QueueName, concurrency: number, handler: (job: Job<NodeJob>) => Promise<void>): Promise<string> {
+    return this.workOn(queue, concurrency, handler);
+  }
+
+  /** Takes jobs of `queue`; the handler's throw fails the attempt, which pg-boss retries up to RETRY_LIMITS. */
+  workOn<Q extends QueueName | WorkQueueName>(
+    queue: Q,
+    concurrency: number,
+    handler: (job: Job<Q extends WorkQueueName ? WorkJobs[Q] : NodeJob>) => Promise<void>,
+  ): Promise<string> {
     // With NOTIFY on, pg-boss polls only every 30 s by default, and a worker busy when two jobs arrive wakes
     // for one of them: the other (a second branch of the same run) waited up to 30 s. Polling stays at 2 s.
-    return this.boss.work<NodeJob>(
+    return this.boss.work<Q extends WorkQueueName ? WorkJobs[Q] : NodeJob>(
       queue,
       { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
       async ([job]) => handler(job),
@@ -108,33 +135,23 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Stops fetching from `queue`; with `wait`, resolves once the running handlers are done. */
-  offWork(queue: QueueName | TriggerQueue, wait: boolean): Promise<void> {
+  offWork(queue: QueueName | WorkQueueName, wait: boolean): Promise<void> {
     return this.boss.offWork(queue, { wait });
   }
 
-  /** Sends a trigger job inside the caller's transaction: it exists only if that commits. */
-  async sendTrigger(queue: TriggerQueue, data: object, manager: EntityManager): Promise<string> {
-    const id = await this.boss.send(queue, data, { db: transactionDb(manager) });
-    if (!id) throw new Error(`pg-boss did not accept a job on ${queue}`);
-    return id;
-  }
-
-  /** Takes trigger jobs one at a time; a handler that throws has its job retried. */
-  workTriggers<T extends object>(queue: TriggerQueue, handler: (job: Job<T>) => Promise<void>): Promise<string> {
-    return this.boss.work<T>(
-      queue,
-      { localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
-      async ([job]) => handler(job),
-    );
-  }
-
   /**
-   * A cron schedule (keyed `key`) that sends `data` to `schedule-fired` on
-   * each occurrence, written in the caller's transaction. Throws pg-boss's
+   * A cron schedule (keyed `key`) that sends `{scheduleId}` to `schedule-fired`
+   * on each occurrence, written in the caller's transaction. Throws pg-boss's
    * assertion for a bad expression or time zone.
    */
-  async schedule(key: string, cron: string, timezone: string, data: object, manager: EntityManager): Promise<void> {
-    await this.boss.schedule('schedule-fired', cron, data, { key, tz: timezone, db: transactionDb(manager) });
+  async schedule(
+    key: string,
+    cron: string,
+    timezone: string,
+    job: WorkJobs['schedule-fired'],
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.boss.schedule('schedule-fired', cron, job, { key, tz: timezone, db: transactionDb(manager) });
   }
 
   async unschedule(key: string, manager: EntityManager): Promise<void> {
@@ -145,6 +162,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   nextOccurrences(cron: string, timezone: string, count = 1): Date[] {
     return this.boss.previewSchedule(cron, { tz: timezone, count });
   }
+}
+
+/** Whether a job's attempt is its last: a failure now is final, and the job's own record must say so. */
+export function isLastAttempt(job: Job<unknown>, queue: QueueName | WorkQueueName): boolean {
+  return job.retryCount >= RETRY_LIMITS[queue];
 }
 
 /** pg-boss statements run on the connection of a TypeORM transaction. */

@@ -14,10 +14,13 @@ import {
   type StatusEvent,
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { RunEventStore } from '../events/run-event-store.js';
+import type { KeyRecipient } from '../auth/key-reveal.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { metricsOf, summariseOutputs } from './run-outputs.js';
 import { downstreamOf } from './plan-graph.js';
+import { RunFinishJobs } from './run-finish-jobs.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
 /** The channel a cancelled run's id is announced on, for the workers running its nodes. */
@@ -28,12 +31,15 @@ export interface NewRun {
   origin: 'api' | 'cli';
   workspaceId: string;
   createdBy: string | null;
+  /** Where a new deployment's API key is sent (encrypted): see RunEntity.keyRecipient. */
+  keyRecipient: KeyRecipient | null;
   pipelineId: string | null;
   version: number | null;
   params: Record<string, unknown>;
   plan: Plan;
   dataDirs: string[];
   trigger: RunTrigger;
+  /** The schedule that started it, if one did. */
   scheduleId?: string | null;
 }
 
@@ -64,9 +70,15 @@ export class RunScheduler {
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: RunEventStore,
     private readonly queue: JobQueue,
+    private readonly audit: AuditLog,
+    private readonly finishJobs: RunFinishJobs,
   ) {}
 
-  /** Starts a run; inside `manager`'s transaction when one is given (it then exists only if that commits). */
+  /**
+   * Creates a run and queues what can start; the audit log says who started
+   * it (or which part of Pipewright). Inside `manager`'s transaction when one
+   * is given: the run then exists only if that commits.
+   */
   async start(input: NewRun, manager: EntityManager = this.db.manager): Promise<RunEntity> {
     return manager.transaction(async (tx) => {
       const runs = tx.getRepository(RunEntity);
@@ -105,6 +117,26 @@ export class RunScheduler {
       const rows = nodes.map(({ outputs: _o, metrics: _m, error: _e, ...row }) => row);
       if (rows.length > 0) await tx.getRepository(RunNodeEntity).insert(rows);
       await this.events.append(run.id, { type: 'run-started' }, tx);
+      await this.audit.record(
+        {
+          actor:
+            input.trigger.kind === 'schedule' || input.trigger.kind === 'dataset'
+              ? { system: 'schedule' }
+              : input.createdBy
+                ? { id: input.createdBy }
+                : { system: input.origin },
+          action: 'run.started',
+          workspaceId: input.workspaceId,
+          object: { type: 'run', id: run.id },
+          details: {
+            name: input.name,
+            pipelineId: input.pipelineId,
+            version: input.version,
+            trigger: input.trigger,
+          },
+        },
+        tx,
+      );
       for (const job of input.plan.jobs)
         await this.events.append(run.id, { type: 'node-queued', nodeId: job.nodeId }, tx);
       await this.dispatchReady(tx, run, nodes);
@@ -255,15 +287,27 @@ export class RunScheduler {
   /**
    * Cancels a run: queued nodes are cancelled now, running ones are told to
    * stop, and the run is cancelled once none is running. False when the run
-   * had already finished.
+   * had already finished. The first request is audited as `by`'s.
    */
-  async cancel(runId: string): Promise<boolean> {
+  async cancel(runId: string, by?: AuditActor): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run || isFinal(run.status)) return false;
       if (!run.cancelRequestedAt) {
         run.cancelRequestedAt = new Date();
         await tx.getRepository(RunEntity).update({ id: runId }, { cancelRequestedAt: run.cancelRequestedAt });
+        if (by) {
+          await this.audit.record(
+            {
+              actor: by,
+              action: 'run.cancelled',
+              workspaceId: run.workspaceId,
+              object: { type: 'run', id: run.id },
+              details: { name: run.name, pipelineId: run.pipelineId },
+            },
+            tx,
+          );
+        }
       }
       const nodes = await this.nodes(tx, runId);
       const queued = nodes.filter((n) => n.status === 'queued').map((n) => n.nodeId);
@@ -347,7 +391,12 @@ export class RunScheduler {
         { id: run.id },
         { status: run.status, finishedAt: run.finishedAt, startedAt: run.startedAt ?? run.finishedAt },
       );
-    await this.events.append(run.id, { type: 'run-finished', status: run.status }, tx);
+    const deploying = await this.finishJobs.enqueue(run, tx);
+    await this.events.append(
+      run.id,
+      { type: 'run-finished', status: run.status, ...(deploying.length > 0 ? { deploying } : {}) },
+      tx,
+    );
   }
 
   private async hasLiveGpuWorker(tx: EntityManager): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { NodeFailure, Plan, PortValue, RunStatus, RunTrigger, Status } from '@pipewright/nodes';
+import type { KeyRecipient } from '../auth/key-reveal.js';
 
 /** One run of a plan. A CLI run keeps its plan here and has no stored pipeline. */
 @Entity('runs')
@@ -26,6 +27,13 @@ export class RunEntity {
   /** Who started it from the API; null for a CLI run. */
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
+
+  /**
+   * The public key (RSA-OAEP) of whoever started the run, held only by that browser tab or CLI process:
+   * the API key of a deployment this run creates is encrypted to it, so only they ever read it.
+   */
+  @Column('jsonb', { name: 'key_recipient', nullable: true })
+  keyRecipient: KeyRecipient | null;
 
   @Column('jsonb')
   params: Record<string, unknown>;

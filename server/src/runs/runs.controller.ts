@@ -8,7 +8,13 @@ import { ZodPipe } from '../api/zod.pipe.js';
 import type { TablePreview } from '../artifacts/table-previewer.js';
 import { RunsService, type RunSummary } from './runs.service.js';
 
-const startRunSchema = z.object({ params: z.record(z.string(), z.unknown()).optional() }).strict();
+const startRunSchema = z
+  .object({
+    params: z.record(z.string(), z.unknown()).optional(),
+    /** An RSA-OAEP public key (JWK): a deployment this run creates shows its API key, encrypted to it, once. */
+    keyRecipient: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 const eventsQuerySchema = z.object({ afterSeq: z.coerce.number().int().min(0).default(0) }).strict();
 const previewQuerySchema = z.object({ port: z.string().min(1).default('out') }).strict();
 
@@ -22,7 +28,10 @@ export class RunsController {
     @Param('id') pipelineId: string,
     @Body(new ZodPipe(startRunSchema)) body: z.infer<typeof startRunSchema>,
   ): Promise<{ id: string }> {
-    return this.runs.startPipeline(pipelineId, caller, body.params);
+    return this.runs.startPipeline(pipelineId, caller, {
+      params: body.params,
+      keyRecipient: body.keyRecipient,
+    });
   }
 
   @Get('pipelines/:id/runs')
@@ -42,7 +51,7 @@ export class RunsController {
   @Post('runs/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentCaller() caller: Caller, @Param('id') runId: string): Promise<RunDocument> {
-    return this.runs.cancel(runId, caller.workspaceId);
+    return this.runs.cancel(runId, caller.workspaceId, caller);
   }
 
   /** The stored events after `afterSeq`, for clients that poll instead of subscribing. */

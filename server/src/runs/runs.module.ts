@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsModule } from '../datasets/datasets.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { RunFinishJobs } from './run-finish-jobs.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 import { RunsController } from './runs.controller.js';
@@ -10,7 +11,7 @@ import { RunsService } from './runs.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunNodeEntity]), PipelinesModule, DatasetsModule],
   controllers: [RunsController],
-  providers: [RunsService, RunScheduler],
-  exports: [RunsService, RunScheduler],
+  providers: [RunsService, RunScheduler, RunFinishJobs],
+  exports: [RunsService, RunScheduler, RunFinishJobs],
 })
 export class RunsModule {}

@@ -3,25 +3,30 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   registry,
   type PipelineFile,
+  type Plan,
+  type PortValue,
   type RunDataset,
   type RunDocument,
   type RunEvent,
   type RunNodeState,
   type RunStatus,
   type RunTrigger,
+  type Status,
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DEFAULT_WORKSPACE_ID } from '../../../migrations/dist/1764200000000-create-accounts.js';
+import { DEFAULT_WORKSPACE_ID } from '../auth/default-workspace.js';
 import { ApiError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { TablePreviewer, type TablePreview } from '../artifacts/table-previewer.js';
+import type { AuditActor } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { RunEventStore } from '../events/run-event-store.js';
 import type { PipelineEntity } from '../pipelines/pipeline.entity.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
+import { checkKeyRecipient, type KeyRecipient } from '../auth/key-reveal.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
@@ -37,9 +42,32 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
-/** How a stored pipeline's run starts: with what params, by whom or what, and reading which dataset versions. */
+/** A run as other modules see it (deployments: whose it is, what it planned, how it ended). */
+export interface RunRecord {
+  id: string;
+  status: RunStatus;
+  origin: RunEntity['origin'];
+  workspaceId: string;
+  createdBy: string | null;
+  keyRecipient: KeyRecipient | null;
+  plan: Plan;
+}
+
+/** A node of a run: how it ended, and its outputs once it succeeded. */
+export interface RunNodeResult {
+  status: Status;
+  outputs: Record<string, PortValue> | null;
+}
+
+/** How a run is started besides its params: whom a new deployment's API key is shown to (encrypted to them). */
 export interface StartOptions {
   params?: Record<string, unknown>;
+  /** Checked here: anything but an RSA public key of 2048 to 4096 bits is a 400. */
+  keyRecipient?: unknown;
+}
+
+/** How a stored pipeline's run starts: by whom or what, and reading which dataset versions. */
+export interface StoredRunOptions extends StartOptions {
   trigger: RunTrigger;
   createdBy: string | null;
   scheduleId?: string;
@@ -63,10 +91,10 @@ export class RunsService {
    * Runs the pipeline's current version, in the pipeline's workspace; an
    * invalid pipeline is refused naming its nodes and params.
    */
-  async startPipeline(pipelineId: string, caller: Caller, params?: Record<string, unknown>): Promise<{ id: string }> {
+  async startPipeline(pipelineId: string, caller: Caller, options: StartOptions = {}): Promise<{ id: string }> {
     const { pipeline, file } = await this.pipelines.current(pipelineId, caller.workspaceId);
     return this.startStored(pipeline, file, {
-      params,
+      ...options,
       trigger: { kind: 'user', userId: caller.id },
       createdBy: caller.id,
     });
@@ -80,7 +108,7 @@ export class RunsService {
   async startStored(
     pipeline: PipelineEntity,
     file: PipelineFile,
-    options: StartOptions,
+    options: StoredRunOptions,
     manager?: EntityManager,
   ): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
@@ -91,6 +119,7 @@ export class RunsService {
         origin: 'api',
         workspaceId: pipeline.workspaceId,
         createdBy: options.createdBy,
+        keyRecipient: checkKeyRecipient(options.keyRecipient),
         pipelineId: pipeline.id,
         version: pipeline.currentVersion,
         params: plan.params,
@@ -109,10 +138,7 @@ export class RunsService {
    * run keeps its plan, belongs to the default workspace, and may also read
    * `dataDirs` (the file's own directory).
    */
-  async startFile(
-    file: unknown,
-    options: { params?: Record<string, unknown>; dataDirs: string[] },
-  ): Promise<{ id: string }> {
+  async startFile(file: unknown, options: StartOptions & { dataDirs: string[] }): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
     await this.datasets.pinVersions(plan, DEFAULT_WORKSPACE_ID);
     const run = await this.scheduler.start({
@@ -120,6 +146,7 @@ export class RunsService {
       origin: 'cli',
       workspaceId: DEFAULT_WORKSPACE_ID,
       createdBy: null,
+      keyRecipient: checkKeyRecipient(options.keyRecipient),
       pipelineId: null,
       version: null,
       params: plan.params,
@@ -128,6 +155,22 @@ export class RunsService {
       trigger: { kind: 'cli' },
     });
     return { id: run.id };
+  }
+
+  /** The run `runId` (of workspace `workspaceId` when given: another's is as missing as an unknown id). */
+  async record(runId: string, workspaceId?: string): Promise<RunRecord> {
+    const run = isUuid(runId)
+      ? await this.db.getRepository(RunEntity).findOneBy({ id: runId, ...(workspaceId ? { workspaceId } : {}) })
+      : null;
+    if (!run) throw new NotFoundError('run', runId);
+    const { id, status, origin, createdBy, keyRecipient, plan } = run;
+    return { id, status, origin, workspaceId: run.workspaceId, createdBy, keyRecipient, plan };
+  }
+
+  /** How node `nodeId` of a run ended and what it gave; undefined when the run has no such node. */
+  async nodeResult(runId: string, nodeId: string): Promise<RunNodeResult | undefined> {
+    const node = await this.db.getRepository(RunNodeEntity).findOneBy({ runId, nodeId });
+    return node ? { status: node.status, outputs: node.outputs } : undefined;
   }
 
   async document(runId: string, workspaceId: string): Promise<RunDocument> {
@@ -203,9 +246,9 @@ export class RunsService {
   }
 
   /** Cancels a run that is still going; a finished run is left as it is. */
-  async cancel(runId: string, workspaceId: string): Promise<RunDocument> {
+  async cancel(runId: string, workspaceId: string, by: AuditActor): Promise<RunDocument> {
     const run = await this.find(runId, workspaceId);
-    await this.scheduler.cancel(run.id);
+    await this.scheduler.cancel(run.id, by);
     return this.document(run.id, workspaceId);
   }
 

@@ -36,7 +36,7 @@ export class ScheduleTriggers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.workTriggers<{ scheduleId: string }>('schedule-fired', async (job) => {
+    await this.queue.workOn('schedule-fired', 1, async (job) => {
       const schedule = await this.db.getRepository(ScheduleEntity).findOneBy({ id: job.data.scheduleId });
       if (!schedule?.cron) return;
       await this.fire(schedule.id, {
@@ -44,9 +44,7 @@ export class ScheduleTriggers implements OnApplicationBootstrap {
         trigger: { kind: 'schedule', scheduleId: schedule.id, cron: schedule.cron, timezone: schedule.timezone },
       });
     });
-    await this.queue.workTriggers<{ versionId: string }>('dataset-version', (job) =>
-      this.datasetVersionAdded(job.data.versionId),
-    );
+    await this.queue.workOn('dataset-version', 1, (job) => this.datasetVersionAdded(job.data.versionId));
   }
 
   /** Fires every active schedule on the dataset of a new version (those made before the version). */
