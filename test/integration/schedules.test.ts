@@ -166,8 +166,30 @@ describe('schedules and triggers', () => {
     expect(resumed.body).toMatchObject({ paused: false, cron: '0 7 * * *', params: { seed: 3 } });
     expect(resumed.body.nextFireAt).not.toBeNull();
     expect((await api<{ items: Schedule[] }>(server, 'GET', `/pipelines/${id}/schedules`)).body.items).toHaveLength(1);
+    await api(server, 'PATCH', `/schedules/${created.body.id}`, { paused: true });
+    await api(server, 'PATCH', `/schedules/${created.body.id}`, { paused: false });
     expect((await api(server, 'DELETE', `/schedules/${created.body.id}`)).status).toBe(204);
     expect((await api(server, 'GET', `/schedules/${created.body.id}`)).status).toBe(404);
+
+    // Who made, changed, paused, resumed and deleted it, in the audit log.
+    const audit = await api<{ items: { action: string; actor: { name: string }; details: Record<string, unknown> }[] }>(
+      server,
+      'GET',
+      `/audit?object=schedule:${created.body.id}`,
+    );
+    expect(audit.body.items.map((event) => event.action).reverse()).toEqual([
+      'schedule.created',
+      'schedule.paused',
+      'schedule.changed',
+      'schedule.paused',
+      'schedule.resumed',
+      'schedule.deleted',
+    ]);
+    expect(audit.body.items.every((event) => event.actor.name === server.admin.email)).toBe(true);
+    expect(audit.body.items.find((event) => event.action === 'schedule.changed')?.details).toMatchObject({
+      before: { cron: '30 6 * * 1-5', paused: true },
+      after: { cron: '0 7 * * *', paused: false },
+    });
   });
 
   it('retrains when the dataset gets a new version: the run reads that version, with the schedule’s params', async () => {
@@ -203,6 +225,17 @@ describe('schedules and triggers', () => {
     expect(run.datasets).toEqual([{ nodeId: 'src', name: 'flowers', version: 2 }]);
     expect(run.params).toMatchObject({ seed: 7 });
     expect(run.nodes.metrics.metrics?.accuracy).toBeGreaterThan(0.8);
+    const started = await api<{ items: { actor: { name: string }; details: Record<string, unknown> }[] }>(
+      server,
+      'GET',
+      `/audit?action=run.started&object=run:${run.id}`,
+    );
+    expect(started.body.items).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ name: 'schedule' }),
+        details: expect.objectContaining({ trigger: firing.trigger }),
+      }),
+    ]);
 
     // A version whose columns changed is held, with the change, until someone looks.
     const withoutWidth = iris

@@ -26,6 +26,11 @@ export const AUDIT_ACTIONS = [
   'member.removed',
   'workspace.created',
   'workspace.renamed',
+  'schedule.created',
+  'schedule.changed',
+  'schedule.paused',
+  'schedule.resumed',
+  'schedule.deleted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

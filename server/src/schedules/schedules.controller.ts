@@ -41,13 +41,13 @@ export class SchedulesController {
     @Param('id') id: string,
     @Body(new ZodPipe(scheduleBodySchema)) body: ScheduleBody,
   ): Promise<ScheduleView> {
-    return this.schedules.update(id, caller.workspaceId, body);
+    return this.schedules.update(id, caller, body);
   }
 
   @Delete('schedules/:id')
   @HttpCode(204)
   remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
-    return this.schedules.remove(id, caller.workspaceId);
+    return this.schedules.remove(id, caller);
   }
 
   /** Every time it fired, newest first: the run it started (with its status), or why none. */

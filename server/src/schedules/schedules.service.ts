@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { DatasetEntity } from '../datasets/dataset.entity.js';
@@ -67,6 +68,7 @@ export class SchedulesService {
     private readonly pipelines: PipelinesService,
     private readonly compiler: PipelineCompiler,
     private readonly queue: JobQueue,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(pipelineId: string, workspaceId: string): Promise<Page<ScheduleView>> {
@@ -103,13 +105,24 @@ export class SchedulesService {
         }),
       );
       await this.syncCron(row, tx);
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'schedule.created',
+          workspaceId: row.workspaceId,
+          object: { type: 'schedule', id: row.id },
+          details: { pipelineId: row.pipelineId, ...triggerDetails(row), params: row.params, paused: row.paused },
+        },
+        tx,
+      );
       return row;
     });
     return this.view(await this.db.getRepository(ScheduleEntity).findOneByOrFail({ id: saved.id }));
   }
 
   /** Changes what is given: `cron` makes it a cron schedule, `onDataset` a dataset trigger; `paused` pauses or resumes. */
-  async update(id: string, workspaceId: string, body: ScheduleBody): Promise<ScheduleView> {
+  async update(id: string, caller: Caller, body: ScheduleBody): Promise<ScheduleView> {
+    const workspaceId = caller.workspaceId;
     const current = await this.find(id, workspaceId);
     const trigger = await this.checkTrigger(body, workspaceId, current);
     if (body.params !== undefined) await this.checkParams(current.pipelineId, workspaceId, body.params);
@@ -118,6 +131,7 @@ export class SchedulesService {
         .getRepository(ScheduleEntity)
         .findOne({ where: { id: current.id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new NotFoundError('schedule', id);
+      const before = { ...triggerDetails(row), params: row.params, paused: row.paused };
       Object.assign(row, trigger, {
         ...(body.params !== undefined ? { params: body.params } : {}),
         ...(body.paused !== undefined ? { paused: body.paused } : {}),
@@ -128,15 +142,49 @@ export class SchedulesService {
         [row.id, row.cron, row.timezone, row.onDataset, JSON.stringify(row.params), row.paused],
       );
       await this.syncCron(row, tx);
+      const after = { ...triggerDetails(row), params: row.params, paused: row.paused };
+      const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+        (key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]),
+      );
+      if (changed.length === 0) return;
+      await this.audit.record(
+        {
+          actor: caller,
+          action:
+            changed.length === 1 && changed[0] === 'paused'
+              ? row.paused
+                ? 'schedule.paused'
+                : 'schedule.resumed'
+              : 'schedule.changed',
+          workspaceId,
+          object: { type: 'schedule', id: row.id },
+          details: {
+            pipelineId: row.pipelineId,
+            before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+            after: Object.fromEntries(changed.map((key) => [key, after[key]])),
+          },
+        },
+        tx,
+      );
     });
     return this.get(id, workspaceId);
   }
 
-  async remove(id: string, workspaceId: string): Promise<void> {
-    const row = await this.find(id, workspaceId);
+  async remove(id: string, caller: Caller): Promise<void> {
+    const row = await this.find(id, caller.workspaceId);
     await this.db.transaction(async (tx) => {
       await this.queue.unschedule(cronKey(row.id), tx);
       await tx.getRepository(ScheduleEntity).delete({ id: row.id });
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'schedule.deleted',
+          workspaceId: row.workspaceId,
+          object: { type: 'schedule', id: row.id },
+          details: { pipelineId: row.pipelineId, ...triggerDetails(row) },
+        },
+        tx,
+      );
     });
   }
 
@@ -280,6 +328,11 @@ export class SchedulesService {
       };
     });
   }
+}
+
+/** What fires a schedule, for the audit log. */
+function triggerDetails(row: Pick<ScheduleEntity, 'cron' | 'timezone' | 'onDataset'>) {
+  return row.cron ? { cron: row.cron, timezone: row.timezone } : { onDataset: row.onDataset };
 }
 
 /** An IANA time zone (UTC, Europe/Paris…), else a 400 naming it. */
