@@ -18,6 +18,8 @@ const document: RunDocument = {
   version: null,
   status: 'succeeded',
   params: {},
+  trigger: { kind: 'cli' },
+  datasets: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:02.500Z',

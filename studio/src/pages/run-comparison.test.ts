@@ -8,6 +8,8 @@ const run = (params: Record<string, unknown>, accuracy: number): RunDocument => 
   version: 1,
   status: 'succeeded',
   params,
+  trigger: { kind: 'user', userId: 'u' },
+  datasets: [],
   createdAt: '2026-01-01T00:00:00Z',
   startedAt: null,
   finishedAt: null,

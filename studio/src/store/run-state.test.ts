@@ -137,6 +137,8 @@ describe('mergeRunDocument', () => {
       version: 1,
       status: 'succeeded',
       params: {},
+      trigger: { kind: 'user', userId: 'u' },
+      datasets: [],
       nodes: {
         metrics: { status: 'succeeded', cached: false, durationMs: 80, progress: 100, metrics: { accuracy: 0.97 } },
       },
