@@ -6,6 +6,7 @@ import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-w
 import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
 import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
 import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
+import { AddMemberships1764700001413 } from './1764700001413-add-memberships.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AddPasswordChangeFlag1764500000000,
   CreateBatchJobs1764600000000,
   CreateAuditLog1764700000413,
+  AddMemberships1764700001413,
 ];
