@@ -7,6 +7,7 @@ import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password
 import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
 import { DeployAndBatchJobs1764700000015 } from './1764700000015-deploy-and-batch-jobs.js';
 import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
+import { AddMemberships1764700001413 } from './1764700001413-add-memberships.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CreateBatchJobs1764600000000,
   DeployAndBatchJobs1764700000015,
   CreateAuditLog1764700000413,
+  AddMemberships1764700001413,
 ];
