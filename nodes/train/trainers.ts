@@ -1,5 +1,6 @@
 import { NodeError } from '../core/errors.js';
 import type { AnyTrainer } from './define-trainer.js';
+import { dummyTrainer } from './dummy/node.js';
 import { forestTrainer } from './forest/node.js';
 import { kmeansTrainer } from './kmeans/node.js';
 import { knnTrainer } from './knn/node.js';
@@ -23,6 +24,7 @@ export const trainers: readonly AnyTrainer[] = [
   knnTrainer,
   naiveBayesTrainer,
   kmeansTrainer,
+  dummyTrainer,
 ];
 
 const byAlgorithm = new Map(trainers.map((trainer) => [trainer.algorithm, trainer]));
