@@ -189,6 +189,8 @@ export const AUTHORISATION_RULES: Record<string, RouteRule> = {
   'GET /api/runs/:id': { expect: READ, request: (fx) => ({ path: `/runs/${fx.runId}` }) },
   'POST /api/runs/:id/cancel': { expect: WRITE, request: (fx) => ({ path: `/runs/${fx.runId}/cancel` }) },
   'GET /api/runs/:id/events': { expect: READ, request: (fx) => ({ path: `/runs/${fx.runId}/events` }) },
+  // Only the run's starter gets its waiting keys (others of A get an empty list; viewers start no runs).
+  'POST /api/runs/:id/key-reveals': { expect: WRITE, request: (fx) => ({ path: `/runs/${fx.runId}/key-reveals` }) },
   'GET /api/runs/:id/nodes/:node/preview': {
     expect: READ,
     request: (fx) => ({ path: `/runs/${fx.runId}/nodes/source/preview` }),
