@@ -8,6 +8,7 @@ import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.
 import { DeployAndBatchJobs1764700000015 } from './1764700000015-deploy-and-batch-jobs.js';
 import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
 import { AddDatasetVersions1764700000414 } from './1764700000414-add-dataset-versions.js';
+import { AddMemberships1764700001413 } from './1764700001413-add-memberships.js';
 import { CreateSchedules1764700001414 } from './1764700001414-create-schedules.js';
 import { CreateTemplates1764700002414 } from './1764700002414-create-templates.js';
 
@@ -23,6 +24,7 @@ export const migrations = [
   DeployAndBatchJobs1764700000015,
   CreateAuditLog1764700000413,
   AddDatasetVersions1764700000414,
+  AddMemberships1764700001413,
   CreateSchedules1764700001414,
   CreateTemplates1764700002414,
 ];

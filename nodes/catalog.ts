@@ -7,15 +7,7 @@ import { evaluateScore } from './evaluate/score/node.js';
 import { evaluateImportance } from './evaluate/importance/node.js';
 import { sourceCsv } from './source/csv/node.js';
 import { splitRandom } from './split/random/node.js';
-import { trainLogisticNode } from './train/logistic/node.js';
-import { trainTreeNode } from './train/tree/node.js';
-import { trainForestNode } from './train/forest/node.js';
-import { trainKnnNode } from './train/knn/node.js';
-import { trainNaiveBayesNode } from './train/naivebayes/node.js';
-import { trainKmeansNode } from './train/kmeans/node.js';
 import { evaluateRegression } from './evaluate/regression/node.js';
-import { trainLinearNode } from './train/linear/node.js';
-import { trainMlpNode } from './train/mlp/node.js';
 import { cleanFilter } from './clean/filter/node.js';
 import { cleanJoin } from './clean/join/node.js';
 import { cleanOutliers } from './clean/outliers/node.js';
@@ -29,8 +21,9 @@ import { featureScale } from './feature/scale/node.js';
 import { sourceParquet } from './source/parquet/node.js';
 import { sourcePostgres } from './source/postgres/node.js';
 import { transformApply } from './transform/apply/node.js';
+import { trainers } from './train/trainers.js';
 
-/** Every node, listed explicitly: adding a node means adding it here. */
+/** Every node, listed explicitly: adding a node means adding it here (a trainer: in train/trainers.ts). */
 export const catalog: AnyNodeDefinition[] = [
   sourceCsv,
   sourceParquet,
@@ -49,14 +42,8 @@ export const catalog: AnyNodeDefinition[] = [
   featureExpression,
   splitRandom,
   transformApply,
-  trainLinearNode,
-  trainLogisticNode,
-  trainMlpNode,
-  trainTreeNode,
-  trainForestNode,
-  trainKnnNode,
-  trainNaiveBayesNode,
-  trainKmeansNode,
+  // Trainers are listed in train/trainers.ts.
+  ...trainers.map((trainer) => trainer.node),
   evaluateScore,
   evaluateImportance,
   evaluateClassification,

@@ -109,6 +109,8 @@ export interface RunDocument {
 export interface ServerToClientEvents {
   'run-event': (event: RunEvent) => void;
   'subscribe-error': (error: { runId: string; message: string }) => void;
+  /** The session is over (logout, expiry, a password change, a disabled account): the server closes the socket next. */
+  'session-ended': (info: { reason: string }) => void;
 }
 
 export interface ClientToServerEvents {

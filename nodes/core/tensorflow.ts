@@ -25,6 +25,7 @@ export interface TensorFlowApi {
   randomUniform(shape: number[], minval?: number, maxval?: number, dtype?: 'float32', seed?: number): Tensor;
   clone(x: Tensor): Tensor;
   gather(x: Tensor, indices: Tensor, axis?: number): Tensor;
+  concat(tensors: Tensor[], axis?: number): Tensor;
 
   matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
   transpose(x: Tensor, perm?: number[]): Tensor;

@@ -77,3 +77,10 @@ export function compareClasses(a: ClassValue, b: ClassValue): number {
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** The most probable class (index) of row `row` of a classifier's rows × k outputs; the first on a tie. */
+export function bestClass(outputs: Float64Array, row: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (outputs[row * k + c] > outputs[row * k + best]) best = c;
+  return best;
+}

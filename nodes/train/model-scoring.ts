@@ -1,48 +1,13 @@
-import { NodeError } from '../core/errors.js';
 import type { ColumnBatch } from '../core/define-node.js';
 import { applyStepsToRow, compileRowSteps, type Row, type SlotValue } from '../core/transforms.js';
 import type { EncodedFeature, ModelBundle } from '../core/values.js';
-import type { ClassValue } from './class-labels.js';
+import { bestClass, type ClassValue } from './class-labels.js';
 import { rowNumber, rowsToBatch, rowText, type RowSelection } from './feature-encoding.js';
-import type { ModelView } from './model-state.js';
-import { predictLinear } from './linear/linear-model.js';
-import { logisticProbabilities, predictLogistic } from './logistic/logistic-scoring.js';
-import type { LogisticState } from './logistic/logistic-training.js';
-import { mlpOnEncoded, predictMlp, type MlpState } from './mlp/mlp-model.js';
-import { predictTree } from './tree/tree-model.js';
-import { predictForest } from './forest/forest-model.js';
-import { predictKnn } from './knn/knn-model.js';
-import { predictNaiveBayes } from './naivebayes/naivebayes-model.js';
-import { predictKmeans } from './kmeans/kmeans-model.js';
+import { trainerFor } from './trainers.js';
 
-/**
- * Scores rows of `batch` (its feature columns, raw) in plain JavaScript:
- * classifiers give rows × classes probabilities (in the order of
- * model.classes), regressors one value per row, clustering one cluster
- * index per row.
- */
-export type Predictor = (model: ModelView, batch: ColumnBatch, rows?: RowSelection) => Float64Array;
-
-const predictors: Record<string, Predictor> = {
-  logistic: predictLogistic,
-  linear: predictLinear,
-  mlp: predictMlp,
-  tree: predictTree,
-  forest: predictForest,
-  knn: predictKnn,
-  naivebayes: predictNaiveBayes,
-  kmeans: predictKmeans,
-};
-
-export function predictorFor(algorithm: string): Predictor {
-  const predictor = predictors[algorithm];
-  if (!predictor) throw new NodeError(`models trained by "${algorithm}" cannot be scored here`);
-  return predictor;
-}
-
-/** The model's raw outputs for rows of a batch (see Predictor). */
+/** The model's raw outputs for rows of a batch (see Predictor in define-trainer.ts). */
 export function predictBatch(model: ModelBundle, batch: ColumnBatch, rows?: RowSelection): Float64Array {
-  return predictorFor(model.algorithm)(model, batch, rows);
+  return trainerFor(model.algorithm).predict(model, batch, rows);
 }
 
 export interface RowPrediction {
@@ -70,13 +35,6 @@ export function predictRows(model: ModelBundle, rows: Row[]): RowPrediction[] {
   });
 }
 
-/** The most probable class (index) of row `row` of a classifier's rows × k outputs; the first on a tie. */
-export function bestClass(outputs: Float64Array, row: number, k: number): number {
-  let best = 0;
-  for (let c = 1; c < k; c++) if (outputs[row * k + c] > outputs[row * k + best]) best = c;
-  return best;
-}
-
 /**
  * A model's row preprocessing compiled once (per deployed version), for
  * scoring request rows without per-row objects: the caller writes each
@@ -100,6 +58,7 @@ export interface RowScorer {
 }
 
 export function compileRowScorer(model: ModelBundle): RowScorer {
+  const trainer = trainerFor(model.algorithm);
   const names = model.inputs.map((column) => column.name);
   for (const feature of model.encoding.features) if (!names.includes(feature.column)) names.push(feature.column);
   const compiled = compileRowSteps(
@@ -155,9 +114,8 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
       return out;
     },
     predict(values, count) {
-      if (logistic) return logisticProbabilities(logistic, scorer.encode(values, count), count, width);
-      if (mlp) return mlp(scorer.encode(values, count), count);
-      return predictBatch(model, scorer.batch(values, count));
+      if (encoded) return encoded(scorer.encode(values, count), count);
+      return trainer.predict(model, scorer.batch(values, count));
     },
     batch(values, count) {
       for (let i = 0; i < count; i++) compiled.apply(values, i * stride);
@@ -174,14 +132,9 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
       return { columns, rowCount: count, values: out };
     },
   };
-  // A logistic model is scored straight from the encoded rows; its state checked once, here, by predictBatch itself.
-  const logistic =
-    model.algorithm === 'logistic' && predictBatch(model, scorer.batch([], 0))
-      ? (model.state as unknown as LogisticState)
-      : undefined;
-  const mlp =
-    model.algorithm === 'mlp' && predictBatch(model, scorer.batch([], 0))
-      ? mlpOnEncoded(model.state as unknown as MlpState)
-      : undefined;
+  // A model with an encoded kernel is scored straight from the encoded rows; its state checked once, here,
+  // by the trainer's own predict.
+  const kernel = trainer.kernels?.encoded;
+  const encoded = kernel && trainer.predict(model, scorer.batch([], 0)) && kernel(model);
   return scorer;
 }

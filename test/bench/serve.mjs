@@ -406,7 +406,8 @@ ${pathLines.join('\n')}
 
 "Typed arrays" is plain JavaScript for the logistic model and the
 WebAssembly kernel for the MLP. The service keeps the faster path for each
-request (\`server/src/predict/score-rows.ts\`): typed arrays for logistic models
+request (\`server/src/predict/score-rows.ts\`, from the kernels each trainer declares: the MLP's
+\`tensors.fromRows\` is 64): typed arrays for logistic models
 and for any request under 64 rows — there a request is a few thousand
 multiply-adds, and creating tensors, dispatching kernels and reading results
 back costs more than the arithmetic — and TensorFlow.js for MLP requests of 64

@@ -93,8 +93,12 @@ describe('accounts and access', () => {
     expect(
       (await api(editor, 'POST', '/users', { email: 'x@y.z', password: 'long-enough', role: 'admin' })).status,
     ).toBe(403);
-    const users = await api<{ items: { email: string; role: string }[] }>(server, 'GET', '/users');
-    expect(users.body.items.map((user) => user.role).sort()).toEqual(['admin', 'editor', 'viewer']);
+    const users = await api<{ items: { email: string; memberships: { role: string }[] }[] }>(server, 'GET', '/users');
+    expect(users.body.items.map((user) => user.memberships.map((m) => m.role).join()).sort()).toEqual([
+      'admin',
+      'editor',
+      'viewer',
+    ]);
   });
 
   it('refuses a Socket.IO connection without a session, and accepts one with it', async () => {

@@ -116,7 +116,9 @@ describe('workspaces', () => {
     expect(list.body.items.map((w) => w.name)).toEqual(['Default', 'Team B']);
     expect(list.body.items[1].id).toBe(otherWorkspaceId);
 
-    expect((await api(home, 'GET', '/workspaces')).status).toBe(403);
+    // Anyone lists the workspaces they work in (the studio's switcher); only an instance admin makes one.
+    const own = await api<{ items: { name: string; role: string }[] }>(home, 'GET', '/workspaces');
+    expect(own.body.items).toEqual([expect.objectContaining({ name: 'Default', role: 'editor' })]);
     expect((await api(home, 'POST', '/workspaces', { name: 'Mine' })).status).toBe(403);
     const duplicate = await api<ErrorBody>(server, 'POST', '/workspaces', { name: 'team b' });
     expect(duplicate.status).toBe(409);
@@ -131,8 +133,12 @@ describe('workspaces', () => {
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.error.message).toBe(`workspace "${MISSING}" does not exist`);
 
-    const users = await api<{ items: { email: string; workspaceId: string }[] }>(server, 'GET', '/users');
-    const byEmail = new Map(users.body.items.map((u) => [u.email, u.workspaceId]));
+    const users = await api<{ items: { email: string; memberships: { workspaceId: string }[] }[] }>(
+      server,
+      'GET',
+      '/users',
+    );
+    const byEmail = new Map(users.body.items.map((u) => [u.email, u.memberships[0].workspaceId]));
     expect(byEmail.get('team-b@pipewright.test')).toBe(otherWorkspaceId);
     expect(byEmail.get(server.admin.email)).not.toBe(otherWorkspaceId);
     expect(byEmail.has('nowhere@pipewright.test')).toBe(false);

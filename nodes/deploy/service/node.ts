@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode, modelInput, NodeError } from '../../core/index.js';
-import { predictorFor } from '../../train/model-scoring.js';
+import { trainerFor } from '../../train/trainers.js';
 
 /** A deployment's name: it is part of the prediction URL (`/api/predict/<name>`). */
 export const deploymentNameSchema = z
@@ -44,7 +44,7 @@ export const deployService = defineNode({
     if (model.task === 'clustering')
       throw new NodeError('a clustering model has nothing to predict: deploy a classifier or regressor');
     try {
-      predictorFor(model.algorithm);
+      trainerFor(model.algorithm);
     } catch {
       throw new NodeError(`models trained by "${model.algorithm}" cannot be served yet`);
     }

@@ -12,7 +12,8 @@ import {
   type ModelBundle,
 } from '../../core/index.js';
 import { seededRandom, shuffleInPlace } from '../../train/cross-validation.js';
-import { bestClass, predictBatch } from '../../train/model-scoring.js';
+import { bestClass } from '../../train/class-labels.js';
+import { predictBatch } from '../../train/model-scoring.js';
 import { regressionMetrics } from '../regression-metrics.js';
 import { modelFeatureBatch, ROW } from '../score/model-rows.js';
 

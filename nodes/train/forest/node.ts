@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import { defineNode } from '../../core/index.js';
 import { encodeFeatures } from '../feature-encoding.js';
-import {
-  runSupervisedTrainer,
-  taskFromParam,
-  taskParam,
-  taskParamDoc,
-  trainerParamDocs,
-  trainerParams,
-  type SupervisedAlgorithm,
-} from '../supervised-trainer.js';
-import { growForest } from './forest-model.js';
+import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
+import { growForest, predictForest } from './forest-model.js';
 
 const params = z
   .object({
@@ -24,20 +15,43 @@ const params = z
   })
   .strict();
 
-type ForestParams = z.infer<typeof params>;
-
 /** Features drawn at each split: auto is √width for classes and every feature for numbers, as in scikit-learn. */
-function featuresPerSplit(choice: ForestParams['maxFeatures'], width: number, classification: boolean): number {
+function featuresPerSplit(
+  choice: z.infer<typeof params>['maxFeatures'],
+  width: number,
+  classification: boolean,
+): number {
   const rule = choice === 'auto' ? (classification ? 'sqrt' : 'all') : choice;
   if (rule === 'all') return width;
   const count = rule === 'sqrt' ? Math.sqrt(width) : Math.log2(width);
   return Math.min(width, Math.max(1, Math.floor(count)));
 }
 
-const forest: SupervisedAlgorithm<ForestParams> = {
+export const forestTrainer = defineTrainer({
   algorithm: 'forest',
+  title: 'Random forest',
+  description: 'Train a random-forest classifier or regressor on the CPU.',
+  docs: {
+    summary:
+      'Grows `trees` decision trees, each on a bootstrap sample of the rows and choosing every split among a ' +
+      'random subset of the features (auto: √features for classes, all features for numbers, as in scikit-learn), ' +
+      'and averages them: class probabilities for classifiers, the mean for regressors. Numbers keep their units, ' +
+      'text features are one-hot encoded. Usually far more accurate than one tree; `seed` makes it repeatable.',
+    params: {
+      ...trainerParamDocs,
+      task: taskParamDoc,
+      trees: 'Number of trees.',
+      maxDepth: 'Deepest level of splits of each tree; 0: no limit.',
+      minSamplesLeaf: 'Fewest training rows a leaf may hold.',
+      maxFeatures: 'Features tried at each split: auto, sqrt, log2 or all.',
+      seed: 'Seeds the bootstrap samples and feature draws.',
+    },
+    example: '{ "type": "train.forest", "params": { "label": "churn", "trees": 100 } }',
+  },
+  params,
+  queue: 'cpu',
+  tasks: ['classification', 'regression'],
   standardize: false,
-  task: taskFromParam,
   async fit(_ctx, data, p, hooks) {
     const width = data.encoding.width;
     const maxFeatures = featuresPerSplit(p.maxFeatures, width, data.task === 'classification');
@@ -60,34 +74,5 @@ const forest: SupervisedAlgorithm<ForestParams> = {
     const nodes = state.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
     return { state: { ...state }, summary: { trees: p.trees, maxFeatures, nodes } };
   },
-};
-
-export const trainForestNode = defineNode({
-  type: 'train.forest',
-  version: 1,
-  category: 'train',
-  title: 'Random forest',
-  description: 'Train a random-forest classifier or regressor on the CPU.',
-  docs: {
-    summary:
-      'Grows `trees` decision trees, each on a bootstrap sample of the rows and choosing every split among a ' +
-      'random subset of the features (auto: √features for classes, all features for numbers, as in scikit-learn), ' +
-      'and averages them: class probabilities for classifiers, the mean for regressors. Numbers keep their units, ' +
-      'text features are one-hot encoded. Usually far more accurate than one tree; `seed` makes it repeatable.',
-    params: {
-      ...trainerParamDocs,
-      task: taskParamDoc,
-      trees: 'Number of trees.',
-      maxDepth: 'Deepest level of splits of each tree; 0: no limit.',
-      minSamplesLeaf: 'Fewest training rows a leaf may hold.',
-      maxFeatures: 'Features tried at each split: auto, sqrt, log2 or all.',
-      seed: 'Seeds the bootstrap samples and feature draws.',
-    },
-    example: '{ "type": "train.forest", "params": { "label": "churn", "trees": 100 } }',
-  },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
-  params,
-  queue: 'cpu',
-  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, forest),
+  predict: predictForest,
 });

@@ -1,26 +1,11 @@
 import { z } from 'zod';
-import { defineNode, NodeError, type ModelBundle } from '../../core/index.js';
-import { encodeFeatures, fitEncoding } from '../feature-encoding.js';
-import { rawInputColumns } from '../model-inputs.js';
-import { pacer } from '../supervised-trainer.js';
-import { readTrainingTable } from '../trainer-input.js';
-import { adjustedRandIndex, fitKmeans } from './kmeans-model.js';
+import { NodeError } from '../../core/index.js';
+import { defineTrainer } from '../define-trainer.js';
+import { encodeFeatures } from '../feature-encoding.js';
+import { adjustedRandIndex, fitKmeans, predictKmeans } from './kmeans-model.js';
 
-const params = z
-  .object({
-    features: z.array(z.string().min(1)).default([]),
-    k: z.number().int().min(1).max(1000).default(3),
-    nInit: z.number().int().min(1).max(100).default(10),
-    maxIter: z.number().int().min(1).max(10_000).default(300),
-    seed: z.number().int().min(0).default(0),
-    label: z.string().min(1).optional(),
-  })
-  .strict();
-
-export const trainKmeansNode = defineNode({
-  type: 'train.kmeans',
-  version: 1,
-  category: 'train',
+export const kmeansTrainer = defineTrainer({
+  algorithm: 'kmeans',
   title: 'k-means clustering',
   description: 'Group rows into k clusters of similar feature values.',
   docs: {
@@ -40,39 +25,37 @@ export const trainKmeansNode = defineNode({
     },
     example: '{ "type": "train.kmeans", "params": { "k": 3, "label": "species" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
-  params,
+  params: z
+    .object({
+      features: z.array(z.string().min(1)).default([]),
+      k: z.number().int().min(1).max(1000).default(3),
+      nInit: z.number().int().min(1).max(100).default(10),
+      maxIter: z.number().int().min(1).max(10_000).default(300),
+      seed: z.number().int().min(0).default(0),
+      label: z.string().min(1).optional(),
+    })
+    .strict(),
   queue: 'cpu',
-  async run(ctx, inputs, p) {
-    const started = Date.now();
-    const { input, label, features, batch } = await readTrainingTable(ctx, inputs, p);
+  tasks: ['clustering'],
+  standardize: true,
+  async fit(ctx, data, p, hooks) {
+    const { batch } = data;
     if (p.k > batch.rowCount) {
       throw new NodeError(`k (${p.k}) is more than the ${batch.rowCount} rows`, { param: 'k' });
     }
-    const encoding = fitEncoding(
-      batch,
-      features.map((f) => f.name),
-      undefined,
-      { standardize: true },
-    );
-    const x = encodeFeatures(encoding, batch);
-    const pace = pacer(ctx);
-    const fit = await fitKmeans(x, encoding.width, {
+    const x = encodeFeatures(data.encoding, batch);
+    const fit = await fitKmeans(x, data.encoding.width, {
       k: p.k,
       nInit: p.nInit,
       maxIter: p.maxIter,
       seed: p.seed,
-      onRun: async (done) => {
-        ctx.progress((done / p.nInit) * 100, { detail: `start ${done} of ${p.nInit}` });
-        await pace();
-      },
+      onRun: (done) => hooks.progress(done / p.nInit, { detail: `start ${done} of ${p.nInit}` }),
     });
     const sizes = new Array<number>(p.k).fill(0);
     for (const cluster of fit.labels) sizes[cluster]++;
     let ari: number | undefined;
-    if (label) {
-      const index = batch.columns.findIndex((c) => c.name === label.name);
+    if (p.label !== undefined) {
+      const index = batch.columns.findIndex((c) => c.name === p.label);
       const truth = Array.from({ length: batch.rowCount }, (_, row) => batch.values[index][row]);
       const known = truth.flatMap((value, row) =>
         value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? [] : [row],
@@ -81,33 +64,22 @@ export const trainKmeansNode = defineNode({
         known.map((row) => truth[row]),
         known.map((row) => fit.labels[row]),
       );
-      ctx.log(`adjusted Rand index against "${label.name}" on the training rows: ${ari.toFixed(4)}`);
+      ctx.log(`adjusted Rand index against "${p.label}" on the training rows: ${ari.toFixed(4)}`);
     }
     ctx.log(
       `clustered ${batch.rowCount} rows into ${p.k} clusters (sizes ${sizes.join(', ')}), inertia ${fit.state.inertia.toFixed(4)}`,
     );
-    ctx.progress(100);
-    const model: ModelBundle = {
-      kind: 'model',
-      key: `${ctx.jobKey}:model`,
-      format: 'pipewright-model/v1',
-      algorithm: 'kmeans',
-      task: 'clustering',
-      inputs: rawInputColumns(features, input.transforms),
-      transforms: input.transforms,
-      encoding,
+    return {
       state: { ...fit.state },
-      training: {
-        rows: batch.rowCount,
+      summary: {
         k: p.k,
         nInit: p.nInit,
         iterations: fit.iterations,
         inertia: fit.state.inertia,
         clusterSizes: sizes,
-        ...(label && ari !== undefined ? { label: label.name, ari } : {}),
-        durationMs: Date.now() - started,
+        ...(p.label !== undefined && ari !== undefined ? { label: p.label, ari } : {}),
       },
     };
-    return { model };
   },
+  predict: predictKmeans,
 });

@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { defineNode, NodeError } from '../../core/index.js';
-import {
-  runSupervisedTrainer,
-  taskFromParam,
-  taskParam,
-  taskParamDoc,
-  trainerParamDocs,
-  trainerParams,
-  type SupervisedAlgorithm,
-} from '../supervised-trainer.js';
-import { fitKnn } from './knn-model.js';
+import { NodeError } from '../../core/index.js';
+import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
+import { fitKnn, predictKnn } from './knn-model.js';
 
 const params = z
   .object({
@@ -19,26 +11,8 @@ const params = z
   })
   .strict();
 
-type KnnParams = z.infer<typeof params>;
-
-const knn: SupervisedAlgorithm<KnnParams> = {
+export const knnTrainer = defineTrainer({
   algorithm: 'knn',
-  standardize: true,
-  task: taskFromParam,
-  async fit(_ctx, data, p, hooks) {
-    if (p.k > data.rows.length) {
-      throw new NodeError(`k (${p.k}) is more than the ${data.rows.length} training rows`, { param: 'k' });
-    }
-    const state = fitKnn(data.encoding, data.batch, data.rows, data.targets, data.classCount, p.k);
-    await hooks.progress(1);
-    return { state: { ...state }, summary: { k: p.k } };
-  },
-};
-
-export const trainKnnNode = defineNode({
-  type: 'train.knn',
-  version: 1,
-  category: 'train',
   title: 'k nearest neighbours',
   description: 'Classify or predict from the k most similar training rows.',
   docs: {
@@ -54,9 +28,17 @@ export const trainKnnNode = defineNode({
     },
     example: '{ "type": "train.knn", "params": { "label": "species", "k": 5 } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
   params,
   queue: 'cpu',
-  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, knn),
+  tasks: ['classification', 'regression'],
+  standardize: true,
+  async fit(_ctx, data, p, hooks) {
+    if (p.k > data.rows.length) {
+      throw new NodeError(`k (${p.k}) is more than the ${data.rows.length} training rows`, { param: 'k' });
+    }
+    const state = fitKnn(data.encoding, data.batch, data.rows, data.targets, data.classCount, p.k);
+    await hooks.progress(1);
+    return { state: { ...state }, summary: { k: p.k } };
+  },
+  predict: predictKnn,
 });

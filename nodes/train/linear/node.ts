@@ -1,39 +1,10 @@
 import { z } from 'zod';
-import { defineNode } from '../../core/index.js';
+import { defineTrainer, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { encodeFeatures } from '../feature-encoding.js';
-import {
-  runSupervisedTrainer,
-  trainerParamDocs,
-  trainerParams,
-  type SupervisedAlgorithm,
-} from '../supervised-trainer.js';
-import { fitLinear } from './linear-model.js';
+import { fitLinear, predictLinear } from './linear-model.js';
 
-const params = z
-  .object({
-    ...trainerParams,
-    l2: z.number().min(0).max(1000).default(1e-8),
-  })
-  .strict();
-
-type LinearParams = z.infer<typeof params>;
-
-const linear: SupervisedAlgorithm<LinearParams> = {
+export const linearTrainer = defineTrainer({
   algorithm: 'linear',
-  standardize: true,
-  task: () => 'regression',
-  async fit(_ctx, data, p, hooks) {
-    const x = encodeFeatures(data.encoding, data.batch, data.rows);
-    const state = fitLinear(x, data.targets as Float64Array, data.rows.length, data.encoding.width, p.l2);
-    await hooks.progress(1);
-    return { state: { ...state }, summary: { l2: p.l2 } };
-  },
-};
-
-export const trainLinearNode = defineNode({
-  type: 'train.linear',
-  version: 1,
-  category: 'train',
   title: 'Linear regression',
   description: 'Fit a least-squares linear regression.',
   docs: {
@@ -50,9 +21,20 @@ export const trainLinearNode = defineNode({
     },
     example: '{ "type": "train.linear", "params": { "label": "Sale_Price", "folds": 5 } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
-  params,
+  params: z
+    .object({
+      ...trainerParams,
+      l2: z.number().min(0).max(1000).default(1e-8),
+    })
+    .strict(),
   queue: 'cpu',
-  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, linear),
+  tasks: ['regression'],
+  standardize: true,
+  async fit(_ctx, data, p, hooks) {
+    const x = encodeFeatures(data.encoding, data.batch, data.rows);
+    const state = fitLinear(x, data.targets as Float64Array, data.rows.length, data.encoding.width, p.l2);
+    await hooks.progress(1);
+    return { state: { ...state }, summary: { l2: p.l2 } };
+  },
+  predict: predictLinear,
 });

@@ -1,4 +1,5 @@
 import type { ColumnBatch } from '../../core/define-node.js';
+import type { TrainerKernels } from '../define-trainer.js';
 import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
 import { modelState, type ModelView } from '../model-state.js';
 import type { LogisticState } from './logistic-training.js';
@@ -61,3 +62,25 @@ export function logisticProbabilities(
   }
   return out;
 }
+
+/** The same probabilities of encoded rows: in plain arithmetic (serving), and through tensors (measured against it). */
+export const logisticKernels: TrainerKernels = {
+  encoded(model) {
+    const state = model.state as unknown as LogisticState;
+    const width = model.encoding.width;
+    return (x, count) => logisticProbabilities(state, x, count, width);
+  },
+  tensors: {
+    load(tf, model) {
+      const state = model.state as unknown as LogisticState;
+      const weights = tf.tensor2d(state.weights);
+      const bias = tf.tensor1d(state.bias);
+      return (x) => {
+        const z = tf.add(tf.matMul(x, weights), bias);
+        if (state.link === 'softmax') return tf.softmax(z);
+        const p = tf.sigmoid(z);
+        return tf.concat([tf.sub(1, p), p], 1);
+      };
+    },
+  },
+};

@@ -1,4 +1,5 @@
 import type { ColumnBatch } from '../../core/define-node.js';
+import type { TrainerKernels } from '../define-trainer.js';
 import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
 import { modelState, type ModelView } from '../model-state.js';
 import { DENSE_LAYER_WASM } from './dense-layer-wasm.js';
@@ -94,6 +95,34 @@ export function mlpOnEncoded(
     return output;
   };
 }
+
+/**
+ * The forward pass of encoded rows: in the WebAssembly kernel (serving a few
+ * rows), and through tensors, which serving takes from 64 rows a call where
+ * TensorFlow.js runs on a fast backend (measured: docs/performance.md).
+ */
+export const mlpKernels: TrainerKernels = {
+  encoded: (model) => mlpOnEncoded(model.state as unknown as MlpState),
+  tensors: {
+    fromRows: 64,
+    load(tf, model) {
+      const state = model.state as unknown as MlpState;
+      const layers = state.layers.map((layer) => ({
+        weights: tf.tensor2d(layer.weights, [layer.inputs, layer.outputs]),
+        bias: tf.tensor1d(layer.bias),
+      }));
+      const { mean, std } = state.target ?? { mean: 0, std: 1 };
+      return (x) => {
+        let h = x;
+        layers.forEach((layer, l) => {
+          h = tf.add(tf.matMul(h, layer.weights), layer.bias);
+          if (l < layers.length - 1) h = state.activation === 'relu' ? tf.relu(h) : tf.tanh(h);
+        });
+        return state.output === 'softmax' ? tf.softmax(h) : tf.add(tf.mul(h, std), mean);
+      };
+    },
+  },
+};
 
 /** The last layer's raw outputs (count × outputs) for encoded rows. */
 type Forward = (x: Float32Array, count: number) => Float64Array;

@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { defineNode, NodeError } from '../../core/index.js';
+import { NodeError } from '../../core/index.js';
 import { seededRandom } from '../cross-validation.js';
-import { encodeFeatures } from '../feature-encoding.js';
 import {
-  runSupervisedTrainer,
-  taskFromParam,
+  defineTrainer,
   taskParam,
   taskParamDoc,
   trainerParamDocs,
   trainerParams,
   type FitData,
-  type SupervisedAlgorithm,
-} from '../supervised-trainer.js';
-import type { MlpState } from './mlp-model.js';
+} from '../define-trainer.js';
+import { encodeFeatures } from '../feature-encoding.js';
+import { mlpKernels, predictMlp, type MlpState } from './mlp-model.js';
 import { trainMlp, type MlpTrainingSet } from './mlp-training.js';
 
 const params = z
@@ -31,8 +29,6 @@ const params = z
     seed: z.number().int().min(0).default(0),
   })
   .strict();
-
-type MlpParams = z.infer<typeof params>;
 
 /** Rows held out for early stopping: a seeded share of each class (classification) or of all rows. */
 function validationSplit(data: FitData, fraction: number, seed: number): { train: number[]; validation: number[] } {
@@ -60,10 +56,38 @@ function validationSplit(data: FitData, fraction: number, seed: number): { train
   return { train, validation };
 }
 
-const mlp: SupervisedAlgorithm<MlpParams> = {
+export const mlpTrainer = defineTrainer({
   algorithm: 'mlp',
+  title: 'Neural network (MLP)',
+  description: 'Train a multi-layer perceptron classifier or regressor with TensorFlow.js, with early stopping.',
+  docs: {
+    summary:
+      'A fully connected network (hidden layers of `layers` units, relu or tanh) trained with Adam on mini-batches. ' +
+      'Classifiers end in a softmax over the classes (cross-entropy), regressors in one output (squared error, on the ' +
+      'standardised label). `validationFraction` of the rows is held out: training stops when its loss has not ' +
+      'improved for `patience` epochs and keeps the best epoch’s weights; every epoch reports the training and ' +
+      'validation loss, drawn as a live loss curve. Numeric features are standardised and text features one-hot ' +
+      'encoded inside the model.',
+    params: {
+      ...trainerParamDocs,
+      task: taskParamDoc,
+      layers: 'Units of each hidden layer, e.g. [64, 64].',
+      activation: 'Hidden-layer activation: relu or tanh.',
+      dropout: 'Share of hidden units dropped at random while training (0: none).',
+      epochs: 'The most passes over the training rows.',
+      batchSize: 'Rows per Adam step.',
+      learningRate: 'Adam’s step size.',
+      l2: 'L2 penalty on the weights (scikit-learn’s alpha).',
+      validationFraction: 'Share of the rows held out to watch for early stopping; 0: watch the training loss instead.',
+      patience: 'Epochs without improvement before training stops.',
+      seed: 'Seeds the initial weights, the shuffling and the held-out rows: the same seed gives the same model.',
+    },
+    example: '{ "type": "train.mlp", "params": { "label": "species", "layers": [64, 64], "epochs": 200 } }',
+  },
+  params,
+  queue: 'gpu',
+  tasks: ['classification', 'regression'],
   standardize: true,
-  task: (p, batch, label) => taskFromParam(p, batch, label),
   async fit(ctx, data, p, hooks) {
     const classification = data.task === 'classification';
     const outputs = classification ? data.classCount : 1;
@@ -141,41 +165,6 @@ const mlp: SupervisedAlgorithm<MlpParams> = {
       },
     };
   },
-};
-
-export const trainMlpNode = defineNode({
-  type: 'train.mlp',
-  version: 1,
-  category: 'train',
-  title: 'Neural network (MLP)',
-  description: 'Train a multi-layer perceptron classifier or regressor with TensorFlow.js, with early stopping.',
-  docs: {
-    summary:
-      'A fully connected network (hidden layers of `layers` units, relu or tanh) trained with Adam on mini-batches. ' +
-      'Classifiers end in a softmax over the classes (cross-entropy), regressors in one output (squared error, on the ' +
-      'standardised label). `validationFraction` of the rows is held out: training stops when its loss has not ' +
-      'improved for `patience` epochs and keeps the best epoch’s weights; every epoch reports the training and ' +
-      'validation loss, drawn as a live loss curve. Numeric features are standardised and text features one-hot ' +
-      'encoded inside the model.',
-    params: {
-      ...trainerParamDocs,
-      task: taskParamDoc,
-      layers: 'Units of each hidden layer, e.g. [64, 64].',
-      activation: 'Hidden-layer activation: relu or tanh.',
-      dropout: 'Share of hidden units dropped at random while training (0: none).',
-      epochs: 'The most passes over the training rows.',
-      batchSize: 'Rows per Adam step.',
-      learningRate: 'Adam’s step size.',
-      l2: 'L2 penalty on the weights (scikit-learn’s alpha).',
-      validationFraction: 'Share of the rows held out to watch for early stopping; 0: watch the training loss instead.',
-      patience: 'Epochs without improvement before training stops.',
-      seed: 'Seeds the initial weights, the shuffling and the held-out rows: the same seed gives the same model.',
-    },
-    example: '{ "type": "train.mlp", "params": { "label": "species", "layers": [64, 64], "epochs": 200 } }',
-  },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
-  params,
-  queue: 'gpu',
-  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, mlp),
+  predict: predictMlp,
+  kernels: mlpKernels,
 });

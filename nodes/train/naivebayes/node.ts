@@ -1,39 +1,12 @@
 import { z } from 'zod';
-import { defineNode } from '../../core/index.js';
 import { encodeFeatures } from '../feature-encoding.js';
-import {
-  runSupervisedTrainer,
-  trainerParamDocs,
-  trainerParams,
-  type SupervisedAlgorithm,
-} from '../supervised-trainer.js';
-import { fitNaiveBayes } from './naivebayes-model.js';
+import { defineTrainer, trainerParamDocs, trainerParams } from '../define-trainer.js';
+import { fitNaiveBayes, predictNaiveBayes } from './naivebayes-model.js';
 
 const params = z.object({ ...trainerParams }).strict();
 
-type NaiveBayesParams = z.infer<typeof params>;
-
-const naiveBayes: SupervisedAlgorithm<NaiveBayesParams> = {
+export const naiveBayesTrainer = defineTrainer({
   algorithm: 'naivebayes',
-  standardize: false,
-  task: () => 'classification',
-  async fit(_ctx, data, _p, hooks) {
-    const width = data.encoding.width;
-    const state = fitNaiveBayes(
-      encodeFeatures(data.encoding, data.batch, data.rows),
-      width,
-      data.targets as Int32Array,
-      data.classCount,
-    );
-    await hooks.progress(1);
-    return { state: { ...state } };
-  },
-};
-
-export const trainNaiveBayesNode = defineNode({
-  type: 'train.naivebayes',
-  version: 1,
-  category: 'train',
   title: 'Naive Bayes',
   description: 'Train a Gaussian naive Bayes classifier.',
   docs: {
@@ -46,9 +19,20 @@ export const trainNaiveBayesNode = defineNode({
     params: { ...trainerParamDocs, label: 'The column holding the class to predict.' },
     example: '{ "type": "train.naivebayes", "params": { "label": "species" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [{ name: 'model', type: 'model' }],
   params,
   queue: 'cpu',
-  run: (ctx, inputs, p) => runSupervisedTrainer(ctx, inputs, p, naiveBayes),
+  tasks: ['classification'],
+  standardize: false,
+  async fit(_ctx, data, _p, hooks) {
+    const width = data.encoding.width;
+    const state = fitNaiveBayes(
+      encodeFeatures(data.encoding, data.batch, data.rows),
+      width,
+      data.targets as Int32Array,
+      data.classCount,
+    );
+    await hooks.progress(1);
+    return { state: { ...state } };
+  },
+  predict: predictNaiveBayes,
 });

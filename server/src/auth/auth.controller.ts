@@ -3,32 +3,28 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { AccountsService, MIN_PASSWORD_LENGTH, type UserSummary, type WorkspaceSummary } from './accounts.service.js';
+import { AccountsService, MIN_PASSWORD_LENGTH, type WorkspaceAccess } from './accounts.service.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
-import { CurrentCaller } from './current-caller.js';
-import { AllowedBeforePasswordChange, Public, Roles, ROLES, type Caller } from './roles.js';
+import { AllowedBeforePasswordChange, Public, Roles, type Caller } from './roles.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 
 const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
 const passwordSchema = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024) })
   .strict();
-const newUserSchema = z
-  .object({
-    email: z.email().max(320),
-    password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
-    role: z.enum(ROLES),
-    /** The workspace the user works in; the admin's own when absent. */
-    workspaceId: z.string().min(1).max(100).optional(),
-  })
-  .strict();
-const newWorkspaceSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const switchSchema = z.object({ workspaceId: z.string().min(1).max(100) }).strict();
 
 class TooManyLoginsError extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'too-many-logins', `too many failed logins: try again in ${retryAfterSeconds} s`);
   }
+}
+
+/** Who I am, and the workspaces I may switch to. */
+export interface Me {
+  user: Caller;
+  workspaces: WorkspaceAccess[];
 }
 
 @Controller('auth')
@@ -37,7 +33,7 @@ export class AuthController {
 
   constructor(private readonly accounts: AccountsService) {}
 
-  /** `{accessToken, user}` for scripts, and the same token as an HttpOnly cookie for the studio. */
+  /** `{accessToken, user, workspaces}` for scripts, and the same token as an HttpOnly cookie for the studio. */
   @Public()
   @Post('login')
   @HttpCode(200)
@@ -45,7 +41,7 @@ export class AuthController {
     @Body(new ZodPipe(loginSchema)) body: z.infer<typeof loginSchema>,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ accessToken: string; user: UserSummary; expiresAt: string }> {
+  ): Promise<Me & { accessToken: string; expiresAt: string }> {
     const keys = [`ip:${request.ip}`, `email:${body.email.trim().toLowerCase()}`];
     const wait = this.limiter.retryAfter(keys);
     if (wait > 0) {
@@ -58,7 +54,8 @@ export class AuthController {
       setSessionCookie(request, response, session.accessToken);
       return { ...session, expiresAt: session.expiresAt.toISOString() };
     } catch (error) {
-      this.limiter.fail(keys);
+      // Only a wrong password counts towards the lockout; a disabled account's own password does not.
+      if (error instanceof ApiError && error.status === 401) this.limiter.fail(keys);
       throw error;
     }
   }
@@ -74,10 +71,24 @@ export class AuthController {
 
   @AllowedBeforePasswordChange()
   @Get('me')
-  me(@Req() request: AuthenticatedRequest): { user: AuthenticatedRequest['caller'] } {
-    return { user: request.caller };
+  async me(@Req() request: AuthenticatedRequest): Promise<Me> {
+    const caller = request.caller!;
+    return { user: caller, workspaces: await this.accounts.workspacesOf(caller) };
   }
 
+  /** Switches the session to another of the caller's workspaces: every later request acts there. */
+  @Roles('admin', 'editor', 'viewer')
+  @Post('workspace')
+  @HttpCode(200)
+  async switchWorkspace(
+    @Req() request: AuthenticatedRequest,
+    @Body(new ZodPipe(switchSchema)) body: z.infer<typeof switchSchema>,
+  ): Promise<Me> {
+    const user = await this.accounts.switchWorkspace(request.session!, body.workspaceId);
+    return { user, workspaces: await this.accounts.workspacesOf(user) };
+  }
+
+  /** Changes one's own password; every other session of the account ends. */
   @AllowedBeforePasswordChange()
   @Roles('admin', 'editor', 'viewer')
   @Post('password')
@@ -86,54 +97,11 @@ export class AuthController {
     @Req() request: AuthenticatedRequest,
     @Body(new ZodPipe(passwordSchema)) body: z.infer<typeof passwordSchema>,
   ): Promise<void> {
-    await this.accounts.changePassword(request.caller!, body.currentPassword, body.newPassword);
-  }
-}
-
-/** Accounts are an admin's business. */
-@Roles('admin')
-@Controller('users')
-export class UsersController {
-  constructor(private readonly accounts: AccountsService) {}
-
-  @Get()
-  async list(): Promise<{ items: UserSummary[]; total: number }> {
-    const items = await this.accounts.listUsers();
-    return { items, total: items.length };
-  }
-
-  @Post()
-  create(
-    @CurrentCaller() caller: Caller,
-    @Body(new ZodPipe(newUserSchema)) body: z.infer<typeof newUserSchema>,
-  ): Promise<UserSummary> {
-    return this.accounts.createUser(
-      caller,
-      body.email,
-      body.password,
-      body.role,
-      body.workspaceId ?? caller.workspaceId,
+    await this.accounts.changePassword(
+      request.caller!,
+      request.session!.tokenHash,
+      body.currentPassword,
+      body.newPassword,
     );
-  }
-}
-
-/** Workspaces keep teams' pipelines, runs, datasets and deployments apart; admins make them. */
-@Roles('admin')
-@Controller('workspaces')
-export class WorkspacesController {
-  constructor(private readonly accounts: AccountsService) {}
-
-  @Get()
-  async list(): Promise<{ items: WorkspaceSummary[]; total: number }> {
-    const items = await this.accounts.listWorkspaces();
-    return { items, total: items.length };
-  }
-
-  @Post()
-  create(
-    @CurrentCaller() caller: Caller,
-    @Body(new ZodPipe(newWorkspaceSchema)) body: z.infer<typeof newWorkspaceSchema>,
-  ): Promise<WorkspaceSummary> {
-    return this.accounts.createWorkspace(caller, body.name);
   }
 }

@@ -6,18 +6,28 @@ import {
   ForbiddenError,
   PasswordChangeRequiredError,
   UnauthenticatedError,
+  type Session,
 } from './accounts.service.js';
-import { ALLOWED_ROLES, BEFORE_PASSWORD_CHANGE, PUBLIC_ROUTE, type Caller, type Role } from './roles.js';
+import {
+  ALLOWED_ROLES,
+  BEFORE_PASSWORD_CHANGE,
+  INSTANCE_ADMIN_ROUTE,
+  PUBLIC_ROUTE,
+  type Caller,
+  type Role,
+} from './roles.js';
 import { sessionToken } from './session-cookie.js';
 
-export type AuthenticatedRequest = Request & { caller?: Caller };
+export type AuthenticatedRequest = Request & { caller?: Caller; session?: Session };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Every API route needs a session unless marked @Public(); @Roles narrows
- * who may call it, and without it viewers may only read. An account that
- * still has its generated password may only say who it is and change it.
+ * who may call it (by the role in the session's current workspace), and
+ * without it viewers may only read; @InstanceAdminOnly is for instance
+ * admins. An account that still has its generated password may only say
+ * who it is and change it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,9 +43,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = sessionToken(request.headers);
-    const caller = token ? await this.accounts.authenticate(token) : undefined;
-    if (!caller) throw new UnauthenticatedError();
+    const session = token ? await this.accounts.session(token) : undefined;
+    if (!session) throw new UnauthenticatedError();
+    const caller = session.caller;
     request.caller = caller;
+    request.session = session;
     if (caller.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
       throw new PasswordChangeRequiredError();
     }
@@ -46,6 +58,9 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenError(
         `${request.method} ${request.path} needs the role ${allowed.join(' or ')}; you are ${caller.role}`,
       );
+    }
+    if (this.reflector.getAllAndOverride<boolean>(INSTANCE_ADMIN_ROUTE, targets) && !caller.instanceAdmin) {
+      throw new ForbiddenError(`${request.method} ${request.path} is for instance admins only`);
     }
     return true;
   }

@@ -2,16 +2,20 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsService } from './accounts.service.js';
-import { AuthController, UsersController, WorkspacesController } from './auth.controller.js';
+import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
-import { SessionEntity, UserEntity, WorkspaceEntity } from './user.entity.js';
+import { MembershipEntity, SessionEntity, UserEntity, WorkspaceEntity } from './user.entity.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+import { WorkspacesController } from './workspaces.controller.js';
+import { WorkspacesService } from './workspaces.service.js';
 
-/** Users, workspaces, sessions, and the guard in front of every API route. */
+/** Users, workspaces and their members, sessions, and the guard in front of every API route. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, SessionEntity, WorkspaceEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity, SessionEntity, WorkspaceEntity, MembershipEntity])],
   controllers: [AuthController, UsersController, WorkspacesController],
-  providers: [AccountsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AccountsService, UsersService, WorkspacesService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AccountsService],
 })
 export class AuthModule {}

@@ -4,6 +4,7 @@ import {
   MessageBody,
   SubscribeMessage,
   WebSocketGateway,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
@@ -11,9 +12,10 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@pipewright/nod
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
-import { AccountsService } from '../auth/accounts.service.js';
+import { AccountsService, type Session } from '../auth/accounts.service.js';
 import type { Caller } from '../auth/roles.js';
 import { authenticateSockets } from '../auth/socket-authentication.js';
+import { SocketSessions } from '../auth/socket-sessions.js';
 import { RunEventRelay } from './run-event-relay.js';
 
 type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -21,24 +23,38 @@ type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: z.number().int().min(0).default(0) });
 const unsubscribeSchema = z.object({ runId: z.string().min(1) });
 
+/** A run a socket follows, and the workspace it was reached through. */
+interface Subscription {
+  workspaceId: string;
+  unsubscribe(): void;
+}
+
 /**
  * Socket.IO `/runs`: a client subscribes to a run of its workspace after the
  * last seq it saw and gets every later event once, in order, stored ones first.
+ * A socket lives as long as its session: logging out, a password change, a
+ * disabled account or expiry close it (SocketSessions); switching the
+ * session's workspace ends its subscriptions to the old workspace's runs.
  */
 @WebSocketGateway({ namespace: '/runs' })
-export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
+export class RunEventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('RunEvents');
-  /** Socket id → run id → unsubscribe. */
-  private readonly subscriptions = new Map<string, Map<string, () => void>>();
+  /** Socket id → run id → subscription. */
+  private readonly subscriptions = new Map<string, Map<string, Subscription>>();
 
   constructor(
     private readonly relay: RunEventRelay,
     private readonly accounts: AccountsService,
+    private readonly sessions: SocketSessions,
   ) {}
 
   /** Only logged-in clients connect (the studio's cookie, or `auth: { token }`). */
   afterInit(namespace: Namespace): void {
     namespace.use(authenticateSockets(this.accounts));
+  }
+
+  handleConnection(socket: RunSocket): void {
+    this.sessions.track(socket, socket.data.session as Session, (caller) => this.leaveOtherWorkspaces(socket, caller));
   }
 
   @SubscribeMessage('subscribe')
@@ -55,8 +71,10 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
     const { runId, afterSeq } = request.data;
     this.drop(socket.id, runId);
     try {
+      // As the session acts now (its workspace may have changed); an ended session closes the socket.
+      const caller = await this.sessions.current(socket);
+      if (!caller) return;
       // A run of another workspace is refused exactly as an unknown one.
-      const caller = socket.data.caller as Caller;
       const unsubscribe = await this.relay.subscribe(
         runId,
         afterSeq,
@@ -69,8 +87,8 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
       }
       let bySocket = this.subscriptions.get(socket.id);
       if (!bySocket) this.subscriptions.set(socket.id, (bySocket = new Map()));
-      bySocket.get(runId)?.();
-      bySocket.set(runId, unsubscribe);
+      bySocket.get(runId)?.unsubscribe();
+      bySocket.set(runId, { workspaceId: caller.workspaceId, unsubscribe });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (!(error instanceof ApiError)) this.logger.warn(`subscribe to ${runId} failed: ${message}`);
@@ -85,13 +103,26 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayDisconnect {
   }
 
   handleDisconnect(socket: RunSocket): void {
-    for (const unsubscribe of this.subscriptions.get(socket.id)?.values() ?? []) unsubscribe();
+    this.sessions.untrack(socket);
+    for (const subscription of this.subscriptions.get(socket.id)?.values() ?? []) subscription.unsubscribe();
     this.subscriptions.delete(socket.id);
+  }
+
+  /** The session now works elsewhere (or lost its place here): the runs of the workspace it left stop. */
+  private leaveOtherWorkspaces(socket: RunSocket, caller: Caller): void {
+    for (const [runId, subscription] of this.subscriptions.get(socket.id) ?? []) {
+      if (subscription.workspaceId === caller.workspaceId) continue;
+      this.drop(socket.id, runId);
+      socket.emit('subscribe-error', {
+        runId,
+        message: `run "${runId}" belongs to a workspace this session no longer works in`,
+      });
+    }
   }
 
   private drop(socketId: string, runId: string): void {
     const bySocket = this.subscriptions.get(socketId);
-    bySocket?.get(runId)?.();
+    bySocket?.get(runId)?.unsubscribe();
     bySocket?.delete(runId);
   }
 }

@@ -9,10 +9,10 @@ import {
   scoreRequest,
   scoreRows,
   scoringPath,
-  TENSOR_MIN_ROWS,
   type ScoredRows,
 } from './score-rows.js';
 import { servingBundle } from './serving-bundle.js';
+import { tensorKernelOf } from './tensor-scoring.js';
 
 const bundleOf = (model: ModelBundle) => servingBundle(model, 'test', 1, { runId: null, nodeId: 'train' });
 
@@ -34,7 +34,7 @@ describe('scoreRows picks the faster path and answers the same either way', () =
     enableTensorScoring();
     expect(scoringPath(model, rows.length)).toBe('tensors');
     expect(scoringPath(model, 1)).toBe('typed-arrays');
-    expect(rows.length).toBeGreaterThanOrEqual(TENSOR_MIN_ROWS);
+    expect(rows.length).toBeGreaterThanOrEqual(tensorKernelOf(model)?.fromRows ?? Infinity);
     const tensors = scoreRows(bundleOf(model), rows);
     expect(tensors.predictions).toEqual(typed.predictions);
     tensors.probabilities!.forEach((p, i) => {

@@ -1,7 +1,7 @@
 import { compileRowScorer, predictRows, type ModelBundle, type RowScorer } from '@pipewright/nodes';
 import { readRequestRows, requestRowList, type RequestRow, type RowSchema } from './request-rows.js';
 import type { ServingBundle } from './serving-bundle.js';
-import { encodedTensorOutputs, tensorScores } from './tensor-scoring.js';
+import { encodedTensorOutputs, tensorKernelOf, tensorScores } from './tensor-scoring.js';
 
 export interface ScoredRows {
   predictions: (string | number | boolean)[];
@@ -9,12 +9,6 @@ export interface ScoredRows {
   probabilities?: Record<string, number>[];
 }
 
-/**
- * From this many rows a call, an MLP is scored with tensors: measured
- * (docs/performance.md), the typed-array path is faster for a few rows and
- * every logistic model, TensorFlow.js (wasm) for MLP batches.
- */
-export const TENSOR_MIN_ROWS = 64;
 let tensorsReady = false;
 
 /** Called once TensorFlow.js runs on a fast backend (wasm or native) in this process. */
@@ -22,15 +16,21 @@ export function enableTensorScoring(): void {
   tensorsReady = true;
 }
 
-/** Which path `scoreRows` takes for a request of `rows` rows. */
+/**
+ * Which path `scoreRows` takes for a request of `rows` rows: tensors from as
+ * many rows a call as the trainer's tensor kernel says it is the faster path
+ * (measured, docs/performance.md: MLP batches on wasm), else typed arrays.
+ */
 export function scoringPath(model: ModelBundle, rows: number): 'typed-arrays' | 'tensors' {
-  return tensorsReady && model.algorithm === 'mlp' && rows >= TENSOR_MIN_ROWS ? 'tensors' : 'typed-arrays';
+  if (!tensorsReady) return 'typed-arrays';
+  const fromRows = tensorKernelOf(model)?.fromRows;
+  return fromRows !== undefined && rows >= fromRows ? 'tensors' : 'typed-arrays';
 }
 
 /**
  * Scores request rows with a bundle: its fitted transforms row by row, its
- * encoding, then the model — in plain typed-array math, or for MLP batches
- * through tensors (the faster of the two; a test holds them to the same answers).
+ * encoding, then the model — in plain typed-array math, or through tensors
+ * where scoringPath finds them faster (a test holds them to the same answers).
  */
 export function scoreRows(bundle: ServingBundle, rows: RequestRow[]): ScoredRows {
   const model = bundle.model;

@@ -4,6 +4,7 @@ import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { predictionOpenApi } from '../deployments/openapi-document.js';
 import { createPredictionHandler } from './prediction-handler.js';
 import { enableTensorScoring } from './score-rows.js';
+import { tensorKernelOf } from './tensor-scoring.js';
 import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
 import { rowSchema } from './request-rows.js';
 import { BundleError, checkServingBundle, type ServingBundle } from './serving-bundle.js';
@@ -48,7 +49,7 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
       throw new BundleError(`${file}: ${(error as Error).message}`);
     }
   }
-  if (bundles.some((bundle) => bundle.model.algorithm === 'mlp')) {
+  if (bundles.some((bundle) => tensorKernelOf(bundle.model)?.fromRows !== undefined)) {
     const { backend } = await loadTensorFlow({ log: () => undefined }).catch(() => ({ backend: 'cpu' }));
     if (backend !== 'cpu') enableTensorScoring();
   }

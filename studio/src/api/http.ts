@@ -67,6 +67,13 @@ export async function requestJson<T>(
   return payload as T;
 }
 
+/** Fired when the session is over (a 401, or the server closing the run socket): the app shows the login page. */
+export const LOGGED_OUT_EVENT = 'pipewright:logged-out';
+
+export function announceLoggedOut(): void {
+  window.dispatchEvent(new Event(LOGGED_OUT_EVENT));
+}
+
 /** What a call that never reached the server throws. */
 export function unreachableError(): ApiError {
   return new ApiError(0, { code: 'unreachable', message: 'The Pipewright server cannot be reached. Is it running?' });
@@ -81,7 +88,7 @@ export function failedResponseError(
   payload: unknown,
 ): ApiError {
   // The session ended (expired, logged out elsewhere): the app shell shows the login page.
-  if (status === 401 && path !== '/auth/login') window.dispatchEvent(new Event('pipewright:logged-out'));
+  if (status === 401 && path !== '/auth/login') announceLoggedOut();
   if (isErrorBody(payload)) return new ApiError(status, payload.error);
   return new ApiError(status, {
     code: `http-${status}`,

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '@pipewright/nodes';
+import { announceLoggedOut } from './http';
 
 export type EventStreamState = 'connecting' | 'live' | 'reconnecting';
 
@@ -42,6 +43,8 @@ export function followRunEvents(
   socket.on('subscribe-error', (error) => {
     if (error.runId === runId) handlers.onError?.(error.message);
   });
+  // Logged out elsewhere, expired, password changed, account disabled: the server closes the socket next.
+  socket.on('session-ended', () => announceLoggedOut());
 
   return () => {
     if (socket.connected) socket.emit('unsubscribe', { runId });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, describeError, requestJson } from '../api/http';
+import { ApiError, describeError, LOGGED_OUT_EVENT, requestJson } from '../api/http';
 import { ProductMark } from './AppHeader';
 
 /** The server's minimum (MIN_PASSWORD_LENGTH in server/src/auth/accounts.service.ts). */
@@ -16,9 +16,6 @@ export interface SessionUser {
 /** After a login, the password just typed: the change-password form needs it as the current one. */
 type Session =
   { state: 'checking' } | { state: 'anonymous' } | { state: 'signed-in'; user: SessionUser; password?: string };
-
-/** Fired by the API client on a 401: the session ended, so the app shows the login page again. */
-export const LOGGED_OUT_EVENT = 'pipewright:logged-out';
 
 /** Who is logged in (the session cookie, checked with GET /api/auth/me), kept current across 401s. */
 export function useSession(): {

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { NodeError } from '../../core/index.js';
+import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
+import { modelState } from '../model-state.js';
+
+/** The one row of outputs every row gets: class probabilities (classification) or the number (regression). */
+interface DummyState {
+  outputs: number[];
+}
+
+const CLASS_STRATEGIES = ['prior', 'mostFrequent'];
+const NUMBER_STRATEGIES = ['mean', 'median'];
+
+export const dummyTrainer = defineTrainer({
+  algorithm: 'dummy',
+  title: 'Baseline (dummy)',
+  description: 'Predict the same for every row: the class shares or the mean. The score a real model must beat.',
+  docs: {
+    summary:
+      'A baseline that never looks at the features, like scikit-learn’s DummyClassifier and DummyRegressor: a ' +
+      'classifier gives every row the class shares of the training rows as probabilities (so it predicts the most ' +
+      'frequent class), a regressor the mean (or median) of the label. Score a real model and this one on the same ' +
+      'test rows: a model that does not beat the baseline has learned nothing useful. The features are still the ' +
+      'model’s inputs, so it is served and scored like any other model.',
+    params: {
+      ...trainerParamDocs,
+      task: taskParamDoc,
+      strategy:
+        'auto: prior for classes, mean for numbers. prior: the class shares; mostFrequent: probability 1 for the most ' +
+        'frequent class; mean or median of the label (regression).',
+    },
+    example: '{ "type": "train.dummy", "params": { "label": "diagnosis" } }',
+  },
+  params: z
+    .object({
+      ...trainerParams,
+      task: taskParam,
+      strategy: z.enum(['auto', 'prior', 'mostFrequent', 'mean', 'median']).default('auto'),
+    })
+    .strict(),
+  queue: 'cpu',
+  tasks: ['classification', 'regression'],
+  standardize: false,
+  async fit(_ctx, data, p, hooks) {
+    const classification = data.task === 'classification';
+    const fits = classification ? CLASS_STRATEGIES : NUMBER_STRATEGIES;
+    const strategy = p.strategy === 'auto' ? fits[0] : p.strategy;
+    if (!fits.includes(strategy)) {
+      throw new NodeError(
+        `strategy ${strategy} is for ${classification ? 'regression' : 'classification'}; this label is ${data.task}: use ${fits.join(' or ')}`,
+        { param: 'strategy' },
+      );
+    }
+    let outputs: number[];
+    if (classification) {
+      const counts = new Array<number>(data.classCount).fill(0);
+      for (const target of data.targets) counts[target]++;
+      outputs = counts.map((count) => count / data.rows.length);
+      if (strategy === 'mostFrequent') {
+        const most = outputs.indexOf(Math.max(...outputs));
+        outputs = outputs.map((_, c) => (c === most ? 1 : 0));
+      }
+    } else {
+      const values = Float64Array.from(data.targets).sort();
+      const middle = values.length >> 1;
+      outputs = [
+        strategy === 'median'
+          ? values.length % 2
+            ? values[middle]
+            : (values[middle - 1] + values[middle]) / 2
+          : values.reduce((sum, value) => sum + value, 0) / values.length,
+      ];
+    }
+    await hooks.progress(1);
+    const state: DummyState = { outputs };
+    return { state: { ...state }, summary: { strategy } };
+  },
+  predict(model, batch, rows) {
+    const { outputs } = modelState<DummyState>(model, 'dummy', (s) => {
+      if (!Array.isArray(s.outputs) || !s.outputs.every((value) => Number.isFinite(value))) return false;
+      // A cross-validation fold's model has no classes yet: its outputs are one a class.
+      const expected = model.task === 'classification' ? (model.classes?.length ?? s.outputs.length) : 1;
+      return s.outputs.length === expected;
+    });
+    const count = rows ? rows.length : batch.rowCount;
+    const out = new Float64Array(count * outputs.length);
+    for (let i = 0; i < count; i++) out.set(outputs, i * outputs.length);
+    return out;
+  },
+});
