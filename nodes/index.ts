@@ -6,3 +6,14 @@ export { deploymentNameSchema } from './deploy/service/node.js';
 export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export type { LogisticState } from './train/logistic/logistic-training.js';
 export type { MlpState } from './train/mlp/mlp-model.js';
+export {
+  COMPARABLE_METRICS,
+  EVALUATOR_METRICS,
+  compareFigures,
+  describeComparison,
+  evaluationOf,
+  lowerIsBetter,
+  type ComparableMetric,
+  type Comparison,
+  type ModelEvaluation,
+} from './deploy/service/champion.js';

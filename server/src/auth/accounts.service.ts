@@ -94,6 +94,12 @@ export class AccountsService {
     return user ? callerOf(user) : undefined;
   }
 
+  /** A user's email and role in a workspace; undefined when they are not (or no longer) in it. */
+  async member(userId: string, workspaceId: string): Promise<{ email: string; role: Role } | undefined> {
+    const user = isUuid(userId) ? await this.db.getRepository(UserEntity).findOneBy({ id: userId }) : null;
+    return user && user.workspaceId === workspaceId ? { email: user.email, role: user.role } : undefined;
+  }
+
   async listUsers(): Promise<UserSummary[]> {
     const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
     return users.map(summary);

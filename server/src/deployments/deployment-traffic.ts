@@ -8,16 +8,26 @@ import { DeploymentRepository, type DeploymentSummary } from './deployment.repos
 export class DeploymentTraffic {
   constructor(private readonly repository: DeploymentRepository) {}
 
-  /** Serves `version` from now on; the switch is atomic, in-flight requests finish on the old one. */
+  /**
+   * Serves `version` from now on (a rollback, a roll-forward, or a candidate its policy kept back); the switch
+   * is atomic, in-flight requests finish on the old one. The version's history says who did it and when.
+   */
   async promote(name: string, version: number, caller: Caller): Promise<DeploymentSummary> {
     const deployment = await this.repository.find(name, caller.workspaceId);
     await this.repository.version(deployment, version);
-    await this.repository.change(deployment.name, (tx) =>
-      this.repository.update(tx, deployment.id, {
+    await this.repository.change(deployment.name, async (tx) => {
+      await this.repository.update(tx, deployment.id, {
         activeVersion: version,
         ...(deployment.canaryVersion === version ? { canaryVersion: null, canaryShare: 0 } : {}),
-      }),
-    );
+      });
+      if (version !== deployment.activeVersion) {
+        await this.repository.recordHandPromotion(tx, deployment.id, version, {
+          userId: caller.id,
+          email: caller.email,
+          at: new Date().toISOString(),
+        });
+      }
+    });
     return this.repository.summary(await this.repository.find(name, caller.workspaceId));
   }
 
