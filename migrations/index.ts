@@ -6,6 +6,7 @@ import { AddDatasetWorkspaces1764400000000 } from './1764400000000-add-dataset-w
 import { AddPasswordChangeFlag1764500000000 } from './1764500000000-add-password-change-flag.js';
 import { CreateBatchJobs1764600000000 } from './1764600000000-create-batch-jobs.js';
 import { DeployAndBatchJobs1764700000015 } from './1764700000015-deploy-and-batch-jobs.js';
+import { CreateAuditLog1764700000413 } from './1764700000413-create-audit-log.js';
 import { VersionHistory1764800000015 } from './1764800000015-version-history.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
@@ -18,5 +19,6 @@ export const migrations = [
   AddPasswordChangeFlag1764500000000,
   CreateBatchJobs1764600000000,
   DeployAndBatchJobs1764700000015,
+  CreateAuditLog1764700000413,
   VersionHistory1764800000015,
 ];

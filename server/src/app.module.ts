@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CompilerModule } from './compiler/compiler.module.js';
 import { SettingsModule } from './config/settings.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         DatabaseModule.forRoot(database),
         AuthModule,
+        AuditModule,
         CompilerModule,
         EventsModule,
         QueueModule,

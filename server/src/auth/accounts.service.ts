@@ -4,6 +4,7 @@ import { DataSource, MoreThan } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from './default-workspace.js';
 import { ApiError, BadRequestError, ConflictError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { generatePassword, hashPassword, verifyPassword } from './password-hashing.js';
@@ -58,7 +59,13 @@ export class AccountsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** The workspaces whose users and audit events an admin may see ('all': every one, and instance-wide events). */
+  async administeredWorkspaces(caller: Caller): Promise<string[] | 'all'> {
+    return caller.role === 'admin' ? 'all' : [];
+  }
 
   /** Checks a password; answers a new session token (the cookie's value and the bearer token are the same). */
   async login(email: string, password: string): Promise<{ accessToken: string; user: UserSummary; expiresAt: Date }> {
@@ -110,17 +117,31 @@ export class AccountsService {
     return workspaces.map(workspaceSummary);
   }
 
-  async createWorkspace(name: string): Promise<WorkspaceSummary> {
-    const repository = this.db.getRepository(WorkspaceEntity);
-    const taken = await repository
-      .createQueryBuilder('workspace')
-      .where('lower(workspace.name) = lower(:name)', { name })
-      .getExists();
-    if (taken) throw new ConflictError('workspace-exists', `a workspace named "${name}" already exists`);
-    return workspaceSummary(await repository.save(repository.create({ name })));
+  async createWorkspace(caller: Caller, name: string): Promise<WorkspaceSummary> {
+    return this.db.transaction(async (tx) => {
+      const repository = tx.getRepository(WorkspaceEntity);
+      const taken = await repository
+        .createQueryBuilder('workspace')
+        .where('lower(workspace.name) = lower(:name)', { name })
+        .getExists();
+      if (taken) throw new ConflictError('workspace-exists', `a workspace named "${name}" already exists`);
+      const workspace = await repository.save(repository.create({ name }));
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'workspace.created',
+          workspaceId: workspace.id,
+          object: { type: 'workspace', id: workspace.id },
+          details: { name },
+        },
+        tx,
+      );
+      return workspaceSummary(workspace);
+    });
   }
 
   async createUser(
+    caller: Caller,
     email: string,
     password: string,
     role: Role,
@@ -131,16 +152,27 @@ export class AccountsService {
     if (!workspace) {
       throw new BadRequestError(`workspace "${workspaceId}" does not exist`, { param: 'workspaceId' });
     }
-    const repository = this.db.getRepository(UserEntity);
-    const taken = await repository
-      .createQueryBuilder('user')
-      .where('lower(user.email) = lower(:email)', { email: email.trim() })
-      .getExists();
-    if (taken) throw new ConflictError('user-exists', `a user with email "${email}" already exists`);
-    const user = await repository.save(
-      repository.create({ email: email.trim(), passwordHash: await hashPassword(password), role, workspaceId }),
-    );
-    return summary(user);
+    const passwordHash = await hashPassword(password);
+    return this.db.transaction(async (tx) => {
+      const repository = tx.getRepository(UserEntity);
+      const taken = await repository
+        .createQueryBuilder('user')
+        .where('lower(user.email) = lower(:email)', { email: email.trim() })
+        .getExists();
+      if (taken) throw new ConflictError('user-exists', `a user with email "${email}" already exists`);
+      const user = await repository.save(repository.create({ email: email.trim(), passwordHash, role, workspaceId }));
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'user.created',
+          workspaceId,
+          object: { type: 'user', id: user.id },
+          details: { email: user.email, role },
+        },
+        tx,
+      );
+      return summary(user);
+    });
   }
 
   async changePassword(caller: Caller, currentPassword: string, newPassword: string): Promise<void> {
@@ -151,9 +183,19 @@ export class AccountsService {
     if (newPassword === currentPassword) {
       throw new BadRequestError('the new password must differ from the current one', { param: 'newPassword' });
     }
-    await this.db
-      .getRepository(UserEntity)
-      .update(user.id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false });
+    const passwordHash = await hashPassword(newPassword);
+    await this.db.transaction(async (tx) => {
+      await tx.getRepository(UserEntity).update(user.id, { passwordHash, mustChangePassword: false });
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'user.password-changed',
+          workspaceId: caller.workspaceId,
+          object: { type: 'user', id: user.id },
+        },
+        tx,
+      );
+    });
   }
 
   /**
@@ -177,7 +219,7 @@ export class AccountsService {
       if (!configured?.email && (await users.count()) > 0) return undefined;
       const oneTimePassword = configured?.password ? undefined : generatePassword();
       const password = configured?.password ?? oneTimePassword!;
-      await users.save(
+      const admin = await users.save(
         users.create({
           email,
           passwordHash: await hashPassword(password),
@@ -185,6 +227,16 @@ export class AccountsService {
           workspaceId: DEFAULT_WORKSPACE_ID,
           mustChangePassword: oneTimePassword !== undefined,
         }),
+      );
+      await this.audit.record(
+        {
+          actor: { system: 'first start' },
+          action: 'user.created',
+          workspaceId: DEFAULT_WORKSPACE_ID,
+          object: { type: 'user', id: admin.id },
+          details: { email, role: 'admin' },
+        },
+        manager,
       );
       return { email, ...(oneTimePassword ? { oneTimePassword } : {}) };
     });

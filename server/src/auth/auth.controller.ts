@@ -107,7 +107,13 @@ export class UsersController {
     @CurrentCaller() caller: Caller,
     @Body(new ZodPipe(newUserSchema)) body: z.infer<typeof newUserSchema>,
   ): Promise<UserSummary> {
-    return this.accounts.createUser(body.email, body.password, body.role, body.workspaceId ?? caller.workspaceId);
+    return this.accounts.createUser(
+      caller,
+      body.email,
+      body.password,
+      body.role,
+      body.workspaceId ?? caller.workspaceId,
+    );
   }
 }
 
@@ -124,7 +130,10 @@ export class WorkspacesController {
   }
 
   @Post()
-  create(@Body(new ZodPipe(newWorkspaceSchema)) body: z.infer<typeof newWorkspaceSchema>): Promise<WorkspaceSummary> {
-    return this.accounts.createWorkspace(body.name);
+  create(
+    @CurrentCaller() caller: Caller,
+    @Body(new ZodPipe(newWorkspaceSchema)) body: z.infer<typeof newWorkspaceSchema>,
+  ): Promise<WorkspaceSummary> {
+    return this.accounts.createWorkspace(caller, body.name);
   }
 }

@@ -70,7 +70,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   let interrupted = false;
   const cancel = (id: string): void => {
     runs
-      .cancel(id, DEFAULT_WORKSPACE_ID)
+      .cancel(id, DEFAULT_WORKSPACE_ID, { system: 'cli' })
       .catch((error: unknown) => process.stderr.write(`could not cancel the run: ${String(error)}\n`));
   };
   // Ctrl-C cancels the run, which then ends as it would in the studio; twice quits at once.

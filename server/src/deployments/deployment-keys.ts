@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../api/api-errors.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { encryptFor, type KeyRecipient } from '../auth/key-reveal.js';
 import type { Caller } from '../auth/roles.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
@@ -37,6 +38,7 @@ export class DeploymentKeys {
   constructor(
     private readonly repository: DeploymentRepository,
     private readonly runs: RunsService,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(name: string, caller: Caller): Promise<KeySummary[]> {
@@ -51,9 +53,20 @@ export class DeploymentKeys {
     caller: Caller,
   ): Promise<KeySummary & { apiKey: string }> {
     const deployment = await this.repository.find(name, caller.workspaceId);
-    const { key, apiKey } = await this.repository.change(deployment.name, (tx) =>
-      this.issue(tx, deployment.id, options.name ?? 'key', options.rateLimitPerSecond),
-    );
+    const { key, apiKey } = await this.repository.change(deployment.name, async (tx) => {
+      const created = await this.issue(tx, deployment.id, options.name ?? 'key', options.rateLimitPerSecond);
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'key.created',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { keyId: created.key.id, name: created.key.name, prefix: created.key.prefix },
+        },
+        tx,
+      );
+      return created;
+    });
     return { ...keySummary(key), apiKey };
   }
 
@@ -62,7 +75,21 @@ export class DeploymentKeys {
     const deployment = await this.repository.find(name, caller.workspaceId);
     const key = await this.repository.key(deployment.id, keyId);
     if (!key) throw new NotFoundError('API key', keyId);
-    if (!key.revokedAt) await this.repository.change(deployment.name, (tx) => this.repository.revokeKey(tx, key.id));
+    if (!key.revokedAt) {
+      await this.repository.change(deployment.name, async (tx) => {
+        await this.repository.revokeKey(tx, key.id);
+        await this.audit.record(
+          {
+            actor: caller,
+            action: 'key.revoked',
+            workspaceId: deployment.workspaceId,
+            object: { type: 'deployment', id: deployment.name },
+            details: { keyId: key.id, name: key.name, prefix: key.prefix },
+          },
+          tx,
+        );
+      });
+    }
     return keySummary(await this.repository.keyById(key.id));
   }
 
@@ -99,7 +126,17 @@ export class DeploymentKeys {
   async takeForRunStarter(runId: string, caller?: Caller): Promise<KeyReveal[]> {
     const run = await this.runs.record(runId, caller?.workspaceId);
     if (caller && run.createdBy !== caller.id) return [];
-    return this.repository.takeKeyReveals(run.id);
+    const reveals = await this.repository.takeKeyReveals(run.id);
+    for (const reveal of reveals) {
+      await this.audit.record({
+        actor: caller ?? { system: 'cli' },
+        action: 'key.revealed',
+        workspaceId: run.workspaceId,
+        object: { type: 'deployment', id: reveal.name },
+        details: { runId: run.id, nodeId: reveal.nodeId },
+      });
+    }
+    return reveals;
   }
 }
 

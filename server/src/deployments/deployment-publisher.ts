@@ -9,6 +9,7 @@ import {
 } from '@pipewright/nodes';
 import type { EntityManager } from 'typeorm';
 import { ApiError, BadRequestError, ConflictError } from '../api/api-errors.js';
+import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import type { Caller } from '../auth/roles.js';
 import { RunEventStore } from '../events/run-event-store.js';
@@ -28,13 +29,17 @@ export interface DeployResult {
 
 /**
  * Whom a published version belongs to: the deployment's workspace, the user who published it (none: the CLI),
- * what triggered it, and whether that may replace a serving version (an admin, an admin's schedule, the CLI).
+ * what triggered it, whether that may replace a serving version (an admin, the CLI), and who the audit log names
+ * (that user, or the CLI; an auto-deploy names the run's starter).
  */
 interface DeploymentOwner {
   workspaceId: string;
   userId: string | null;
   trigger: VersionTrigger;
   mayServe: boolean;
+  actor: AuditActor;
+  /** How it was published, for the audit log: by hand, or by a deploy.service node when its run succeeded. */
+  via: 'request' | 'auto-deploy';
 }
 
 /** How a version came to be published: an admin by hand, or a run's deploy.service node under its policy. */
@@ -60,6 +65,7 @@ export class DeploymentPublisher {
     private readonly events: RunEventStore,
     private readonly accounts: AccountsService,
     private readonly challenger: ChampionChallenger,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Deploys a run's model (a trainer's `model` output, or what a deploy.service node received) as the next version. */
@@ -76,6 +82,8 @@ export class DeploymentPublisher {
       userId: caller.id,
       trigger: { kind: 'user', userId: caller.id, email: caller.email, manual: true },
       mayServe: true,
+      actor: caller,
+      via: 'request',
     };
     const { apiKey, version } = await this.publish(name, run, request.nodeId, model, owner, { manual: true });
     return { name, version, ...(apiKey ? { apiKey } : {}) };
@@ -111,7 +119,19 @@ export class DeploymentPublisher {
 
   async remove(name: string, caller: Caller): Promise<void> {
     const deployment = await this.repository.find(name, caller.workspaceId);
-    await this.repository.change(deployment.name, (tx) => this.repository.remove(tx, deployment.id));
+    await this.repository.change(deployment.name, async (tx) => {
+      await this.repository.remove(tx, deployment.id);
+      await this.audit.record(
+        {
+          actor: caller,
+          action: 'deployment.deleted',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { activeVersion: deployment.activeVersion },
+        },
+        tx,
+      );
+    });
   }
 
   /** The serving bundle of a version (default: the active one), as `pipewright serve --bundle` loads it. */
@@ -171,6 +191,32 @@ export class DeploymentPublisher {
         });
       }
       const apiKey = isNew ? (await this.keys.issue(tx, deployment.id, 'default')).apiKey : undefined;
+      await this.audit.record(
+        {
+          actor: owner.actor,
+          action: decision.promoted ? 'deployment.published' : 'deployment.refused',
+          workspaceId: owner.workspaceId,
+          object: { type: 'deployment', id: name },
+          details: {
+            version,
+            runId: run.id,
+            nodeId,
+            created: isNew,
+            via: owner.via,
+            serving: decision.promoted,
+            reason: decision.reason,
+            ...(decision.champion
+              ? {
+                  metric: decision.metric,
+                  challenger: decision.challenger,
+                  champion: decision.champion,
+                  rows: decision.rows,
+                }
+              : {}),
+          },
+        },
+        tx,
+      );
       if (!how.manual) {
         const keyReveal = !!apiKey && !!run.keyRecipient;
         if (keyReveal) {
@@ -272,8 +318,17 @@ export class DeploymentPublisher {
 
   /** Who a run's versions belong to, what triggered it, and whether its starter may replace a serving model. */
   private async ownerOf(run: RunRecord): Promise<DeploymentOwner> {
+    const via = 'auto-deploy' as const;
     if (!run.createdBy) {
-      return { workspaceId: run.workspaceId, userId: null, trigger: { kind: triggerKind(run.origin) }, mayServe: true };
+      const trigger = { kind: triggerKind(run.origin) };
+      return {
+        workspaceId: run.workspaceId,
+        userId: null,
+        trigger,
+        mayServe: true,
+        actor: { system: trigger.kind },
+        via,
+      };
     }
     const member = await this.accounts.member(run.createdBy, run.workspaceId);
     return {
@@ -281,6 +336,8 @@ export class DeploymentPublisher {
       userId: run.createdBy,
       trigger: { kind: triggerKind(run.origin), userId: run.createdBy, ...(member ? { email: member.email } : {}) },
       mayServe: member?.role === 'admin',
+      actor: { id: run.createdBy, ...(member ? { email: member.email } : {}) },
+      via,
     };
   }
 

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError } from '../api/api-errors.js';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
 import { DeploymentRepository, type DeploymentSummary } from './deployment.repository.js';
 
 /** Which version answers: the one that serves (rollback, roll-forward) and a canary's share beside it. */
 @Injectable()
 export class DeploymentTraffic {
-  constructor(private readonly repository: DeploymentRepository) {}
+  constructor(
+    private readonly repository: DeploymentRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   /**
    * Serves `version` from now on (a rollback, a roll-forward, or a candidate its policy kept back); the switch
@@ -27,6 +31,16 @@ export class DeploymentTraffic {
           at: new Date().toISOString(),
         });
       }
+      await this.audit.record(
+        {
+          actor: caller,
+          action: version < deployment.activeVersion ? 'deployment.rolled-back' : 'deployment.promoted',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details: { from: deployment.activeVersion, to: version },
+        },
+        tx,
+      );
     });
     return this.repository.summary(await this.repository.find(name, caller.workspaceId));
   }
@@ -39,9 +53,25 @@ export class DeploymentTraffic {
       if (version === deployment.activeVersion)
         throw new BadRequestError(`version ${version} is already the active one`, { param: 'version' });
     }
-    await this.repository.change(deployment.name, (tx) =>
-      this.repository.update(tx, deployment.id, { canaryVersion: version, canaryShare: version === null ? 0 : share }),
-    );
+    await this.repository.change(deployment.name, async (tx) => {
+      await this.repository.update(tx, deployment.id, {
+        canaryVersion: version,
+        canaryShare: version === null ? 0 : share,
+      });
+      await this.audit.record(
+        {
+          actor: caller,
+          action: version === null ? 'deployment.canary-ended' : 'deployment.canary-set',
+          workspaceId: deployment.workspaceId,
+          object: { type: 'deployment', id: deployment.name },
+          details:
+            version === null
+              ? { version: deployment.canaryVersion, active: deployment.activeVersion }
+              : { version, share, active: deployment.activeVersion },
+        },
+        tx,
+      );
+    });
     return this.repository.summary(await this.repository.find(name, caller.workspaceId));
   }
 

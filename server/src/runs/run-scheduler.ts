@@ -13,6 +13,7 @@ import {
   type StatusEvent,
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { RunEventStore } from '../events/run-event-store.js';
 import type { KeyRecipient } from '../auth/key-reveal.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
@@ -65,9 +66,11 @@ export class RunScheduler {
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: RunEventStore,
     private readonly queue: JobQueue,
+    private readonly audit: AuditLog,
     private readonly finishJobs: RunFinishJobs,
   ) {}
 
+  /** Creates a run and queues what can start; the audit log says who started it (or which part of Pipewright). */
   async start(input: NewRun): Promise<RunEntity> {
     return this.db.transaction(async (tx) => {
       const runs = tx.getRepository(RunEntity);
@@ -105,6 +108,16 @@ export class RunScheduler {
       const rows = nodes.map(({ outputs: _o, metrics: _m, error: _e, ...row }) => row);
       if (rows.length > 0) await tx.getRepository(RunNodeEntity).insert(rows);
       await this.events.append(run.id, { type: 'run-started' }, tx);
+      await this.audit.record(
+        {
+          actor: input.createdBy ? { id: input.createdBy } : { system: input.origin },
+          action: 'run.started',
+          workspaceId: input.workspaceId,
+          object: { type: 'run', id: run.id },
+          details: { name: input.name, pipelineId: input.pipelineId, version: input.version },
+        },
+        tx,
+      );
       for (const job of input.plan.jobs)
         await this.events.append(run.id, { type: 'node-queued', nodeId: job.nodeId }, tx);
       await this.dispatchReady(tx, run, nodes);
@@ -255,15 +268,27 @@ export class RunScheduler {
   /**
    * Cancels a run: queued nodes are cancelled now, running ones are told to
    * stop, and the run is cancelled once none is running. False when the run
-   * had already finished.
+   * had already finished. The first request is audited as `by`'s.
    */
-  async cancel(runId: string): Promise<boolean> {
+  async cancel(runId: string, by?: AuditActor): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run || isFinal(run.status)) return false;
       if (!run.cancelRequestedAt) {
         run.cancelRequestedAt = new Date();
         await tx.getRepository(RunEntity).update({ id: runId }, { cancelRequestedAt: run.cancelRequestedAt });
+        if (by) {
+          await this.audit.record(
+            {
+              actor: by,
+              action: 'run.cancelled',
+              workspaceId: run.workspaceId,
+              object: { type: 'run', id: run.id },
+              details: { name: run.name, pipelineId: run.pipelineId },
+            },
+            tx,
+          );
+        }
       }
       const nodes = await this.nodes(tx, runId);
       const queued = nodes.filter((n) => n.status === 'queued').map((n) => n.nodeId);

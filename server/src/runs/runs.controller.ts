@@ -51,7 +51,7 @@ export class RunsController {
   @Post('runs/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentCaller() caller: Caller, @Param('id') runId: string): Promise<RunDocument> {
-    return this.runs.cancel(runId, caller.workspaceId);
+    return this.runs.cancel(runId, caller.workspaceId, caller);
   }
 
   /** The stored events after `afterSeq`, for clients that poll instead of subscribing. */

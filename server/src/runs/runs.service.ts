@@ -7,6 +7,7 @@ import { ApiError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { TablePreviewer, type TablePreview } from '../artifacts/table-previewer.js';
+import type { AuditActor } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { RunEventStore } from '../events/run-event-store.js';
@@ -179,9 +180,9 @@ export class RunsService {
   }
 
   /** Cancels a run that is still going; a finished run is left as it is. */
-  async cancel(runId: string, workspaceId: string): Promise<RunDocument> {
+  async cancel(runId: string, workspaceId: string, by: AuditActor): Promise<RunDocument> {
     const run = await this.find(runId, workspaceId);
-    await this.scheduler.cancel(run.id);
+    await this.scheduler.cancel(run.id, by);
     return this.document(run.id, workspaceId);
   }
 
