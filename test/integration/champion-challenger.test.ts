@@ -108,29 +108,53 @@ describe('champion–challenger deploys', () => {
     expect(history[0].metrics!.accuracy).toBeCloseTo(first.accuracy, 10);
     expect(history[1]).toMatchObject({ reason: won.reason });
     expect(history[1].metrics!.accuracy).toBeCloseTo(better.accuracy, 10);
+
+    // The audit log has both: the promoted challenger as published, the refused one with its figures.
+    const audit = await api<{ items: { action: string; details: Record<string, unknown> }[] }>(
+      server,
+      'GET',
+      '/audit?object=deployment:cc',
+    );
+    expect(audit.body.items.map((entry) => [entry.action, entry.details.version])).toEqual([
+      ['deployment.refused', 3],
+      ['deployment.published', 2],
+      ['deployment.published', 1],
+    ]);
+    expect(audit.body.items[0].details).toMatchObject({ serving: false, reason: lost.reason, rows: 114 });
   });
 
-  it('keeps an editor’s new version as a candidate that does not serve, leaving the serving version and its canary (issue 14.5)', async () => {
-    await api(server, 'PUT', '/deployments/cc/canary', { version: 1, share: 0.2 });
-    // An editor's run with a deploy.service node named after the deployment, under the default policy.
-    const pipeline = await api<{ id: string }>(editor, 'POST', '/pipelines', challenger({}, false));
-    await api(editor, 'POST', `/pipelines/${pipeline.body.id}/runs`, {});
-    const published = await waitFor(
-      async () => (await versions()).find((v) => v.version === 4),
-      120_000,
-      'the editor’s run to publish version 4',
-    );
-    const summary = await api<{ activeVersion: number; canary: unknown }>(server, 'GET', '/deployments/cc');
+  it('keeps an editor’s new version of a serving deployment as a candidate, leaving the serving version and its canary (issue 14.5)', async () => {
+    // Two versions an admin's runs published, and a canary on the first.
+    const versionsOf = async () =>
+      (await api<{ items: Version[] }>(server, 'GET', '/deployments/editor-cc/versions')).body.items ?? [];
+    const publish = async (who: Identity, version: number) => {
+      const pipeline = await api<{ id: string }>(who, 'POST', '/pipelines', challengerPipeline('editor-cc', {}, false));
+      await api(who, 'POST', `/pipelines/${pipeline.body.id}/runs`, {});
+      return waitFor(
+        async () => (await versionsOf()).find((v) => v.version === version),
+        120_000,
+        `version ${version} of editor-cc`,
+      );
+    };
+    await publish(server, 1);
+    await publish(server, 2);
+    await api(server, 'PUT', '/deployments/editor-cc/canary', { version: 1, share: 0.2 });
+
+    // An editor's run with a deploy.service node named after it.
+    const candidate = await publish(editor, 3);
+    const summary = await api<{ activeVersion: number; canary: unknown }>(server, 'GET', '/deployments/editor-cc');
     expect(summary.body).toMatchObject({ activeVersion: 2, canary: { version: 1, share: 0.2 } });
-    expect(published).toMatchObject({ serving: false, promoted: false });
-    expect(published.reason).toMatch(/^policy always; needs an admin to promote/);
+    expect(candidate).toMatchObject({ serving: false, promoted: false });
+    expect(candidate.reason).toMatch(/^policy always; needs an admin to promote/);
 
     // An admin promotes the candidate by hand; its history says who.
-    const promoted = await api<{ activeVersion: number }>(server, 'POST', '/deployments/cc/promote', { version: 4 });
-    expect(promoted.body.activeVersion).toBe(4);
-    const [latest] = await versions();
+    const promoted = await api<{ activeVersion: number }>(server, 'POST', '/deployments/editor-cc/promote', {
+      version: 3,
+    });
+    expect(promoted.body.activeVersion).toBe(3);
+    const [latest] = await versionsOf();
     expect(latest).toMatchObject({
-      version: 4,
+      version: 3,
       serving: true,
       promoted: false,
       handPromotion: { email: 'admin@pipewright.test' },
