@@ -257,7 +257,9 @@ function VersionDecision({ version }: { version: DeploymentVersion }) {
       : 'kept back';
   return (
     <>
-      <div className={decision.promoted ? 'pw-deployment-versions__promoted' : 'pw-deployment-versions__refused'}>{verdict}</div>
+      <div className={decision.promoted ? 'pw-deployment-versions__promoted' : 'pw-deployment-versions__refused'}>
+        {verdict}
+      </div>
       <div className="pw-deployment-versions__reason">{decision.reason}</div>
       {version.handPromotion && !decision.promoted && (
         <div className="pw-deployment-versions__reason">
