@@ -11,6 +11,7 @@ import { AddDatasetVersions1764700000414 } from './1764700000414-add-dataset-ver
 import { AddMemberships1764700001413 } from './1764700001413-add-memberships.js';
 import { CreateSchedules1764700001414 } from './1764700001414-create-schedules.js';
 import { CreateTemplates1764700002414 } from './1764700002414-create-templates.js';
+import { VersionHistory1764800000015 } from './1764800000015-version-history.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   AddMemberships1764700001413,
   CreateSchedules1764700001414,
   CreateTemplates1764700002414,
+  VersionHistory1764800000015,
 ];

@@ -7,3 +7,16 @@ export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export { loadCsv, type CsvReadOptions } from './source/csv/node.js';
 export { trainerFor, trainers } from './train/trainers.js';
 export type { AnyTrainer, TensorKernel, Trainer } from './train/define-trainer.js';
+export type { LogisticState } from './train/logistic/logistic-training.js';
+export type { MlpState } from './train/mlp/mlp-model.js';
+export {
+  COMPARABLE_METRICS,
+  EVALUATOR_METRICS,
+  compareFigures,
+  describeComparison,
+  evaluationOf,
+  lowerIsBetter,
+  type ComparableMetric,
+  type Comparison,
+  type ModelEvaluation,
+} from './deploy/service/champion.js';

@@ -4,6 +4,14 @@ import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 
+/** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
+export interface GraphNode {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: Record<string, { nodeId: string; port: string }>;
+}
+
 export const NODE_CATEGORIES = [
   'source',
   'explore',
@@ -138,6 +146,11 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
    * version's fingerprint joins the cache key.
    */
   datasetParam?: keyof z.infer<P> & string;
+  /**
+   * What params alone cannot say: whether the node fits where it sits in the graph (deploy.service's
+   * `ifBetter` needs an evaluation of its model). Each problem names a param of this node.
+   */
+  checkGraph?(node: GraphNode, graph: GraphNode[]): { param?: string; message: string }[];
   run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
 }
 

@@ -145,6 +145,7 @@ export function validatePipeline(input: unknown, options: ValidateOptions): Vali
     }
   }
 
+  const graphIssues = issues.length === 0;
   const cycle = findCycle([...resolved.values()]);
   if (cycle) {
     issues.push({
@@ -152,6 +153,27 @@ export function validatePipeline(input: unknown, options: ValidateOptions): Vali
       nodeId: cycle[0],
       message: `the graph has a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
     });
+  }
+
+  // How a node fits the graph is worth asking only of a graph that is otherwise sound.
+  if (graphIssues && !cycle) {
+    const graph = [...resolved.values()].map((node) => ({
+      id: node.id,
+      type: node.definition.type,
+      params: node.params,
+      inputs: node.inputs,
+    }));
+    for (const node of resolved.values()) {
+      const self = graph.find((candidate) => candidate.id === node.id)!;
+      for (const problem of node.definition.checkGraph?.(self, graph) ?? []) {
+        issues.push({
+          code: 'bad-param',
+          nodeId: node.id,
+          ...(problem.param ? { param: problem.param } : {}),
+          message: problem.message,
+        });
+      }
+    }
   }
 
   const ok = issues.length === 0;

@@ -83,17 +83,41 @@ describe('the audit log', () => {
       [
         'deployment.published',
         server.admin.email,
-        { version: 3, runId: runIds[1], nodeId: 'train', created: false, via: 'request' },
+        {
+          version: 3,
+          runId: runIds[1],
+          nodeId: 'train',
+          created: false,
+          via: 'request',
+          serving: true,
+          reason: `deployed by hand by ${server.admin.email}`,
+        },
       ],
       [
         'deployment.published',
         server.admin.email,
-        { version: 2, runId: runIds[1], nodeId: 'deploy', created: false, via: 'auto-deploy' },
+        {
+          version: 2,
+          runId: runIds[1],
+          nodeId: 'deploy',
+          created: false,
+          via: 'auto-deploy',
+          serving: true,
+          reason: 'policy always: a new version serves',
+        },
       ],
       [
         'deployment.published',
         server.admin.email,
-        { version: 1, runId: runIds[0], nodeId: 'deploy', created: true, via: 'auto-deploy' },
+        {
+          version: 1,
+          runId: runIds[0],
+          nodeId: 'deploy',
+          created: true,
+          via: 'auto-deploy',
+          serving: true,
+          reason: 'the first version of a deployment serves',
+        },
       ],
     ]);
     // No secret reaches the log: the key's prefix, never the key.

@@ -160,7 +160,14 @@ describe('pipewright CLI', () => {
     const document = JSON.parse(second.stdout) as CliDocument;
     expect(document.status).toBe('succeeded');
     expect(document.deployments).toEqual([
-      { nodeId: 'deploy', name: 'cli-cancer', version: 2, predictPath: '/api/predict/cli-cancer' },
+      {
+        nodeId: 'deploy',
+        name: 'cli-cancer',
+        version: 2,
+        predictPath: '/api/predict/cli-cancer',
+        serving: true,
+        decision: { policy: 'always', promoted: true, reason: 'policy always: a new version serves' },
+      },
     ]);
 
     const versions = await query<{ version: number; run_id: string; algorithm: string }>(

@@ -495,6 +495,12 @@ describe('deployments and predictions', () => {
     );
     const again = await api<{ items: unknown[] }>(editor, 'POST', `/runs/${run.body.id}/key-reveals`);
     expect(again.body.items).toEqual([]);
+    const revealed = await api<{ items: { details: Record<string, unknown> }[] }>(
+      server,
+      'GET',
+      '/audit?action=key.revealed',
+    );
+    expect(revealed.body.items.map((entry) => entry.details)).toEqual([{ runId: run.body.id, nodeId: 'deploy' }]);
   });
 
   it('scores a batch that a server without a worker accepted: a worker takes the job from the queue', async () => {

@@ -29,3 +29,20 @@ export function deployingPipeline(): PipelineFile {
   file.edges.push({ from: 'train.model', to: 'deploy.model' });
   return file;
 }
+
+/**
+ * The example deploying its trainer's model as `name` under `deploy` params. `weak` trains on one column (mean
+ * fractal dimension, which tells the classes apart barely better than always answering benign): a model a
+ * champion–challenger policy should refuse to put in front of the full one.
+ */
+export function challengerPipeline(name: string, deploy: Record<string, unknown>, weak: boolean): PipelineFile {
+  const file = breastCancerPipeline();
+  file.name = weak ? `${name}: one weak column` : `${name}: every column`;
+  if (weak) {
+    const train = file.nodes.find((node) => node.id === 'train')!;
+    train.params = { ...train.params, features: ['mean fractal dimension'] };
+  }
+  file.nodes.push({ id: 'deploy', type: 'deploy.service', params: { name, ...deploy }, position: { x: 1300, y: 0 } });
+  file.edges.push({ from: 'train.model', to: 'deploy.model' });
+  return file;
+}

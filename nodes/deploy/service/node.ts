@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, modelInput, NodeError } from '../../core/index.js';
 import { trainerFor } from '../../train/trainers.js';
+import { COMPARABLE_METRICS, evaluationOf, lowerIsBetter } from './champion.js';
 
 /** A deployment's name: it is part of the prediction URL (`/api/predict/<name>`). */
 export const deploymentNameSchema = z
@@ -14,6 +15,9 @@ const params = z
   .object({
     name: deploymentNameSchema,
     autoDeploy: z.boolean().default(true),
+    policy: z.enum(['always', 'ifBetter']).default('always'),
+    metric: z.enum(COMPARABLE_METRICS).optional(),
+    minGain: z.number().min(0).default(0),
   })
   .strict();
 
@@ -28,18 +32,45 @@ export const deployService = defineNode({
       'Checks that the model can be served (its fitted preprocessing, encoding and weights are all in the bundle) and, ' +
       'with `autoDeploy`, publishes it as the next version of deployment `name` once the whole run has succeeded: ' +
       '`POST /api/predict/<name>` then answers with it. Without `autoDeploy` an admin deploys it later from the run ' +
-      '(`POST /api/deployments {runId, nodeId, name}`).',
+      '(`POST /api/deployments {runId, nodeId, name}`). With `policy: ifBetter` (champion–challenger) the new model ' +
+      'and the version now serving are scored on the same withheld rows — the rows the evaluate node after this ' +
+      'model saw — and the new version serves only if it wins on `metric` by at least `minGain`; otherwise it is ' +
+      'kept as a candidate that does not serve, with both figures, and an admin may still promote it. The first ' +
+      'version of a deployment always serves. A later version from a run an editor started is kept as a candidate ' +
+      'too: replacing a serving model is an admin’s act.',
     params: {
       name: 'The deployment: lower-case letters, digits and dashes; the prediction URL is /api/predict/<name>.',
       autoDeploy: 'Publish a new version when the run succeeds (default true).',
+      policy:
+        '`always`: the new version serves. `ifBetter`: it serves only if it beats the serving version on the same rows.',
+      metric:
+        'ifBetter: the evaluate node’s figure to compare — accuracy, f1, auc, precision, recall, logLoss (lower is ' +
+        'better) for a classifier; r2, rmse, mae (lower is better) for a regressor. Empty: accuracy or r2.',
+      minGain:
+        'ifBetter: how much better, in the metric’s own units, the new version must be (0: better at all; ' +
+        'e.g. 0.01 for a point of accuracy).',
     },
-    example: '{ "type": "deploy.service", "params": { "name": "breast-cancer", "autoDeploy": true } }',
+    example:
+      '{ "type": "deploy.service", "params": { "name": "breast-cancer", "policy": "ifBetter", "metric": "f1", "minGain": 0.005 } }',
   },
   inputs: [{ name: 'model', type: 'model' }],
   outputs: [],
   params,
   queue: 'cpu',
-  async run(ctx, inputs, { name, autoDeploy }) {
+  checkGraph(node, graph) {
+    if (node.params.policy !== 'ifBetter') return [];
+    const metric = node.params.metric as (typeof COMPARABLE_METRICS)[number] | undefined;
+    const found = evaluationOf(graph, node.id, metric);
+    if ('problem' in found)
+      return [
+        {
+          param: metric && found.problem.includes('gives no') ? 'metric' : 'policy',
+          message: `ifBetter: ${found.problem}`,
+        },
+      ];
+    return [];
+  },
+  async run(ctx, inputs, { name, autoDeploy, policy, metric, minGain }) {
     const model = modelInput(inputs);
     if (model.task === 'clustering')
       throw new NodeError('a clustering model has nothing to predict: deploy a classifier or regressor');
@@ -57,6 +88,13 @@ export const deployService = defineNode({
         ? `the ${model.algorithm} model will be deployed as "${name}" when the run succeeds; it takes ${inputsList}`
         : `the ${model.algorithm} model can be deployed as "${name}" from this run; it takes ${inputsList}`,
     );
+    if (autoDeploy && policy === 'ifBetter') {
+      const direction = metric ? ` (${lowerIsBetter(metric) ? 'lower' : 'higher'} is better)` : '';
+      ctx.log(
+        `it will serve only if it beats the serving version on ${metric ?? 'the evaluation’s headline metric'}${direction}` +
+          `${minGain > 0 ? ` by at least ${minGain}` : ''}, on the same withheld rows`,
+      );
+    }
     return {};
   },
 });

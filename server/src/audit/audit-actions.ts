@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   'run.started',
   'run.cancelled',
   'deployment.published',
+  /** A new version kept as a candidate that does not serve (its policy, or who ran it), with the reason. */
+  'deployment.refused',
   'deployment.promoted',
   'deployment.rolled-back',
   'deployment.canary-set',
@@ -14,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'deployment.deleted',
   'key.created',
   'key.revoked',
+  /** A new deployment's first key, handed (encrypted) to the one who started the run that made it. */
+  'key.revealed',
   'user.created',
   'user.disabled',
   'user.enabled',

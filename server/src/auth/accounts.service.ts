@@ -142,6 +142,14 @@ export class AccountsService {
     return this.sessionByHash(hashSecret(token));
   }
 
+  /** A user's email and role in a workspace; undefined when they are not (or no longer) in it. */
+  async member(userId: string, workspaceId: string): Promise<{ email: string; role: Role } | undefined> {
+    if (!isUuid(userId) || !isUuid(workspaceId)) return undefined;
+    const role = await this.roleIn(userId, workspaceId);
+    const user = role ? await this.db.getRepository(UserEntity).findOneBy({ id: userId }) : null;
+    return role && user ? { email: user.email, role } : undefined;
+  }
+
   /** The live session stored under `tokenHash`, as it acts now (its workspace and role re-read). */
   async sessionByHash(tokenHash: string): Promise<Session | undefined> {
     const [row] = (await this.db.query(

@@ -140,10 +140,48 @@ describe('deployments', () => {
   it('adds them to the --json document only when the run has some', () => {
     expect(cliRunDocument(document)).not.toHaveProperty('deployments');
     expect(cliRunDocument(document, [first, later, refused]).deployments).toEqual([
-      { nodeId: 'deploy', name: 'cancer', version: 1, predictPath: '/api/predict/cancer', apiKey: 'pwk_secret' },
-      { nodeId: 'deploy', name: 'cancer', version: 2, predictPath: '/api/predict/cancer' },
+      {
+        nodeId: 'deploy',
+        name: 'cancer',
+        version: 1,
+        predictPath: '/api/predict/cancer',
+        serving: true,
+        apiKey: 'pwk_secret',
+      },
+      { nodeId: 'deploy', name: 'cancer', version: 2, predictPath: '/api/predict/cancer', serving: true },
       refused,
     ]);
+  });
+
+  it('says why a challenger serves, and why one does not with how an admin promotes it', () => {
+    const decision = {
+      policy: 'ifBetter' as const,
+      metric: 'accuracy',
+      challenger: 0.9825,
+      champion: { version: 2, value: 0.9912 },
+      rows: 114,
+      evaluatedBy: 'metrics',
+    };
+    const won = deploymentReport([
+      {
+        ...later,
+        version: 3,
+        decision: { ...decision, promoted: true, reason: 'accuracy 0.9912 against v2’s 0.9825: better by 0.0087' },
+      },
+    ]).join('\n');
+    expect(won).toMatch(/Deployed "cancer" version 3 [\s\S]*It serves: accuracy 0.9912 against v2’s 0.9825/);
+    const kept = deploymentReport([
+      {
+        ...later,
+        version: 3,
+        serving: false,
+        decision: { ...decision, promoted: false, reason: 'accuracy 0.9825 against v2’s 0.9912: worse by 0.0087' },
+      },
+    ]).join('\n');
+    expect(kept).toMatch(/Kept "cancer" version 3 as a candidate that does not serve/);
+    expect(kept).toMatch(/Why: accuracy 0.9825 against v2’s 0.9912: worse by 0.0087\./);
+    expect(kept).toMatch(/POST \/api\/deployments\/cancer\/promote \{"version": 3\}/);
+    expect(kept).not.toMatch(/Deployed/);
   });
 });
 

@@ -3,6 +3,7 @@ import type {
   NodeFailure,
   OutputSummary,
   PlanJob,
+  PromotionDecision,
   RunDocument,
   RunEvent,
   RunStatus,
@@ -31,7 +32,8 @@ export interface CliRunDocument {
 
 /** One deploy.service node's outcome in `--json`: the version and where it answers, or why it was not deployed. */
 export type CliDeployment = { nodeId: string; name: string } & (
-  { version: number; predictPath: string; apiKey?: string } | { error: string }
+  | { version: number; predictPath: string; serving: boolean; decision?: PromotionDecision; apiKey?: string }
+  | { error: string }
 );
 
 export function cliRunDocument(document: RunDocument, deployments: AutoDeployment[] = []): CliRunDocument {
@@ -59,6 +61,8 @@ function cliDeployment(outcome: AutoDeployment): CliDeployment {
     name: outcome.name,
     version: outcome.version,
     predictPath: predictPath(outcome.name),
+    serving: outcome.serving,
+    ...(outcome.decision ? { decision: outcome.decision } : {}),
     ...(outcome.apiKey ? { apiKey: outcome.apiKey } : {}),
   };
 }
@@ -75,8 +79,18 @@ export function deploymentReport(deployments: AutoDeployment[]): string[] {
   const lines: string[] = [];
   for (const outcome of deployments) {
     if ('error' in outcome) continue;
-    const { name } = outcome;
+    const { name, decision } = outcome;
+    if (!outcome.serving) {
+      lines.push(
+        '',
+        `Kept "${name}" version ${outcome.version} as a candidate that does not serve (node "${outcome.nodeId}").`,
+        ...(decision ? [`  Why: ${decision.reason}.`] : []),
+        `  The serving version stays. An admin may promote it: POST /api/deployments/${name}/promote {"version": ${outcome.version}}`,
+      );
+      continue;
+    }
     lines.push('', `Deployed "${name}" version ${outcome.version} (node "${outcome.nodeId}").`);
+    if (decision && decision.policy === 'ifBetter') lines.push(`  It serves: ${decision.reason}.`);
     lines.push(
       `  Predictions: POST ${predictPath(name)} with {"rows": [{…}]}, served by \`npm start\` (or \`pipewright serve\`)`,
       '  on this database, at http://localhost:7400 unless PORT says otherwise.',

@@ -126,7 +126,17 @@ export class DeploymentKeys {
   async takeForRunStarter(runId: string, caller?: Caller): Promise<KeyReveal[]> {
     const run = await this.runs.record(runId, caller?.workspaceId);
     if (caller && run.createdBy !== caller.id) return [];
-    return this.repository.takeKeyReveals(run.id);
+    const reveals = await this.repository.takeKeyReveals(run.id);
+    for (const reveal of reveals) {
+      await this.audit.record({
+        actor: caller ?? { system: 'cli' },
+        action: 'key.revealed',
+        workspaceId: run.workspaceId,
+        object: { type: 'deployment', id: reveal.name },
+        details: { runId: run.id, nodeId: reveal.nodeId },
+      });
+    }
+    return reveals;
   }
 }
 

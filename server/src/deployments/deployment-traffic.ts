@@ -12,7 +12,10 @@ export class DeploymentTraffic {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Serves `version` from now on; the switch is atomic, in-flight requests finish on the old one. */
+  /**
+   * Serves `version` from now on (a rollback, a roll-forward, or a candidate its policy kept back); the switch
+   * is atomic, in-flight requests finish on the old one. The version's history says who did it and when.
+   */
   async promote(name: string, version: number, caller: Caller): Promise<DeploymentSummary> {
     const deployment = await this.repository.find(name, caller.workspaceId);
     await this.repository.version(deployment, version);
@@ -21,6 +24,13 @@ export class DeploymentTraffic {
         activeVersion: version,
         ...(deployment.canaryVersion === version ? { canaryVersion: null, canaryShare: 0 } : {}),
       });
+      if (version !== deployment.activeVersion) {
+        await this.repository.recordHandPromotion(tx, deployment.id, version, {
+          userId: caller.id,
+          email: caller.email,
+          at: new Date().toISOString(),
+        });
+      }
       await this.audit.record(
         {
           actor: caller,

@@ -1,5 +1,22 @@
+import type { PromotionDecision } from '@pipewright/nodes';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { ServingBundle } from '../predict/serving-bundle.js';
+
+/** What made a version: a user's run (or an admin's deploy by hand), a schedule's run, the CLI. */
+export interface VersionTrigger {
+  kind: 'user' | 'schedule' | 'cli';
+  userId?: string;
+  email?: string;
+  /** Deployed by hand (POST /api/deployments) rather than by a run's deploy.service node. */
+  manual?: boolean;
+}
+
+/** An admin made a version serve by hand (a candidate promoted, or a rollback to it). */
+export interface HandPromotion {
+  userId: string;
+  email: string;
+  at: string;
+}
 
 @Entity('deployments')
 export class DeploymentEntity {
@@ -50,6 +67,19 @@ export class DeploymentVersionEntity {
 
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
+
+  @Column('jsonb', { nullable: true })
+  trigger: VersionTrigger | null;
+
+  /** The scalar figures of this model's evaluation in its run (accuracy, f1, …; r2, rmse, …). */
+  @Column('jsonb', { nullable: true })
+  metrics: Record<string, number> | null;
+
+  @Column('jsonb', { nullable: true })
+  decision: PromotionDecision | null;
+
+  @Column('jsonb', { name: 'hand_promotion', nullable: true })
+  handPromotion: HandPromotion | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;

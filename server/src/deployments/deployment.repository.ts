@@ -5,7 +5,14 @@ import { NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import { DEPLOYMENTS_CHANNEL, DeploymentRegistry } from '../predict/deployment-registry.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
-import { DeploymentEntity, DeploymentKeyEntity, DeploymentVersionEntity } from './deployment.entity.js';
+import type { PromotionDecision } from '@pipewright/nodes';
+import {
+  DeploymentEntity,
+  DeploymentKeyEntity,
+  DeploymentVersionEntity,
+  type HandPromotion,
+  type VersionTrigger,
+} from './deployment.entity.js';
 
 export interface DeploymentSummary {
   name: string;
@@ -19,8 +26,14 @@ export interface DeploymentSummary {
   updatedAt: string;
 }
 
+/**
+ * A version in a deployment's history: whether it serves, what made it, its evaluation's figures, and (every
+ * version a run published) whether its policy promoted it and why — for a challenger, both models' figures
+ * on the same rows. `active` is `serving` under its older name.
+ */
 export interface VersionSummary {
   version: number;
+  serving: boolean;
   active: boolean;
   runId: string | null;
   nodeId: string;
@@ -28,6 +41,12 @@ export interface VersionSummary {
   inputs: { name: string; type: string }[];
   classes?: (string | number | boolean)[];
   createdAt: string;
+  trigger?: VersionTrigger;
+  metrics?: Record<string, number>;
+  promoted?: boolean;
+  reason?: string;
+  decision?: PromotionDecision;
+  handPromotion?: HandPromotion;
 }
 
 /** A new version as it is stored: where its model came from, who published it. */
@@ -38,6 +57,9 @@ export interface NewVersion {
   nodeId: string;
   bundle: ServingBundle;
   createdBy: string | null;
+  trigger: VersionTrigger;
+  metrics: Record<string, number> | null;
+  decision: PromotionDecision;
 }
 
 /**
@@ -94,7 +116,8 @@ export class DeploymentRepository {
   async versions(deployment: DeploymentEntity): Promise<VersionSummary[]> {
     const rows = (await this.db.query(
       `SELECT version, run_id, node_id, created_at, bundle->'model'->>'algorithm' AS algorithm,
-              bundle->'model'->'inputs' AS inputs, bundle->'model'->'classes' AS classes
+              bundle->'model'->'inputs' AS inputs, bundle->'model'->'classes' AS classes,
+              trigger, metrics, decision, hand_promotion
          FROM deployment_versions WHERE deployment_id = $1 ORDER BY version DESC`,
       [deployment.id],
     )) as {
@@ -105,9 +128,14 @@ export class DeploymentRepository {
       algorithm: string;
       inputs: { name: string; type: string }[];
       classes: VersionSummary['classes'] | null;
+      trigger: VersionTrigger | null;
+      metrics: Record<string, number> | null;
+      decision: PromotionDecision | null;
+      hand_promotion: HandPromotion | null;
     }[];
     return rows.map((row) => ({
       version: row.version,
+      serving: row.version === deployment.activeVersion,
       active: row.version === deployment.activeVersion,
       runId: row.run_id,
       nodeId: row.node_id,
@@ -115,6 +143,10 @@ export class DeploymentRepository {
       inputs: row.inputs.map((c) => ({ name: c.name, type: c.type })),
       ...(row.classes ? { classes: row.classes } : {}),
       createdAt: row.created_at.toISOString(),
+      ...(row.trigger ? { trigger: row.trigger } : {}),
+      ...(row.metrics ? { metrics: row.metrics } : {}),
+      ...(row.decision ? { promoted: row.decision.promoted, reason: row.decision.reason, decision: row.decision } : {}),
+      ...(row.hand_promotion ? { handPromotion: row.hand_promotion } : {}),
     }));
   }
 
@@ -179,6 +211,11 @@ export class DeploymentRepository {
     return tx.getRepository(DeploymentVersionEntity).findOne({ where: { deploymentId, runId, nodeId } });
   }
 
+  /** Version `version` read inside a change (the serving one, to compare a challenger with). */
+  versionIn(tx: EntityManager, deploymentId: string, version: number): Promise<DeploymentVersionEntity> {
+    return tx.getRepository(DeploymentVersionEntity).findOneByOrFail({ deploymentId, version });
+  }
+
   async nextVersion(tx: EntityManager, deploymentId: string): Promise<number> {
     const [{ next }] = (await tx.query(
       `SELECT coalesce(max(version), 0) + 1 AS next FROM deployment_versions WHERE deployment_id = $1`,
@@ -189,7 +226,8 @@ export class DeploymentRepository {
 
   async insertVersion(tx: EntityManager, version: NewVersion): Promise<void> {
     await tx.query(
-      `INSERT INTO deployment_versions (deployment_id, version, run_id, node_id, bundle, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+      `INSERT INTO deployment_versions (deployment_id, version, run_id, node_id, bundle, created_by, trigger, metrics, decision)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $9::jsonb)`,
       [
         version.deploymentId,
         version.version,
@@ -197,6 +235,9 @@ export class DeploymentRepository {
         version.nodeId,
         JSON.stringify(version.bundle),
         version.createdBy,
+        JSON.stringify(version.trigger),
+        version.metrics ? JSON.stringify(version.metrics) : null,
+        JSON.stringify(version.decision),
       ],
     );
   }
@@ -207,6 +248,15 @@ export class DeploymentRepository {
     changes: Partial<Pick<DeploymentEntity, 'activeVersion' | 'canaryVersion' | 'canaryShare'>>,
   ): Promise<void> {
     await tx.getRepository(DeploymentEntity).update(deploymentId, { ...changes, updatedAt: new Date() });
+  }
+
+  async recordHandPromotion(
+    tx: EntityManager,
+    deploymentId: string,
+    version: number,
+    promotion: HandPromotion,
+  ): Promise<void> {
+    await tx.getRepository(DeploymentVersionEntity).update({ deploymentId, version }, { handPromotion: promotion });
   }
 
   async remove(tx: EntityManager, deploymentId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { RunsModule } from '../runs/runs.module.js';
 import { AutoDeploy } from './auto-deploy.js';
 import { BatchJobs } from './batch-jobs.js';
 import { BatchScoring } from './batch-scoring.js';
+import { ChampionChallenger } from './champion-challenger.js';
 import { DeploymentKeys } from './deployment-keys.js';
 import { DeploymentPublisher } from './deployment-publisher.js';
 import { DeploymentTraffic } from './deployment-traffic.js';
@@ -27,7 +28,15 @@ import { DocsController } from './docs.controller.js';
     RunsModule,
   ],
   controllers: [DeploymentsController, RunKeyRevealsController, DocsController],
-  providers: [DeploymentRepository, DeploymentPublisher, DeploymentKeys, DeploymentTraffic, BatchJobs, AutoDeploy],
+  providers: [
+    DeploymentRepository,
+    DeploymentPublisher,
+    DeploymentKeys,
+    DeploymentTraffic,
+    ChampionChallenger,
+    BatchJobs,
+    AutoDeploy,
+  ],
   exports: [DeploymentRepository, DeploymentPublisher, DeploymentKeys, BatchJobs],
 })
 export class DeploymentsModule {}

@@ -1,8 +1,11 @@
+import { splitTypeVersion } from '@pipewright/nodes';
+import { newRunKeyPair } from '../api/key-reveals';
 import { startRun } from '../api/runs';
 import { ApiError, describeError } from '../api/http';
 import { describeIssue } from '../store/issue-text';
 import { currentDocument, selectIsDirty, useDocumentStore } from '../store/document-store';
 import { documentToPipeline } from '../store/pipeline-mapping';
+import { useKeyRevealStore } from '../store/key-reveal-store';
 import { useRunStore } from '../store/run-store';
 import { useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
@@ -35,7 +38,10 @@ export async function runPipeline(): Promise<void> {
       if (first.nodeId) useDocumentStore.getState().selectNode(first.nodeId);
       return;
     }
-    const run = await startRun(pipelineId);
+    // A deployment the run creates shows its API key to this tab only: encrypted to a key pair made here.
+    const keyPair = deploysOnSuccess() ? await newRunKeyPair() : undefined;
+    const run = await startRun(pipelineId, { keyRecipient: keyPair?.recipient });
+    if (keyPair) useKeyRevealStore.getState().expect(run.id, keyPair);
     // The charts' code loads now, so a loss curve draws from its first epoch rather than after the chunk arrives.
     void import('../charts/RunCharts');
     // The run bar reports from here on; an earlier "Saved" would only sit over the canvas.
@@ -51,6 +57,13 @@ export async function runPipeline(): Promise<void> {
   } finally {
     view.setBusy(null);
   }
+}
+
+/** Whether the pipeline has a deploy.service node that publishes when the run succeeds. */
+function deploysOnSuccess(): boolean {
+  return currentDocument().nodes.some(
+    (node) => splitTypeVersion(node.data.type).type === 'deploy.service' && node.data.params.autoDeploy !== false,
+  );
 }
 
 export const runAction: StudioAction = {

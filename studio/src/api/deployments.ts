@@ -1,3 +1,4 @@
+import type { PromotionDecision } from '@pipewright/nodes';
 import { requestJson } from './http';
 
 export interface DeploymentSummary {
@@ -10,14 +11,26 @@ export interface DeploymentSummary {
   canary: { version: number; share: number } | null;
 }
 
+/** A version in the deployment's history (GET /deployments/:name/versions and the detail's versionList). */
 export interface DeploymentVersion {
   version: number;
+  serving: boolean;
   active: boolean;
   runId: string | null;
   nodeId: string;
   algorithm: string;
   inputs: { name: string; type: string }[];
   createdAt: string;
+  /** A user's run (or an admin's deploy by hand), a schedule's run, the CLI. */
+  trigger?: { kind: 'user' | 'schedule' | 'cli'; email?: string; manual?: boolean };
+  /** The figures its evaluation gave (accuracy, f1, …; r2, rmse, …). */
+  metrics?: Record<string, number>;
+  /** Whether its policy let it serve, and why: for a challenger, both figures on the same rows. */
+  promoted?: boolean;
+  reason?: string;
+  decision?: PromotionDecision;
+  /** An admin made it serve by hand. */
+  handPromotion?: { email: string; at: string };
 }
 
 export interface DeploymentDetail extends DeploymentSummary {

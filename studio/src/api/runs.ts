@@ -12,8 +12,15 @@ export interface RunSummary {
   finishedAt?: string | null;
 }
 
-export function startRun(pipelineId: string, params?: Record<string, unknown>): Promise<{ id: string }> {
-  return requestJson('POST', `/pipelines/${encodeURIComponent(pipelineId)}/runs`, params ? { params } : {});
+/** `keyRecipient`: the public key a deployment this run creates encrypts its first API key to (key-reveals.ts). */
+export function startRun(
+  pipelineId: string,
+  options: { params?: Record<string, unknown>; keyRecipient?: JsonWebKey } = {},
+): Promise<{ id: string }> {
+  return requestJson('POST', `/pipelines/${encodeURIComponent(pipelineId)}/runs`, {
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.keyRecipient ? { keyRecipient: options.keyRecipient } : {}),
+  });
 }
 
 export function getRun(runId: string): Promise<RunDocument> {

@@ -11,6 +11,7 @@ import {
   type ApiKeySummary,
   type DeploymentDetail,
   type DeploymentSummary,
+  type DeploymentVersion,
   type VersionFigures,
 } from '../api/deployments';
 import { describeError } from '../api/http';
@@ -23,7 +24,8 @@ export function DeploymentsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  // Read again after every change made on the page, so the list always says which version serves.
+  const reloadList = useCallback(() => {
     listDeployments()
       .then((page) => {
         setItems(page.items);
@@ -31,6 +33,7 @@ export function DeploymentsPage() {
       })
       .catch((failure: unknown) => setError(describeError(failure)));
   }, []);
+  useEffect(reloadList, [reloadList]);
 
   return (
     <div className="pw-app">
@@ -38,7 +41,7 @@ export function DeploymentsPage() {
         <SectionNav current="deployments" />
         <LogOutButton />
       </AppHeader>
-      <main className="pw-page">
+      <main className="pw-page pw-page--wide">
         <h1>Deployments</h1>
         {error && <p className="pw-callout pw-callout--error">{error}</p>}
         {items?.length === 0 && (
@@ -48,22 +51,25 @@ export function DeploymentsPage() {
           </p>
         )}
         {items && items.length > 0 && (
-          <div style={{ display: 'grid', gridTemplateColumns: '260px 1fr', gap: 24 }}>
+          <div className="pw-deployments">
             <ul className="pw-pipeline-list" aria-label="Deployments">
               {items.map((d) => (
                 <li key={d.name}>
                   <button
                     type="button"
-                    className={`pw-button${d.name === selected ? ' pw-button--primary' : ''}`}
-                    style={{ width: '100%', textAlign: 'left' }}
+                    className={`pw-button pw-deployments__pick${d.name === selected ? ' pw-button--primary' : ''}`}
+                    aria-current={d.name === selected ? 'true' : undefined}
                     onClick={() => setSelected(d.name)}
                   >
-                    {d.name} · v{d.activeVersion} · {d.algorithm}
+                    <span className="pw-deployments__name">{d.name}</span>
+                    <span>
+                      v{d.activeVersion} serves · {d.algorithm}
+                    </span>
                   </button>
                 </li>
               ))}
             </ul>
-            {selected && <DeploymentDetail key={selected} name={selected} />}
+            {selected && <DeploymentDetail key={selected} name={selected} onChanged={reloadList} />}
           </div>
         )}
       </main>
@@ -71,7 +77,7 @@ export function DeploymentsPage() {
   );
 }
 
-function DeploymentDetail({ name }: { name: string }) {
+function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => void }) {
   const [detail, setDetail] = useState<DeploymentDetail | null>(null);
   const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
   const [figures, setFigures] = useState<VersionFigures[]>([]);
@@ -97,6 +103,7 @@ function DeploymentDetail({ name }: { name: string }) {
     try {
       await action();
       reload();
+      onChanged();
     } catch (failure) {
       setError(describeError(failure));
     }
@@ -104,32 +111,55 @@ function DeploymentDetail({ name }: { name: string }) {
 
   if (!detail) return <p className="pw-muted">{error ?? 'Loading…'}</p>;
   return (
-    <section aria-label={`Deployment ${name}`}>
-      <h2>
+    <section className="pw-deployment" aria-label={`Deployment ${name}`}>
+      <h2 className="pw-deployment__title">
         {name}{' '}
         <span className="pw-muted">
-          — {detail.algorithm}, predicts {detail.label ?? detail.task}
+          — {detail.algorithm}, predicts {detail.label ?? detail.task}; v{detail.activeVersion} serves
+          {detail.canary && `, v${detail.canary.version} takes ${Math.round(detail.canary.share * 100)} % as a canary`}
         </span>
       </h2>
       {error && <p className="pw-callout pw-callout--error">{error}</p>}
       <h3>Versions</h3>
-      <table className="pw-metrics-table" aria-label="Versions">
+      <p className="pw-muted">
+        Every version with its evaluation, what made it and whether it serves. A challenger (policy{' '}
+        <code>ifBetter</code>) is compared with the serving version on the same withheld rows; one that does not win is
+        kept as a candidate.
+      </p>
+      <table className="pw-metrics-table pw-deployment-versions" aria-label="Versions">
         <thead>
           <tr>
             <th>version</th>
+            <th>decision</th>
+            <th>figures</th>
             <th>from</th>
-            <th>deployed</th>
             <th />
           </tr>
         </thead>
         <tbody>
           {detail.versionList.map((v) => (
-            <tr key={v.version}>
+            <tr key={v.version} data-testid={`version-${v.version}`}>
               <td>
-                v{v.version} {v.active && <span className="pw-badge pw-badge--succeeded">serving</span>}
+                <strong>v{v.version}</strong>{' '}
+                {v.active ? (
+                  <span className="pw-badge pw-badge--succeeded">serving</span>
+                ) : v.promoted === false && !v.handPromotion ? (
+                  <span className="pw-badge pw-badge--cancelled">candidate</span>
+                ) : null}
               </td>
-              <td>{v.runId ? `run ${v.runId.slice(0, 8)} · ${v.nodeId}` : v.nodeId}</td>
-              <td>{new Date(v.createdAt).toLocaleString()}</td>
+              <td className="pw-deployment-versions__decision">
+                <VersionDecision version={v} />
+              </td>
+              <td>
+                <VersionFigures version={v} />
+              </td>
+              <td className="pw-deployment-versions__from">
+                <div>{triggerText(v)}</div>
+                <div className="pw-muted">
+                  {v.runId ? `run ${v.runId.slice(0, 8)} · ${v.nodeId}` : v.nodeId} ·{' '}
+                  {new Date(v.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
+                </div>
+              </td>
               <td>
                 {!v.active && (
                   <button
@@ -213,6 +243,74 @@ function DeploymentDetail({ name }: { name: string }) {
   );
 }
 
+/** Whether its policy let the version serve: promoted, refused (with both figures), or deployed by hand. */
+function VersionDecision({ version }: { version: DeploymentVersion }) {
+  const { decision } = version;
+  if (!decision) return <span className="pw-muted">—</span>;
+  const challenger = decision.policy === 'ifBetter' && decision.champion !== undefined;
+  const verdict = decision.promoted
+    ? challenger
+      ? 'promoted challenger'
+      : 'promoted'
+    : challenger
+      ? 'refused challenger'
+      : 'kept back';
+  return (
+    <>
+      <div className={decision.promoted ? 'pw-deployment-versions__promoted' : 'pw-deployment-versions__refused'}>
+        {verdict}
+      </div>
+      <div className="pw-deployment-versions__reason">{decision.reason}</div>
+      {version.handPromotion && !decision.promoted && (
+        <div className="pw-deployment-versions__reason">
+          promoted by hand by {version.handPromotion.email},{' '}
+          {new Date(version.handPromotion.at).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The compared figure of both models on the same rows, or the version's own evaluation. */
+function VersionFigures({ version }: { version: DeploymentVersion }) {
+  const { decision, metrics } = version;
+  if (decision?.champion && decision.metric && decision.challenger !== undefined) {
+    return (
+      <span className="pw-deployment-versions__figures">
+        {decision.metric} <strong>{formatFigure(decision.challenger)}</strong> vs v{decision.champion.version}{' '}
+        <strong>{formatFigure(decision.champion.value)}</strong>
+        {decision.rows !== undefined && <span className="pw-muted"> on {decision.rows} rows</span>}
+      </span>
+    );
+  }
+  const shown = FIGURES.flatMap((key): [string, number][] =>
+    metrics?.[key] !== undefined ? [[key, metrics[key]]] : [],
+  );
+  if (shown.length === 0) return <span className="pw-muted">—</span>;
+  return (
+    <span className="pw-deployment-versions__figures">
+      {shown
+        .slice(0, 2)
+        .map(([key, value]) => `${key} ${formatFigure(value)}`)
+        .join(' · ')}
+    </span>
+  );
+}
+
+const FIGURES = ['accuracy', 'f1', 'auc', 'r2', 'rmse', 'mae'];
+
+function formatFigure(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
+
+function triggerText(version: DeploymentVersion): string {
+  const trigger = version.trigger;
+  if (!trigger) return 'a run';
+  if (trigger.kind === 'cli') return 'the command line';
+  if (trigger.kind === 'schedule') return `a schedule${trigger.email ? ` of ${trigger.email}` : ''}`;
+  return trigger.manual ? `${trigger.email ?? 'an admin'}, by hand` : `${trigger.email ?? 'a user'}'s run`;
+}
+
 /** A sample request from the input schema, the curl command for it, and a button that sends it. */
 function TryIt({
   name,
@@ -247,7 +345,7 @@ function TryIt({
   return (
     <section aria-label="Try it">
       <h3>Try it</h3>
-      <pre className="pw-logs" data-testid="curl-example">
+      <pre className="pw-logs pw-code-wrap" data-testid="curl-example">
         {curl}
       </pre>
       <label className="pw-field">
@@ -256,13 +354,18 @@ function TryIt({
       </label>
       <label className="pw-field">
         <span>Request body</span>
-        <textarea className="pw-textarea" rows={8} value={body} onChange={(e) => setBody(e.target.value)} />
+        <textarea
+          className="pw-input pw-textarea pw-input--mono"
+          rows={8}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+        />
       </label>
       <button type="button" className="pw-button pw-button--primary" onClick={send} disabled={!key}>
         Send
       </button>
       {answer && (
-        <pre className="pw-logs" data-testid="try-it-answer">
+        <pre className="pw-logs pw-code-wrap" data-testid="try-it-answer">
           {answer}
         </pre>
       )}

@@ -7,6 +7,7 @@ import { getPipeline } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { PipelineCanvas } from '../canvas/PipelineCanvas';
 import { Inspector } from '../panels/Inspector';
+import { KeyRevealDialog } from '../panels/KeyRevealDialog';
 import { Palette } from '../panels/Palette';
 import { ShortcutsPanel } from '../panels/ShortcutsPanel';
 import { useDocumentStore } from '../store/document-store';
@@ -95,6 +96,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string | null }
           </div>
         )}
         <ShortcutsPanel />
+        <KeyRevealDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -1,6 +1,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { runPipeline } from '../actions/run-pipeline';
+import { routeHref } from '../routing';
 import type { NodeRunView } from '../store/run-state';
+import { useRunStore } from '../store/run-store';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
@@ -59,6 +61,7 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
           )}
         </div>
       )}
+      <DeploymentOutcomeView nodeId={nodeId} />
       {state.status === 'failed' && (
         <button
           type="button"
@@ -127,5 +130,33 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
         </details>
       )}
     </section>
+  );
+}
+
+/** A deploy.service node's outcome once its run succeeded: the version, whether it serves, and why. */
+function DeploymentOutcomeView({ nodeId }: { nodeId: string }) {
+  const outcome = useRunStore((store) => store.run?.deployments[nodeId]);
+  const pending = useRunStore((store) => !!store.run?.deploying.includes(nodeId) && !store.run.deployments[nodeId]);
+  if (pending) return <p className="pw-muted">Deploying…</p>;
+  if (!outcome) return null;
+  if ('error' in outcome) {
+    return (
+      <p className="pw-callout pw-callout--error" role="alert" data-testid="deployment-outcome">
+        Not deployed: {outcome.error}
+      </p>
+    );
+  }
+  return (
+    <div
+      className={`pw-callout ${outcome.serving ? '' : 'pw-callout--warning'}`}
+      role="status"
+      data-testid="deployment-outcome"
+    >
+      <strong>
+        {outcome.name} v{outcome.version} {outcome.serving ? 'serves' : 'kept as a candidate (does not serve)'}
+      </strong>
+      {outcome.decision && <div>{outcome.decision.reason}</div>}
+      <a href={routeHref({ page: 'deployments' })}>Deployments</a>
+    </div>
   );
 }

@@ -10,6 +10,7 @@ import {
 import { create } from 'zustand';
 import { pipelineNodeSchema, type AnyNodeDefinition } from '@pipewright/nodes';
 import type { StoredPipeline } from '../api/pipelines';
+import { initialParams } from './initial-params';
 import { pinnedType } from '../catalog/node-catalog';
 import { nextNodeId } from './node-ids';
 import { copyOfFragment, type NodeFragment } from './node-fragment';
@@ -214,7 +215,13 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         type: 'pipeline',
         position,
         selected: true,
-        data: { type: pinnedType(definition), params: {} },
+        data: {
+          type: pinnedType(definition),
+          params: initialParams(
+            definition.type,
+            state.nodes.map((other) => other.data.type),
+          ),
+        },
       };
       set({
         nodes: [...state.nodes.map((other) => (other.selected ? { ...other, selected: false } : other)), node],

@@ -1,4 +1,12 @@
-import type { NodeFailure, OutputSummary, RunDocument, RunEvent, RunStatus, Status } from '@pipewright/nodes';
+import type {
+  DeploymentOutcome,
+  NodeFailure,
+  OutputSummary,
+  RunDocument,
+  RunEvent,
+  RunStatus,
+  Status,
+} from '@pipewright/nodes';
 
 /** One point of a training curve: what a `node-progress` event carried for an epoch. */
 export interface EpochPoint {
@@ -43,12 +51,30 @@ export interface RunView {
   lastSeq: number;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The deploy.service nodes whose outcome follows the run's end (run-finished names them). */
+  deploying: string[];
+  /** What each deploy.service node's auto-deploy came to. */
+  deployments: Record<string, DeploymentOutcome>;
 }
 
 const LOG_LINES_KEPT = 200;
 
 export function emptyRunView(runId: string): RunView {
-  return { runId, status: 'queued', nodes: {}, lastSeq: 0, startedAt: null, finishedAt: null };
+  return {
+    runId,
+    status: 'queued',
+    nodes: {},
+    lastSeq: 0,
+    startedAt: null,
+    finishedAt: null,
+    deploying: [],
+    deployments: {},
+  };
+}
+
+/** Whether a finished run still has deploy outcomes to come. */
+export function awaitsDeployments(run: RunView): boolean {
+  return run.deploying.some((nodeId) => !run.deployments[nodeId]);
 }
 
 const freshNode = (): NodeRunView => ({
@@ -168,7 +194,13 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
     case 'run-finished':
       next.status = event.status;
       next.finishedAt = event.at;
+      next.deploying = event.deploying ?? [];
       break;
+    case 'deployment': {
+      const { type: _type, runId: _runId, seq: _seq, at: _at, nodeId, ...outcome } = event;
+      next.deployments = { ...next.deployments, [nodeId]: outcome };
+      break;
+    }
   }
   return next;
 }

@@ -2,7 +2,15 @@ import { create } from 'zustand';
 import { followRunEvents, type EventStreamState } from '../api/run-events';
 import { getRun, listPipelineRuns, listRunEvents } from '../api/runs';
 import { describeError } from '../api/http';
-import { applyRunEvent, emptyRunView, isRunActive, mergeRunDocument, type RunView } from './run-state';
+import { reportDeployment } from '../actions/deployment-outcome';
+import {
+  applyRunEvent,
+  awaitsDeployments,
+  emptyRunView,
+  isRunActive,
+  mergeRunDocument,
+  type RunView,
+} from './run-state';
 
 /** Server state: the run shown on the canvas and the live stream feeding it. */
 interface RunStoreState {
@@ -45,8 +53,11 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
         onEvent(event) {
           const current = get().run;
           if (!current || current.runId !== runId) return;
-          set({ run: applyRunEvent(current, event) });
-          if (event.type === 'run-finished') {
+          const next = applyRunEvent(current, event);
+          set({ run: next });
+          if (event.type === 'deployment') reportDeployment(event);
+          // A run that deploys is followed until each deploy.service node has said what came of it.
+          if ((event.type === 'run-finished' || event.type === 'deployment') && !awaitsDeployments(next)) {
             stop();
             set({ stream: 'closed' });
             void reconcile(runId);
@@ -77,6 +88,11 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
         listRunEvents(latest.id).catch(() => ({ items: [] })),
       ]);
       const replayed = events.items.reduce(applyRunEvent, emptyRunView(latest.id));
+      // Finished, but its deploys have yet to report: followed until they have.
+      if (awaitsDeployments(replayed)) {
+        get().follow(latest.id);
+        return;
+      }
       set({ run: mergeRunDocument(replayed, document) });
     },
 
