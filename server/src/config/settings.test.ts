@@ -44,7 +44,9 @@ describe('readSettings', () => {
     expect(() => readSettings({ PIPEWRIGHT_WORKER_CONCURRENCY: '0' })).toThrow(/PIPEWRIGHT_WORKER_CONCURRENCY/);
     expect(() => readSettings({ PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/from 10/);
     expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 'gs://bucket/x' })).toThrow(/directory or s3:\/\/bucket\/prefix/);
-    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://Bad_Bucket/x' })).toThrow(/"Bad_Bucket" is not a bucket name/);
+    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://Bad_Bucket/x' })).toThrow(
+      /"Bad_Bucket" is not a bucket name/,
+    );
   });
 
   it('takes an s3:// artifact store and keeps a local cache for it', () => {
