@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, RunDocument, RunEvent, ServerToClientEvents } from '../../nodes/dist/index.js';
+import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/dist/application.js';
 import { readSettings } from '../../server/dist/config/settings.js';
