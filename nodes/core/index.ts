@@ -18,3 +18,4 @@ export * from './column-choice.js';
 export * from './fitted-output.js';
 export * from './datasets.js';
 export * from './template-file.js';
+export * from './audit-actions.js';

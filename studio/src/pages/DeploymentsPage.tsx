@@ -15,8 +15,8 @@ import {
   type VersionFigures,
 } from '../api/deployments';
 import { describeError } from '../api/http';
+import { PermittedButton } from '../permissions/PermittedButton';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
 
 /** Prediction services: versions (promote one back to roll back), API keys, and a "Try it" panel. */
 export function DeploymentsPage() {
@@ -39,7 +39,6 @@ export function DeploymentsPage() {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="deployments" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page pw-page--wide">
         <h1>Deployments</h1>
@@ -162,13 +161,13 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
               </td>
               <td>
                 {!v.active && (
-                  <button
-                    type="button"
+                  <PermittedButton
+                    permission={v.version < detail.activeVersion ? 'roll-back' : 'promote'}
                     className="pw-button pw-button--small"
                     onClick={() => act(() => promoteVersion(name, v.version))}
                   >
                     {v.version < detail.activeVersion ? `Roll back to v${v.version}` : `Promote v${v.version}`}
-                  </button>
+                  </PermittedButton>
                 )}
               </td>
             </tr>
