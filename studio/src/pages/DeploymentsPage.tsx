@@ -15,8 +15,11 @@ import {
   type VersionFigures,
 } from '../api/deployments';
 import { describeError } from '../api/http';
-import { PermittedButton } from '../permissions/PermittedButton';
 import { AppHeader, SectionNav } from './AppHeader';
+import { usePermission, type Verdict } from '../permissions/permissions';
+
+/** Why a control is disabled for this role (permissions.ts says), or null when the role may use it. */
+const refusal = (verdict: Verdict): string | null => (verdict.allowed ? null : verdict.reason);
 
 /** Prediction services: versions (promote one back to roll back), API keys, and a "Try it" panel. */
 export function DeploymentsPage() {
@@ -81,6 +84,9 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
   const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
   const [figures, setFigures] = useState<VersionFigures[]>([]);
   const [newKey, setNewKey] = useState<string | null>(null);
+  // Promoting and rolling back are one act to the server (and one rule in permissions.ts).
+  const cannotPromote = refusal(usePermission('promote'));
+  const cannotManageKeys = refusal(usePermission('manage-keys'));
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
@@ -161,24 +167,32 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
               </td>
               <td>
                 {!v.active && (
-                  <PermittedButton
-                    permission={v.version < detail.activeVersion ? 'roll-back' : 'promote'}
+                  <button
+                    type="button"
                     className="pw-button pw-button--small"
+                    disabled={cannotPromote !== null}
+                    title={cannotPromote ?? undefined}
+                    aria-describedby={cannotPromote ? 'pw-promote-reason' : undefined}
                     onClick={() => act(() => promoteVersion(name, v.version))}
                   >
                     {v.version < detail.activeVersion ? `Roll back to v${v.version}` : `Promote v${v.version}`}
-                  </PermittedButton>
+                  </button>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {cannotPromote && detail.versionList.some((v) => !v.active) && (
+        <p className="pw-muted" id="pw-promote-reason" data-testid="promote-reason">
+          {cannotPromote}
+        </p>
+      )}
 
       {figures.length > 0 && (
         <>
           <h3>Serving (since the server started)</h3>
-          <table className="pw-metrics-table" aria-label="Serving">
+          <table className="pw-metrics-table pw-serving-figures" aria-label="Serving">
             <thead>
               <tr>
                 <th>version</th>
@@ -202,6 +216,17 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
               ))}
             </tbody>
           </table>
+        </>
+      )}
+      {!keys && cannotManageKeys && (
+        <>
+          <h3>API keys</h3>
+          <p className="pw-muted" id="pw-keys-reason">
+            {cannotManageKeys} Ask an admin for a key to call this service.
+          </p>
+          <button type="button" className="pw-button pw-button--small" disabled aria-describedby="pw-keys-reason">
+            New key
+          </button>
         </>
       )}
       {keys && (
