@@ -7,6 +7,7 @@ import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
 import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
+import { WorkersPage } from './pages/WorkersPage';
 import { useRoute, type Route } from './routing';
 import { useSessionStore } from './store/session-store';
 
@@ -31,6 +32,7 @@ export function App() {
 function CurrentPage({ route }: { route: Route }) {
   if (route.page === 'deployments') return <DeploymentsPage />;
   if (route.page === 'datasets') return <DatasetsPage />;
+  if (route.page === 'workers') return <WorkersPage />;
   if (route.page === 'users') return <UsersPage />;
   if (route.page === 'workspaces') return <WorkspacesPage />;
   if (route.page === 'members') return <MembersPage workspaceId={route.workspaceId} />;

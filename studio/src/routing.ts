@@ -10,6 +10,7 @@ export type Route =
   | { page: 'runs'; pipelineId: string }
   | { page: 'deployments' }
   | { page: 'datasets' }
+  | { page: 'workers' }
   | { page: 'users' }
   | { page: 'workspaces' }
   | { page: 'members'; workspaceId: string }
@@ -17,7 +18,7 @@ export type Route =
   | { page: 'account' };
 
 /** The pages that show one fixed thing, their path the page's name. */
-const FIXED_PAGES = ['deployments', 'datasets', 'users', 'workspaces', 'audit', 'account'] as const;
+const FIXED_PAGES = ['deployments', 'datasets', 'workers', 'users', 'workspaces', 'audit', 'account'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');

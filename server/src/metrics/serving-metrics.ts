@@ -42,6 +42,8 @@ export class ServingMetrics {
   readonly registry = new Registry();
   /** By deployment, then version (undefined: refused before a version was picked). */
   private readonly series = new Map<string, Map<number | undefined, Series>>();
+  /** More of the text format, written after serving's at each scrape (the installation's queues and workers). */
+  private readonly sections: (() => Promise<string>)[] = [];
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'pipewright_' });
@@ -87,9 +89,14 @@ export class ServingMetrics {
     return Promise.resolve(figures.sort((a, b) => b.version - a.version));
   }
 
-  /** The text exposition format, for GET /metrics: the process's metrics, then serving's. */
+  addSection(render: () => Promise<string>): void {
+    this.sections.push(render);
+  }
+
+  /** The text exposition format, for GET /metrics: the process's metrics, then serving's, then the sections'. */
   async text(): Promise<string> {
-    return `${await this.registry.metrics()}${this.servingText()}`;
+    const sections = await Promise.all(this.sections.map((render) => render()));
+    return `${await this.registry.metrics()}${this.servingText()}${sections.join('')}`;
   }
 
   get contentType(): string {

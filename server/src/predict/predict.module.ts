@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
+import { ClusterMetrics } from '../metrics/cluster-metrics.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { ServerInstances } from '../instances/server-instances.js';
 import { DeploymentRegistry } from './deployment-registry.js';
@@ -19,6 +20,7 @@ import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
   providers: [
     DeploymentRegistry,
     ServerInstances,
+    ClusterMetrics,
     { provide: ServingMetrics, useFactory: () => new ServingMetrics({ processMetrics: true }) },
   ],
   exports: [DeploymentRegistry, ServingMetrics, ServerInstances],

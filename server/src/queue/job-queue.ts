@@ -29,6 +29,8 @@ export interface WorkJobs {
 }
 export type WorkQueueName = keyof WorkJobs;
 const WORK_QUEUES: WorkQueueName[] = ['deploy', 'batch', 'schedule-fired', 'dataset-version'];
+/** Every queue Pipewright makes, as `/metrics` reports them. */
+export const ALL_QUEUES: (QueueName | WorkQueueName)[] = [...NODE_QUEUES, ...WORK_QUEUES];
 
 /**
  * How many times a job is tried again when its worker died, shut down or lost the database. A node's own

@@ -26,11 +26,12 @@ const SECTIONS: readonly { page: Section; label: string; permission?: Permission
   { page: 'pipelines', label: 'Pipelines' },
   { page: 'datasets', label: 'Datasets' },
   { page: 'deployments', label: 'Deployments' },
+  { page: 'workers', label: 'Workers' },
   { page: 'users', label: 'People', permission: 'manage-users' },
   { page: 'audit', label: 'Audit', permission: 'view-audit' },
 ];
 
-type Section = 'pipelines' | 'datasets' | 'deployments' | 'users' | 'audit';
+type Section = 'pipelines' | 'datasets' | 'deployments' | 'workers' | 'users' | 'audit';
 
 /** The links between the top-level pages, the one shown marked as current. */
 export function SectionNav({ current }: { current?: Section }) {
