@@ -86,6 +86,13 @@ function twelveNodePipeline(name: string) {
   };
 }
 
+/** The canvas's zoom, read off its viewport's transform. */
+async function canvasZoom(page: Page): Promise<number> {
+  return page
+    .locator('.react-flow__viewport')
+    .evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
+}
+
 /** Pairs of nodes on the canvas whose boxes overlap, as `a × b`. */
 async function overlappingNodes(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -209,6 +216,11 @@ describe('the rough edges a new user hits (issue 17)', () => {
       [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((e) => e.offsetHeight),
     );
     expect(await overlappingNodes(page)).toEqual([]);
+    // Opened, and after the fit-view button, the canvas is zoomed no further out than is readable.
+    expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
+    await page.locator('.react-flow__controls-fitview').click();
+    expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
+    await expect.poll(() => studio.node('source').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await studio.waitForRunToEnd();
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('succeeded');
@@ -296,5 +308,22 @@ describe('the rough edges a new user hits (issue 17)', () => {
     expect(onTop).toBe(true);
     await page.screenshot({ path: join(screenshots, 'connection-hint.png') });
     await page.mouse.up();
+  });
+
+  it('lays the example out left to right: every connection runs from a node to one right of it', async () => {
+    await page.goto(`${server.url}/`);
+    await page
+      .getByRole('link', { name: /Breast cancer/ })
+      .first()
+      .click();
+    await studio.node('metrics').waitFor();
+    const file = JSON.parse(await studio.exportFile()) as { edges: { from: string; to: string }[] };
+    for (const edge of file.edges) {
+      const from = (await studio.node(edge.from.split('.')[0]).boundingBox())!;
+      const to = (await studio.node(edge.to.split('.')[0]).boundingBox())!;
+      expect(from.x + from.width, `${edge.from} → ${edge.to}`).toBeLessThan(to.x);
+    }
+    expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
+    await page.screenshot({ path: join(screenshots, 'example-left-to-right.png') });
   });
 });
