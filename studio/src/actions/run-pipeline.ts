@@ -9,20 +9,24 @@ import { useKeyRevealStore } from '../store/key-reveal-store';
 import { useRunStore } from '../store/run-store';
 import { useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
+import { permissionNow } from '../permissions/permissions';
 import { savePipeline } from './save-pipeline';
 import type { StudioAction } from './studio-action';
 
-/** Saves what changed, checks the pipeline, starts a run and follows it live. */
+/**
+ * Checks the pipeline, then saves what changed, starts a run and follows it
+ * live. A pipeline with problems is refused before anything is saved: a
+ * refused run leaves no version (or new pipeline) behind.
+ */
 export async function runPipeline(): Promise<void> {
   const view = useViewStore.getState();
   if (view.busy) return;
-  let pipelineId = useDocumentStore.getState().pipelineId;
-  if (selectIsDirty(useDocumentStore.getState())) {
-    const stored = await savePipeline({ quiet: true });
-    if (!stored) return;
-    pipelineId = stored.id;
+  // The shortcut reaches here too: a role that may not run is told why, as the disabled button says.
+  const verdict = permissionNow('run');
+  if (!verdict.allowed) {
+    view.showNotice({ tone: 'warning', title: 'You cannot run this pipeline', message: verdict.reason });
+    return;
   }
-  if (pipelineId === null) return;
   view.setBusy('starting-run');
   try {
     const { contentRevision } = useDocumentStore.getState();
@@ -38,6 +42,21 @@ export async function runPipeline(): Promise<void> {
       if (first.nodeId) useDocumentStore.getState().selectNode(first.nodeId);
       return;
     }
+  } catch (error) {
+    view.showNotice({ tone: 'error', title: 'Could not check the pipeline', message: describeError(error) });
+    return;
+  } finally {
+    view.setBusy(null);
+  }
+  let pipelineId = useDocumentStore.getState().pipelineId;
+  if (selectIsDirty(useDocumentStore.getState())) {
+    const stored = await savePipeline({ quiet: true });
+    if (!stored) return;
+    pipelineId = stored.id;
+  }
+  if (pipelineId === null) return;
+  view.setBusy('starting-run');
+  try {
     // A deployment the run creates shows its API key to this tab only: encrypted to a key pair made here.
     const keyPair = deploysOnSuccess() ? await newRunKeyPair() : undefined;
     const run = await startRun(pipelineId, { keyRecipient: keyPair?.recipient });
