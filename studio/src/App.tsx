@@ -3,6 +3,7 @@ import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
 import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
+import { PendingKeyReveals } from './panels/PendingKeyReveals';
 import { useRoute } from './routing';
 
 // The editor carries React Flow: it loads when a pipeline is opened.
@@ -10,6 +11,16 @@ const EditorPage = lazy(() => import('./pages/EditorPage'));
 const RunsPage = lazy(() => import('./pages/RunsPage'));
 
 export function App() {
+  return (
+    <>
+      <CurrentPage />
+      {/* Over whichever page is open: a new deployment's API key, read when the run that made it reports. */}
+      <PendingKeyReveals />
+    </>
+  );
+}
+
+function CurrentPage() {
   const route = useRoute();
   const { session, signedIn } = useSession();
   if (session.state === 'checking') return null;
