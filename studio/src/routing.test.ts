@@ -16,6 +16,11 @@ describe('routes', () => {
       { page: 'editor' as const, pipelineId: 'a b/c' },
       { page: 'runs' as const, pipelineId: 'a b/c' },
       { page: 'datasets' as const },
+      { page: 'users' as const },
+      { page: 'workspaces' as const },
+      { page: 'members' as const, workspaceId: 'a b/c' },
+      { page: 'audit' as const },
+      { page: 'account' as const },
     ]) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }

@@ -9,12 +9,22 @@ export type Route =
   | { page: 'editor'; pipelineId: string | null }
   | { page: 'runs'; pipelineId: string }
   | { page: 'deployments' }
-  | { page: 'datasets' };
+  | { page: 'datasets' }
+  | { page: 'users' }
+  | { page: 'workspaces' }
+  | { page: 'members'; workspaceId: string }
+  | { page: 'audit' }
+  | { page: 'account' };
+
+/** The pages that show one fixed thing, their path the page's name. */
+const FIXED_PAGES = ['deployments', 'datasets', 'users', 'workspaces', 'audit', 'account'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
-  if (path === '/deployments') return { page: 'deployments' };
-  if (path === '/datasets') return { page: 'datasets' };
+  const fixed = FIXED_PAGES.find((page) => path === `/${page}`);
+  if (fixed) return { page: fixed };
+  const members = /^\/workspaces\/([^/?#]+)\/members$/.exec(path);
+  if (members) return { page: 'members', workspaceId: decodeURIComponent(members[1]) };
   const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
   if (runs) return { page: 'runs', pipelineId: decodeURIComponent(runs[1]) };
   const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
@@ -26,8 +36,8 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHref(route: Route): string {
-  if (route.page === 'deployments') return '#/deployments';
-  if (route.page === 'datasets') return '#/datasets';
+  if (route.page === 'members') return `#/workspaces/${encodeURIComponent(route.workspaceId)}/members`;
+  if ((FIXED_PAGES as readonly string[]).includes(route.page)) return `#/${route.page}`;
   if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')
     return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;

@@ -4,7 +4,7 @@ import { describeError } from '../api/http';
 import { formatBytes, relativeTime } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
+import { PermittedButton } from '../permissions/PermittedButton';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
 
@@ -53,7 +53,6 @@ export function DatasetsPage() {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="datasets" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page">
         <div className="pw-page__head">
@@ -114,14 +113,14 @@ export function DatasetsPage() {
                     <code>{dataset.path}</code>
                   </td>
                   <td className="pw-runs-table__actions">
-                    <button
-                      type="button"
+                    <PermittedButton
+                      permission="delete-dataset"
                       className="pw-button pw-button--small pw-button--danger"
                       aria-label={`Delete ${dataset.name}`}
                       onClick={() => void onDelete(dataset)}
                     >
                       Delete
-                    </button>
+                    </PermittedButton>
                   </td>
                 </tr>
               ))}
