@@ -3,11 +3,13 @@ import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
 import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
+import { TemplatesPage } from './pages/TemplatesPage';
 import { useRoute } from './routing';
 
 // The editor carries React Flow: it loads when a pipeline is opened.
 const EditorPage = lazy(() => import('./pages/EditorPage'));
 const RunsPage = lazy(() => import('./pages/RunsPage'));
+const SchedulesPage = lazy(() => import('./pages/SchedulesPage'));
 
 export function App() {
   const route = useRoute();
@@ -19,6 +21,14 @@ export function App() {
   }
   if (route.page === 'deployments') return <DeploymentsPage />;
   if (route.page === 'datasets') return <DatasetsPage />;
+  if (route.page === 'templates') return <TemplatesPage />;
+  if (route.page === 'schedules') {
+    return (
+      <Suspense fallback={<p className="pw-page pw-muted">Loading the schedules…</p>}>
+        <SchedulesPage pipelineId={route.pipelineId} />
+      </Suspense>
+    );
+  }
   if (route.page === 'runs') {
     return (
       <Suspense fallback={<p className="pw-page pw-muted">Loading the runs…</p>}>

@@ -9,12 +9,17 @@ export type Route =
   | { page: 'editor'; pipelineId: string | null }
   | { page: 'runs'; pipelineId: string }
   | { page: 'deployments' }
-  | { page: 'datasets' };
+  | { page: 'datasets' }
+  | { page: 'templates' }
+  | { page: 'schedules'; pipelineId: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/deployments') return { page: 'deployments' };
   if (path === '/datasets') return { page: 'datasets' };
+  if (path === '/templates') return { page: 'templates' };
+  const schedules = /^\/pipelines\/([^/?#]+)\/schedules$/.exec(path);
+  if (schedules) return { page: 'schedules', pipelineId: decodeURIComponent(schedules[1]) };
   const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
   if (runs) return { page: 'runs', pipelineId: decodeURIComponent(runs[1]) };
   const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
@@ -28,6 +33,8 @@ export function parseRoute(hash: string): Route {
 export function routeHref(route: Route): string {
   if (route.page === 'deployments') return '#/deployments';
   if (route.page === 'datasets') return '#/datasets';
+  if (route.page === 'templates') return '#/templates';
+  if (route.page === 'schedules') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/schedules`;
   if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')
     return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;

@@ -36,7 +36,7 @@ function isErrorBody(value: unknown): value is { error: ApiErrorBody } {
 
 /** Calls the API under `/api` and answers its JSON, or throws an ApiError that carries the server's message. */
 export async function requestJson<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {

@@ -18,6 +18,7 @@ export function ProductMark() {
 
 const SECTIONS = [
   { page: 'pipelines', label: 'Pipelines' },
+  { page: 'templates', label: 'Templates' },
   { page: 'datasets', label: 'Datasets' },
   { page: 'deployments', label: 'Deployments' },
 ] as const;
