@@ -1,5 +1,6 @@
 import { NodeError } from '../core/errors.js';
 import type { AnyTrainer } from './define-trainer.js';
+import { boostingTrainer } from './boosting/node.js';
 import { dummyTrainer } from './dummy/node.js';
 import { forestTrainer } from './forest/node.js';
 import { kmeansTrainer } from './kmeans/node.js';
@@ -21,6 +22,7 @@ export const trainers: readonly AnyTrainer[] = [
   mlpTrainer,
   treeTrainer,
   forestTrainer,
+  boostingTrainer,
   knnTrainer,
   naiveBayesTrainer,
   kmeansTrainer,

@@ -11,9 +11,9 @@ interface ParityResult {
 }
 
 const cases: [string, string[]][] = [
-  ['iris', ['tree', 'forest', 'knn', 'naivebayes', 'kmeans']],
-  ['penguins', ['tree', 'forest', 'knn', 'naivebayes']],
-  ['diabetes', ['tree', 'forest', 'knn']],
+  ['iris', ['tree', 'forest', 'boosting', 'knn', 'naivebayes', 'kmeans']],
+  ['penguins', ['tree', 'forest', 'boosting', 'knn', 'naivebayes']],
+  ['diabetes', ['tree', 'forest', 'boosting', 'knn']],
 ];
 
 describe('parity with scikit-learn (lean)', () => {

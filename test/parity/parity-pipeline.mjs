@@ -18,8 +18,11 @@ import { readTable } from '../../server/dist/runtime/testing.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SPLITS_DIR = join(REPO_ROOT, 'test/fixtures/data/splits');
-/** Where the scale split lives when it is not copied into the repository (it is large). */
-const SHARED_SPLITS_DIR = resolve(REPO_ROOT, '../shared/datasets/splits');
+/**
+ * Where the scale split lives when it is not copied into the repository (it
+ * is large): PIPEWRIGHT_SPLITS_DIR, or ../shared/datasets/splits beside the checkout.
+ */
+const SHARED_SPLITS_DIR = process.env.PIPEWRIGHT_SPLITS_DIR ?? resolve(REPO_ROOT, '../shared/datasets/splits');
 
 export const index = JSON.parse(readFileSync(join(SPLITS_DIR, 'index.json'), 'utf8'));
 export const reference = JSON.parse(readFileSync(join(SPLITS_DIR, 'reference.json'), 'utf8'));

@@ -43,6 +43,32 @@ describe('readSettings', () => {
     expect(() => readSettings({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
     expect(() => readSettings({ PIPEWRIGHT_WORKER_CONCURRENCY: '0' })).toThrow(/PIPEWRIGHT_WORKER_CONCURRENCY/);
     expect(() => readSettings({ PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/from 10/);
-    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://bucket/x' })).toThrow(/not yet/);
+    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 'gs://bucket/x' })).toThrow(/directory or s3:\/\/bucket\/prefix/);
+    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://Bad_Bucket/x' })).toThrow(
+      /"Bad_Bucket" is not a bucket name/,
+    );
+  });
+
+  it('takes an s3:// artifact store and keeps a local cache for it', () => {
+    const settings = readSettings({ PIPEWRIGHT_HOME: '/data/pw', PIPEWRIGHT_ARTIFACTS: 's3://pipewright/runs/prod/' });
+    expect(settings.artifactsS3).toEqual({ bucket: 'pipewright', prefix: 'runs/prod', region: 'us-east-1' });
+    expect(settings.artifactsDir).toBe('/data/pw/artifacts');
+    const compatible = readSettings({
+      PIPEWRIGHT_ARTIFACTS: 's3://pipewright',
+      AWS_ENDPOINT_URL: 'http://minio:9000',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'id',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(compatible.artifactsS3).toEqual({
+      bucket: 'pipewright',
+      prefix: '',
+      endpoint: 'http://minio:9000',
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+    });
+    expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 's3://pipewright', AWS_ENDPOINT_URL: 'minio:9000' })).toThrow(
+      /AWS_ENDPOINT_URL must be an http/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseS3Location, readS3Connection, type S3Artifacts } from '../runtime/s3-location.js';
 
 /** Everything a server, worker or CLI process is configured with, read once from the environment. */
 export interface Settings {
@@ -12,8 +13,14 @@ export interface Settings {
   databaseUrl?: string;
   /** Directories a source node may read: `<home>/datasets`, the repo's `examples/`, `PIPEWRIGHT_DATA_DIRS`. */
   dataDirs: string[];
-  /** `PIPEWRIGHT_ARTIFACTS`, default `<home>/artifacts`. */
+  /** `PIPEWRIGHT_ARTIFACTS` when a directory, default `<home>/artifacts`. */
   artifactsDir: string;
+  /**
+   * `PIPEWRIGHT_ARTIFACTS=s3://bucket/prefix`: artifacts live in that
+   * S3-compatible bucket (endpoint and credentials from the AWS variables)
+   * and `artifactsDir` only caches files fetched for previews.
+   */
+  artifactsS3?: S3Artifacts;
   /** Scratch space for jobs: `<home>/work`. */
   workDir: string;
   /** The built studio, served at `/`. */
@@ -61,17 +68,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     .filter(Boolean)
     .map((dir) => resolve(cwd, dir));
   const artifacts = env.PIPEWRIGHT_ARTIFACTS?.trim();
-  if (artifacts && /^[a-z][a-z0-9+.-]*:\/\//i.test(artifacts) && !artifacts.startsWith('file://')) {
-    throw new SettingsError(
-      `PIPEWRIGHT_ARTIFACTS=${artifacts}: only a local directory is supported by this version (S3-compatible stores are not yet)`,
-    );
-  }
+  const artifactsS3 = artifacts ? readArtifactsUrl(artifacts, env) : undefined;
   return {
     home,
     port: readPort(env.PORT),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     dataDirs: unique([join(home, 'datasets'), join(packageRoot, 'examples'), ...extraDirs]),
-    artifactsDir: artifacts ? resolve(cwd, artifacts.replace(/^file:\/\//, '')) : join(home, 'artifacts'),
+    artifactsDir:
+      artifacts && !artifactsS3 ? resolve(cwd, artifacts.replace(/^file:\/\//, '')) : join(home, 'artifacts'),
+    artifactsS3,
     workDir: join(home, 'work'),
     studioDir: join(packageRoot, 'studio', 'dist'),
     workerConcurrency: readConcurrency(env.PIPEWRIGHT_WORKER_CONCURRENCY),
@@ -93,6 +98,18 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     admin: readAdmin(env),
     connections: readConnections(env),
   };
+}
+
+function readArtifactsUrl(value: string, env: NodeJS.ProcessEnv): S3Artifacts | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('file://')) return undefined;
+  if (!value.startsWith('s3://')) {
+    throw new SettingsError(`PIPEWRIGHT_ARTIFACTS must be a directory or s3://bucket/prefix; got "${value}"`);
+  }
+  try {
+    return { ...parseS3Location(value), ...readS3Connection(env) };
+  } catch (error) {
+    throw new SettingsError(`PIPEWRIGHT_ARTIFACTS: ${(error as Error).message}`);
+  }
 }
 
 function readConnections(env: NodeJS.ProcessEnv): Record<string, string> {
