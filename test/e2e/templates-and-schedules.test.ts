@@ -224,7 +224,11 @@ describe('the template gallery, a template’s form, schedules and saving a temp
     const result = page.getByTestId('upload-result');
     await result.filter({ hasText: 'version 2' }).waitFor();
     expect(await result.textContent()).toContain('Its columns differ from v1: removed "petal width (cm)"');
-    expect(await row.getByTestId('dataset-latest').textContent()).toMatch(/^v2 · 100 rows/);
+    // The list is read again after the upload.
+    await row
+      .getByTestId('dataset-latest')
+      .filter({ hasText: /^v2 · 100 rows/ })
+      .waitFor();
     expect(await row.getByTestId('dataset-schema-change').textContent()).toContain('removed "petal width (cm)"');
 
     await row.getByRole('button', { name: 'Versions of flowers.csv' }).click();

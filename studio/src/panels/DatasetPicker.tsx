@@ -113,7 +113,7 @@ export function NamedDatasetPicker({
       <div className="pw-dataset-picker__row">
         <select
           className="pw-input"
-          aria-label="Named dataset"
+          aria-label="Workspace dataset"
           value={datasets.some((d) => d.name === name) ? name : ''}
           onChange={(event) => event.target.value && onPick({ dataset: event.target.value, version: undefined })}
         >
