@@ -12,6 +12,7 @@ import { AddMemberships1764700001413 } from './1764700001413-add-memberships.js'
 import { CreateSchedules1764700001414 } from './1764700001414-create-schedules.js';
 import { CreateTemplates1764700002414 } from './1764700002414-create-templates.js';
 import { VersionHistory1764800000015 } from './1764800000015-version-history.js';
+import { WorkerCapabilities1765000006001 } from './1765000006001-worker-capabilities.js';
 
 /** Every migration, oldest first: the server runs the pending ones on start. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateSchedules1764700001414,
   CreateTemplates1764700002414,
   VersionHistory1764800000015,
+  WorkerCapabilities1765000006001,
 ];

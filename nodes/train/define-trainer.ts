@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnParam, columnsParam } from '../core/column-params.js';
 import { defineNode, type NodeDefinition, type NodeDocs, type NodeQueue } from '../core/define-node.js';
 import type { ColumnBatch, NodeContext, ProgressDetail } from '../core/define-node.js';
 import type { Tensor, TensorFlowApi } from '../core/tensorflow.js';
@@ -144,8 +145,8 @@ export function defineTrainer<A extends string, P extends z.ZodObject & z.ZodTyp
 
 /** The params every supervised trainer takes. */
 export const trainerParams = {
-  label: z.string().min(1),
-  features: z.array(z.string().min(1)).default([]),
+  label: columnParam(),
+  features: columnsParam().default([]),
   folds: z
     .number()
     .int()

@@ -19,7 +19,7 @@ export function App() {
   if (session.user.mustChangePassword) {
     return <ChangePasswordPage user={session.user} currentPassword={session.password} onChanged={signedIn} />;
   }
-  if (route.page === 'deployments') return <DeploymentsPage />;
+  if (route.page === 'deployments') return <DeploymentsPage role={session.user.role} />;
   if (route.page === 'datasets') return <DatasetsPage />;
   if (route.page === 'templates') return <TemplatesPage />;
   if (route.page === 'schedules') {

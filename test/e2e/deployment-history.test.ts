@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StudioBrowser } from './chromium.js';
+import { launchChromium, type StudioBrowser } from './chromium.js';
 import { challengerPipeline, deployingPipeline } from '../integration/example-pipelines.js';
 import type { RunningServer } from './pipewright-server.js';
+import { StudioPage } from './studio-page.js';
 import {
   adminApi,
   closeStudioSession,
@@ -33,6 +34,10 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
   let server: RunningServer;
   let browser: StudioBrowser;
   let page: Page;
+  /** The browser of a second user, when a test needs one. */
+  let theirBrowser: StudioBrowser | undefined;
+  let theirs: Page;
+  let studioKeyPipeline: string;
   screenshotFailedTests(() => page);
 
   beforeAll(async () => {
@@ -45,7 +50,10 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
     await runAndDeploy(call, challengerPipeline('cancer-cc', ifBetter, false), 'cancer-cc', 2);
     await runAndDeploy(call, challengerPipeline('cancer-cc', ifBetter, true), 'cancer-cc', 3);
   });
-  afterAll(() => closeStudioSession({ server, browser }));
+  afterAll(async () => {
+    await theirBrowser?.close();
+    await closeStudioSession({ server, browser });
+  });
 
   it('shows a promoted and a refused challenger with both figures, fitting 1280 px', async () => {
     await page.getByRole('link', { name: 'Deployments' }).click();
@@ -66,18 +74,26 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
     await page.screenshot({ path: join(screenshots, 'deployments-history-1280.png'), fullPage: true });
   });
 
-  it('shows the API key of a deployment a studio run created once, to whoever ran it', async () => {
+  it('shows the API key of a deployment a new user’s studio run created once, to that user and no one else', async () => {
     const call = await adminApi(server);
+    const newcomer = { email: 'newcomer@pipewright.test', password: 'a-long-and-new-passphrase-for-e2e' };
+    await call('POST', '/users', { ...newcomer, role: 'editor' });
     const file = deployingPipeline();
     file.nodes.find((node) => node.id === 'deploy')!.params = { name: 'studio-key' };
     const pipeline = (await call('POST', '/pipelines', file)) as { id: string };
-    await page.goto(`${server.url}/#/pipelines/${pipeline.id}`);
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'API key for "studio-key"' });
+    studioKeyPipeline = pipeline.id;
+
+    // The new user, in a browser of their own, runs the pipeline from the editor.
+    theirBrowser = await launchChromium();
+    theirs = await theirBrowser.context.newPage();
+    await new StudioPage(theirs).logIn({ url: server.url, admin: newcomer });
+    await theirs.goto(`${server.url}/#/pipelines/${pipeline.id}`);
+    await theirs.getByRole('button', { name: 'Run', exact: true }).click();
+    const dialog = theirs.getByRole('dialog', { name: 'API key for "studio-key"' });
     await dialog.waitFor({ timeout: 120_000 });
     const key = (await dialog.getByTestId('revealed-api-key').textContent())!.trim();
     expect(key).toMatch(/^pwk_/);
-    await page.screenshot({ path: join(screenshots, 'studio-run-api-key.png') });
+    await theirs.screenshot({ path: join(screenshots, 'studio-run-api-key.png') });
     const row = Object.fromEntries(
       (
         (await call('GET', '/deployments/studio-key/versions')) as { items: { inputs: { name: string }[] }[] }
@@ -89,19 +105,71 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
       body: JSON.stringify({ rows: [row] }),
     });
     expect(answer.status).toBe(200);
-    await dialog.getByRole('button', { name: 'I have kept it' }).click();
-    await dialog.waitFor({ state: 'detached' });
 
-    // Never again: not after a reload (the run's key pair was this page's), and the server has nothing left to give.
-    await page.reload();
+    // The admin, looking at the same pipeline and its finished run, is shown no key.
+    await page.goto(`${server.url}/#/pipelines/${pipeline.id}`);
     await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
     await page.waitForTimeout(1500);
     expect(await page.getByRole('dialog').count()).toBe(0);
+
+    await dialog.getByRole('button', { name: 'I have kept it' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Never again: not after a reload (the run's key pair was this page's), and the server has nothing left to give.
+    await theirs.reload();
+    await theirs.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
+    await theirs.waitForTimeout(1500);
+    expect(await theirs.getByRole('dialog').count()).toBe(0);
     const runs = (await call('GET', `/pipelines/${pipeline.id}/runs`)) as { items: { id: string }[] };
-    const left = await page.evaluate(
+    const left = await theirs.evaluate(
       (runId) => fetch(`/api/runs/${runId}/key-reveals`, { method: 'POST' }).then((r) => r.json()),
       runs.items[0].id,
     );
     expect(left).toEqual({ items: [] });
+  });
+
+  it('keeps an editor’s new version of a serving deployment as a candidate, and shows the editor why they cannot promote it', async () => {
+    // The new user (an editor) runs the same pipeline again: "studio-key" exists, so replacing v1 is an admin's act.
+    await theirs.goto(`${server.url}/#/pipelines/${studioKeyPipeline}`);
+    await theirs.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
+    // Its deploy node was left on policy always: the inspector says what that means and offers ifBetter.
+    await theirs.getByTestId('node-deploy').click();
+    expect(await theirs.getByTestId('deploy-policy-hint').textContent()).toMatch(
+      /whatever its figures[\s\S]*Use ifBetter on accuracy/,
+    );
+    await theirs.getByRole('button', { name: 'Run', exact: true }).click();
+    const outcome = theirs.getByTestId('deployment-outcome');
+    await outcome.filter({ hasText: 'v2' }).waitFor({ timeout: 120_000 });
+    expect(await outcome.textContent()).toMatch(/needs an admin to promote/);
+    // No new key: the deployment was not created by this run.
+    expect(await theirs.getByRole('dialog').count()).toBe(0);
+
+    await theirs.getByRole('link', { name: 'Deployments' }).click();
+    await theirs
+      .getByRole('list', { name: 'Deployments' })
+      .getByRole('button', { name: /studio-key/ })
+      .click();
+    const detail = theirs.getByRole('region', { name: 'Deployment studio-key' });
+    const candidate = detail.getByTestId('version-2');
+    await candidate.waitFor();
+    expect(await candidate.textContent()).toMatch(/candidate[\s\S]*needs an admin to promote/);
+    expect(await candidate.textContent()).toMatch(/newcomer@pipewright\.test's run/);
+    expect(await detail.getByTestId('version-1').textContent()).toMatch(/serving/);
+    const promote = detail.getByRole('button', { name: 'Promote v2' });
+    expect(await promote.isDisabled()).toBe(true);
+    const reason = 'Only an admin of this workspace can promote or roll back a version; you are an editor here.';
+    expect(await theirs.getByTestId('promote-reason').textContent()).toBe(reason);
+    expect(await promote.getAttribute('title')).toBe(reason);
+    await theirs.screenshot({ path: join(screenshots, 'deployments-editor-candidate.png'), fullPage: true });
+
+    // The admin may: promoting it makes v2 serve.
+    await page.goto(`${server.url}/#/deployments`);
+    await page
+      .getByRole('list', { name: 'Deployments' })
+      .getByRole('button', { name: /studio-key/ })
+      .click();
+    const asAdmin = page.getByRole('region', { name: 'Deployment studio-key' });
+    await asAdmin.getByRole('button', { name: 'Promote v2' }).click();
+    await asAdmin.getByRole('button', { name: 'Roll back to v1' }).waitFor();
+    expect(await asAdmin.getByTestId('version-2').textContent()).toMatch(/serving/);
   });
 });

@@ -27,18 +27,17 @@ describe('health and workers', () => {
     }
     expect(health.body.database.url).not.toContain(new URL(server.server.database.url).password || '\0');
     expect(health.body.workers).toBe(1);
-    expect(['wasm', 'node', 'node-gpu', 'cpu']).toContain(health.body.tensorflow.backend);
+    expect(['wasm', 'node', 'webgpu', 'node-gpu', 'cpu']).toContain(health.body.tensorflow.backend);
   });
 
   it('lists the registered workers with their capabilities', async () => {
-    const workers = await api<{ items: { queues: string[]; backend: string; live: boolean; memoryBytes: number }[] }>(
-      server,
-      'GET',
-      '/workers',
-    );
+    const workers = await api<{
+      items: { queues: string[]; backend: string; live: boolean; memoryBytes: number; cores: number; gpu: null }[];
+    }>(server, 'GET', '/workers');
     expect(workers.body.items).toHaveLength(1);
-    expect(workers.body.items[0]).toMatchObject({ live: true, queues: ['cpu'] });
+    expect(workers.body.items[0]).toMatchObject({ live: true, queues: ['cpu'], gpu: null, gpuInfo: null });
     expect(workers.body.items[0].memoryBytes).toBeGreaterThan(0);
+    expect(workers.body.items[0].cores).toBeGreaterThanOrEqual(1);
   });
 
   it('serves the studio at / and leaves unknown API paths to the API', async () => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
+import { columnsParam, defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
   })
   .strict();
 

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { defineNode, NodeError, pendingTransforms, quoteIdent, tableInput, type ColumnInfo } from '../../core/index.js';
+import {
+  columnsParam,
+  defineNode,
+  NodeError,
+  pendingTransforms,
+  quoteIdent,
+  tableInput,
+  type ColumnInfo,
+} from '../../core/index.js';
 
 /** Keeps the output in left-table order (then right-table order), as a user reading it expects. */
 const ROW = 'pipewright_row';
@@ -8,7 +16,7 @@ const HOW = ['inner', 'left', 'right', 'full'] as const;
 
 const params = z
   .object({
-    on: z.array(z.string().min(1)).min(1),
+    on: columnsParam().min(1),
     how: z.enum(HOW).default('inner'),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnsParam,
   defineNode,
   NodeError,
   quoteIdent,
@@ -16,7 +17,7 @@ type Strategy = (typeof STRATEGIES)[number];
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
     strategy: z.enum(STRATEGIES).default('mean'),
     value: z.union([z.number(), z.string(), z.boolean()]).optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnsParam,
   defineNode,
   finiteOrNull,
   numericColumns,
@@ -18,7 +19,7 @@ const DEFAULT_THRESHOLD: Record<Method, number> = { iqr: 1.5, zscore: 3 };
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
     method: z.enum(METHODS).default('iqr'),
     action: z.enum(['clip', 'drop']).default('clip'),
     threshold: z.number().positive().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode, NodeError, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
+import { columnsParam, defineNode, NodeError, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
 
 const CAST_TYPES = {
   number: 'DOUBLE',
@@ -12,8 +12,8 @@ type CastType = keyof typeof CAST_TYPES;
 
 const params = z
   .object({
-    include: z.array(z.string().min(1)).default([]),
-    exclude: z.array(z.string().min(1)).default([]),
+    include: columnsParam().default([]),
+    exclude: columnsParam().default([]),
     rename: z.record(z.string().min(1), z.string().min(1)).default({}),
     cast: z.record(z.string().min(1), z.enum(Object.keys(CAST_TYPES) as [CastType, ...CastType[]])).default({}),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnParam,
   defineNode,
   NodeError,
   quoteIdent,
@@ -15,7 +16,7 @@ import { scoredLabelColumn } from '../scored-label.js';
 
 const params = z
   .object({
-    label: z.string().min(1).optional(),
+    label: columnParam().optional(),
   })
   .strict();
 

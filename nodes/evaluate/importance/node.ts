@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnParam,
   defineNode,
   modelInput,
   NodeError,
@@ -19,7 +20,7 @@ import { modelFeatureBatch, ROW } from '../score/model-rows.js';
 
 const params = z
   .object({
-    label: z.string().min(1).optional(),
+    label: columnParam().optional(),
     repeats: z.number().int().min(1).max(100).default(5),
     seed: z.number().int().min(0).default(42),
   })

@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { defineNode, NodeError, quoteIdent, requireColumn, tableInput, type MetricsValue } from '../../core/index.js';
+import {
+  columnParam,
+  defineNode,
+  NodeError,
+  quoteIdent,
+  requireColumn,
+  tableInput,
+  type MetricsValue,
+} from '../../core/index.js';
 import { regressionMetrics } from '../regression-metrics.js';
 import { scoredLabelColumn } from '../scored-label.js';
 
 const params = z
   .object({
-    label: z.string().min(1).optional(),
+    label: columnParam().optional(),
   })
   .strict();
 

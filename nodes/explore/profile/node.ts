@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnsParam,
   defineNode,
   finiteOrNull,
   PROFILE_QUANTILES,
@@ -16,7 +17,7 @@ import {
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
     bins: z.number().int().min(1).max(100).default(10),
     top: z.number().int().min(1).max(50).default(5),
   })

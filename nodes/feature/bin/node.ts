@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnParam,
   defineNode,
   finiteOrNull,
   NodeError,
@@ -11,7 +12,7 @@ import {
 
 const params = z
   .object({
-    column: z.string().min(1),
+    column: columnParam(),
     bins: z.number().int().min(2).max(1000).default(5),
     method: z.enum(['equal-width', 'quantile']).default('equal-width'),
   })

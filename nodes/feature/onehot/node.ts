@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnsParam,
   defineNode,
   NodeError,
   quoteIdent,
@@ -12,7 +13,7 @@ import {
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
     maxCategories: z.number().int().min(1).max(1000).default(20),
   })
   .strict();

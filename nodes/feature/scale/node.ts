@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  columnsParam,
   defineNode,
   finiteOrNull,
   numericColumns,
@@ -14,7 +15,7 @@ type Method = (typeof METHODS)[number];
 
 const params = z
   .object({
-    columns: z.array(z.string().min(1)).default([]),
+    columns: columnsParam().default([]),
     method: z.enum(METHODS).default('standard'),
   })
   .strict();

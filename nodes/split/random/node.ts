@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
+import { columnParam, defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
 import { rowHashSql } from './row-hash.js';
 
 const params = z
   .object({
     fraction: z.number().gt(0).lt(1).default(0.8),
     seed: z.number().int().default(42),
-    stratify: z.string().min(1).optional(),
+    stratify: columnParam().optional(),
   })
   .strict();
 

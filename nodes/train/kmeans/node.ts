@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NodeError } from '../../core/index.js';
+import { columnParam, columnsParam, NodeError } from '../../core/index.js';
 import { defineTrainer } from '../define-trainer.js';
 import { encodeFeatures } from '../feature-encoding.js';
 import { adjustedRandIndex, fitKmeans, predictKmeans } from './kmeans-model.js';
@@ -27,12 +27,12 @@ export const kmeansTrainer = defineTrainer({
   },
   params: z
     .object({
-      features: z.array(z.string().min(1)).default([]),
+      features: columnsParam().default([]),
       k: z.number().int().min(1).max(1000).default(3),
       nInit: z.number().int().min(1).max(100).default(10),
       maxIter: z.number().int().min(1).max(10_000).default(300),
       seed: z.number().int().min(0).default(0),
-      label: z.string().min(1).optional(),
+      label: columnParam().optional(),
     })
     .strict(),
   queue: 'cpu',

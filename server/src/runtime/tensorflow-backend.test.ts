@@ -7,7 +7,7 @@ describe('loadTensorFlow', () => {
     const first = loadTensorFlow({ log: (m) => messages.push(m) });
     expect(loadTensorFlow()).toBe(first);
     const { tf, backend } = await first;
-    expect(['node-gpu', 'node', 'wasm', 'cpu']).toContain(backend);
+    expect(['node-gpu', 'webgpu', 'node', 'wasm', 'cpu']).toContain(backend);
     expect(messages[0]).toContain(`TensorFlow.js backend: ${backend}`);
     const product = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 0, 0, 1], [2, 2]));
     expect(Array.from(await product.data())).toEqual([1, 2, 3, 4]);
@@ -18,6 +18,9 @@ describe('loadTensorFlow', () => {
     expect(parseBackendName('WASM')).toBe('wasm');
     expect(parseBackendName('tensorflow')).toBe('node');
     expect(parseBackendName('node-gpu')).toBe('node-gpu');
-    expect(() => parseBackendName('webgl')).toThrow('PIPEWRIGHT_TF_BACKEND must be one of node-gpu, node, wasm, cpu');
+    expect(parseBackendName('WebGPU')).toBe('webgpu');
+    expect(() => parseBackendName('webgl')).toThrow(
+      'PIPEWRIGHT_TF_BACKEND must be one of node-gpu, webgpu, node, wasm, cpu',
+    );
   });
 });

@@ -1,25 +1,38 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { TensorFlowApi } from '@pipewright/nodes';
+import { describeGpu, loadWebGpu, type GpuDevice } from './webgpu-backend.js';
 
 /**
  * The TensorFlow.js backends a worker can run on, best first. Names accepted
  * by PIPEWRIGHT_TF_BACKEND:
  * - `node-gpu`: @tensorflow/tfjs-node-gpu (libtensorflow with CUDA)
+ * - `webgpu`: @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` package) through Vulkan
  * - `node`: @tensorflow/tfjs-node (libtensorflow on the CPU)
  * - `wasm`: @tensorflow/tfjs-backend-wasm (portable, SIMD)
  * - `cpu`: the plain JavaScript backend of @tensorflow/tfjs
  */
-export const TF_BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const TF_BACKENDS = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type TfBackendName = (typeof TF_BACKENDS)[number];
+
+/** The backends that compute on a GPU: a worker on one of them takes the `gpu` queue. */
+export const GPU_BACKENDS: readonly TfBackendName[] = ['node-gpu', 'webgpu'];
 
 export interface LoadedTensorFlow {
   tf: TensorFlowApi;
   /** Which of TF_BACKENDS loaded. */
   backend: TfBackendName;
+  /** The GPU it computes on (GPU backends only). */
+  gpu?: GpuDevice;
+  /** Why each better backend was passed over, best first. */
+  skipped: string[];
 }
 
 type TfModule = typeof import('@tensorflow/tfjs');
+interface Loaded {
+  tf: TfModule;
+  gpu?: GpuDevice;
+}
 
 const require = createRequire(import.meta.url);
 
@@ -47,11 +60,22 @@ async function loadCpu(): Promise<TfModule> {
   return tf;
 }
 
-const loaders: Record<TfBackendName, () => Promise<TfModule>> = {
-  'node-gpu': () => loadNative('@tensorflow/tfjs-node-gpu'),
-  node: () => loadNative('@tensorflow/tfjs-node'),
-  wasm: loadWasm,
-  cpu: loadCpu,
+const loaders: Record<TfBackendName, () => Promise<Loaded>> = {
+  'node-gpu': async () => {
+    const tf = await loadNative('@tensorflow/tfjs-node-gpu');
+    return { tf, gpu: await describeGpu() };
+  },
+  webgpu: async () => {
+    const { gpu } = await loadWebGpu();
+    const tf = await import('@tensorflow/tfjs');
+    // Registers the `webgpu` backend, which finds navigator.gpu (defined by loadWebGpu).
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not initialise');
+    return { tf, gpu };
+  },
+  node: async () => ({ tf: await loadNative('@tensorflow/tfjs-node') }),
+  wasm: async () => ({ tf: await loadWasm() }),
+  cpu: async () => ({ tf: await loadCpu() }),
 };
 
 export function parseBackendName(value: string): TfBackendName {
@@ -79,9 +103,9 @@ async function pickBackend(forced: string | undefined, log: (message: string) =>
   if (forced) {
     const backend = parseBackendName(forced);
     try {
-      const tf = await loaders[backend]();
-      log(`TensorFlow.js backend: ${backend} (forced by PIPEWRIGHT_TF_BACKEND)`);
-      return { tf: asTensorFlowApi(tf), backend };
+      const { tf, gpu } = await loaders[backend]();
+      log(`TensorFlow.js backend: ${backend}${gpu ? ` on ${gpu.name}` : ''} (forced by PIPEWRIGHT_TF_BACKEND)`);
+      return { tf: asTensorFlowApi(tf), backend, gpu, skipped: [] };
     } catch (error) {
       throw new Error(`PIPEWRIGHT_TF_BACKEND=${forced}: ${firstLine(error)}`);
     }
@@ -89,9 +113,11 @@ async function pickBackend(forced: string | undefined, log: (message: string) =>
   const skipped: string[] = [];
   for (const backend of TF_BACKENDS) {
     try {
-      const tf = await loaders[backend]();
-      log(`TensorFlow.js backend: ${backend}${skipped.length ? ` (not available: ${skipped.join('; ')})` : ''}`);
-      return { tf: asTensorFlowApi(tf), backend };
+      const { tf, gpu } = await loaders[backend]();
+      log(
+        `TensorFlow.js backend: ${backend}${gpu ? ` on ${gpu.name}` : ''}${skipped.length ? ` (not available: ${skipped.join('; ')})` : ''}`,
+      );
+      return { tf: asTensorFlowApi(tf), backend, gpu, skipped };
     } catch (error) {
       skipped.push(`${backend}: ${firstLine(error)}`);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hostname, totalmem } from 'node:os';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -15,8 +15,7 @@ import type { Settings } from '../config/settings.js';
 import { PgNotificationListener } from '../events/pg-notification-listener.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { RUN_CANCEL_CHANNEL } from '../runs/run-scheduler.js';
-import { loadTensorFlow, type TfBackendName } from '../runtime/tensorflow-backend.js';
-import { nvidiaGpuName } from './gpu-name.js';
+import { GPU_BACKENDS, loadTensorFlow, type TfBackendName } from '../runtime/tensorflow-backend.js';
 import { NodeJobRunner, RunCancelled, WorkerStopping } from './node-job-runner.js';
 import { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
 
@@ -66,7 +65,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     });
     this.tf = loaded.tf;
     this.backendName = loaded.backend;
-    const gpu = loaded.backend === 'node-gpu' ? ((await nvidiaGpuName()) ?? 'CUDA GPU') : null;
+    const gpu = GPU_BACKENDS.includes(loaded.backend) ? (loaded.gpu ?? { name: `${loaded.backend} GPU` }) : null;
     this.queues = gpu ? ['cpu', 'gpu'] : ['cpu'];
 
     await this.registry.register({
@@ -74,13 +73,15 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
       name: `${hostname()}-${process.pid}`,
       queues: this.queues,
       backend: loaded.backend,
-      gpu,
+      gpu: gpu?.name ?? null,
+      gpuInfo: gpu,
+      cores: availableParallelism(),
       memoryBytes: totalmem(),
       concurrency: this.settings.workerConcurrency,
     });
     this.heartbeatTimer = setInterval(() => {
       this.registry
-        .heartbeat(this.id)
+        .heartbeat(this.id, this.active.size)
         .catch((error: unknown) => this.logger.warn(`heartbeat failed: ${String(error)}`));
     }, HEARTBEAT_MS);
     this.heartbeatTimer.unref();
@@ -121,11 +122,20 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.stopping || !this.tf) throw new WorkerStopping();
     const active: ActiveJob = { runId: job.runId, controller: new AbortController() };
     this.active.add(active);
+    this.reportRunning();
     try {
       await this.runner.run(job.runId, job.nodeId, this.tf, AbortSignal.any([active.controller.signal, jobSignal]));
     } finally {
       this.active.delete(active);
+      this.reportRunning();
     }
+  }
+
+  /** The Workers page shows running jobs as they start and end, not only at the next heartbeat. */
+  private reportRunning(): void {
+    this.registry
+      .heartbeat(this.id, this.active.size)
+      .catch((error: unknown) => this.logger.warn(`heartbeat failed: ${String(error)}`));
   }
 
   private async pollCancellations(): Promise<void> {

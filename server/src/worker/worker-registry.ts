@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { GpuDevice } from '../runtime/webgpu-backend.js';
 import { WorkerEntity } from './worker.entity.js';
 
 /** A worker counts as live while its last heartbeat is this recent. */
@@ -13,8 +14,11 @@ export interface WorkerInfo {
   queues: string[];
   backend: string;
   gpu: string | null;
+  gpuInfo: GpuDevice | null;
+  cores: number;
   memoryBytes: number;
   concurrency: number;
+  runningJobs: number;
   startedAt: string;
   heartbeatAt: string;
   live: boolean;
@@ -24,14 +28,15 @@ export interface WorkerInfo {
 export class WorkerRegistry {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async register(worker: Omit<WorkerEntity, 'startedAt' | 'heartbeatAt'>): Promise<void> {
+  async register(worker: Omit<WorkerEntity, 'startedAt' | 'heartbeatAt' | 'runningJobs'>): Promise<void> {
     await this.db.getRepository(WorkerEntity).insert(worker);
     // Workers that died without unregistering are forgotten after a day.
     await this.db.query(`DELETE FROM workers WHERE heartbeat_at < now() - interval '1 day'`);
   }
 
-  async heartbeat(id: string): Promise<void> {
-    await this.db.query(`UPDATE workers SET heartbeat_at = now() WHERE id = $1`, [id]);
+  /** The worker is alive and running `runningJobs` jobs. */
+  async heartbeat(id: string, runningJobs: number): Promise<void> {
+    await this.db.query(`UPDATE workers SET heartbeat_at = now(), running_jobs = $2 WHERE id = $1`, [id, runningJobs]);
   }
 
   async unregister(id: string): Promise<void> {
@@ -51,8 +56,11 @@ export class WorkerRegistry {
       queues: string[];
       backend: string;
       gpu: string | null;
+      gpu_info: GpuDevice | null;
+      cores: number;
       memory_bytes: string;
       concurrency: number;
+      running_jobs: number;
       started_at: Date;
       heartbeat_at: Date;
       live: boolean;
@@ -63,8 +71,12 @@ export class WorkerRegistry {
       queues: row.queues,
       backend: row.backend,
       gpu: row.gpu,
+      gpuInfo: row.gpu_info,
+      cores: row.cores,
       memoryBytes: Number(row.memory_bytes),
       concurrency: row.concurrency,
+      // A lost worker runs nothing: its jobs go back to the queue.
+      runningJobs: row.live ? row.running_jobs : 0,
       startedAt: row.started_at.toISOString(),
       heartbeatAt: row.heartbeat_at.toISOString(),
       live: row.live,

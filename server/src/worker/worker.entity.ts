@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { GpuDevice } from '../runtime/webgpu-backend.js';
 
 /** A worker process that is (or was lately) taking jobs; live while it heartbeats. */
 @Entity('workers')
@@ -16,8 +17,20 @@ export class WorkerEntity {
   @Column('text')
   backend: string;
 
+  /** The GPU's name, when the backend computes on one. */
   @Column('text', { nullable: true })
   gpu: string | null;
+
+  /** The GPU as the backend found it: vendor, driver, memory. */
+  @Column('jsonb', { name: 'gpu_info', nullable: true })
+  gpuInfo: GpuDevice | null;
+
+  @Column('integer')
+  cores: number;
+
+  /** Jobs it is running now, as of its last report. */
+  @Column('integer', { name: 'running_jobs', default: 0 })
+  runningJobs: number;
 
   @Column('bigint', { name: 'memory_bytes', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   memoryBytes: number;

@@ -16,10 +16,17 @@ import {
 } from '../api/deployments';
 import { describeError } from '../api/http';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
+import { LogOutButton, type SessionUser } from './LoginPage';
+
+/** Why a control is disabled for this role, or null when the role may use it: deploying is an admin's act. */
+function adminOnly(role: SessionUser['role'], act: string): string | null {
+  return role === 'admin'
+    ? null
+    : `Only an admin of this workspace can ${act}; you are ${role === 'editor' ? 'an editor' : 'a viewer'} here.`;
+}
 
 /** Prediction services: versions (promote one back to roll back), API keys, and a "Try it" panel. */
-export function DeploymentsPage() {
+export function DeploymentsPage({ role }: { role: SessionUser['role'] }) {
   const [items, setItems] = useState<DeploymentSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +76,7 @@ export function DeploymentsPage() {
                 </li>
               ))}
             </ul>
-            {selected && <DeploymentDetail key={selected} name={selected} onChanged={reloadList} />}
+            {selected && <DeploymentDetail key={selected} name={selected} role={role} onChanged={reloadList} />}
           </div>
         )}
       </main>
@@ -77,7 +84,15 @@ export function DeploymentsPage() {
   );
 }
 
-function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => void }) {
+function DeploymentDetail({
+  name,
+  role,
+  onChanged,
+}: {
+  name: string;
+  role: SessionUser['role'];
+  onChanged: () => void;
+}) {
   const [detail, setDetail] = useState<DeploymentDetail | null>(null);
   const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
   const [figures, setFigures] = useState<VersionFigures[]>([]);
@@ -110,6 +125,8 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
   };
 
   if (!detail) return <p className="pw-muted">{error ?? 'Loading…'}</p>;
+  const cannotPromote = adminOnly(role, 'promote or roll back a version');
+  const cannotManageKeys = adminOnly(role, 'make or revoke API keys');
   return (
     <section className="pw-deployment" aria-label={`Deployment ${name}`}>
       <h2 className="pw-deployment__title">
@@ -165,6 +182,9 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
                   <button
                     type="button"
                     className="pw-button pw-button--small"
+                    disabled={cannotPromote !== null}
+                    title={cannotPromote ?? undefined}
+                    aria-describedby={cannotPromote ? 'pw-promote-reason' : undefined}
                     onClick={() => act(() => promoteVersion(name, v.version))}
                   >
                     {v.version < detail.activeVersion ? `Roll back to v${v.version}` : `Promote v${v.version}`}
@@ -175,11 +195,16 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
           ))}
         </tbody>
       </table>
+      {cannotPromote && detail.versionList.some((v) => !v.active) && (
+        <p className="pw-muted" id="pw-promote-reason" data-testid="promote-reason">
+          {cannotPromote}
+        </p>
+      )}
 
       {figures.length > 0 && (
         <>
           <h3>Serving (since the server started)</h3>
-          <table className="pw-metrics-table" aria-label="Serving">
+          <table className="pw-metrics-table pw-serving-figures" aria-label="Serving">
             <thead>
               <tr>
                 <th>version</th>
@@ -203,6 +228,17 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
               ))}
             </tbody>
           </table>
+        </>
+      )}
+      {!keys && cannotManageKeys && (
+        <>
+          <h3>API keys</h3>
+          <p className="pw-muted" id="pw-keys-reason">
+            {cannotManageKeys} Ask an admin for a key to call this service.
+          </p>
+          <button type="button" className="pw-button pw-button--small" disabled aria-describedby="pw-keys-reason">
+            New key
+          </button>
         </>
       )}
       {keys && (

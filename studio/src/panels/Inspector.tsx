@@ -6,6 +6,7 @@ import { CategoryIcon } from '../canvas/CategoryIcon';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 import { issuesOfNode, useValidationStore } from '../store/validation-store';
+import { DeployPolicyHint } from './DeployPolicyHint';
 import { DocText } from './DocText';
 import { IssueList } from './IssueList';
 import { NodeIdField } from './NodeIdField';
@@ -55,6 +56,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       <NodeTextFields nodeId={nodeId} title={definition.title} />
       <section className="pw-inspector__section" aria-label="Parameters">
         <h3>Parameters</h3>
+        {definition.type === 'deploy.service' && <DeployPolicyHint nodeId={nodeId} />}
         <ParamsForm nodeId={nodeId} definition={definition} params={data.params} />
       </section>
       <section className="pw-inspector__section" aria-label="Ports">

@@ -3,7 +3,8 @@ import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
 import { useDocumentStore } from '../store/document-store';
 import { DatasetPicker, NamedDatasetPicker } from './DatasetPicker';
 import { ParamBinding } from './ParamBinding';
-import { COLUMN_PARAMS, useUpstreamColumns } from './upstream-columns';
+import { ColumnPicker } from './ColumnPicker';
+import { useUpstreamColumns } from './upstream-columns';
 import {
   describeBounds,
   formatList,
@@ -29,9 +30,7 @@ function DraftInput({
   placeholder,
   invalid,
   inputMode,
-  list,
 }: {
-  list?: string;
   id: string;
   testId: string;
   value: unknown;
@@ -53,7 +52,6 @@ function DraftInput({
       value={text}
       placeholder={placeholder}
       inputMode={inputMode}
-      list={list}
       aria-invalid={invalid}
       data-testid={testId}
       onChange={(event) => {
@@ -92,9 +90,7 @@ function FieldControl({
   value,
   invalid,
   onCommit,
-  list,
 }: {
-  list?: string;
   field: ParamField;
   inputId: string;
   value: unknown;
@@ -155,7 +151,6 @@ function FieldControl({
           {...draft}
           format={formatList}
           parse={parseTextList}
-          list={list}
           placeholder={placeholder || 'comma, separated'}
         />
       );
@@ -164,11 +159,11 @@ function FieldControl({
         <DraftInput {...draft} format={formatList} parse={parseNumberList} placeholder={placeholder || '1, 2, 3'} />
       );
     case 'scalar':
-      return <DraftInput {...draft} format={formatText} parse={parseScalar} list={list} placeholder={placeholder} />;
+      return <DraftInput {...draft} format={formatText} parse={parseScalar} placeholder={placeholder} />;
     case 'json':
       return <DraftInput {...draft} format={formatJson} parse={parseJson} placeholder={placeholder ?? 'JSON'} />;
     case 'text':
-      return <DraftInput {...draft} format={formatText} parse={parseText} list={list} placeholder={placeholder} />;
+      return <DraftInput {...draft} format={formatText} parse={parseText} placeholder={placeholder} />;
   }
 }
 
@@ -228,7 +223,6 @@ export function ParamsForm({
   const setParam = useDocumentStore((state) => state.setParam);
   const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
   const columns = useUpstreamColumns(nodeId);
-  const columnList = `columns__${nodeId}`;
   const fields = useMemo(() => paramFields(definition), [definition]);
   const errors = useMemo(() => paramErrors(definition, params, pipelineParams), [definition, params, pipelineParams]);
 
@@ -236,13 +230,6 @@ export function ParamsForm({
   return (
     <form className="pw-form" onSubmit={(event) => event.preventDefault()} aria-label={`Parameters of ${nodeId}`}>
       <fieldset className="pw-fieldset" disabled={readOnly}>
-        {columns.length > 0 && (
-          <datalist id={columnList} data-testid="upstream-columns">
-            {columns.map((column) => (
-              <option key={column} value={column} />
-            ))}
-          </datalist>
-        )}
         {errors[''] && (
           <p className="pw-field__error" role="alert">
             {errors['']}
@@ -283,14 +270,26 @@ export function ParamsForm({
                 )
               }
             >
-              <FieldControl
-                field={field}
-                inputId={inputId}
-                value={value}
-                invalid={Boolean(errors[field.name])}
-                onCommit={(next) => setParam(nodeId, field.name, next)}
-                list={columns.length > 0 && COLUMN_PARAMS.has(field.name) ? columnList : undefined}
-              />
+              {field.columns ? (
+                <ColumnPicker
+                  id={inputId}
+                  testId={`param-${field.name}`}
+                  columns={columns}
+                  multiple={field.columns === 'many'}
+                  value={value}
+                  invalid={Boolean(errors[field.name])}
+                  placeholder={formatDefault(field.defaultValue) || undefined}
+                  onChange={(next) => setParam(nodeId, field.name, next)}
+                />
+              ) : (
+                <FieldControl
+                  field={field}
+                  inputId={inputId}
+                  value={value}
+                  invalid={Boolean(errors[field.name])}
+                  onCommit={(next) => setParam(nodeId, field.name, next)}
+                />
+              )}
               {definition.category === 'source' && field.name === 'path' && (
                 <DatasetPicker path={value} onPick={(path) => setParam(nodeId, field.name, path)} />
               )}

@@ -1,4 +1,10 @@
-import { isParamRef, paramsJsonSchema, type AnyNodeDefinition } from '@pipewright/nodes';
+import {
+  columnParamKind,
+  isParamRef,
+  paramsJsonSchema,
+  type AnyNodeDefinition,
+  type ColumnParamKind,
+} from '@pipewright/nodes';
 
 /** The editor a param gets, read off its JSON Schema. */
 export type ParamField =
@@ -26,6 +32,8 @@ interface FieldBase {
   description?: string;
   required: boolean;
   defaultValue?: unknown;
+  /** Set when the param names columns of the node's input table (its schema says so): one or a list. */
+  columns?: ColumnParamKind;
 }
 
 type JsonSchema = {
@@ -125,6 +133,7 @@ export function paramFields(definition: AnyNodeDefinition): ParamField[] {
       description: definition.docs.params?.[name] ?? property.description,
       required: required.has(name),
       defaultValue: property.default,
+      columns: columnParamKind(property as Record<string, unknown>),
     }),
   );
 }

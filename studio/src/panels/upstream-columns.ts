@@ -1,19 +1,17 @@
 import { useEffect, useState } from 'react';
-import { COLUMN_PARAM_NAMES } from '@pipewright/nodes';
+import type { ColumnInfo } from '@pipewright/nodes';
 import { previewTable } from '../api/runs';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 
-/** Params that name columns of the node's input table. */
-export const COLUMN_PARAMS = COLUMN_PARAM_NAMES;
-
-const known = new Map<string, Promise<string[]>>();
+const known = new Map<string, Promise<ColumnInfo[]>>();
 
 /**
- * The columns of the table flowing into a node's `in` port, as the last run
- * produced it: what the column pickers offer. Empty until there is a run.
+ * The columns (with their types) of the table flowing into a node's `in` port
+ * (`left` for a join), as the last run produced it: what the column pickers
+ * offer. Empty until the node upstream has run.
  */
-export function useUpstreamColumns(nodeId: string): string[] {
+export function useUpstreamColumns(nodeId: string): ColumnInfo[] {
   const upstream = useDocumentStore((state) => {
     const edge = state.edges.find((candidate) => candidate.target === nodeId && candidate.targetHandle !== 'model');
     return edge ? `${edge.source}\u0000${edge.sourceHandle ?? 'out'}` : null;
@@ -23,7 +21,7 @@ export function useUpstreamColumns(nodeId: string): string[] {
     const status = state.run.nodes[upstream.split('\u0000')[0]]?.status;
     return status === 'succeeded' || status === 'cached' ? state.run.runId : null;
   });
-  const [columns, setColumns] = useState<string[]>([]);
+  const [columns, setColumns] = useState<ColumnInfo[]>([]);
   useEffect(() => {
     if (!upstream || !runId) {
       setColumns([]);
@@ -35,13 +33,13 @@ export function useUpstreamColumns(nodeId: string): string[] {
       known.set(
         key,
         previewTable(runId, source, port).then(
-          (preview) => preview.columns.map((column) => column.name),
+          (preview) => preview.columns,
           () => [],
         ),
       );
     }
     let live = true;
-    void known.get(key)?.then((names) => live && setColumns(names));
+    void known.get(key)?.then((found) => live && setColumns(found));
     return () => {
       live = false;
     };
