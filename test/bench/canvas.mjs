@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { figure } from './figures.mjs';
 import { launchChromium } from '../e2e/chromium.ts';
 import { largePipeline } from '../e2e/large-pipeline.ts';
 import { repoRoot, startPipewrightServer } from '../e2e/pipewright-server.ts';
@@ -116,6 +117,13 @@ try {
   console.log(
     `dragging: ${drag.fps.toFixed(1)} fps (longest frame ${drag.longestFrameMs.toFixed(0)} ms)${drag.fps >= 50 ? '' : '  < 50 target'}`,
   );
+  const bench = 'canvas';
+  figure({ bench, metric: 'studio bundle, initial (gzip)', value: sizes.initial / 1024, unit: 'KiB' });
+  figure({ bench, metric: 'studio bundle, all (gzip)', value: sizes.total / 1024, unit: 'KiB' });
+  figure({ bench, metric: 'pipelines page to interactive', value: listMs, unit: 'ms' });
+  figure({ bench, metric: `${NODES}-node pipeline to interactive`, value: editorMs, unit: 'ms' });
+  figure({ bench, metric: `panning ${NODES} nodes`, value: pan.fps, unit: 'fps', target: '≥ 50' });
+  figure({ bench, metric: `dragging a node among ${NODES}`, value: drag.fps, unit: 'fps', target: '≥ 50' });
 } finally {
   await browser.close();
   await server.stop();

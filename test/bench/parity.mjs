@@ -23,6 +23,7 @@ import {
   splitsDirOf,
 } from '../parity/parity-pipeline.mjs';
 import { loadTensorFlow } from '../../server/dist/runtime/tensorflow-backend.js';
+import { figure as reportFigure } from './figures.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) =>
@@ -140,6 +141,28 @@ console.log(`\nParity with scikit-learn (ours / reference; ✓ within tolerance 
 console.log(matrix());
 console.log(`\n${details()}`);
 console.log(`\n${summary} — ${((Date.now() - started) / 1000).toFixed(0)} s on ${machine}`);
+
+const benchName = 'parity';
+reportFigure({
+  bench: benchName,
+  metric: 'models within tolerance of scikit-learn',
+  value: counted('pass'),
+  unit: `of ${rows.length}`,
+});
+reportFigure({
+  bench: benchName,
+  metric: 'models short of scikit-learn',
+  value: counted('FAIL'),
+  unit: `of ${rows.length}`,
+  target: '≤ 0',
+});
+reportFigure({
+  bench: benchName,
+  metric: 'models that failed to run',
+  value: counted('error'),
+  unit: `of ${rows.length}`,
+  target: '≤ 0',
+});
 
 if (!args.includes('--no-write')) {
   const partial = onlyDatasets || onlyModels ? ' (a partial run: only the datasets or models asked for)' : '';

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { predictRows } from '../../nodes/dist/index.js';
+import { figure, writePerformanceSection } from './figures.mjs';
 import { loadCsvTable, readTable, runNodeForTest } from '../../server/dist/runtime/testing.js';
 import { loadTensorFlow } from '../../server/dist/runtime/tensorflow-backend.js';
 import { tensorScores } from '../../server/dist/predict/tensor-scoring.js';
@@ -310,8 +311,28 @@ console.log(
   `\n${machine}; ${PIN ? 'servers pinned to core 0, autocannon to core 1' : 'not pinned'}\n\n${lines.join('\n')}\n\n${requestLines.join('\n')}\n\n${pathLines.join('\n')}\n`,
 );
 
+for (const r of results.slice(1)) {
+  const single = !r.rows;
+  figure({
+    bench: 'serve',
+    metric: `${r.label}: ${single ? 'req/s' : 'rows/s'}`,
+    value: single ? r.rps : r.rps * r.rows,
+    unit: single ? 'req/s' : 'rows/s',
+    ...(single
+      ? { baseline: `bare node:http ${fmt(results[0].rps)} req/s`, ratio: r.ratio, target: '≥ 0.4' }
+      : { target: '≥ 200000' }),
+  });
+  figure({
+    bench: 'serve',
+    metric: `${r.label}: p99`,
+    value: r.p99,
+    unit: 'ms',
+    ...(single ? { target: '≤ 25' } : {}),
+  });
+}
+
 if (!args.includes('--no-write')) {
-  const doc = `# Performance
+  const doc = `## Prediction serving (\`bench serve\`)
 
 Measured with \`npm run bench -- serve\` (test/bench/serve.mjs) on ${new Date().toISOString().slice(0, 10)}:
 ${machine}. Everything runs against 127.0.0.1 on this one machine (autocannon, ${CONNECTIONS} connections,
@@ -324,8 +345,6 @@ req/s and p50, its worst p99, and the median of its rounds' ratios to bare Node)
 The ratio to bare Node, measured in the same run, is the figure to compare across machines; other
 work on the machine lowers every row, and the in-process table below is the steadier measure of the
 serving code itself.
-
-## Prediction serving
 
 Single-row and 1,000-row requests to \`POST /api/predict/<name>\` of a
 \`pipewright serve --bundle\` replica, with an API key; the bare node:http
@@ -397,7 +416,7 @@ request, and keeps the deployment's bundle and its API keys in memory
 (a rollback swaps the loaded version at once; a revoked key is dropped on
 every instance through PostgreSQL NOTIFY).
 
-## Typed arrays or tensors
+### Typed arrays or tensors
 
 Scoring the same rows in this process (mean time a call), the bundle's
 fitted transforms and encoding included:
@@ -420,10 +439,7 @@ The bare \`POST\` row is node:http reading and parsing the same 1-row JSON
 body and answering a fixed JSON: the gap between it and a prediction is the
 serving code's own work (API key, row checks, preprocessing, model, metrics).
 `;
-  const path = join(root, 'docs', 'performance.md');
-  writeFileSync(path, doc);
-  // The repository's lint checks formatting: lay the tables out as prettier does.
-  spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--write', path], { stdio: 'ignore' });
-  console.log('wrote docs/performance.md');
+  writePerformanceSection('serve', doc);
+  console.log('wrote docs/performance.md (serve)');
 }
 process.exit(0);

@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { hashSecret } from '../auth/tokens.js';
 import { DeploymentEntity, DeploymentKeyEntity, DeploymentVersionEntity } from '../deployments/deployment.entity.js';
 import { PgNotificationListener } from '../events/pg-notification-listener.js';
+import { ServerInstances } from '../instances/server-instances.js';
 import { rowSchema } from './request-rows.js';
 import type { KeyGrant, LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
 
@@ -27,7 +28,12 @@ export class DeploymentRegistry implements ServingSource, OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly notifications: PgNotificationListener,
+    private readonly instances: ServerInstances,
   ) {}
+
+  rateShare(): number {
+    return 1 / this.instances.liveCount();
+  }
 
   async onModuleInit(): Promise<void> {
     await this.notifications.listen(DEPLOYMENTS_CHANNEL, (name) => void this.reload(name));

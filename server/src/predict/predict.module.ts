@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
+import { ServerInstances } from '../instances/server-instances.js';
 import { DeploymentRegistry } from './deployment-registry.js';
 import { createPredictionHandler } from './prediction-handler.js';
 import { enableTensorScoring } from './score-rows.js';
@@ -17,22 +18,25 @@ import { loadTensorFlow } from '../runtime/tensorflow-backend.js';
 @Module({
   providers: [
     DeploymentRegistry,
+    ServerInstances,
     { provide: ServingMetrics, useFactory: () => new ServingMetrics({ processMetrics: true }) },
   ],
-  exports: [DeploymentRegistry, ServingMetrics],
+  exports: [DeploymentRegistry, ServingMetrics, ServerInstances],
 })
 export class PredictModule implements OnApplicationBootstrap {
   constructor(
     private readonly registry: DeploymentRegistry,
     private readonly metrics: ServingMetrics,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly instances: ServerInstances,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     // A worker process or the CLI has no HTTP server.
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) return;
+    await this.instances.start();
     // The worker in this process loads TensorFlow.js anyway; MLP batches score faster with it (score-rows.ts).
     // Loaded once a process: the same backend and log line whether the worker or this asks first.
     const logger = new Logger('Worker');

@@ -84,7 +84,7 @@ export function createPredictionHandler(
                   `the API key is not valid for deployment "${name}" (unknown or revoked)`,
                 );
               }
-              if (!limiter.take(grant.keyId, grant.ratePerSecond)) {
+              if (!limiter.take(grant.keyId, grant.ratePerSecond * (source.rateShare?.() ?? 1))) {
                 response.setHeader('Retry-After', '1');
                 throw new ApiError(
                   429,

@@ -33,6 +33,11 @@ export interface ServingSource {
   deployment(name: string): Promise<LoadedDeployment | undefined> | LoadedDeployment | undefined;
   /** The key's grant (deploymentId '*': any deployment here), or undefined for an unknown or revoked key. */
   key(secret: string): Promise<KeyGrant | undefined> | KeyGrant | undefined;
+  /**
+   * The share of a key's rate this process enforces (1 when it serves alone):
+   * several server instances on one database split each key's rate.
+   */
+  rateShare?(): number;
   /** Called when a canary request was also scored by the active version, for comparison. */
   compare?(
     deployment: LoadedDeployment,
