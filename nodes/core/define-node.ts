@@ -113,8 +113,33 @@ export interface NodeContext {
   readonly artifacts: ArtifactAccess;
   readonly connections: ConnectionAccess;
   readonly signal: AbortSignal;
+  /**
+   * Worker threads for CPU-heavy loops (trees of a forest): absent where
+   * there are none (a browser, a bare test ctx), and then a node runs the
+   * same work in its own thread.
+   */
+  readonly threads?: ThreadPool;
   progress(pct: number, detail?: ProgressDetail): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
+}
+
+/**
+ * A pure function of a module (`kernel.module`, an import.meta.url-relative
+ * URL, and its export `kernel.name`) called as fn(shared, task) on worker
+ * threads: `shared` goes to each thread once (structured clone), tasks are
+ * handed out one at a time to whichever thread is free, and the results
+ * come back in task order — the same as calling fn in a loop, whatever
+ * finished first. Cancelled with the job's signal.
+ */
+export interface ThreadPool {
+  /** Threads it runs at once. */
+  readonly size: number;
+  map<S, T, R>(
+    kernel: { module: string; name: string },
+    shared: S,
+    tasks: T[],
+    onResult?: (done: number) => Promise<void> | void,
+  ): Promise<R[]>;
 }
 
 /** Inputs by port name; a port that takes several connections gets an array. */

@@ -19,3 +19,4 @@ export * from './column-params.js';
 export * from './fitted-output.js';
 export * from './datasets.js';
 export * from './template-file.js';
+export * from './audit-actions.js';

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useViewStore } from './store/view-store';
 import './styles/app.css';
+import './styles/people.css';
 
 document.documentElement.dataset.theme = useViewStore.getState().theme;
 

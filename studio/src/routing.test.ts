@@ -20,6 +20,11 @@ describe('routes', () => {
       { page: 'datasets' as const },
       { page: 'templates' as const },
       { page: 'schedules' as const, pipelineId: 'a b/c' },
+      { page: 'users' as const },
+      { page: 'workspaces' as const },
+      { page: 'members' as const, workspaceId: 'a b/c' },
+      { page: 'audit' as const },
+      { page: 'account' as const },
     ]) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }

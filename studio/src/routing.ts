@@ -11,13 +11,22 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'datasets' }
   | { page: 'templates' }
-  | { page: 'schedules'; pipelineId: string };
+  | { page: 'schedules'; pipelineId: string }
+  | { page: 'users' }
+  | { page: 'workspaces' }
+  | { page: 'members'; workspaceId: string }
+  | { page: 'audit' }
+  | { page: 'account' };
+
+/** The pages that show one fixed thing, their path the page's name. */
+const FIXED_PAGES = ['deployments', 'datasets', 'templates', 'users', 'workspaces', 'audit', 'account'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
-  if (path === '/deployments') return { page: 'deployments' };
-  if (path === '/datasets') return { page: 'datasets' };
-  if (path === '/templates') return { page: 'templates' };
+  const fixed = FIXED_PAGES.find((page) => path === `/${page}`);
+  if (fixed) return { page: fixed };
+  const members = /^\/workspaces\/([^/?#]+)\/members$/.exec(path);
+  if (members) return { page: 'members', workspaceId: decodeURIComponent(members[1]) };
   const schedules = /^\/pipelines\/([^/?#]+)\/schedules$/.exec(path);
   if (schedules) return { page: 'schedules', pipelineId: decodeURIComponent(schedules[1]) };
   const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
@@ -31,9 +40,8 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHref(route: Route): string {
-  if (route.page === 'deployments') return '#/deployments';
-  if (route.page === 'datasets') return '#/datasets';
-  if (route.page === 'templates') return '#/templates';
+  if (route.page === 'members') return `#/workspaces/${encodeURIComponent(route.workspaceId)}/members`;
+  if ((FIXED_PAGES as readonly string[]).includes(route.page)) return `#/${route.page}`;
   if (route.page === 'schedules') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/schedules`;
   if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')

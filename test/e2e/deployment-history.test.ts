@@ -156,7 +156,9 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
     expect(await detail.getByTestId('version-1').textContent()).toMatch(/serving/);
     const promote = detail.getByRole('button', { name: 'Promote v2' });
     expect(await promote.isDisabled()).toBe(true);
-    const reason = 'Only an admin of this workspace can promote or roll back a version; you are an editor here.';
+    // The reason comes from studio/src/permissions/permissions.ts, as every page's does.
+    const reason =
+      'Editors cannot promote or roll back a version in “Default”: it takes the admin role. Ask an admin of the workspace.';
     expect(await theirs.getByTestId('promote-reason').textContent()).toBe(reason);
     expect(await promote.getAttribute('title')).toBe(reason);
     await theirs.screenshot({ path: join(screenshots, 'deployments-editor-candidate.png'), fullPage: true });

@@ -1,18 +1,11 @@
 import type { ColumnBatch } from '../../core/define-node.js';
-import { seededRandom } from '../cross-validation.js';
 import { encodeFeatures, type RowSelection } from '../feature-encoding.js';
 import { modelState, type ModelView } from '../model-state.js';
-import {
-  addTreeOutputs,
-  binaryColumns,
-  columnMajor,
-  growTree,
-  isTree,
-  sortRowsByFeature,
-  stateOutputs,
-  type TreeArrays,
-  type TreeData,
-} from '../tree/tree-model.js';
+import type { ThreadPool } from '../../core/define-node.js';
+import type { FeatureEncoding } from '../../core/values.js';
+import { applyBins, fitBins } from '../histogram/binned-features.js';
+import { addTreeOutputs, isTree, stateOutputs, type TreeArrays } from '../tree/tree-model.js';
+import { growForestTree, type ForestShared } from './forest-kernel.js';
 
 export interface ForestState {
   trees: TreeArrays[];
@@ -26,39 +19,60 @@ export interface ForestOptions {
   minSamplesLeaf: number;
   maxFeatures: number;
   seed: number;
+  /** Worker threads to grow trees on; absent: this thread. */
+  threads?: ThreadPool;
   /** Called after each tree; may pause to let progress and cancel through. */
   onTree?: (done: number) => Promise<void>;
 }
+
+/** The rows a forest learns from: the encoding's compact rows (encodeCompact), binned once for every tree. */
+export interface ForestData {
+  encoding: FeatureEncoding;
+  compact: Float32Array;
+  targets: Int32Array | Float64Array;
+  classCount: number;
+}
+
+/** Below this many rows × trees a forest grows in its own thread: starting threads would cost more. */
+const THREADED_FROM = 400_000;
 
 /**
  * Breiman's random forest as scikit-learn fits it: each tree on a bootstrap
  * sample (rows drawn with replacement, kept as weights), a fresh random
  * draw of `maxFeatures` features at every split, grown to full depth by
  * default; the forest averages the trees' leaf values (class shares or
- * means). Seeded: the same forest on every run.
+ * means). Splits are searched on binned features (histograms, as LightGBM
+ * does; exact for up to 255 distinct values and for one-hot columns), and
+ * trees grow on worker threads when there are some. Seeded: each tree
+ * depends only on the seed and its index, so the forest is the same on
+ * every run, however many threads grew it.
  */
-export async function growForest(data: TreeData, options: ForestOptions): Promise<ForestState> {
-  const rows = data.targets.length;
+export async function growForest(data: ForestData, options: ForestOptions): Promise<ForestState> {
   const outputs = data.classCount > 0 ? data.classCount : 1;
+  const binned = applyBins(fitBins(data.encoding, data.compact, undefined), data.compact);
+  const shared: ForestShared = {
+    binned,
+    width: data.encoding.width,
+    targets: data.targets,
+    classCount: data.classCount,
+    maxDepth: options.maxDepth,
+    minSamplesLeaf: options.minSamplesLeaf,
+    maxFeatures: options.maxFeatures,
+    seed: options.seed,
+  };
+  const indices = Array.from({ length: options.trees }, (_, t) => t);
+  if (options.threads && options.trees > 1 && data.targets.length * options.trees >= THREADED_FROM) {
+    const trees = await options.threads.map<ForestShared, number, TreeArrays>(
+      { module: new URL('./forest-kernel.js', import.meta.url).href, name: 'growForestTree' },
+      shared,
+      indices,
+      options.onTree,
+    );
+    return { trees, outputs };
+  }
   const trees: TreeArrays[] = [];
-  const presorted = sortRowsByFeature(data.x, data.width, rows);
-  const columns = columnMajor(data.x, data.width, rows);
-  const binary = binaryColumns(columns, data.width, rows);
-  for (let t = 0; t < options.trees; t++) {
-    const random = seededRandom((options.seed * 7919 + t * 104729 + 1) >>> 0);
-    const weights = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) weights[Math.floor(random() * rows)]++;
-    const { tree } = growTree(data, {
-      maxDepth: options.maxDepth,
-      minSamplesLeaf: options.minSamplesLeaf,
-      maxFeatures: options.maxFeatures,
-      random,
-      weights,
-      presorted,
-      columns,
-      binary,
-    });
-    trees.push(tree);
+  for (const t of indices) {
+    trees.push(growForestTree(shared, t));
     await options.onTree?.(t + 1);
   }
   return { trees, outputs };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { encodeFeatures } from '../feature-encoding.js';
+import { encodeCompact } from '../feature-encoding.js';
 import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { growForest, predictForest } from './forest-model.js';
 
@@ -52,17 +52,18 @@ export const forestTrainer = defineTrainer({
   queue: 'cpu',
   tasks: ['classification', 'regression'],
   standardize: false,
-  async fit(_ctx, data, p, hooks) {
+  async fit(ctx, data, p, hooks) {
     const width = data.encoding.width;
     const maxFeatures = featuresPerSplit(p.maxFeatures, width, data.task === 'classification');
     const state = await growForest(
       {
-        x: encodeFeatures(data.encoding, data.batch, data.rows),
-        width,
+        encoding: data.encoding,
+        compact: encodeCompact(data.encoding, data.batch, data.rows),
         targets: data.targets,
         classCount: data.classCount,
       },
       {
+        ...(ctx.threads ? { threads: ctx.threads } : {}),
         trees: p.trees,
         maxDepth: p.maxDepth === 0 ? Infinity : p.maxDepth,
         minSamplesLeaf: p.minSamplesLeaf,

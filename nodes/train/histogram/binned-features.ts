@@ -25,6 +25,12 @@ export interface BinnedFeature {
   bins: number;
   /** Numeric only: upper edges of every bin but the last. */
   edges: Float64Array;
+  /**
+   * Numeric with at most maxBins distinct values: the value of each bin.
+   * A CART split then takes the midpoint between the node's own
+   * neighbouring values, as scikit-learn's exact splitter does.
+   */
+  values?: Float64Array;
   /** Where its bins start in a node histogram. */
   offset: number;
 }
@@ -64,8 +70,11 @@ export function fitBins(
     } else {
       const values = new Float64Array(count);
       for (let i = 0; i < count; i++) values[i] = compact[(fitRows ? fitRows[i] : i) * width + f];
-      const edges = numericEdges(values.sort(), maxBins);
+      const sorted = values.sort();
+      const edges = numericEdges(sorted, maxBins);
       binned = { kind: 'numeric', column, bins: edges.length + 1, edges, offset };
+      const distinct = distinctValues(sorted, maxBins);
+      if (distinct) binned.values = distinct;
       column += 1;
     }
     offset += binned.bins;
@@ -97,6 +106,17 @@ export function numericEdges(sorted: Float64Array, maxBins: number): Float64Arra
     if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
   }
   return Float64Array.from(edges);
+}
+
+/** The distinct values of sorted values, or undefined when there are more than maxBins. */
+function distinctValues(sorted: Float64Array, maxBins: number): Float64Array | undefined {
+  const distinct: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    if (distinct.length === maxBins) return undefined;
+    distinct.push(sorted[i]);
+  }
+  return Float64Array.from(distinct);
 }
 
 /** The bins of rows of `compact` (all rows when `rows` is absent) for features fitted by fitBins. */

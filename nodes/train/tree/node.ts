@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { seededRandom } from '../cross-validation.js';
-import { encodeFeatures } from '../feature-encoding.js';
+import { encodeCompact } from '../feature-encoding.js';
+import { applyBins, fitBins } from '../histogram/binned-features.js';
+import { growHistogramCart } from '../histogram/histogram-cart.js';
 import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
-import { growTree, predictTree } from './tree-model.js';
+import { predictTree, type TreeState } from './tree-model.js';
 
 const params = z
   .object({
@@ -33,7 +35,9 @@ export const treeTrainer = defineTrainer({
   docs: {
     summary:
       'Grows one binary tree that splits the rows on one feature at a time: Gini impurity for classes, squared ' +
-      'error for numbers, thresholds halfway between neighbouring values, as scikit-learn’s CART does. Numbers keep ' +
+      'error for numbers, as scikit-learn’s CART does. Splits are searched on binned features (histograms): a number ' +
+      'with up to 255 distinct values splits halfway between neighbouring values, one with more at quantile edges. ' +
+      'Numbers keep ' +
       'their units (missing ones get the training mean); text features are one-hot encoded. Without `maxDepth` it ' +
       'grows until every leaf is pure, which fits the training rows exactly and often overfits: limit the depth or ' +
       'raise `minSamplesLeaf`, or use train.forest. Classifiers give the class shares of the leaf as probabilities.',
@@ -51,21 +55,22 @@ export const treeTrainer = defineTrainer({
   tasks: ['classification', 'regression'],
   standardize: false,
   async fit(_ctx, data, p, hooks) {
-    const width = data.encoding.width;
-    const state = growTree(
+    const compact = encodeCompact(data.encoding, data.batch, data.rows);
+    const tree = growHistogramCart(
       {
-        x: encodeFeatures(data.encoding, data.batch, data.rows),
-        width,
+        binned: applyBins(fitBins(data.encoding, compact, undefined), compact),
+        width: data.encoding.width,
         targets: data.targets,
         classCount: data.classCount,
       },
       {
         maxDepth: p.maxDepth === 0 ? Infinity : p.maxDepth,
         minSamplesLeaf: p.minSamplesLeaf,
-        maxFeatures: width,
+        maxFeatures: data.encoding.width,
         random: seededRandom(p.seed),
       },
     );
+    const state: TreeState = { tree, outputs: data.classCount > 0 ? data.classCount : 1 };
     await hooks.progress(1);
     const leaves = state.tree.feature.filter((f) => f === -1).length;
     return {

@@ -12,6 +12,7 @@ import {
 import { cloneFile } from './artifact-store.js';
 import { fingerprintFile, resolveDataFile } from './data-files.js';
 import { QueryCancelledError } from './duckdb-errors.js';
+import { workerThreadPool } from './thread-pool.js';
 import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from './duckdb-sandbox.js';
 import { computeJobKey } from './job-key.js';
 import { postgresConnectionAccess } from './postgres-connections.js';
@@ -80,6 +81,7 @@ async function runJob(
       sql,
       tf: deps.tf,
       signal: deps.signal,
+      threads: workerThreadPool(deps.signal),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
         signal: deps.signal,

@@ -9,6 +9,7 @@ import { useKeyRevealStore } from '../store/key-reveal-store';
 import { useRunStore } from '../store/run-store';
 import { useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
+import { permissionNow } from '../permissions/permissions';
 import { savePipeline } from './save-pipeline';
 import type { StudioAction } from './studio-action';
 
@@ -16,6 +17,12 @@ import type { StudioAction } from './studio-action';
 export async function runPipeline(): Promise<void> {
   const view = useViewStore.getState();
   if (view.busy) return;
+  // The shortcut reaches here too: a role that may not run is told why, as the disabled button says.
+  const verdict = permissionNow('run');
+  if (!verdict.allowed) {
+    view.showNotice({ tone: 'warning', title: 'You cannot run this pipeline', message: verdict.reason });
+    return;
+  }
   let pipelineId = useDocumentStore.getState().pipelineId;
   if (selectIsDirty(useDocumentStore.getState())) {
     const stored = await savePipeline({ quiet: true });

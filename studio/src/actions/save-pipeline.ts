@@ -5,11 +5,17 @@ import { documentToPipeline } from '../store/pipeline-mapping';
 import { useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
 import { navigate } from '../routing';
+import { permissionNow } from '../permissions/permissions';
 import type { StudioAction } from './studio-action';
 
 /** Saves the document as a new version (the first save creates the pipeline). Answers null when it failed. */
 export async function savePipeline(options: { quiet?: boolean } = {}): Promise<StoredPipeline | null> {
   const view = useViewStore.getState();
+  const verdict = permissionNow('edit-pipeline');
+  if (!verdict.allowed) {
+    view.showNotice({ tone: 'warning', title: 'You cannot save this pipeline', message: verdict.reason });
+    return null;
+  }
   const { pipelineId, editRevision, contentRevision } = useDocumentStore.getState();
   const file = documentToPipeline(currentDocument());
   view.setBusy('saving');

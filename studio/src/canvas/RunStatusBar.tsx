@@ -6,6 +6,7 @@ import { useRunStore } from '../store/run-store';
 import { isRunActive } from '../store/run-state';
 import { useDocumentStore } from '../store/document-store';
 import { formatDuration } from './format';
+import { PermittedButton } from '../permissions/PermittedButton';
 
 const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   queued: 'Queued',
@@ -91,9 +92,13 @@ export function RunStatusBar() {
         run {summary.runId.slice(0, 8)}
       </span>
       {active && (
-        <button type="button" className="pw-button pw-button--small" onClick={() => void cancelRunAction.perform()}>
+        <PermittedButton
+          permission="cancel-run"
+          className="pw-button pw-button--small"
+          onClick={() => void cancelRunAction.perform()}
+        >
           {cancelRunAction.label}
-        </button>
+        </PermittedButton>
       )}
     </div>
   );

@@ -5,7 +5,7 @@ import { describeError } from '../api/http';
 import { formatBytes, formatCount, relativeTime } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
+import { PermittedButton } from '../permissions/PermittedButton';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
 
@@ -73,7 +73,6 @@ export function DatasetsPage() {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="datasets" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page pw-page--wide">
         <div className="pw-page__head">
@@ -160,14 +159,14 @@ export function DatasetsPage() {
                         Versions ({dataset.versions})
                       </button>
                       <NewVersionButton dataset={dataset} limitBytes={uploadLimit} onUploaded={onUploaded} />
-                      <button
-                        type="button"
+                      <PermittedButton
+                        permission="delete-dataset"
                         className="pw-button pw-button--small pw-button--danger"
                         aria-label={`Delete ${dataset.name}`}
                         onClick={() => void onDelete(dataset)}
                       >
                         Delete
-                      </button>
+                      </PermittedButton>
                     </td>
                   </tr>
                   {open === dataset.id && (
@@ -234,15 +233,15 @@ function NewVersionButton({
         aria-label={`File for a new version of ${dataset.name}`}
         onChange={(event) => void onFile(event.target.files?.[0])}
       />
-      <button
-        type="button"
+      <PermittedButton
+        permission="upload-dataset"
         className="pw-button pw-button--small"
         aria-label={`Upload a new version of ${dataset.name}`}
         disabled={upload.state === 'sending'}
         onClick={() => fileInput.current?.click()}
       >
         {upload.state === 'sending' ? `${Math.round(upload.fraction * 100)} %` : 'New version…'}
-      </button>
+      </PermittedButton>
       {upload.state === 'failed' && (
         <p className="pw-field__error" role="alert">
           Could not upload {upload.name}: {upload.message}

@@ -16,17 +16,13 @@ import {
 } from '../api/deployments';
 import { describeError } from '../api/http';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton, type SessionUser } from './LoginPage';
+import { usePermission, type Verdict } from '../permissions/permissions';
 
-/** Why a control is disabled for this role, or null when the role may use it: deploying is an admin's act. */
-function adminOnly(role: SessionUser['role'], act: string): string | null {
-  return role === 'admin'
-    ? null
-    : `Only an admin of this workspace can ${act}; you are ${role === 'editor' ? 'an editor' : 'a viewer'} here.`;
-}
+/** Why a control is disabled for this role (permissions.ts says), or null when the role may use it. */
+const refusal = (verdict: Verdict): string | null => (verdict.allowed ? null : verdict.reason);
 
 /** Prediction services: versions (promote one back to roll back), API keys, and a "Try it" panel. */
-export function DeploymentsPage({ role }: { role: SessionUser['role'] }) {
+export function DeploymentsPage() {
   const [items, setItems] = useState<DeploymentSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +42,6 @@ export function DeploymentsPage({ role }: { role: SessionUser['role'] }) {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="deployments" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page pw-page--wide">
         <h1>Deployments</h1>
@@ -76,7 +71,7 @@ export function DeploymentsPage({ role }: { role: SessionUser['role'] }) {
                 </li>
               ))}
             </ul>
-            {selected && <DeploymentDetail key={selected} name={selected} role={role} onChanged={reloadList} />}
+            {selected && <DeploymentDetail key={selected} name={selected} onChanged={reloadList} />}
           </div>
         )}
       </main>
@@ -84,19 +79,14 @@ export function DeploymentsPage({ role }: { role: SessionUser['role'] }) {
   );
 }
 
-function DeploymentDetail({
-  name,
-  role,
-  onChanged,
-}: {
-  name: string;
-  role: SessionUser['role'];
-  onChanged: () => void;
-}) {
+function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => void }) {
   const [detail, setDetail] = useState<DeploymentDetail | null>(null);
   const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
   const [figures, setFigures] = useState<VersionFigures[]>([]);
   const [newKey, setNewKey] = useState<string | null>(null);
+  // Promoting and rolling back are one act to the server (and one rule in permissions.ts).
+  const cannotPromote = refusal(usePermission('promote'));
+  const cannotManageKeys = refusal(usePermission('manage-keys'));
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
@@ -125,8 +115,6 @@ function DeploymentDetail({
   };
 
   if (!detail) return <p className="pw-muted">{error ?? 'Loading…'}</p>;
-  const cannotPromote = adminOnly(role, 'promote or roll back a version');
-  const cannotManageKeys = adminOnly(role, 'make or revoke API keys');
   return (
     <section className="pw-deployment" aria-label={`Deployment ${name}`}>
       <h2 className="pw-deployment__title">

@@ -12,6 +12,8 @@ import { useRunStore } from '../store/run-store';
 import { isRunActive } from '../store/run-state';
 import { useViewStore } from '../store/view-store';
 import { SaveTemplateDialog } from '../panels/SaveTemplateDialog';
+import { PermittedButton } from '../permissions/PermittedButton';
+import type { Permission } from '../permissions/permissions';
 import { routeHref } from '../routing';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -25,26 +27,26 @@ function ActionButton({
   action,
   variant = 'text',
   disabled = false,
+  permission,
   children,
 }: {
   action: StudioAction;
   variant?: 'text' | 'primary' | 'icon';
   disabled?: boolean;
+  /** What the act takes: a role without it sees the button disabled, with the reason. */
+  permission?: Permission;
   children?: ReactNode;
 }) {
   const className = { text: 'pw-button', primary: 'pw-button pw-button--primary', icon: 'pw-icon-button' }[variant];
-  return (
-    <button
-      type="button"
-      className={className}
-      aria-label={variant === 'icon' ? action.label : undefined}
-      title={titleOf(action)}
-      disabled={disabled}
-      onClick={() => void action.perform()}
-    >
-      {children ?? action.label}
-    </button>
-  );
+  const button = {
+    className,
+    'aria-label': variant === 'icon' ? action.label : undefined,
+    title: titleOf(action),
+    disabled,
+    onClick: () => void action.perform(),
+    children: children ?? action.label,
+  };
+  return permission ? <PermittedButton permission={permission} {...button} /> : <button type="button" {...button} />;
 }
 
 function StrokeIcon({ path }: { path: string }) {
@@ -129,9 +131,8 @@ export function EditorToolbar() {
         <ThemeToggle />
         <ActionButton action={exportAction} />
         {pipelineId !== null && (
-          <button
-            type="button"
-            className="pw-button"
+          <PermittedButton
+            permission="edit-template"
             disabled={dirty || readOnly}
             title={
               dirty
@@ -143,10 +144,15 @@ export function EditorToolbar() {
             onClick={() => setSavingTemplate(true)}
           >
             Save as template
-          </button>
+          </PermittedButton>
         )}
-        <ActionButton action={saveAction} disabled={busy !== null || readOnly} />
-        <ActionButton action={runAction} variant="primary" disabled={busy !== null || running || readOnly}>
+        <ActionButton action={saveAction} permission="edit-pipeline" disabled={busy !== null || readOnly} />
+        <ActionButton
+          action={runAction}
+          permission="run"
+          variant="primary"
+          disabled={busy !== null || running || readOnly}
+        >
           <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>
             <path d="M4 2.5v11l9-5.5z" />
           </svg>

@@ -1,17 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError, LOGGED_OUT_EVENT, requestJson } from '../api/http';
+import { useSessionStore, type SessionUser, type WorkspaceAccess } from '../store/session-store';
 import { ProductMark } from './AppHeader';
 
 /** The server's minimum (MIN_PASSWORD_LENGTH in server/src/auth/accounts.service.ts). */
-const MIN_PASSWORD_LENGTH = 8;
+export const MIN_PASSWORD_LENGTH = 8;
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: 'admin' | 'editor' | 'viewer';
-  /** The account still has its generated one-time password: the studio asks for a new one before anything else. */
-  mustChangePassword?: boolean;
-}
+export type { SessionUser } from '../store/session-store';
 
 /** After a login, the password just typed: the change-password form needs it as the current one. */
 type Session =
@@ -20,7 +15,7 @@ type Session =
 /** Who is logged in (the session cookie, checked with GET /api/auth/me), kept current across 401s. */
 export function useSession(): {
   session: Session;
-  signedIn(user: SessionUser, password?: string): void;
+  signedIn(user: SessionUser, password?: string, workspaces?: WorkspaceAccess[]): void;
 } {
   // Never logged in here (or logged out): the login page at once, without asking the server.
   const [session, setSession] = useState<Session>(() =>
@@ -29,12 +24,17 @@ export function useSession(): {
   useEffect(() => {
     let live = true;
     if (signedInCookie()) {
-      requestJson<{ user: SessionUser }>('GET', '/auth/me')
-        .then(({ user }) => live && setSession({ state: 'signed-in', user }))
+      requestJson<{ user: SessionUser; workspaces: WorkspaceAccess[] }>('GET', '/auth/me')
+        .then(({ user, workspaces }) => {
+          if (!live) return;
+          useSessionStore.getState().setSession(user, workspaces);
+          setSession({ state: 'signed-in', user });
+        })
         .catch(() => live && setSession({ state: 'anonymous' }));
     }
     const onLoggedOut = () => {
       forgetSignedInCookie();
+      useSessionStore.getState().setSession(null);
       setSession({ state: 'anonymous' });
     };
     window.addEventListener(LOGGED_OUT_EVENT, onLoggedOut);
@@ -43,10 +43,10 @@ export function useSession(): {
       window.removeEventListener(LOGGED_OUT_EVENT, onLoggedOut);
     };
   }, []);
-  const signedIn = useCallback(
-    (user: SessionUser, password?: string) => setSession({ state: 'signed-in', user, password }),
-    [],
-  );
+  const signedIn = useCallback((user: SessionUser, password?: string, workspaces?: WorkspaceAccess[]) => {
+    useSessionStore.getState().setSession(user, workspaces);
+    setSession({ state: 'signed-in', user, password });
+  }, []);
   return { session, signedIn };
 }
 
@@ -63,7 +63,11 @@ function forgetSignedInCookie(): void {
 }
 
 /** Email and password; the server answers with the session cookie the rest of the studio rides on. */
-export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser, password?: string): void }) {
+export function LoginPage({
+  onSignedIn,
+}: {
+  onSignedIn(user: SessionUser, password?: string, workspaces?: WorkspaceAccess[]): void;
+}) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -74,9 +78,13 @@ export function LoginPage({ onSignedIn }: { onSignedIn(user: SessionUser, passwo
     setBusy(true);
     setError(null);
     try {
-      const { user } = await requestJson<{ user: SessionUser }>('POST', '/auth/login', { email, password });
+      const { user, workspaces } = await requestJson<{ user: SessionUser; workspaces: WorkspaceAccess[] }>(
+        'POST',
+        '/auth/login',
+        { email, password },
+      );
       // Kept only for the change-password form that follows a one-time password's login.
-      onSignedIn(user, user.mustChangePassword ? password : undefined);
+      onSignedIn(user, user.mustChangePassword ? password : undefined, workspaces);
     } catch (failure) {
       setError(
         failure instanceof ApiError && failure.status === 401 ? 'Wrong email or password.' : describeError(failure),

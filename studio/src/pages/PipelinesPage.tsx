@@ -5,7 +5,8 @@ import { relativeTime } from '../canvas/format';
 import { TemplateGallery } from '../panels/TemplateGallery';
 import { navigate, routeHref } from '../routing';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
+import { PermittedButton } from '../permissions/PermittedButton';
+import { usePermission } from '../permissions/permissions';
 
 type Loaded =
   | { state: 'loading' }
@@ -18,6 +19,7 @@ export function PipelinesPage() {
   const [importError, setImportError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; draft: string; error: string | null } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const mayCreate = usePermission('edit-pipeline');
 
   const onRename = async (pipeline: PipelineSummary, name: string) => {
     if (!name || name === pipeline.name) {
@@ -94,7 +96,6 @@ export function PipelinesPage() {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="pipelines" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page">
         <div className="pw-page__head">
@@ -113,19 +114,25 @@ export function PipelinesPage() {
               aria-label="Pipeline file to import"
               onChange={(event) => void onImport(event.target.files?.[0])}
             />
-            <button type="button" className="pw-button" onClick={() => fileInput.current?.click()}>
+            <PermittedButton permission="edit-pipeline" onClick={() => fileInput.current?.click()}>
               Import file…
-            </button>
+            </PermittedButton>
             <a className="pw-button" href={routeHref({ page: 'templates' })} data-testid="new-from-template">
               New from template
             </a>
-            <a
-              className="pw-button pw-button--primary"
-              href={routeHref({ page: 'editor', pipelineId: null })}
-              data-testid="new-pipeline"
-            >
-              New pipeline
-            </a>
+            {mayCreate.allowed ? (
+              <a
+                className="pw-button pw-button--primary"
+                href={routeHref({ page: 'editor', pipelineId: null })}
+                data-testid="new-pipeline"
+              >
+                New pipeline
+              </a>
+            ) : (
+              <PermittedButton permission="edit-pipeline" className="pw-button pw-button--primary">
+                New pipeline
+              </PermittedButton>
+            )}
           </div>
         </div>
         {importError && (
@@ -204,23 +211,23 @@ export function PipelinesPage() {
                     </div>
                   </a>
                 )}
-                <button
-                  type="button"
+                <PermittedButton
+                  permission="edit-pipeline"
                   className="pw-button pw-button--small"
                   aria-label={`Rename ${pipeline.name}`}
                   hidden={renaming?.id === pipeline.id}
                   onClick={() => setRenaming({ id: pipeline.id, draft: pipeline.name, error: null })}
                 >
                   Rename
-                </button>
-                <button
-                  type="button"
+                </PermittedButton>
+                <PermittedButton
+                  permission="delete-pipeline"
                   className="pw-button pw-button--small pw-button--danger"
                   aria-label={`Delete ${pipeline.name}`}
                   onClick={() => void onDelete(pipeline)}
                 >
                   Delete
-                </button>
+                </PermittedButton>
               </li>
             ))}
           </ul>

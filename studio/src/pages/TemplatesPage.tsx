@@ -4,7 +4,6 @@ import { deleteTemplate, importTemplate, templateExportUrl, type TemplateSummary
 import { relativeTime } from '../canvas/format';
 import { TemplateCards, useTemplates } from '../panels/TemplateGallery';
 import { AppHeader, SectionNav } from './AppHeader';
-import { LogOutButton } from './LoginPage';
 
 /** The gallery and the workspace's own templates: use one through its form, import, export, delete. */
 export function TemplatesPage() {
@@ -60,7 +59,6 @@ export function TemplatesPage() {
     <div className="pw-app">
       <AppHeader>
         <SectionNav current="templates" />
-        <LogOutButton />
       </AppHeader>
       <main className="pw-page">
         <div className="pw-page__head">

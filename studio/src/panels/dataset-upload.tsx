@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { uploadDataset, type DatasetVersion } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, formatLimit } from '../canvas/format';
+import { PermittedButton } from '../permissions/PermittedButton';
 
 export type DatasetUpload =
   | { state: 'idle' }
@@ -68,14 +69,14 @@ export function UploadButton({
         data-testid="dataset-file"
         onChange={(event) => void onFile(event.target.files?.[0])}
       />
-      <button
-        type="button"
+      <PermittedButton
+        permission="upload-dataset"
         className={`pw-button pw-button--${variant}`}
         disabled={upload.state === 'sending'}
         onClick={() => fileInput.current?.click()}
       >
         Upload…
-      </button>
+      </PermittedButton>
     </>
   );
 }

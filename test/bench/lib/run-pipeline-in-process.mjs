@@ -3,8 +3,9 @@
 // round with a fresh artifact store so nothing is a cache hit unless
 // `--cached` (then the first round fills the store and the others re-run on
 // it). `node run-pipeline-in-process.mjs FILE ROUNDS [--cached]`. Prints one
-// JSON line a round on stdout: {ms, cpuMs, status, nodes: {id: {durationMs, cached}}},
-// where ms is from asking for the run to its run-finished event.
+// JSON line a round on stdout: {ms, cpuMs, status, nodes: {id: {durationMs, cached}},
+// finished: {id: ms}}, where ms is from asking for the run to its
+// run-finished event and finished[id] to the node's node-finished event.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,11 +34,13 @@ try {
     }
     const cpu = process.cpuUsage();
     const started = performance.now();
+    const finished = {};
     const { id } = await runs.startFile(pipeline, { params: {}, dataDirs: [dirname(resolve(file))] });
     let stop;
     await new Promise((done, fail) => {
       relay
         .subscribe(id, 0, (event) => {
+          if (event.type === 'node-finished') finished[event.nodeId] = performance.now() - started;
           if (event.type === 'run-finished') done();
         })
         .then((unsubscribe) => (stop = unsubscribe), fail);
@@ -53,7 +56,7 @@ try {
       ]),
     );
     process.stdout.write(
-      `${JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, status: document.status, nodes })}\n`,
+      `${JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, status: document.status, nodes, finished })}\n`,
     );
   }
 } finally {
