@@ -15,6 +15,8 @@ import {
 } from '../api/schedules';
 import { relativeTime } from '../canvas/format';
 import { StatusBadge } from '../canvas/StatusBadge';
+import { PermittedButton } from '../permissions/PermittedButton';
+import { usePermission } from '../permissions/permissions';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
 
@@ -214,12 +216,16 @@ function ScheduleRow({
           <button type="button" className="pw-button pw-button--small" aria-expanded={historyOpen} onClick={onHistory}>
             History
           </button>
-          <button type="button" className="pw-button pw-button--small" onClick={onPause}>
+          <PermittedButton permission="edit-schedule" className="pw-button pw-button--small" onClick={onPause}>
             {schedule.paused ? 'Resume' : 'Pause'}
-          </button>
-          <button type="button" className="pw-button pw-button--small pw-button--danger" onClick={onDelete}>
+          </PermittedButton>
+          <PermittedButton
+            permission="edit-schedule"
+            className="pw-button pw-button--small pw-button--danger"
+            onClick={onDelete}
+          >
             Delete
-          </button>
+          </PermittedButton>
         </td>
       </tr>
       {historyOpen && (
@@ -345,6 +351,8 @@ function NewScheduleForm({
   };
 
   const pipelineParams = Object.entries(pipeline.params);
+  const mayEdit = usePermission('edit-schedule');
+  if (!mayEdit.allowed) return <p className="pw-muted">{mayEdit.reason}</p>;
   return (
     <section className="pw-schedule-form" aria-labelledby="new-schedule-title">
       <h2 id="new-schedule-title" className="pw-section-title">

@@ -3,6 +3,7 @@ import { describeError } from '../api/http';
 import { deleteTemplate, importTemplate, templateExportUrl, type TemplateSummary } from '../api/templates';
 import { relativeTime } from '../canvas/format';
 import { TemplateCards, useTemplates } from '../panels/TemplateGallery';
+import { PermittedButton } from '../permissions/PermittedButton';
 import { AppHeader, SectionNav } from './AppHeader';
 
 /** The gallery and the workspace's own templates: use one through its form, import, export, delete. */
@@ -77,9 +78,9 @@ export function TemplatesPage() {
               aria-label="Template file to import"
               onChange={(event) => void onImport(event.target.files?.[0])}
             />
-            <button type="button" className="pw-button" onClick={() => fileInput.current?.click()}>
+            <PermittedButton permission="edit-template" onClick={() => fileInput.current?.click()}>
               Import template…
-            </button>
+            </PermittedButton>
           </div>
         </div>
         {notice && (
@@ -113,14 +114,14 @@ export function TemplatesPage() {
                       updated {relativeTime(template.updatedAt)}
                     </span>
                     {exportLink(template)}
-                    <button
-                      type="button"
+                    <PermittedButton
+                      permission="edit-template"
                       className="pw-button pw-button--small pw-button--danger"
                       aria-label={`Delete ${template.name}`}
                       onClick={() => void onDelete(template)}
                     >
                       Delete
-                    </button>
+                    </PermittedButton>
                   </>
                 )}
               />

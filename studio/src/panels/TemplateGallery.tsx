@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { describeError } from '../api/http';
 import { listTemplates, type TemplateSummary } from '../api/templates';
+import { PermittedButton } from '../permissions/PermittedButton';
 import { UseTemplateDialog } from './UseTemplateDialog';
 
 type Loaded =
@@ -52,14 +53,14 @@ export function TemplateCards({
             </div>
             <div className="pw-template-card__actions">
               {actions?.(template)}
-              <button
-                type="button"
+              <PermittedButton
+                permission="use-template"
                 className="pw-button pw-button--small pw-button--primary"
                 aria-label={`Use template ${template.name}`}
                 onClick={() => setUsing(template.id)}
               >
                 Use template
-              </button>
+              </PermittedButton>
             </div>
           </li>
         ))}
