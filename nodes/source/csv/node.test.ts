@@ -96,6 +96,22 @@ describe('source.csv', () => {
     expect(error.failure.row).toBe(3);
   });
 
+  it('stops on an empty file, naming it and the header row it lacks', async () => {
+    const dir = writeTempCsv('empty.csv', '');
+    const error = await runNodeForTest('source.csv', { path: 'empty.csv' }, {}, { dataDirs: [dir] }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeRunError);
+    expect(error.message).toContain('empty.csv is empty: it has no header row');
+    expect(error.failure.param).toBe('path');
+    writeFileSync(join(dir, 'blank.csv'), '\n\n');
+    const blank = await runNodeForTest(
+      'source.csv',
+      { path: 'blank.csv', header: false },
+      {},
+      { dataDirs: [dir] },
+    ).catch((e) => e);
+    expect(blank.message).toContain('blank.csv is empty: it has no rows');
+  });
+
   it('names the line of a ragged row far into a large file', async () => {
     const lines = ['a,b,c', ...Array.from({ length: 5000 }, (_, i) => `${i},${i * 2},"x, ${i}"`)];
     lines[4000] = '1,2,3,4';

@@ -50,6 +50,7 @@ export const sourceCsv = defineNode({
     const source = await stageSourceData(ctx, p, 'csv');
     const delimiter =
       p.delimiter === DEFAULT_DELIMITER && source.dataset?.delimiter ? source.dataset.delimiter : p.delimiter;
+    await requireSomeLine(ctx.sql, source.file, source.shown, p.dataset === undefined ? 'path' : 'dataset', p.header);
     const csv = await loadCsv(ctx.sql, source.file, { delimiter, header: p.header, naValues: p.naValues });
     const out = await ctx.sql.writeTable('out', csv.select);
     for (const { name, count } of csv.padded) {
@@ -59,6 +60,28 @@ export const sourceCsv = defineNode({
     return { out };
   },
 });
+
+/**
+ * DuckDB reads an empty file as one column and no rows, so a run would go on
+ * with a table nobody meant: an empty file (or one of blank lines) stops the
+ * node, naming the file and what it lacks.
+ */
+async function requireSomeLine(
+  sql: SqlEngine,
+  file: string,
+  shown: string,
+  param: string,
+  header: boolean,
+): Promise<void> {
+  const [row] = await sql.all(`SELECT count(*) AS lines FROM (${rawLinesSql(file)}) WHERE trim(line) <> ''`);
+  if (Number(row?.lines ?? 0) > 0) return;
+  throw new NodeError(
+    header
+      ? `${shown} is empty: it has no header row naming its columns (and no rows)`
+      : `${shown} is empty: it has no rows`,
+    { param },
+  );
+}
 
 /**
  * Reads a CSV file into the job's table `csv`, as source.csv reads it: a bad

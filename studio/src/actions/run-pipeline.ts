@@ -13,7 +13,11 @@ import { permissionNow } from '../permissions/permissions';
 import { savePipeline } from './save-pipeline';
 import type { StudioAction } from './studio-action';
 
-/** Saves what changed, checks the pipeline, starts a run and follows it live. */
+/**
+ * Checks the pipeline, then saves what changed, starts a run and follows it
+ * live. A pipeline with problems is refused before anything is saved: a
+ * refused run leaves no version (or new pipeline) behind.
+ */
 export async function runPipeline(): Promise<void> {
   const view = useViewStore.getState();
   if (view.busy) return;
@@ -23,13 +27,6 @@ export async function runPipeline(): Promise<void> {
     view.showNotice({ tone: 'warning', title: 'You cannot run this pipeline', message: verdict.reason });
     return;
   }
-  let pipelineId = useDocumentStore.getState().pipelineId;
-  if (selectIsDirty(useDocumentStore.getState())) {
-    const stored = await savePipeline({ quiet: true });
-    if (!stored) return;
-    pipelineId = stored.id;
-  }
-  if (pipelineId === null) return;
   view.setBusy('starting-run');
   try {
     const { contentRevision } = useDocumentStore.getState();
@@ -45,6 +42,21 @@ export async function runPipeline(): Promise<void> {
       if (first.nodeId) useDocumentStore.getState().selectNode(first.nodeId);
       return;
     }
+  } catch (error) {
+    view.showNotice({ tone: 'error', title: 'Could not check the pipeline', message: describeError(error) });
+    return;
+  } finally {
+    view.setBusy(null);
+  }
+  let pipelineId = useDocumentStore.getState().pipelineId;
+  if (selectIsDirty(useDocumentStore.getState())) {
+    const stored = await savePipeline({ quiet: true });
+    if (!stored) return;
+    pipelineId = stored.id;
+  }
+  if (pipelineId === null) return;
+  view.setBusy('starting-run');
+  try {
     // A deployment the run creates shows its API key to this tab only: encrypted to a key pair made here.
     const keyPair = deploysOnSuccess() ? await newRunKeyPair() : undefined;
     const run = await startRun(pipelineId, { keyRecipient: keyPair?.recipient });

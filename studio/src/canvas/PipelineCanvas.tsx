@@ -1,11 +1,13 @@
-import { useCallback, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type RefObject } from 'react';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   Panel,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type FinalConnectionState,
   type IsValidConnection,
@@ -64,6 +66,59 @@ function cornerNodes(nodes: PipelineFlowNode[]): { id: string }[] | undefined {
     .map((node) => ({ id: node.id }));
 }
 
+/** Below this zoom node titles and results are too small to read: fitting stops here. */
+export const LEGIBLE_ZOOM = 0.7;
+const FIT_PADDING = 0.1;
+
+/**
+ * Fits the pipeline into view, but never below a legible zoom: a pipeline too
+ * wide for that opens at that zoom on its left (where its sources are), centred
+ * vertically when it fits, and the user pans to the rest.
+ */
+function useLegibleFit(wrapper: RefObject<HTMLDivElement | null>) {
+  const flow = useReactFlow<PipelineFlowNode>();
+  return useCallback(() => {
+    const element = wrapper.current;
+    const nodes = flow.getNodes();
+    if (!element || nodes.length === 0) return;
+    const fitted = cornerNodes(nodes);
+    const shown = fitted ? nodes.filter((node) => fitted.some((corner) => corner.id === node.id)) : nodes;
+    const bounds = flow.getNodesBounds(shown);
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    const zoom = Math.min(
+      width / (bounds.width * (1 + 2 * FIT_PADDING)),
+      height / (bounds.height * (1 + 2 * FIT_PADDING)),
+      1,
+    );
+    if (zoom >= LEGIBLE_ZOOM) {
+      void flow.fitView({ padding: FIT_PADDING, maxZoom: 1, nodes: shown.map((node) => ({ id: node.id })) });
+      return;
+    }
+    const margin = 40;
+    const fitsHeight = bounds.height * LEGIBLE_ZOOM + 2 * margin <= height;
+    void flow.setViewport({
+      zoom: LEGIBLE_ZOOM,
+      x: margin - bounds.x * LEGIBLE_ZOOM,
+      y: fitsHeight
+        ? (height - bounds.height * LEGIBLE_ZOOM) / 2 - bounds.y * LEGIBLE_ZOOM
+        : margin - bounds.y * LEGIBLE_ZOOM,
+    });
+  }, [flow, wrapper]);
+}
+
+/** Fits an opened pipeline once its nodes have their sizes (a fit before that would use none). */
+function FitOnOpen({ fit }: { fit: () => void }) {
+  const initialised = useNodesInitialized();
+  const done = useRef(false);
+  useEffect(() => {
+    if (!initialised || done.current) return;
+    done.current = true;
+    fit();
+  }, [initialised, fit]);
+  return null;
+}
+
 export function PipelineCanvas() {
   const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useDocumentStore(useShallow(selectFlow));
   const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
@@ -71,12 +126,8 @@ export function PipelineCanvas() {
   // Fit an opened pipeline into view once. An empty canvas keeps zoom 1 and
   // does not jump to centre the first node the user drops.
   const [fitOpenedPipeline] = useState(() => useDocumentStore.getState().nodes.length > 0);
-  // A big pipeline does not fit legibly: it opens on its top-left corner, where its sources are.
-  const [fitViewOptions] = useState(() => ({
-    padding: 0.2,
-    maxZoom: 1,
-    nodes: cornerNodes(useDocumentStore.getState().nodes),
-  }));
+  const wrapper = useRef<HTMLDivElement>(null);
+  const fitLegibly = useLegibleFit(wrapper);
 
   const onConnectEnd: OnConnectEnd = useCallback((_event, state) => {
     const reason = refusalOf(state);
@@ -103,6 +154,7 @@ export function PipelineCanvas() {
 
   return (
     <div
+      ref={wrapper}
       className={`pw-canvas${nodes.length > LARGE_CANVAS ? ' pw-canvas--large' : ''}`}
       data-testid="canvas"
       onDragOver={onDragOver}
@@ -117,8 +169,6 @@ export function PipelineCanvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        fitView={fitOpenedPipeline}
-        fitViewOptions={fitViewOptions}
         minZoom={0.2}
         maxZoom={2}
         deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
@@ -129,7 +179,19 @@ export function PipelineCanvas() {
         attributionPosition="top-right"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-        <Controls position="bottom-left" showInteractive={false} />
+        <Controls position="bottom-left" showInteractive={false} showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={fitLegibly}
+            title="Fit view"
+            aria-label="Fit view"
+          >
+            <svg viewBox="0 0 32 30" aria-hidden>
+              <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+            </svg>
+          </ControlButton>
+        </Controls>
+        {fitOpenedPipeline && <FitOnOpen fit={fitLegibly} />}
         <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} />
         <ConnectionHint />
         <Panel position="top-center" className="pw-canvas__notice">

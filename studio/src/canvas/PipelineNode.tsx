@@ -109,18 +109,24 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
           ))}
         </div>
       )}
-      {runState && <NodeRunDetails nodeId={id} state={runState} />}
-      {issues.length > 0 && (
-        <ul className="pw-node__issues" data-testid={`issues-${id}`}>
-          {issues.slice(0, 2).map((issue, index) => (
-            <li key={index} title={describeIssue(issue)}>
-              {issue.param ? <strong>{issue.param}: </strong> : issue.port ? <strong>{issue.port}: </strong> : null}
-              {issueMessage(issue)}
-            </li>
-          ))}
-          {issues.length > 2 && <li>and {issues.length - 2} more…</li>}
-        </ul>
-      )}
+      {/* One foot of a fixed height: what is wrong now, else the last run, else nothing yet. */}
+      <div className="pw-node__foot">
+        {issues.length > 0 ? (
+          <ul className="pw-node__issues" data-testid={`issues-${id}`} title={issues.map(describeIssue).join('\n')}>
+            {issues.slice(0, 2).map((issue, index) => (
+              <li key={index}>
+                {issue.param ? <strong>{issue.param}: </strong> : issue.port ? <strong>{issue.port}: </strong> : null}
+                {issueMessage(issue)}
+                {index === 1 && issues.length > 2 && ` (and ${issues.length - 2} more)`}
+              </li>
+            ))}
+          </ul>
+        ) : runState ? (
+          <NodeRunDetails nodeId={id} state={runState} />
+        ) : (
+          <div className="pw-node__idle">Not run yet</div>
+        )}
+      </div>
     </div>
   );
 });

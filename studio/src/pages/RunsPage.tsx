@@ -1,16 +1,19 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunDocument } from '@pipewright/nodes';
-import { getPipeline } from '../api/pipelines';
+import { getPipeline, getPipelineVersion } from '../api/pipelines';
 import { getRun, listPipelineRuns } from '../api/runs';
 import { describeError } from '../api/http';
 import { formatDuration, formatMetric, relativeTime } from '../canvas/format';
 import { StatusBadge } from '../canvas/StatusBadge';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
-import { compareRuns, headlineMetric, type ComparisonRow } from './run-comparison';
+import { compareRuns, headlineMetric, type ComparisonRow, type RunGraph } from './run-comparison';
 
 type Loaded =
-  { state: 'loading' } | { state: 'ready'; name: string; runs: RunDocument[] } | { state: 'failed'; message: string };
+  | { state: 'loading' }
+  /** `graphs`: the pipeline each run ran, by version: what names its evaluations and their trainers. */
+  | { state: 'ready'; name: string; runs: RunDocument[]; graphs: Map<number, RunGraph> }
+  | { state: 'failed'; message: string };
 
 function runDuration(run: RunDocument): number | null {
   if (!run.startedAt || !run.finishedAt) return null;
@@ -73,7 +76,16 @@ export default function RunsPage({ pipelineId }: { pipelineId: string }) {
     Promise.all([getPipeline(pipelineId), listPipelineRuns(pipelineId, 30)])
       .then(async ([pipeline, page]) => {
         const runs = await Promise.all(page.items.map((summary) => getRun(summary.id)));
-        if (live) setLoaded({ state: 'ready', name: pipeline.name, runs });
+        const versions = [...new Set(runs.map((run) => run.version).filter((v): v is number => v !== null))];
+        const graphs = new Map<number, RunGraph>(
+          await Promise.all(
+            versions.map(async (version) => {
+              const file = version === pipeline.version ? pipeline : await getPipelineVersion(pipelineId, version);
+              return [version, { nodes: file.nodes, edges: file.edges }] as const;
+            }),
+          ),
+        );
+        if (live) setLoaded({ state: 'ready', name: pipeline.name, runs, graphs });
       })
       .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
     return () => {
@@ -88,7 +100,10 @@ export default function RunsPage({ pipelineId }: { pipelineId: string }) {
   const comparison = useMemo(() => {
     if (loaded.state !== 'ready' || picked.length !== 2) return null;
     const [left, right] = picked.map((id) => loaded.runs.find((run) => run.id === id));
-    return left && right ? { left, right, ...compareRuns(left, right) } : null;
+    const graphOf = (run: RunDocument) => (run.version === null ? undefined : loaded.graphs.get(run.version));
+    return left && right
+      ? { left, right, ...compareRuns(left, right, { left: graphOf(left), right: graphOf(right) }) }
+      : null;
   }, [loaded, picked]);
 
   return (
@@ -128,7 +143,10 @@ export default function RunsPage({ pipelineId }: { pipelineId: string }) {
               </thead>
               <tbody>
                 {loaded.runs.map((run) => {
-                  const headline = headlineMetric(run);
+                  const headline = headlineMetric(
+                    run,
+                    run.version === null ? undefined : loaded.graphs.get(run.version),
+                  );
                   const duration = runDuration(run);
                   return (
                     <tr key={run.id}>

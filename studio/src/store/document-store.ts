@@ -154,6 +154,13 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         return;
       }
       const moves = changes.filter((change) => change.type === 'position');
+      // React Flow also reports the position of a node clicked but not moved: that is no edit.
+      const moved = moves.some((change) => {
+        const node = state.nodes.find((candidate) => candidate.id === change.id);
+        return (
+          !node || !change.position || change.position.x !== node.position.x || change.position.y !== node.position.y
+        );
+      });
       const edits = changes.filter(
         (change) => change.type === 'remove' || change.type === 'add' || change.type === 'replace',
       );
@@ -164,7 +171,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       }
       if (moves.some((change) => change.type === 'position' && !change.dragging)) dragging = false;
       if (edits.length) record('remove');
-      const changed = moves.length > 0 || edits.length > 0;
+      const changed = moved || edits.length > 0;
       set({
         nodes: applyNodeChanges(changes, get().nodes),
         dragging,
