@@ -1,4 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { refreshSession } from './actions/switch-workspace';
 import { AccountPage } from './people/AccountPage';
 import { MembersPage } from './people/MembersPage';
 import { UsersPage } from './people/UsersPage';
@@ -22,6 +23,11 @@ export function App() {
   const { session, signedIn } = useSession();
   // Every page belongs to the session's workspace: switching it remounts them all, which read afresh.
   const workspaceId = useSessionStore((state) => state.user?.workspaceId);
+  const signedInNow = session.state === 'signed-in';
+  // Going to another page reads the user's workspaces and roles afresh: an admin may have changed them.
+  useEffect(() => {
+    if (signedInNow) refreshSession().catch(() => undefined);
+  }, [route.page, signedInNow]);
   if (session.state === 'checking') return null;
   if (session.state === 'anonymous') return <LoginPage onSignedIn={signedIn} />;
   if (session.user.mustChangePassword) {
