@@ -9,6 +9,7 @@ import { DeploymentsPage } from './pages/DeploymentsPage';
 import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
 import { TemplatesPage } from './pages/TemplatesPage';
+import { PendingKeyReveals } from './panels/PendingKeyReveals';
 import { useRoute, type Route } from './routing';
 import { useSessionStore } from './store/session-store';
 
@@ -19,6 +20,16 @@ const SchedulesPage = lazy(() => import('./pages/SchedulesPage'));
 const AuditPage = lazy(() => import('./people/AuditPage').then((module) => ({ default: module.AuditPage })));
 
 export function App() {
+  return (
+    <>
+      <SignedIn />
+      {/* Over whichever page is open: a new deployment's API key, read when the run that made it reports. */}
+      <PendingKeyReveals />
+    </>
+  );
+}
+
+function SignedIn() {
   const route = useRoute();
   const { session, signedIn } = useSession();
   // Every page belongs to the session's workspace: switching it remounts them all, which read afresh.
