@@ -8,6 +8,7 @@ import { DatasetsPage } from './pages/DatasetsPage';
 import { DeploymentsPage } from './pages/DeploymentsPage';
 import { ChangePasswordPage, LoginPage, useSession } from './pages/LoginPage';
 import { PipelinesPage } from './pages/PipelinesPage';
+import { TemplatesPage } from './pages/TemplatesPage';
 import { WorkersPage } from './pages/WorkersPage';
 import { PendingKeyReveals } from './panels/PendingKeyReveals';
 import { useRoute, type Route } from './routing';
@@ -16,6 +17,7 @@ import { useSessionStore } from './store/session-store';
 // The editor carries React Flow: it loads when a pipeline is opened.
 const EditorPage = lazy(() => import('./pages/EditorPage'));
 const RunsPage = lazy(() => import('./pages/RunsPage'));
+const SchedulesPage = lazy(() => import('./pages/SchedulesPage'));
 const AuditPage = lazy(() => import('./people/AuditPage').then((module) => ({ default: module.AuditPage })));
 
 export function App() {
@@ -49,6 +51,14 @@ function SignedIn() {
 function CurrentPage({ route }: { route: Route }) {
   if (route.page === 'deployments') return <DeploymentsPage />;
   if (route.page === 'datasets') return <DatasetsPage />;
+  if (route.page === 'templates') return <TemplatesPage />;
+  if (route.page === 'schedules') {
+    return (
+      <Suspense fallback={<p className="pw-page pw-muted">Loading the schedules…</p>}>
+        <SchedulesPage pipelineId={route.pipelineId} />
+      </Suspense>
+    );
+  }
   if (route.page === 'workers') return <WorkersPage />;
   if (route.page === 'users') return <UsersPage />;
   if (route.page === 'workspaces') return <WorkspacesPage />;

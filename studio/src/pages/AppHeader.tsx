@@ -24,6 +24,7 @@ export function ProductMark() {
 /** The top-level pages; admin pages are listed only to those who may use them. */
 const SECTIONS: readonly { page: Section; label: string; permission?: Permission }[] = [
   { page: 'pipelines', label: 'Pipelines' },
+  { page: 'templates', label: 'Templates' },
   { page: 'datasets', label: 'Datasets' },
   { page: 'deployments', label: 'Deployments' },
   { page: 'workers', label: 'Workers' },
@@ -31,7 +32,7 @@ const SECTIONS: readonly { page: Section; label: string; permission?: Permission
   { page: 'audit', label: 'Audit', permission: 'view-audit' },
 ];
 
-type Section = 'pipelines' | 'datasets' | 'deployments' | 'workers' | 'users' | 'audit';
+type Section = 'pipelines' | 'templates' | 'datasets' | 'deployments' | 'workers' | 'users' | 'audit';
 
 /** The links between the top-level pages, the one shown marked as current. */
 export function SectionNav({ current }: { current?: Section }) {
