@@ -7,6 +7,8 @@ describe('routes', () => {
     expect(parseRoute('#/')).toEqual({ page: 'pipelines' });
     expect(parseRoute('#/pipelines/new')).toEqual({ page: 'editor', pipelineId: null });
     expect(parseRoute('#/pipelines/3f2a')).toEqual({ page: 'editor', pipelineId: '3f2a' });
+    expect(parseRoute('#/pipelines/3f2a/schedules')).toEqual({ page: 'schedules', pipelineId: '3f2a' });
+    expect(parseRoute('#/templates')).toEqual({ page: 'templates' });
   });
 
   it('writes hrefs that read back as the same route', () => {
@@ -16,6 +18,8 @@ describe('routes', () => {
       { page: 'editor' as const, pipelineId: 'a b/c' },
       { page: 'runs' as const, pipelineId: 'a b/c' },
       { page: 'datasets' as const },
+      { page: 'templates' as const },
+      { page: 'schedules' as const, pipelineId: 'a b/c' },
       { page: 'users' as const },
       { page: 'workspaces' as const },
       { page: 'members' as const, workspaceId: 'a b/c' },

@@ -10,6 +10,8 @@ export type Route =
   | { page: 'runs'; pipelineId: string }
   | { page: 'deployments' }
   | { page: 'datasets' }
+  | { page: 'templates' }
+  | { page: 'schedules'; pipelineId: string }
   | { page: 'users' }
   | { page: 'workspaces' }
   | { page: 'members'; workspaceId: string }
@@ -17,7 +19,7 @@ export type Route =
   | { page: 'account' };
 
 /** The pages that show one fixed thing, their path the page's name. */
-const FIXED_PAGES = ['deployments', 'datasets', 'users', 'workspaces', 'audit', 'account'] as const;
+const FIXED_PAGES = ['deployments', 'datasets', 'templates', 'users', 'workspaces', 'audit', 'account'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -25,6 +27,8 @@ export function parseRoute(hash: string): Route {
   if (fixed) return { page: fixed };
   const members = /^\/workspaces\/([^/?#]+)\/members$/.exec(path);
   if (members) return { page: 'members', workspaceId: decodeURIComponent(members[1]) };
+  const schedules = /^\/pipelines\/([^/?#]+)\/schedules$/.exec(path);
+  if (schedules) return { page: 'schedules', pipelineId: decodeURIComponent(schedules[1]) };
   const runs = /^\/pipelines\/([^/?#]+)\/runs$/.exec(path);
   if (runs) return { page: 'runs', pipelineId: decodeURIComponent(runs[1]) };
   const match = /^\/pipelines\/([^/?#]+)$/.exec(path);
@@ -38,6 +42,7 @@ export function parseRoute(hash: string): Route {
 export function routeHref(route: Route): string {
   if (route.page === 'members') return `#/workspaces/${encodeURIComponent(route.workspaceId)}/members`;
   if ((FIXED_PAGES as readonly string[]).includes(route.page)) return `#/${route.page}`;
+  if (route.page === 'schedules') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/schedules`;
   if (route.page === 'runs') return `#/pipelines/${encodeURIComponent(route.pipelineId)}/runs`;
   if (route.page === 'editor')
     return `#/pipelines/${route.pipelineId === null ? 'new' : encodeURIComponent(route.pipelineId)}`;

@@ -89,6 +89,10 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
     await new StudioPage(theirs).logIn({ url: server.url, admin: newcomer });
     await theirs.goto(`${server.url}/#/pipelines/${pipeline.id}`);
     await theirs.getByRole('button', { name: 'Run', exact: true }).click();
+    // They do not wait in the editor while it trains: the key is shown on whichever page they went to.
+    await theirs.locator('[data-testid="run-status"]').waitFor();
+    await theirs.getByRole('link', { name: 'Pipelines', exact: true }).click();
+    await theirs.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor();
     const dialog = theirs.getByRole('dialog', { name: 'API key for "studio-key"' });
     await dialog.waitFor({ timeout: 120_000 });
     const key = (await dialog.getByTestId('revealed-api-key').textContent())!.trim();
@@ -115,9 +119,11 @@ describe('a deployment’s history, and the key a studio run shows once', () => 
     await dialog.getByRole('button', { name: 'I have kept it' }).click();
     await dialog.waitFor({ state: 'detached' });
     // Never again: not after a reload (the run's key pair was this page's), and the server has nothing left to give.
+    await theirs.goto(`${server.url}/#/pipelines/${pipeline.id}`);
+    await theirs.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
     await theirs.reload();
     await theirs.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
-    await theirs.waitForTimeout(1500);
+    await theirs.waitForTimeout(2500);
     expect(await theirs.getByRole('dialog').count()).toBe(0);
     const runs = (await call('GET', `/pipelines/${pipeline.id}/runs`)) as { items: { id: string }[] };
     const left = await theirs.evaluate(

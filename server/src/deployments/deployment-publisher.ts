@@ -320,7 +320,7 @@ export class DeploymentPublisher {
   private async ownerOf(run: RunRecord): Promise<DeploymentOwner> {
     const via = 'auto-deploy' as const;
     if (!run.createdBy) {
-      const trigger = { kind: triggerKind(run.origin) };
+      const trigger = { kind: triggerKind(run) };
       return {
         workspaceId: run.workspaceId,
         userId: null,
@@ -334,7 +334,7 @@ export class DeploymentPublisher {
     return {
       workspaceId: run.workspaceId,
       userId: run.createdBy,
-      trigger: { kind: triggerKind(run.origin), userId: run.createdBy, ...(member ? { email: member.email } : {}) },
+      trigger: { kind: triggerKind(run), userId: run.createdBy, ...(member ? { email: member.email } : {}) },
       mayServe: member?.role === 'admin',
       actor: { id: run.createdBy, ...(member ? { email: member.email } : {}) },
       via,
@@ -387,7 +387,11 @@ export function autoDeployNodesOf(plan: Plan): { nodeId: string; name: string; p
     }));
 }
 
-/** A run's origin as a version's trigger: a user's run, the CLI, or whatever else starts runs (a schedule). */
-function triggerKind(origin: string): VersionTrigger['kind'] {
-  return origin === 'api' ? 'user' : origin === 'cli' ? 'cli' : 'schedule';
+/**
+ * What started a run, as a version's trigger: a schedule (its cron or a dataset's new version), the CLI, or a
+ * user. A schedule's runs come through the API as its creator's, so the run's trigger decides, not its origin.
+ */
+function triggerKind(run: Pick<RunRecord, 'origin' | 'trigger'>): VersionTrigger['kind'] {
+  if (run.trigger?.kind === 'schedule' || run.trigger?.kind === 'dataset') return 'schedule';
+  return run.origin === 'cli' ? 'cli' : 'user';
 }

@@ -47,6 +47,8 @@ export interface RunRecord {
   id: string;
   status: RunStatus;
   origin: RunEntity['origin'];
+  /** What started it (a user, the CLI, a schedule's cron or a dataset's new version); null for old runs. */
+  trigger: RunTrigger | null;
   workspaceId: string;
   createdBy: string | null;
   keyRecipient: KeyRecipient | null;
@@ -163,8 +165,8 @@ export class RunsService {
       ? await this.db.getRepository(RunEntity).findOneBy({ id: runId, ...(workspaceId ? { workspaceId } : {}) })
       : null;
     if (!run) throw new NotFoundError('run', runId);
-    const { id, status, origin, createdBy, keyRecipient, plan } = run;
-    return { id, status, origin, workspaceId: run.workspaceId, createdBy, keyRecipient, plan };
+    const { id, status, origin, trigger, createdBy, keyRecipient, plan } = run;
+    return { id, status, origin, trigger, workspaceId: run.workspaceId, createdBy, keyRecipient, plan };
   }
 
   /** How node `nodeId` of a run ended and what it gave; undefined when the run has no such node. */

@@ -1,4 +1,4 @@
-import { switchWorkspace as requestSwitch } from '../api/people';
+import { getMe, switchWorkspace as requestSwitch } from '../api/people';
 import { navigate, parseRoute } from '../routing';
 import { useSessionStore } from '../store/session-store';
 
@@ -13,4 +13,13 @@ export async function switchWorkspace(workspaceId: string): Promise<void> {
   const page = parseRoute(window.location.hash).page;
   if (page === 'editor' || page === 'runs' || page === 'members') navigate({ page: 'pipelines' }, { replace: true });
   useSessionStore.getState().setSession(user, workspaces);
+}
+
+/**
+ * Reads who the user is and where they may work again: an admin may have
+ * added them to a workspace, changed their role or made one since the login.
+ */
+export async function refreshSession(): Promise<void> {
+  const { user, workspaces } = await getMe();
+  if (useSessionStore.getState().user) useSessionStore.getState().setSession(user, workspaces);
 }

@@ -70,6 +70,8 @@ export interface AuditFilter {
   offset?: number;
 }
 
+export const getMe = (): Promise<Me> => requestJson('GET', '/auth/me');
+
 export const switchWorkspace = (workspaceId: string): Promise<Me> =>
   requestJson('POST', '/auth/workspace', { workspaceId });
 

@@ -24,13 +24,14 @@ export function ProductMark() {
 /** The top-level pages; admin pages are listed only to those who may use them. */
 const SECTIONS: readonly { page: Section; label: string; permission?: Permission }[] = [
   { page: 'pipelines', label: 'Pipelines' },
+  { page: 'templates', label: 'Templates' },
   { page: 'datasets', label: 'Datasets' },
   { page: 'deployments', label: 'Deployments' },
   { page: 'users', label: 'People', permission: 'manage-users' },
   { page: 'audit', label: 'Audit', permission: 'view-audit' },
 ];
 
-type Section = 'pipelines' | 'datasets' | 'deployments' | 'users' | 'audit';
+type Section = 'pipelines' | 'templates' | 'datasets' | 'deployments' | 'users' | 'audit';
 
 /** The links between the top-level pages, the one shown marked as current. */
 export function SectionNav({ current }: { current?: Section }) {

@@ -1,23 +1,42 @@
-import { useEffect, useState } from 'react';
-import { deleteDataset, listDatasets, type Dataset } from '../api/datasets';
+import { describeSchemaChange } from '@pipewright/nodes';
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import { deleteDataset, listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { describeError } from '../api/http';
-import { formatBytes, relativeTime } from '../canvas/format';
+import { formatBytes, formatCount, relativeTime } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { PermittedButton } from '../permissions/PermittedButton';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
 
-/** The uploaded CSV and Parquet files: what a source node may read, by the path shown here. */
+/** What an upload answered, kept on screen: a schema change is seen before anything runs on the new version. */
+interface Uploaded {
+  version: DatasetVersion;
+}
+
+/**
+ * The named datasets of the workspace: an upload under an existing name
+ * adds a version (rows, schema and fingerprint kept), a schema change
+ * against the version before is shown, and each dataset's versions can be
+ * listed. A source node reads a dataset by name (the latest) or a pinned version.
+ */
 export function DatasetsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
-  const uploader = useDatasetUpload(uploadLimit, (dataset) =>
-    setLoaded((current) =>
-      current.state === 'ready' ? { state: 'ready', items: [dataset, ...current.items] } : current,
-    ),
+  const [uploaded, setUploaded] = useState<Uploaded | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+
+  const reload = useCallback(() => setGeneration((n) => n + 1), []);
+  const onUploaded = useCallback(
+    (version: DatasetVersion) => {
+      setUploaded({ version });
+      reload();
+    },
+    [reload],
   );
+  const uploader = useDatasetUpload(uploadLimit, onUploaded);
   const { upload } = uploader;
 
   useEffect(() => {
@@ -32,10 +51,11 @@ export function DatasetsPage() {
     return () => {
       live = false;
     };
-  }, []);
+  }, [generation]);
 
   const onDelete = async (dataset: Dataset) => {
-    if (!window.confirm(`Delete “${dataset.name}”? Pipelines that read ${dataset.path} will no longer run.`)) return;
+    const versions = dataset.versions > 1 ? ` and its ${dataset.versions} versions` : '';
+    if (!window.confirm(`Delete “${dataset.name}”${versions}? Pipelines that read it will no longer run.`)) return;
     setDeleteError(null);
     try {
       await deleteDataset(dataset.id);
@@ -54,12 +74,13 @@ export function DatasetsPage() {
       <AppHeader>
         <SectionNav current="datasets" />
       </AppHeader>
-      <main className="pw-page">
+      <main className="pw-page pw-page--wide">
         <div className="pw-page__head">
           <div>
             <h1>Datasets</h1>
             <p className="pw-muted">
-              Upload a CSV or Parquet file once; a source node reads it by the path shown here.
+              Upload a CSV or Parquet file; uploading again under the same name adds a version. A source node reads a
+              dataset by name (its latest version) or pins a version.
             </p>
           </div>
           <div className="pw-page__actions">
@@ -73,6 +94,7 @@ export function DatasetsPage() {
             Could not upload {upload.name}: {upload.message}
           </div>
         )}
+        {uploaded && <UploadedNotice version={uploaded.version} onClose={() => setUploaded(null)} />}
         {deleteError && (
           <div className="pw-callout pw-callout--error pw-page__notice" role="alert">
             {deleteError}
@@ -99,35 +121,185 @@ export function DatasetsPage() {
                 <th scope="col">Size</th>
                 <th scope="col">Uploaded</th>
                 <th scope="col">Path for a source node</th>
+                <th scope="col">Latest</th>
                 <th scope="col" />
               </tr>
             </thead>
             <tbody>
               {loaded.items.map((dataset) => (
-                <tr key={dataset.id} data-testid={`dataset-${dataset.path}`}>
-                  <td>{dataset.name}</td>
-                  <td>{dataset.format === 'csv' ? 'CSV' : 'Parquet'}</td>
-                  <td>{formatBytes(dataset.sizeBytes)}</td>
-                  <td title={new Date(dataset.createdAt).toLocaleString()}>{relativeTime(dataset.createdAt)}</td>
-                  <td>
-                    <code>{dataset.path}</code>
-                  </td>
-                  <td className="pw-runs-table__actions">
-                    <PermittedButton
-                      permission="delete-dataset"
-                      className="pw-button pw-button--small pw-button--danger"
-                      aria-label={`Delete ${dataset.name}`}
-                      onClick={() => void onDelete(dataset)}
-                    >
-                      Delete
-                    </PermittedButton>
-                  </td>
-                </tr>
+                <Fragment key={dataset.id}>
+                  <tr data-testid={`dataset-${dataset.path}`}>
+                    <td>{dataset.name}</td>
+                    <td>{dataset.format === 'csv' ? 'CSV' : 'Parquet'}</td>
+                    <td>{formatBytes(dataset.sizeBytes)}</td>
+                    <td title={new Date(dataset.updatedAt ?? dataset.createdAt).toLocaleString()}>
+                      {relativeTime(dataset.updatedAt ?? dataset.createdAt)}
+                    </td>
+                    <td>
+                      <code>{dataset.path}</code>
+                    </td>
+                    <td data-testid="dataset-latest">
+                      v{dataset.version}
+                      {dataset.rows !== null && ` · ${formatCount(dataset.rows)} rows`}
+                      {dataset.schemaChange && (
+                        <p className="pw-schema-change" data-testid="dataset-schema-change">
+                          Columns changed since v{dataset.schemaChange.since}:{' '}
+                          {describeSchemaChange(dataset.schemaChange)}
+                        </p>
+                      )}
+                    </td>
+                    <td className="pw-runs-table__actions">
+                      <button
+                        type="button"
+                        className="pw-button pw-button--small"
+                        aria-expanded={open === dataset.id}
+                        aria-label={`Versions of ${dataset.name}`}
+                        onClick={() => setOpen(open === dataset.id ? null : dataset.id)}
+                      >
+                        Versions ({dataset.versions})
+                      </button>
+                      <NewVersionButton dataset={dataset} limitBytes={uploadLimit} onUploaded={onUploaded} />
+                      <PermittedButton
+                        permission="delete-dataset"
+                        className="pw-button pw-button--small pw-button--danger"
+                        aria-label={`Delete ${dataset.name}`}
+                        onClick={() => void onDelete(dataset)}
+                      >
+                        Delete
+                      </PermittedButton>
+                    </td>
+                  </tr>
+                  {open === dataset.id && (
+                    <tr>
+                      <td colSpan={7}>
+                        <VersionList name={dataset.name} latest={dataset.version} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
         )}
       </main>
     </div>
+  );
+}
+
+function UploadedNotice({ version, onClose }: { version: DatasetVersion; onClose: () => void }) {
+  const change = version.schemaChange;
+  return (
+    <div
+      className={`pw-callout ${change ? 'pw-callout--warning' : ''} pw-page__notice`}
+      role="status"
+      data-testid="upload-result"
+    >
+      {version.version === 1 ? `Added “${version.name}”` : `Added version ${version.version} of “${version.name}”`}
+      {version.rows !== null && ` (${formatCount(version.rows)} rows, ${version.columns?.length ?? 0} columns)`}.
+      {change ? (
+        <>
+          {' '}
+          <strong>Its columns differ from v{change.since}:</strong> {describeSchemaChange(change)}. Pipelines that read
+          “{version.name}” without a pinned version will read these columns on their next run.
+        </>
+      ) : (
+        version.version > 1 && ' Same columns as the version before.'
+      )}{' '}
+      <button type="button" className="pw-button pw-button--small" onClick={onClose}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** Uploads a file as the next version of `dataset`. */
+function NewVersionButton({
+  dataset,
+  limitBytes,
+  onUploaded,
+}: {
+  dataset: Dataset;
+  limitBytes: number | undefined;
+  onUploaded: (version: DatasetVersion) => void;
+}) {
+  const { upload, fileInput, onFile } = useDatasetUpload(limitBytes, onUploaded, dataset.name);
+  return (
+    <>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".csv,.tsv,.txt,.parquet,text/csv"
+        hidden
+        aria-label={`File for a new version of ${dataset.name}`}
+        onChange={(event) => void onFile(event.target.files?.[0])}
+      />
+      <PermittedButton
+        permission="upload-dataset"
+        className="pw-button pw-button--small"
+        aria-label={`Upload a new version of ${dataset.name}`}
+        disabled={upload.state === 'sending'}
+        onClick={() => fileInput.current?.click()}
+      >
+        {upload.state === 'sending' ? `${Math.round(upload.fraction * 100)} %` : 'New version…'}
+      </PermittedButton>
+      {upload.state === 'failed' && (
+        <p className="pw-field__error" role="alert">
+          Could not upload {upload.name}: {upload.message}
+        </p>
+      )}
+    </>
+  );
+}
+
+function VersionList({ name, latest }: { name: string; latest: number }) {
+  const [versions, setVersions] = useState<DatasetVersion[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    listDatasetVersions(name)
+      .then((page) => live && setVersions(page.items))
+      .catch((failure: unknown) => live && setError(describeError(failure)));
+    return () => {
+      live = false;
+    };
+  }, [name, latest]);
+  if (error) return <p className="pw-field__error">Could not load the versions: {error}</p>;
+  if (!versions) return <p className="pw-muted">Loading the versions…</p>;
+  return (
+    <table className="pw-runs-table" aria-label={`Versions of ${name}`}>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Rows</th>
+          <th scope="col">Schema</th>
+          <th scope="col">Fingerprint</th>
+          <th scope="col">From</th>
+          <th scope="col">Added</th>
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((version) => (
+          <tr key={version.id} data-testid={`dataset-version-${version.version}`}>
+            <td>v{version.version}</td>
+            <td>{version.rows === null ? '—' : formatCount(version.rows)}</td>
+            <td>
+              <span title={(version.columns ?? []).map((c) => `${c.name}: ${c.type}`).join('\n')}>
+                {version.columns?.length ?? 0} columns
+              </span>
+              {version.schemaChange && (
+                <p className="pw-schema-change">
+                  vs v{version.schemaChange.since}: {describeSchemaChange(version.schemaChange)}
+                </p>
+              )}
+            </td>
+            <td>
+              <code title={version.fingerprint ?? undefined}>{version.fingerprint?.slice(0, 12) ?? '—'}</code>
+            </td>
+            <td>{version.origin === 'rows' ? 'rows posted' : version.fileName}</td>
+            <td title={new Date(version.createdAt).toLocaleString()}>{new Date(version.createdAt).toLocaleString()}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

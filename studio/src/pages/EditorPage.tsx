@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import '../canvas/canvas.css';
@@ -7,7 +7,6 @@ import { getPipeline } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { PipelineCanvas } from '../canvas/PipelineCanvas';
 import { Inspector } from '../panels/Inspector';
-import { KeyRevealDialog } from '../panels/KeyRevealDialog';
 import { Palette } from '../panels/Palette';
 import { ShortcutsPanel } from '../panels/ShortcutsPanel';
 import { useDocumentStore } from '../store/document-store';
@@ -21,6 +20,17 @@ import { useActionShortcuts, useLiveValidation, useUnsavedChangesWarning } from 
 
 type Loading = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
 
+function showLatestRun(pipelineId: string): void {
+  useRunStore
+    .getState()
+    .showLatest(pipelineId)
+    .catch((error: unknown) =>
+      useViewStore
+        .getState()
+        .showNotice({ tone: 'warning', title: 'Could not load the last run', message: describeError(error) }),
+    );
+}
+
 /** Loads the pipeline (or starts a new one) into the document store, and its newest run into the run store. */
 function usePipelineLoader(pipelineId: string | null): Loading {
   const [loading, setLoading] = useState<Loading>(() =>
@@ -28,10 +38,17 @@ function usePipelineLoader(pipelineId: string | null): Loading {
       ? { state: 'ready' }
       : { state: 'loading' },
   );
+  const mounted = useRef(false);
   useEffect(() => {
-    // The first save of a new pipeline moves the URL to its id: the document is already that pipeline.
-    if (pipelineId !== null && useDocumentStore.getState().pipelineId === pipelineId && loading.state === 'ready')
+    const firstLoad = !mounted.current;
+    mounted.current = true;
+    // The first save of a new pipeline moves the URL to its id: the document is already that pipeline. Coming
+    // back to the pipeline last open (from the Pipelines page, say) keeps its document, and shows its newest run
+    // again: leaving the editor cleared it.
+    if (pipelineId !== null && useDocumentStore.getState().pipelineId === pipelineId && loading.state === 'ready') {
+      if (firstLoad) showLatestRun(pipelineId);
       return;
+    }
     let live = true;
     useViewStore.getState().dismissNotice();
     useValidationStore.getState().clear();
@@ -47,14 +64,7 @@ function usePipelineLoader(pipelineId: string | null): Loading {
         if (!live) return;
         useDocumentStore.getState().loadPipeline(stored);
         setLoading({ state: 'ready' });
-        useRunStore
-          .getState()
-          .showLatest(stored.id)
-          .catch((error: unknown) =>
-            useViewStore
-              .getState()
-              .showNotice({ tone: 'warning', title: 'Could not load the last run', message: describeError(error) }),
-          );
+        showLatestRun(stored.id);
       })
       .catch((error: unknown) => live && setLoading({ state: 'failed', message: describeError(error) }));
     return () => {
@@ -96,7 +106,6 @@ export default function EditorPage({ pipelineId }: { pipelineId: string | null }
           </div>
         )}
         <ShortcutsPanel />
-        <KeyRevealDialog />
       </div>
     </ReactFlowProvider>
   );

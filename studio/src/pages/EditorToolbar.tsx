@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { autoLayoutAction } from '../actions/auto-layout';
 import { exportAction } from '../actions/export-pipeline';
@@ -11,6 +11,7 @@ import { selectIsDirty, useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 import { isRunActive } from '../store/run-state';
 import { useViewStore } from '../store/view-store';
+import { SaveTemplateDialog } from '../panels/SaveTemplateDialog';
 import { PermittedButton } from '../permissions/PermittedButton';
 import type { Permission } from '../permissions/permissions';
 import { routeHref } from '../routing';
@@ -67,9 +68,11 @@ function StrokeIcon({ path }: { path: string }) {
 
 /** Name, save state and the document's actions, in the header above the canvas. */
 export function EditorToolbar() {
-  const { name, version, dirty, canUndo, canRedo, readOnly, pipelineId } = useDocumentStore(
+  const { name, description, params, version, dirty, canUndo, canRedo, readOnly, pipelineId } = useDocumentStore(
     useShallow((state) => ({
       name: state.name,
+      description: state.description,
+      params: state.params,
       version: state.version,
       dirty: selectIsDirty(state),
       canUndo: state.past.length > 0,
@@ -81,6 +84,7 @@ export function EditorToolbar() {
   const setName = useDocumentStore((state) => state.setName);
   const busy = useViewStore((state) => state.busy);
   const running = useRunStore((state) => (state.run ? isRunActive(state.run.status) : false));
+  const [savingTemplate, setSavingTemplate] = useState(false);
 
   return (
     <div className="pw-toolbar">
@@ -105,9 +109,14 @@ export function EditorToolbar() {
       </span>
       <div className="pw-toolbar__actions">
         {pipelineId !== null && (
-          <a className="pw-button" href={routeHref({ page: 'runs', pipelineId })}>
-            Runs
-          </a>
+          <>
+            <a className="pw-button" href={routeHref({ page: 'runs', pipelineId })}>
+              Runs
+            </a>
+            <a className="pw-button" href={routeHref({ page: 'schedules', pipelineId })}>
+              Schedules
+            </a>
+          </>
         )}
         <ActionButton action={undoAction} variant="icon" disabled={!canUndo}>
           <StrokeIcon path="M5 3 2 6l3 3M2 6h7a4 4 0 0 1 0 8H6" />
@@ -121,6 +130,22 @@ export function EditorToolbar() {
         </ActionButton>
         <ThemeToggle />
         <ActionButton action={exportAction} />
+        {pipelineId !== null && (
+          <PermittedButton
+            permission="edit-template"
+            disabled={dirty || readOnly}
+            title={
+              dirty
+                ? 'Save first: a template is made from the saved pipeline'
+                : readOnly
+                  ? 'An old version is shown: go back to the current one'
+                  : 'Save this pipeline and its params as a reusable template'
+            }
+            onClick={() => setSavingTemplate(true)}
+          >
+            Save as template
+          </PermittedButton>
+        )}
         <ActionButton action={saveAction} permission="edit-pipeline" disabled={busy !== null || readOnly} />
         <ActionButton
           action={runAction}
@@ -134,6 +159,15 @@ export function EditorToolbar() {
           {running ? 'Running…' : runAction.label}
         </ActionButton>
       </div>
+      {savingTemplate && pipelineId !== null && (
+        <SaveTemplateDialog
+          pipelineId={pipelineId}
+          pipelineName={name}
+          pipelineDescription={description}
+          params={params}
+          onClose={() => setSavingTemplate(false)}
+        />
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { deletePipeline, listPipelines, renamePipeline, type PipelineSummary } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
+import { TemplateGallery } from '../panels/TemplateGallery';
 import { navigate, routeHref } from '../routing';
 import { AppHeader, SectionNav } from './AppHeader';
 import { PermittedButton } from '../permissions/PermittedButton';
@@ -116,6 +117,9 @@ export function PipelinesPage() {
             <PermittedButton permission="edit-pipeline" onClick={() => fileInput.current?.click()}>
               Import file…
             </PermittedButton>
+            <a className="pw-button" href={routeHref({ page: 'templates' })} data-testid="new-from-template">
+              New from template
+            </a>
             {mayCreate.allowed ? (
               <a
                 className="pw-button pw-button--primary"
@@ -143,10 +147,16 @@ export function PipelinesPage() {
           </div>
         )}
         {loaded.state === 'ready' && loaded.items.length === 0 && (
-          <div className="pw-empty">
-            <strong>No pipelines yet</strong>
-            <span>Create one and drag a data source onto the canvas to begin.</span>
-          </div>
+          <>
+            <div className="pw-empty">
+              <strong>No pipelines yet</strong>
+              <span>
+                Start from a template below (each runs on data shipped with Pipewright), or create an empty one and drag
+                a data source onto the canvas.
+              </span>
+            </div>
+            <TemplateGallery />
+          </>
         )}
         {loaded.state === 'ready' && loaded.items.length > 0 && (
           <ul className="pw-pipeline-list" aria-label="Pipelines">

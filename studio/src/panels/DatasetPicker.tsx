@@ -1,5 +1,6 @@
+import { describeSchemaChange } from '@pipewright/nodes';
 import { useEffect, useState } from 'react';
-import { listDatasets, type Dataset } from '../api/datasets';
+import { listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { formatBytes } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
 
@@ -10,9 +11,11 @@ import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from './d
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
   const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
-  const uploader = useDatasetUpload(uploadLimit, (dataset) => {
-    setDatasets((current) => [dataset, ...current.filter((other) => other.id !== dataset.id)]);
-    onPick(dataset.path);
+  const uploader = useDatasetUpload(uploadLimit, (version) => {
+    listDatasets()
+      .then((page) => setDatasets(page.items))
+      .catch(() => undefined);
+    onPick(version.path);
   });
   const { upload } = uploader;
 
@@ -55,6 +58,103 @@ export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: 
       {upload.state === 'failed' && (
         <p className="pw-field__error" role="alert" data-testid="upload-error">
           Could not upload: {upload.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Under a source node's `dataset`: pick a named dataset of the workspace
+ * (its latest version when the run starts) or pin one of its versions. The
+ * chosen version's schema change against the version before is shown here,
+ * before anything runs on it.
+ */
+export function NamedDatasetPicker({
+  dataset,
+  version,
+  onPick,
+}: {
+  dataset: unknown;
+  version: unknown;
+  onPick: (choice: { dataset: string; version: number | undefined }) => void;
+}) {
+  const [datasets, setDatasets] = useState<Dataset[]>([]);
+  const [versions, setVersions] = useState<DatasetVersion[]>([]);
+  const name = typeof dataset === 'string' ? dataset : '';
+
+  useEffect(() => {
+    let live = true;
+    listDatasets()
+      .then((page) => live && setDatasets(page.items))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  useEffect(() => {
+    let live = true;
+    if (!name) {
+      setVersions([]);
+      return;
+    }
+    listDatasetVersions(name)
+      .then((page) => live && setVersions(page.items))
+      .catch(() => live && setVersions([]));
+    return () => {
+      live = false;
+    };
+  }, [name]);
+
+  const pinned = typeof version === 'number' ? version : undefined;
+  const shown = pinned === undefined ? versions[0] : versions.find((v) => v.version === pinned);
+  return (
+    <div className="pw-dataset-picker" data-testid="named-dataset-picker">
+      <div className="pw-dataset-picker__row">
+        <select
+          className="pw-input"
+          aria-label="Workspace dataset"
+          value={datasets.some((d) => d.name === name) ? name : ''}
+          onChange={(event) => event.target.value && onPick({ dataset: event.target.value, version: undefined })}
+        >
+          <option value="">{datasets.length ? 'Pick a dataset…' : 'No dataset uploaded yet'}</option>
+          {datasets.map((d) => (
+            <option key={d.id} value={d.name}>
+              {d.name} (v{d.version})
+            </option>
+          ))}
+        </select>
+        {versions.length > 0 && (
+          <select
+            className="pw-input"
+            aria-label="Dataset version"
+            value={pinned === undefined ? 'latest' : String(pinned)}
+            onChange={(event) =>
+              onPick({
+                dataset: name,
+                version: event.target.value === 'latest' ? undefined : Number(event.target.value),
+              })
+            }
+          >
+            <option value="latest">latest (now v{versions[0].version})</option>
+            {versions.map((v) => (
+              <option key={v.id} value={v.version}>
+                v{v.version} only
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      {shown && (
+        <p className="pw-field__help" data-testid="named-dataset-version">
+          v{shown.version}: {shown.rows === null ? '' : `${shown.rows} rows, `}
+          {shown.columns?.length ?? 0} columns
+        </p>
+      )}
+      {shown?.schemaChange && (
+        <p className="pw-schema-change" role="status" data-testid="named-dataset-schema-change">
+          Columns changed from v{shown.schemaChange.since} to v{shown.version}:{' '}
+          {describeSchemaChange(shown.schemaChange)}
         </p>
       )}
     </div>

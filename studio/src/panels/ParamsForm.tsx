@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
 import { useDocumentStore } from '../store/document-store';
-import { DatasetPicker } from './DatasetPicker';
+import { DatasetPicker, NamedDatasetPicker } from './DatasetPicker';
 import { ParamBinding } from './ParamBinding';
 import { ColumnPicker } from './ColumnPicker';
 import { useUpstreamColumns } from './upstream-columns';
@@ -292,6 +292,17 @@ export function ParamsForm({
               )}
               {definition.category === 'source' && field.name === 'path' && (
                 <DatasetPicker path={value} onPick={(path) => setParam(nodeId, field.name, path)} />
+              )}
+              {definition.category === 'source' && field.name === 'dataset' && (
+                <NamedDatasetPicker
+                  dataset={value}
+                  version={params.version}
+                  onPick={(choice) => {
+                    setParam(nodeId, 'path', undefined);
+                    setParam(nodeId, 'dataset', choice.dataset);
+                    setParam(nodeId, 'version', choice.version);
+                  }}
+                />
               )}
             </FieldRow>
           );

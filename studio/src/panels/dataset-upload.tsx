@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { uploadDataset, type Dataset } from '../api/datasets';
+import { uploadDataset, type DatasetVersion } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, formatLimit } from '../canvas/format';
 import { PermittedButton } from '../permissions/PermittedButton';
@@ -14,7 +14,12 @@ export type DatasetUpload =
  * dataset. A file over `limitBytes` (the server's, once known) is refused at once, unsent. The
  * input is cleared afterwards, so picking the same file again uploads it again.
  */
-export function useDatasetUpload(limitBytes: number | undefined, onUploaded: (dataset: Dataset) => void) {
+export function useDatasetUpload(
+  limitBytes: number | undefined,
+  onUploaded: (version: DatasetVersion) => void,
+  /** Uploads become the next version of this dataset (a new dataset named after the file when absent). */
+  datasetName?: string,
+) {
   const [upload, setUpload] = useState<DatasetUpload>({ state: 'idle' });
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -26,8 +31,10 @@ export function useDatasetUpload(limitBytes: number | undefined, onUploaded: (da
         return;
       }
       setUpload({ state: 'sending', name: file.name, fraction: 0 });
-      const dataset = await uploadDataset(file, (fraction) =>
-        setUpload({ state: 'sending', name: file.name, fraction }),
+      const dataset = await uploadDataset(
+        file,
+        (fraction) => setUpload({ state: 'sending', name: file.name, fraction }),
+        datasetName,
       );
       setUpload({ state: 'idle' });
       onUploaded(dataset);

@@ -51,7 +51,7 @@ export function AccountPage() {
           <strong>{user.email}</strong>
           {user.instanceAdmin && <span className="pw-chip pw-people-table__tag">instance admin</span>}
         </p>
-        <table className="pw-metrics-table" aria-label="Your workspaces">
+        <table className="pw-metrics-table pw-people-table" aria-label="Your workspaces">
           <thead>
             <tr>
               <th>workspace</th>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { switchWorkspace } from '../actions/switch-workspace';
+import { refreshSession, switchWorkspace } from '../actions/switch-workspace';
 import { describeError } from '../api/http';
 import { createWorkspace, listWorkspaces, renameWorkspace, type WorkspaceSummary } from '../api/people';
 import { PermittedButton } from '../permissions/PermittedButton';
@@ -36,7 +36,8 @@ export function WorkspacesPage() {
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    if (await act(() => createWorkspace(name.trim()))) setName('');
+    // The new workspace joins the header's menu at once.
+    if (await act(() => createWorkspace(name.trim()).then(refreshSession))) setName('');
   };
 
   return (
@@ -81,9 +82,9 @@ export function WorkspacesPage() {
                         aria-label={`Rename ${workspace.name}`}
                         onSubmit={(event) => {
                           event.preventDefault();
-                          void act(() => renameWorkspace(workspace.id, renaming.draft.trim())).then(
-                            (done) => done && setRenaming(null),
-                          );
+                          void act(() =>
+                            renameWorkspace(workspace.id, renaming.draft.trim()).then(refreshSession),
+                          ).then((done) => done && setRenaming(null));
                         }}
                       >
                         <input

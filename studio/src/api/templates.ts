@@ -1,0 +1,70 @@
+import type { TemplateFile, TemplateParam } from '@pipewright/nodes';
+import { requestJson } from './http';
+import type { Page } from './pipelines';
+
+/** A template as lists show it: the gallery's (every workspace sees them) and the workspace's own. */
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  description: string;
+  category: string | null;
+  gallery: boolean;
+  version: number;
+  params: TemplateParam[];
+  nodes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateDetail extends TemplateSummary {
+  document: TemplateFile;
+  versions: { version: number; createdAt: string }[];
+}
+
+/** What "Save as template" declares for one pipeline param; the server works out what is left out. */
+export interface DeclaredParam {
+  name: string;
+  type?: TemplateParam['type'];
+  default?: unknown;
+  description?: string;
+  allowed?: (string | number | boolean)[];
+}
+
+export function listTemplates(): Promise<Page<TemplateSummary>> {
+  return requestJson('GET', '/templates');
+}
+
+export function getTemplate(id: string, version?: number): Promise<TemplateDetail> {
+  const query = version === undefined ? '' : `?version=${version}`;
+  return requestJson('GET', `/templates/${encodeURIComponent(id)}${query}`);
+}
+
+/** A new pipeline from a template version, its declared params set from the form. */
+export function instantiateTemplate(
+  id: string,
+  body: { params: Record<string, unknown>; name?: string; version?: number },
+): Promise<{ id: string }> {
+  return requestJson('POST', `/templates/${encodeURIComponent(id)}/instantiate`, body);
+}
+
+/** Saves the pipeline's current version as a template (the next version of the workspace's one of that name). */
+export function saveAsTemplate(
+  pipelineId: string,
+  body: { name: string; description?: string; category?: string; params: DeclaredParam[] },
+): Promise<TemplateDetail> {
+  return requestJson('POST', `/pipelines/${encodeURIComponent(pipelineId)}/template`, body);
+}
+
+/** Imports a data-only template file: a new template of the workspace, or the next version of its name. */
+export function importTemplate(document: unknown): Promise<TemplateDetail> {
+  return requestJson('POST', '/templates', document);
+}
+
+export function deleteTemplate(id: string): Promise<void> {
+  return requestJson('DELETE', `/templates/${encodeURIComponent(id)}`);
+}
+
+/** Where the browser downloads a version of the template as a data-only file. */
+export function templateExportUrl(id: string, version: number): string {
+  return `/api/templates/${encodeURIComponent(id)}/export?version=${version}`;
+}
