@@ -139,18 +139,18 @@ export function watchPeakRss(pid, everyMs = 100) {
  * `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, added at the end when the
  * file has none yet, so each bench replaces only its own section.
  */
-export function writePerformanceSection(name, markdown) {
+export function writePerformanceSection(name, markdown, path = PERFORMANCE_DOC) {
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const body = `${start}\n\n${markdown.trim()}\n\n${end}`;
-  let doc = existsSync(PERFORMANCE_DOC) ? readFileSync(PERFORMANCE_DOC, 'utf8') : '# Performance\n';
+  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
   if (from >= 0 && to > from) doc = `${doc.slice(0, from)}${body}${doc.slice(to + end.length)}`;
   else doc = `${doc.trimEnd()}\n\n${body}\n`;
-  writeFileSync(PERFORMANCE_DOC, doc);
+  writeFileSync(path, doc);
   // The repository's lint checks formatting: lay the tables out as prettier does.
-  spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--write', PERFORMANCE_DOC], { stdio: 'ignore' });
+  spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--write', path], { stdio: 'ignore' });
 }
 
 /** The value of `--name=value` among a module's arguments, or `fallback`. */

@@ -34,6 +34,34 @@ export class RunEventStore {
     return toRunEvent(runId, rows[0].seq, rows[0].created_at, body);
   }
 
+  /**
+   * A node's progress: the event appended and announced, and the node's
+   * progress column set while it runs, in one statement (one round trip,
+   * atomic on its own), so a worker reporting often costs the database little.
+   */
+  async appendProgress(
+    runId: string,
+    body: Extract<RunEventBody, { type: 'node-progress' }>,
+    manager: EntityManager = this.db.manager,
+  ): Promise<RunEvent> {
+    const rows = (await manager.query(
+      `WITH next AS (
+         UPDATE runs SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq
+       ), inserted AS (
+         INSERT INTO run_events (run_id, seq, type, node_id, payload)
+         SELECT $1, last_seq, 'node-progress', $2, $3::jsonb FROM next
+         RETURNING seq, created_at
+       ), node AS (
+         UPDATE run_nodes SET progress = $4
+         WHERE run_id = $1 AND node_id = $2 AND status = 'running' AND EXISTS (SELECT 1 FROM next)
+       )
+       SELECT seq, created_at, pg_notify('${RUN_EVENTS_CHANNEL}', $1 || ':' || seq) FROM inserted`,
+      [runId, body.nodeId, JSON.stringify(body), Math.max(0, Math.min(100, body.pct))],
+    )) as { seq: number; created_at: Date }[];
+    if (rows.length === 0) throw new Error(`run ${runId} does not exist`);
+    return toRunEvent(runId, rows[0].seq, rows[0].created_at, body);
+  }
+
   async appendAll(runId: string, bodies: RunEventBody[], manager: EntityManager = this.db.manager): Promise<void> {
     for (const body of bodies) await this.append(runId, body, manager);
   }

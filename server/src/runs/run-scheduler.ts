@@ -200,15 +200,8 @@ export class RunScheduler {
 
   /** `pct` is a percentage, as nodes report it. */
   async progress(runId: string, nodeId: string, pct: number, detail: ProgressDetail): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      // The event first: it locks the run's row, as every change to a run does first.
-      await this.events.append(runId, { type: 'node-progress', nodeId, pct, ...detail }, tx);
-      await tx.query(`UPDATE run_nodes SET progress = $3 WHERE run_id = $1 AND node_id = $2 AND status = 'running'`, [
-        runId,
-        nodeId,
-        Math.max(0, Math.min(100, pct)),
-      ]);
-    });
+    // One statement: the event (which locks the run's row, as every change to a run does first) and the node's progress.
+    await this.events.appendProgress(runId, { type: 'node-progress', nodeId, pct, ...detail });
   }
 
   async log(runId: string, nodeId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
