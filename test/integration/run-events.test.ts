@@ -100,6 +100,25 @@ describe('run events over Socket.IO', () => {
     for (const events of streams) expect(events).toEqual(stored);
   });
 
+  it("shows a running node's progress in the run document as soon as its progress event arrives", async () => {
+    const runId = await startRun();
+    const socket = connect();
+    const reported = await new Promise<number>((resolve) => {
+      socket.on('run-event', (event) => {
+        if (event.type === 'node-progress' && event.nodeId === 'train' && event.pct >= 1) resolve(event.pct);
+      });
+      socket.emit('subscribe', { runId, afterSeq: 0 });
+    });
+    const document = await api<{ nodes: Record<string, { status: string; progress: number }> }>(
+      server,
+      'GET',
+      `/runs/${runId}`,
+    );
+    // The event and the node's progress are written in one statement: the document is never behind the event.
+    expect(document.body.nodes.train.progress).toBeGreaterThanOrEqual(Math.min(100, Math.round(reported)));
+    await api(server, 'POST', `/runs/${runId}/cancel`);
+  });
+
   it('misses nothing when the server loses its notification connection mid-run', async () => {
     const runId = await startRun();
     const socket = connect();
