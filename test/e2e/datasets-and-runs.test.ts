@@ -209,11 +209,13 @@ describe('datasets, pipeline names, node notes, cancelling, re-running and compa
       '7',
       '42',
     ]);
-    const accuracy = comparison.getByRole('table', { name: 'Metrics' }).getByRole('row', { name: /metrics\.accuracy/ });
+    const accuracy = comparison
+      .getByRole('table', { name: 'Metrics' })
+      .getByRole('row', { name: /^metrics · .* — accuracy / });
     const values = await accuracy.getByRole('cell').allTextContents();
     expect(
       await comparison
-        .getByRole('row', { name: /metrics\.rows/ })
+        .getByRole('row', { name: /^metrics · .* — rows / })
         .getByRole('cell')
         .allTextContents(),
     ).toEqual(['114', '114']);

@@ -120,10 +120,14 @@ function SingleColumnPicker({
     selectedItem: columns.find((column) => column.name === current) ?? null,
     itemToString: (column) => column?.name ?? '',
     // Escape closes the menu and never clears the name (downshift clears it when the menu is already closed).
+    // Nor does the column list changing: while a run is on, the input's columns are unknown for a moment, the
+    // selected column goes to null, and downshift would empty the input and with it the param.
     stateReducer: (state, { type, changes }) =>
       type === useCombobox.stateChangeTypes.InputKeyDownEscape
         ? { ...changes, inputValue: state.inputValue, selectedItem: state.selectedItem }
-        : changes,
+        : type === useCombobox.stateChangeTypes.ControlledPropUpdatedSelectedItem
+          ? { ...changes, inputValue: state.inputValue }
+          : changes,
     // Picking an item writes its name into the input, so this sees both picks and typing.
     onInputValueChange: ({ inputValue }) => {
       setText(inputValue);
