@@ -119,6 +119,12 @@ export interface NodeContext {
    * same work in its own thread.
    */
   readonly threads?: ThreadPool;
+  /**
+   * Jobs on the worker queue for parts of this node (a forest's trees, a
+   * tuning node's trials): absent where there is no queue (a browser, a bare
+   * test ctx, a part job itself), and then a node does the work itself.
+   */
+  readonly fanOut?: FanOut;
   progress(pct: number, detail?: ProgressDetail): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
 }
@@ -140,6 +146,26 @@ export interface ThreadPool {
     tasks: T[],
     onResult?: (done: number) => Promise<void> | void,
   ): Promise<R[]>;
+}
+
+/**
+ * Parts of one node's work as jobs that any idle worker takes: each job runs
+ * the node's `runPart` on the same inputs and params, reading the same
+ * Parquet from the artifact store, and its result comes back here. A part
+ * must be a pure function of its argument: the parts' results are the same
+ * whichever worker ran them, and a part already done (the node's job run
+ * again after its worker died) is not run again.
+ */
+export interface FanOut {
+  /** Workers alive now, this one included: fanning out over fewer than two gains nothing. */
+  readonly workers: number;
+  /**
+   * Runs `runPart(ctx, inputs, params, part)` for each part as its own job;
+   * the results come back in part order. `onResult` is called as each part
+   * finishes, in the order they finish. Cancelled with the job's signal;
+   * a part that fails fails the node with its error.
+   */
+  map<T, R>(parts: T[], onResult?: (done: number, index: number, result: R) => Promise<void> | void): Promise<R[]>;
 }
 
 /** Inputs by port name; a port that takes several connections gets an array. */
@@ -177,6 +203,11 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
    */
   checkGraph?(node: GraphNode, graph: GraphNode[]): { param?: string; message: string }[];
   run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
+  /**
+   * One part of the node's work that `run` handed to `ctx.fanOut`, run as its own job on any worker:
+   * a JSON-able result of a JSON-able part, a pure function of them, the inputs and the params.
+   */
+  runPart?(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>, part: unknown): Promise<unknown>;
 }
 
 export type AnyNodeDefinition = NodeDefinition<z.ZodObject>;

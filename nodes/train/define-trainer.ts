@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { columnParam, columnsParam } from '../core/column-params.js';
 import { defineNode, type NodeDefinition, type NodeDocs, type NodeQueue } from '../core/define-node.js';
-import type { ColumnBatch, NodeContext, ProgressDetail } from '../core/define-node.js';
+import type { ColumnBatch, NodeContext, NodeInputs, ProgressDetail } from '../core/define-node.js';
 import type { Tensor, TensorFlowApi } from '../core/tensorflow.js';
 import type { FeatureEncoding, ModelTask } from '../core/values.js';
 import type { RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
-import { trainModel } from './train-model.js';
+import { prepareFit, trainModel } from './train-model.js';
 import type { TaskParam } from './trainer-input.js';
 
 /**
@@ -34,6 +34,11 @@ export interface TrainerSpec<A extends string, P extends z.ZodObject> {
   /** Whether numeric features are standardised (distance and gradient models) or kept in their units. */
   standardize: boolean;
   fit(ctx: NodeContext, data: FitData, params: z.infer<P>, hooks: FitHooks): Promise<FitResult>;
+  /**
+   * A part of a fit that `fit` handed to `ctx.fanOut` (a forest's trees), run on another worker over the
+   * same data: the node's `runPart`.
+   */
+  fitPart?(ctx: NodeContext, data: FitData, params: z.infer<P>, part: unknown): Promise<unknown>;
   /** The model's outputs for rows of a batch, in plain JavaScript (see Predictor). */
   predict: Predictor;
   /** Faster forms of `predict` that serving takes where they exist. */
@@ -139,6 +144,14 @@ export function defineTrainer<A extends string, P extends z.ZodObject & z.ZodTyp
     params: spec.params,
     queue: spec.queue,
     run: (ctx, inputs, params) => trainModel(ctx, inputs, params, spec),
+    ...(spec.fitPart
+      ? {
+          runPart: async (ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>, part: unknown) => {
+            const { data } = await prepareFit(ctx, inputs, params, spec);
+            return spec.fitPart?.(ctx, data, params, part);
+          },
+        }
+      : {}),
   });
   return { ...spec, node: { ...node, type } };
 }

@@ -37,30 +37,13 @@ export async function trainModel<P extends BaseTrainerParams>(
   trainer: TrainerAlgorithm<P>,
 ): Promise<{ model: ModelBundle }> {
   const started = Date.now();
-  const { input, label, features, batch } = await readTrainingTable(ctx, inputs, params);
-  const task =
-    trainer.tasks.length === 1
-      ? (trainer.tasks[0] as FitData['task'])
-      : resolveTask((params as unknown as { task: TaskParam }).task, batch, (label as NonNullable<typeof label>).name);
+  const { input, label, features, data, classes } = await prepareFit(ctx, inputs, params, trainer);
+  const { rows, task } = data;
   const folds = params.folds ?? 0;
-  let rows: Int32Array;
-  let targets: Int32Array | Float64Array = new Float64Array(0);
-  let classes: ClassValue[] | undefined;
-  if (task === 'clustering') {
-    rows = Int32Array.from({ length: batch.rowCount }, (_, i) => i);
-  } else {
-    const labelName = (label as NonNullable<typeof label>).name;
-    if (task === 'classification') ({ rows, targets, classes } = classLabels(batch, labelName));
-    else ({ rows, values: targets } = regressionTargets(batch, labelName));
-    const skipped = batch.rowCount - rows.length;
-    if (skipped > 0) ctx.log(`left out ${skipped} rows without a label`, 'warn');
-    if (folds > rows.length) {
-      throw new NodeError(`folds (${folds}) is more than the ${rows.length} labelled rows`, { param: 'folds' });
-    }
+  if (folds > rows.length && task !== 'clustering') {
+    throw new NodeError(`folds (${folds}) is more than the ${rows.length} labelled rows`, { param: 'folds' });
   }
-
   const featureNames = features.map((f) => f.name);
-  const classCount = classes?.length ?? 0;
   const fits = 1 + folds;
   const pace = pacer(ctx);
   const hooksFor = (index: number): FitHooks => ({
@@ -74,8 +57,7 @@ export async function trainModel<P extends BaseTrainerParams>(
     },
   });
 
-  const encoding = fitEncoding(batch, featureNames, rows, { standardize: trainer.standardize });
-  const data: FitData = { batch, rows, encoding, task, targets, classCount };
+  const { encoding } = data;
   const { state, summary } = await trainer.fit(ctx, data, params, hooksFor(0));
   if (task !== 'clustering') {
     ctx.log(`trained ${trainer.algorithm} (${task}) on ${rows.length} rows, ${encoding.width} encoded features`);
@@ -114,6 +96,53 @@ export async function trainModel<P extends BaseTrainerParams>(
           },
   };
   return { model };
+}
+
+/** What a fit starts from: the table read and checked, the rows with a label, their targets and the encoding. */
+export interface PreparedFit {
+  input: Awaited<ReturnType<typeof readTrainingTable>>['input'];
+  label: Awaited<ReturnType<typeof readTrainingTable>>['label'];
+  features: Awaited<ReturnType<typeof readTrainingTable>>['features'];
+  data: FitData;
+  classes?: ClassValue[];
+}
+
+/**
+ * Reads the training table and fits the feature encoding on its labelled
+ * rows: the same for the node's own job and for each of its parts on other
+ * workers (which read the same Parquet), so they all fit on the same data.
+ */
+export async function prepareFit<P extends BaseTrainerParams>(
+  ctx: NodeContext,
+  inputs: NodeInputs,
+  params: P,
+  trainer: Pick<TrainerAlgorithm<P>, 'tasks' | 'standardize'>,
+): Promise<PreparedFit> {
+  const { input, label, features, batch } = await readTrainingTable(ctx, inputs, params);
+  const task =
+    trainer.tasks.length === 1
+      ? (trainer.tasks[0] as FitData['task'])
+      : resolveTask((params as unknown as { task: TaskParam }).task, batch, (label as NonNullable<typeof label>).name);
+  let rows: Int32Array;
+  let targets: Int32Array | Float64Array = new Float64Array(0);
+  let classes: ClassValue[] | undefined;
+  if (task === 'clustering') {
+    rows = Int32Array.from({ length: batch.rowCount }, (_, i) => i);
+  } else {
+    const labelName = (label as NonNullable<typeof label>).name;
+    if (task === 'classification') ({ rows, targets, classes } = classLabels(batch, labelName));
+    else ({ rows, values: targets } = regressionTargets(batch, labelName));
+    const skipped = batch.rowCount - rows.length;
+    if (skipped > 0) ctx.log(`left out ${skipped} rows without a label`, 'warn');
+  }
+  const encoding = fitEncoding(
+    batch,
+    features.map((f) => f.name),
+    rows,
+    { standardize: trainer.standardize },
+  );
+  const data: FitData = { batch, rows, encoding, task, targets, classCount: classes?.length ?? 0 };
+  return { input, label, features, data, ...(classes ? { classes } : {}) };
 }
 
 /** Lets the event loop run (progress events, cancel) at most every YIELD_EVERY_MS. */

@@ -48,7 +48,24 @@ const THREADED_FROM = 400_000;
  * every run, however many threads grew it.
  */
 export async function growForest(data: ForestData, options: ForestOptions): Promise<ForestState> {
-  const outputs = data.classCount > 0 ? data.classCount : 1;
+  return { trees: await growForestTrees(data, options, 0, options.trees), outputs: forestOutputs(data) };
+}
+
+export function forestOutputs(data: Pick<ForestData, 'classCount'>): number {
+  return data.classCount > 0 ? data.classCount : 1;
+}
+
+/**
+ * Trees `from` to `to` (excluded) of the forest `options` describe: the
+ * same trees growForest grows at those indices, so a forest grown in parts
+ * (on several workers) and joined in index order is the same forest.
+ */
+export async function growForestTrees(
+  data: ForestData,
+  options: ForestOptions,
+  from: number,
+  to: number,
+): Promise<TreeArrays[]> {
   const binned = applyBins(fitBins(data.encoding, data.compact, undefined), data.compact);
   const shared: ForestShared = {
     binned,
@@ -60,22 +77,21 @@ export async function growForest(data: ForestData, options: ForestOptions): Prom
     maxFeatures: options.maxFeatures,
     seed: options.seed,
   };
-  const indices = Array.from({ length: options.trees }, (_, t) => t);
-  if (options.threads && options.trees > 1 && data.targets.length * options.trees >= THREADED_FROM) {
-    const trees = await options.threads.map<ForestShared, number, TreeArrays>(
+  const indices = Array.from({ length: to - from }, (_, i) => from + i);
+  if (options.threads && indices.length > 1 && data.targets.length * indices.length >= THREADED_FROM) {
+    return options.threads.map<ForestShared, number, TreeArrays>(
       { module: new URL('./forest-kernel.js', import.meta.url).href, name: 'growForestTree' },
       shared,
       indices,
       options.onTree,
     );
-    return { trees, outputs };
   }
   const trees: TreeArrays[] = [];
   for (const t of indices) {
     trees.push(growForestTree(shared, t));
-    await options.onTree?.(t + 1);
+    await options.onTree?.(trees.length);
   }
-  return { trees, outputs };
+  return trees;
 }
 
 export function predictForest(model: ModelView, batch: ColumnBatch, rows?: RowSelection): Float64Array {

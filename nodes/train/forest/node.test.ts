@@ -45,4 +45,33 @@ describe('train.forest', () => {
     expect(await fit(1)).toEqual(first);
     expect(await fit(2)).not.toEqual(first);
   });
+
+  it('grown as jobs, tree ranges on other workers joined in order, is the same forest as grown in one job', async () => {
+    const { train } = await loadSplit('breast_cancer');
+    const params = { label: 'diagnosis', trees: 9, seed: 3 };
+    const one = await runNodeForTest('train.forest', { ...params, fanOut: 'never' }, { in: train });
+    const fanned = await runNodeForTest(
+      'train.forest',
+      { ...params, fanOut: 'always' },
+      { in: train },
+      { partsInProcess: { workers: 2 } },
+    );
+    expect(fanned.logs.map((l) => l.message)).toContain('grew 9 trees as 4 jobs over 2 live workers');
+    // Progress counts the trees of the jobs done so far.
+    expect(fanned.progress.map((p) => p.detail.detail)).toContain('tree 9 of 9 (4 of 4 jobs done)');
+    expect((fanned.outputs.model as ModelBundle).state).toEqual((one.outputs.model as ModelBundle).state);
+  });
+
+  it('stays in one job with auto below the fan-out threshold', async () => {
+    const { train } = await loadSplit('iris');
+    const small = await runNodeForTest(
+      'train.forest',
+      { label: 'species', trees: 5 },
+      { in: train },
+      {
+        partsInProcess: { workers: 2 },
+      },
+    );
+    expect(small.logs.some((l) => l.message.startsWith('grew'))).toBe(false);
+  });
 });

@@ -26,9 +26,22 @@ export interface WorkJobs {
   'schedule-fired': { scheduleId: string };
   /** A new dataset version, sent in the transaction that made it: the schedules on that dataset fire. */
   'dataset-version': { versionId: string };
+  /** One part of a node's work fanned out over the workers (see NodeFanOut): a forest's trees, a tuning trial. */
+  part: PartJob;
+}
+
+/** What a part job carries: the node whose `runPart` it runs, and its part. */
+export interface PartJob {
+  runId: string;
+  nodeId: string;
+  /** The node's job key: the part's worker computes it again and refuses to run on other inputs. */
+  jobKey: string;
+  /** Where its result goes in the artifact store. */
+  partKey: string;
+  part: unknown;
 }
 export type WorkQueueName = keyof WorkJobs;
-const WORK_QUEUES: WorkQueueName[] = ['deploy', 'batch', 'schedule-fired', 'dataset-version'];
+const WORK_QUEUES: WorkQueueName[] = ['deploy', 'batch', 'schedule-fired', 'dataset-version', 'part'];
 /** Every queue Pipewright makes, as `/metrics` reports them. */
 export const ALL_QUEUES: (QueueName | WorkQueueName)[] = [...NODE_QUEUES, ...WORK_QUEUES];
 
@@ -44,6 +57,7 @@ export const RETRY_LIMITS: Record<QueueName | WorkQueueName, number> = {
   batch: 2,
   'schedule-fired': 10,
   'dataset-version': 10,
+  part: 5,
 };
 
 /**
@@ -111,6 +125,29 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     });
     if (!id) throw new Error(`pg-boss did not accept a job for ${what}`);
     return id;
+  }
+
+  /**
+   * Sends parts of a node's work, outside any transaction: the node's own job is running and waits for them;
+   * should it die, its next attempt sends the parts not yet done again.
+   */
+  async sendParts(jobs: PartJob[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const job of jobs) {
+      const id = await this.boss.send('part', job, { heartbeatSeconds: this.settings.jobHeartbeatSeconds });
+      if (!id) throw new Error(`pg-boss did not accept part ${job.partKey} of node ${job.nodeId}`);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Where a part job stands: `failed` once its last try failed, `cancelled` when withdrawn, undefined when gone. */
+  async partState(jobId: string): Promise<string | undefined> {
+    return (await this.boss.getJobById('part', jobId))?.state;
+  }
+
+  async cancelParts(jobIds: string[]): Promise<void> {
+    if (jobIds.length > 0) await this.boss.cancel('part', jobIds);
   }
 
   async cancel(queue: QueueName, jobIds: string[], manager: EntityManager): Promise<void> {

@@ -186,16 +186,36 @@ export class RunScheduler {
       }
       await this.events.append(runId, { type: 'node-started', nodeId }, tx);
 
-      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
-      const inputs: Record<string, PortValue> = {};
-      for (const [port, from] of Object.entries(job.inputs)) {
-        const value = byId.get(from.nodeId)?.outputs?.[from.port];
-        if (!value)
-          throw new Error(`run ${runId}: node ${nodeId} needs ${from.nodeId}.${from.port}, which has no output`);
-        inputs[port] = value;
-      }
-      return { run, job, inputs, attempt: node.attempts };
+      return { run, job, inputs: this.inputsOf(run, job, nodes), attempt: node.attempts };
     });
+  }
+
+  /**
+   * A running node's job and inputs, for a part of its work on another
+   * worker; nothing changes. Undefined when nothing waits for the part any
+   * more: the run was cancelled or finished, or the node is not running.
+   */
+  async runningNode(runId: string, nodeId: string): Promise<ClaimedNode | undefined> {
+    const run = await this.db.getRepository(RunEntity).findOne({ where: { id: runId } });
+    if (!run || isFinal(run.status) || run.cancelRequestedAt) return undefined;
+    const nodes = await this.nodes(this.db.manager, runId);
+    const node = nodes.find((n) => n.nodeId === nodeId);
+    const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
+    if (!node || !job || node.status !== 'running') return undefined;
+    return { run, job, inputs: this.inputsOf(run, job, nodes), attempt: node.attempts };
+  }
+
+  private inputsOf(run: RunEntity, job: PlanJob, nodes: RunNodeEntity[]): Record<string, PortValue> {
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const inputs: Record<string, PortValue> = {};
+    for (const [port, from] of Object.entries(job.inputs)) {
+      const value = byId.get(from.nodeId)?.outputs?.[from.port];
+      if (!value) {
+        throw new Error(`run ${run.id}: node ${job.nodeId} needs ${from.nodeId}.${from.port}, which has no output`);
+      }
+      inputs[port] = value;
+    }
+    return inputs;
   }
 
   /** `pct` is a percentage, as nodes report it. */

@@ -64,6 +64,63 @@ async function runJob(
   key: string,
   deps: ExecuteNodeDeps,
 ): Promise<Record<string, PortValue>> {
+  return withJobContext(request, key, deps, true, async (ctx, jobDir, progress) => {
+    const outputs = await definition.run(ctx, request.inputs, params);
+    progress.flush();
+    if (deps.signal.aborted) throw new QueryCancelledError();
+    return deps.store.saveOutputs(key, jobDir, checkOutputs(definition, outputs, key));
+  });
+}
+
+/**
+ * Runs one part of a node's work (`runPart`, what its job handed to
+ * ctx.fanOut) on this worker: the same inputs, params and job key as the
+ * node's own job, in a job directory of its own. Answers the part's result;
+ * a failure comes out as a NodeRunError, as executeNode's do.
+ */
+export async function executePart(
+  request: ExecuteNodeRequest & { jobKey: string; part: unknown },
+  deps: ExecuteNodeDeps,
+): Promise<unknown> {
+  const definition = (deps.registry ?? catalogRegistry).get(request.type, request.version);
+  if (!definition) {
+    throw new NodeRunError(request.nodeId, { message: `unknown node type ${request.type}@${request.version}` });
+  }
+  try {
+    if (deps.signal.aborted) throw new QueryCancelledError();
+    if (!definition.runPart) throw new Error(`${definition.type} has no parts to run`);
+    const params = parseParams(definition, request.params);
+    checkInputs(definition, request.inputs);
+    const file = await sourceFileFingerprint(definition, params, deps);
+    const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
+    const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
+    if (key !== request.jobKey) {
+      throw new NodeError('a part of this node was asked for on other inputs than its job has; run it again');
+    }
+    const runPart = definition.runPart.bind(definition);
+    return await withJobContext(request, key, deps, false, async (ctx) => {
+      const result = await runPart(ctx, request.inputs, params, request.part);
+      if (deps.signal.aborted) throw new QueryCancelledError();
+      return result;
+    });
+  } catch (error) {
+    throw toRunError(request.nodeId, definition.type, error, deps.signal);
+  }
+}
+
+/**
+ * A job's directory, sandboxed DuckDB with the table inputs registered, and
+ * the ctx a node runs with, for the length of `body`; the directory goes
+ * afterwards. `fanOut`: whether the ctx may hand parts to other workers (a
+ * part itself may not).
+ */
+async function withJobContext<T>(
+  request: ExecuteNodeRequest,
+  key: string,
+  deps: ExecuteNodeDeps,
+  fanOut: boolean,
+  body: (ctx: NodeContext, jobDir: string, progress: ReturnType<typeof throttleProgress>) => Promise<T>,
+): Promise<T> {
   await mkdir(deps.workDir, { recursive: true });
   const jobDir = await mkdtemp(join(deps.workDir, `${key.slice(0, 16)}-`));
   let sandbox: DuckDbSandbox | undefined;
@@ -74,6 +131,7 @@ async function runJob(
       if (value.kind === 'table') sql.registerTable(value.uri, await deps.store.materialise(value.uri, sql.jobDir));
     }
     const progress = throttleProgress((pct, detail) => deps.onProgress(pct, detail));
+    const parts = fanOut && deps.fanOut ? await deps.fanOut(key) : undefined;
     const ctx: NodeContext = {
       runId: request.runId,
       nodeId: request.nodeId,
@@ -82,6 +140,7 @@ async function runJob(
       tf: deps.tf,
       signal: deps.signal,
       threads: workerThreadPool(deps.signal),
+      ...(parts ? { fanOut: parts } : {}),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
         signal: deps.signal,
@@ -112,10 +171,7 @@ async function runJob(
       progress,
       log: (message, level = 'info') => deps.onLog(level, message),
     };
-    const outputs = await definition.run(ctx, request.inputs, params);
-    progress.flush();
-    if (deps.signal.aborted) throw new QueryCancelledError();
-    return await deps.store.saveOutputs(key, sql.jobDir, checkOutputs(definition, outputs, key));
+    return await body(ctx, sql.jobDir, progress);
   } finally {
     sandbox?.close();
     await rm(jobDir, { recursive: true, force: true });

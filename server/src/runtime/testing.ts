@@ -7,6 +7,7 @@ import pg from 'pg';
 import {
   quoteLiteral,
   registry,
+  type FanOut,
   type MetricsValue,
   type ModelBundle,
   type PortValue,
@@ -16,7 +17,7 @@ import {
 } from '@pipewright/nodes';
 import { LocalArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { plainSqlValue } from './duckdb-types.js';
-import { executeNode } from './execute-node.js';
+import { executeNode, executePart } from './execute-node.js';
 import { loadTensorFlow } from './tensorflow-backend.js';
 import type { ExecuteNodeDeps } from './types.js';
 
@@ -56,6 +57,11 @@ export interface TestRunOptions {
   connections?: Record<string, string>;
   /** The job's DuckDB limits (memory, threads, statement time). */
   sqlLimits?: ExecuteNodeDeps['sqlLimits'];
+  /**
+   * Gives the node a ctx.fanOut whose parts run here, one after another, each
+   * through executePart as a worker runs a part job (`workers` live, default 2).
+   */
+  partsInProcess?: { workers?: number };
 }
 
 export interface TestRun {
@@ -88,18 +94,31 @@ export async function runNodeForTest(
     connections: options.connections,
     sqlLimits: options.sqlLimits,
   };
-  const result = await executeNode(
-    {
-      runId: 'test-run',
-      nodeId: options.nodeId ?? type.replace('.', '-'),
-      type,
-      version: registry.get(type)?.version ?? 1,
-      params,
-      inputs,
-      useCache: options.useCache ?? false,
-    },
-    deps,
-  );
+  const request = {
+    runId: 'test-run',
+    nodeId: options.nodeId ?? type.replace('.', '-'),
+    type,
+    version: registry.get(type)?.version ?? 1,
+    params,
+    inputs,
+    useCache: options.useCache ?? false,
+  };
+  if (options.partsInProcess) {
+    const partDeps: ExecuteNodeDeps = { ...deps, onProgress: () => undefined, onLog: () => undefined };
+    deps.fanOut = (jobKey): Promise<FanOut> =>
+      Promise.resolve({
+        workers: options.partsInProcess?.workers ?? 2,
+        map: async <T, R>(parts: T[], onResult?: (done: number, index: number, result: R) => Promise<void> | void) => {
+          const results: R[] = [];
+          for (const [index, part] of parts.entries()) {
+            results.push((await executePart({ ...request, jobKey, part }, partDeps)) as R);
+            await onResult?.(index + 1, index, results[index]);
+          }
+          return results;
+        },
+      });
+  }
+  const result = await executeNode(request, deps);
   return { ...result, progress, logs, readTable: (ref) => readTable(ref) };
 }
 

@@ -1,4 +1,5 @@
 import type {
+  FanOut,
   NodeFailure,
   NodeRegistry,
   PortValue,
@@ -44,6 +45,11 @@ export interface ExecuteNodeDeps {
   sqlLimits?: Partial<SqlLimits>;
   /** Named database connections (name → postgres:// URL) that source.postgres may query. */
   connections?: Readonly<Record<string, string>>;
+  /**
+   * Hands parts of the node's work to other workers (NodeFanOut): given the
+   * job's key, the ctx's `fanOut`. Absent: a node does all its work itself.
+   */
+  fanOut?(jobKey: string): Promise<FanOut>;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
 }

@@ -6,8 +6,12 @@ import type { Settings } from '../config/settings.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { RunScheduler, type ClaimedNode } from '../runs/run-scheduler.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
-import { executeNode } from '../runtime/execute-node.js';
+import { executeNode, executePart } from '../runtime/execute-node.js';
 import { NodeRunError } from '../runtime/types.js';
+import type { PartJob } from '../queue/job-queue.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NodeFanOut, PART_DONE_CHANNEL, savePart, type StoredPart } from './node-fan-out.js';
 
 /** Why a running node was stopped: its run was cancelled, or its worker is shutting down. */
 export class RunCancelled extends Error {
@@ -40,6 +44,8 @@ export class NodeJobRunner {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     private readonly scheduler: RunScheduler,
     private readonly datasets: DatasetsService,
+    private readonly fanOut: NodeFanOut,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async run(runId: string, nodeId: string, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
@@ -76,6 +82,7 @@ export class NodeJobRunner {
           workDir: this.settings.workDir,
           connections: this.settings.connections,
           signal,
+          fanOut: (jobKey) => this.fanOut.forNode(runId, nodeId, jobKey, signal),
           onProgress: (pct: number, detail: ProgressDetail) =>
             report(() => this.scheduler.progress(runId, nodeId, pct, detail)),
           onLog: (level, message) => report(() => this.scheduler.log(runId, nodeId, level, message)),
@@ -98,6 +105,61 @@ export class NodeJobRunner {
             };
       await this.scheduler.fail(runId, nodeId, failure);
     }
+  }
+
+  /**
+   * Runs one part of a running node's work (NodeFanOut) and stores its
+   * result, or the node's error, under the part's key, then announces it.
+   * Nothing to do when the part is stored already (a job delivered twice) or
+   * nothing waits for it (the run ended, the node is not running).
+   */
+  async runPart(job: PartJob, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
+    if (await this.store.has(job.partKey)) return this.announcePart(job.partKey);
+    const claimed = await this.scheduler.runningNode(job.runId, job.nodeId);
+    if (!claimed) return;
+    let stored: StoredPart;
+    try {
+      const result = await executePart(
+        {
+          runId: job.runId,
+          nodeId: job.nodeId,
+          type: claimed.job.type,
+          version: claimed.job.version,
+          params: claimed.job.params,
+          inputs: claimed.inputs,
+          useCache: false,
+          jobKey: job.jobKey,
+          part: job.part,
+        },
+        {
+          store: this.store,
+          tf,
+          dataDirs: this.dataDirs(claimed),
+          mayRead: (realPath) => this.datasets.readableBy(claimed.run.workspaceId, realPath),
+          datasets: this.datasets.resolverFor(claimed.run.workspaceId),
+          workDir: this.settings.workDir,
+          connections: this.settings.connections,
+          signal,
+          // The node's own job reports progress as parts finish; a part's own reports would interleave.
+          onProgress: () => undefined,
+          onLog: (level, message) => {
+            if (level !== 'info') this.logger.warn(`part of ${job.nodeId} in run ${job.runId}: ${message}`);
+          },
+        },
+      );
+      stored = { result };
+    } catch (error) {
+      if (signal.reason instanceof RunCancelled) return;
+      if (signal.aborted) throw signal.reason ?? error;
+      if (!(error instanceof NodeRunError) || error.cancelled) throw error;
+      stored = { failure: error.failure };
+    }
+    await savePart(this.store, job.partKey, this.settings.workDir, stored);
+    await this.announcePart(job.partKey);
+  }
+
+  private async announcePart(key: string): Promise<void> {
+    await this.db.query(`SELECT pg_notify($1, $2)`, [PART_DONE_CHANNEL, key]);
   }
 
   /** The directories the run brings first (a CLI file's own directory), then the worker's. */

@@ -94,6 +94,11 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     for (const queue of this.queues) {
       await this.queue.work(queue, this.settings.workerConcurrency, (job) => this.take(job.data, job.signal));
     }
+    // Parts of nodes fanned out (a forest's trees, tuning trials) have slots of their own: a node waiting for its
+    // parts holds a node slot, never the slots its parts need.
+    await this.queue.workOn('part', this.settings.workerConcurrency, (job) =>
+      this.take(job.data, job.signal, (tf, signal) => this.runner.runPart(job.data, tf, signal)),
+    );
     this.logger.log(`worker ${this.id} takes jobs from ${this.queues.join(' and ')} (${loaded.backend})`);
   }
 
@@ -107,7 +112,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     clearInterval(this.heartbeatTimer);
     clearInterval(this.cancelTimer);
     this.stopListening?.();
-    const waits = this.queues.map((queue) => this.queue.offWork(queue, true));
+    const waits = [...this.queues, 'part' as const].map((queue) => this.queue.offWork(queue, true));
     for (const job of this.active) job.controller.abort(new WorkerStopping());
     await Promise.all(waits);
     await this.registry.unregister(this.id).catch(() => undefined);
@@ -118,13 +123,18 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     for (const job of this.active) if (job.runId === runId) job.controller.abort(new RunCancelled());
   }
 
-  private async take(job: { runId: string; nodeId: string }, jobSignal: AbortSignal): Promise<void> {
+  private async take(
+    job: { runId: string; nodeId: string },
+    jobSignal: AbortSignal,
+    run: (tf: TensorFlowApi, signal: AbortSignal) => Promise<void> = (tf, signal) =>
+      this.runner.run(job.runId, job.nodeId, tf, signal),
+  ): Promise<void> {
     if (this.stopping || !this.tf) throw new WorkerStopping();
     const active: ActiveJob = { runId: job.runId, controller: new AbortController() };
     this.active.add(active);
     this.reportRunning();
     try {
-      await this.runner.run(job.runId, job.nodeId, this.tf, AbortSignal.any([active.controller.signal, jobSignal]));
+      await run(this.tf, AbortSignal.any([active.controller.signal, jobSignal]));
     } finally {
       this.active.delete(active);
       this.reportRunning();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsModule } from '../datasets/datasets.module.js';
 import { RunsModule } from '../runs/runs.module.js';
+import { NodeFanOut } from './node-fan-out.js';
 import { NodeJobRunner } from './node-job-runner.js';
 import { NodeWorker } from './node-worker.js';
 import { WorkerEntity } from './worker.entity.js';
@@ -18,7 +19,7 @@ export class WorkerRegistryModule {}
 /** A worker in this process (`npm start`, `pipewright worker`, `pipewright run`). */
 @Module({
   imports: [WorkerRegistryModule, RunsModule, DatasetsModule],
-  providers: [NodeJobRunner, NodeWorker],
+  providers: [NodeFanOut, NodeJobRunner, NodeWorker],
   exports: [NodeWorker],
 })
 export class WorkerModule {}
