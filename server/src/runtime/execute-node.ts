@@ -143,6 +143,7 @@ async function withJobContext<T>(
       ...(parts ? { fanOut: parts } : {}),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
+        rowLimit: deps.postgresRowLimit,
         signal: deps.signal,
       }),
       artifacts: {

@@ -50,6 +50,8 @@ export interface ExecuteNodeDeps {
    * job's key, the ctx's `fanOut`. Absent: a node does all its work itself.
    */
   fanOut?(jobKey: string): Promise<FanOut>;
+  /** The most rows a source.postgres query may give (DEFAULT_POSTGRES_ROW_LIMIT when absent). */
+  postgresRowLimit?: number;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
 }
