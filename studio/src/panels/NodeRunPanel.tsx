@@ -7,6 +7,7 @@ import { ModelExportView } from './ModelExportView';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
+import { baselineVerdict } from '../canvas/baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from '../canvas/format';
 
 // uPlot loads with the first chart, not with the editor.
@@ -51,6 +52,7 @@ export function NodeRunPanel({
   const done = state.status === 'succeeded' || state.status === 'cached';
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
+  const verdict = done ? baselineVerdict(state.metrics) : null;
   return (
     <section className="pw-inspector__section" aria-label="Run">
       <h3>Last run</h3>
@@ -117,6 +119,15 @@ export function NodeRunPanel({
           filename={`${nodeId}.onnx`}
           permission="export-model"
         />
+      )}
+      {verdict && (
+        <p
+          className={`pw-callout ${verdict.beats ? '' : 'pw-callout--warning'}`}
+          role={verdict.beats ? 'status' : 'alert'}
+          data-testid="baseline-verdict"
+        >
+          {verdict.text}
+        </p>
       )}
       {metrics.length > 0 && (
         <table className="pw-metrics-table" data-testid="inspector-metrics">
