@@ -13,6 +13,7 @@ import {
   type ForestOptions,
   type ForestState,
 } from './forest-model.js';
+import { treeClassifierOnnx, treeRegressorOnnx } from '../tree/tree-onnx.js';
 
 const params = z
   .object({
@@ -158,4 +159,12 @@ export const forestTrainer = defineTrainer({
     return growForestTrees(forestData(data), forestOptions(ctx, p, data), range.data.from, range.data.to);
   },
   predict: predictForest,
+  onnx: {
+    write(g, model, x) {
+      const state = model.state as unknown as ForestState;
+      if (model.task === 'classification')
+        return treeClassifierOnnx(g, x, state.trees, state.outputs, 1 / state.trees.length);
+      return treeRegressorOnnx(g, x, state.trees, 1, { scale: 1 / state.trees.length });
+    },
+  },
 });
