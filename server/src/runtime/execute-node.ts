@@ -92,6 +92,7 @@ async function runJob(
       ...(request.sample ? { sample: request.sample } : {}),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
+        rowLimit: deps.postgresRowLimit,
         signal: deps.signal,
       }),
       artifacts: {
