@@ -23,7 +23,7 @@ beforeAll(async () => {
   const connection = await instance.connect();
   await connection.run(
     `COPY (SELECT range AS id, range * 3 AS v, 'row ' || range AS label FROM range(${TOTAL}))
-     TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP})`,
+     TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
   );
   const chunks = (
     await connection.runAndReadAll(
