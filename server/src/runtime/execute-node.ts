@@ -42,9 +42,7 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     if (deps.signal.aborted) throw new QueryCancelledError();
     const params = parseParams(definition, request.params);
     checkInputs(definition, request.inputs);
-    const file = await sourceFileFingerprint(definition, params, deps);
-    const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
-    const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
+    const key = await jobKeyOf(definition, params, request, deps);
 
     if (request.useCache) {
       const stored = await deps.store.readOutputs(key);
@@ -91,9 +89,7 @@ export async function executePart(
     if (!definition.runPart) throw new Error(`${definition.type} has no parts to run`);
     const params = parseParams(definition, request.params);
     checkInputs(definition, request.inputs);
-    const file = await sourceFileFingerprint(definition, params, deps);
-    const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
-    const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
+    const key = await jobKeyOf(definition, params, request, deps);
     if (key !== request.jobKey) {
       throw new NodeError('a part of this node was asked for on other inputs than its job has; run it again');
     }
@@ -141,6 +137,7 @@ async function withJobContext<T>(
       signal: deps.signal,
       threads: workerThreadPool(deps.signal),
       ...(parts ? { fanOut: parts } : {}),
+      ...(request.sample ? { sample: request.sample } : {}),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
         rowLimit: deps.postgresRowLimit,
@@ -177,6 +174,25 @@ async function withJobContext<T>(
     sandbox?.close();
     await rm(jobDir, { recursive: true, force: true });
   }
+}
+
+/** The job's cache key: type, version, params, the keys of its inputs, a source's file and sample. */
+async function jobKeyOf(
+  definition: AnyNodeDefinition,
+  params: Record<string, unknown>,
+  request: ExecuteNodeRequest,
+  deps: ExecuteNodeDeps,
+): Promise<string> {
+  const file = await sourceFileFingerprint(definition, params, deps);
+  const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
+  return computeJobKey({
+    type: definition.type,
+    version: definition.version,
+    params,
+    inputs: inputKeys,
+    file,
+    ...(request.sample ? { sample: request.sample } : {}),
+  });
 }
 
 function parseParams(definition: AnyNodeDefinition, raw: Record<string, unknown>): Record<string, unknown> {

@@ -19,7 +19,7 @@ import { LocalArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { plainSqlValue } from './duckdb-types.js';
 import { executeNode, executePart } from './execute-node.js';
 import { loadTensorFlow } from './tensorflow-backend.js';
-import type { ExecuteNodeDeps } from './types.js';
+import type { ExecuteNodeDeps, ExecuteNodeRequest } from './types.js';
 
 /**
  * Runs nodes in tests through the real runtime: a real artifact store in a
@@ -62,6 +62,8 @@ export interface TestRunOptions {
    * through executePart as a worker runs a part job (`workers` live, default 2).
    */
   partsInProcess?: { workers?: number };
+  /** The sample a source is asked to read, as the compiler hands it to a source before sample.rows. */
+  sample?: ExecuteNodeRequest['sample'];
 }
 
 export interface TestRun {
@@ -119,6 +121,19 @@ export async function runNodeForTest(
       });
   }
   const result = await executeNode(request, deps);
+  const result = await executeNode(
+    {
+      runId: 'test-run',
+      nodeId: options.nodeId ?? type.replace('.', '-'),
+      type,
+      version: registry.get(type)?.version ?? 1,
+      params,
+      inputs,
+      useCache: options.useCache ?? false,
+      ...(options.sample ? { sample: options.sample } : {}),
+    },
+    deps,
+  );
   return { ...result, progress, logs, readTable: (ref) => readTable(ref) };
 }
 
