@@ -104,6 +104,7 @@ export async function runNodeForTest(
     params,
     inputs,
     useCache: options.useCache ?? false,
+    ...(options.sample ? { sample: options.sample } : {}),
   };
   if (options.partsInProcess) {
     const partDeps: ExecuteNodeDeps = { ...deps, onProgress: () => undefined, onLog: () => undefined };
@@ -121,19 +122,6 @@ export async function runNodeForTest(
       });
   }
   const result = await executeNode(request, deps);
-  const result = await executeNode(
-    {
-      runId: 'test-run',
-      nodeId: options.nodeId ?? type.replace('.', '-'),
-      type,
-      version: registry.get(type)?.version ?? 1,
-      params,
-      inputs,
-      useCache: options.useCache ?? false,
-      ...(options.sample ? { sample: options.sample } : {}),
-    },
-    deps,
-  );
   return { ...result, progress, logs, readTable: (ref) => readTable(ref) };
 }
 
