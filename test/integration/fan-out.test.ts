@@ -79,10 +79,12 @@ describe('work fanned out over two workers', () => {
     const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`)).body.items;
     const logs = events.flatMap((e) => (e.type === 'node-log' && e.nodeId === 'fanned' ? [e.message] : []));
     expect(logs).toContain('grew 20 trees as 4 jobs over 2 live workers');
-    // Trees done show as each job finishes.
+    // Trees done show as jobs finish (reports closer than 100 ms apart are coalesced: each worker ran two jobs
+    // one after the other, so at least two reports come through).
     const progress = events.flatMap((e) => (e.type === 'node-progress' && e.nodeId === 'fanned' ? [e.detail] : []));
     expect(progress).toContain('tree 20 of 20 (4 of 4 jobs done)');
-    expect(progress.filter((detail) => /^tree \d+ of 20 \(\d of 4 jobs done\)$/.test(String(detail))).length).toBe(4);
+    const byJobs = progress.filter((detail) => /^tree \d+ of 20 \(\d of 4 jobs done\)$/.test(String(detail)));
+    expect(byJobs.length).toBeGreaterThanOrEqual(2);
 
     const db = server.server.app.get(DataSource);
     const models = (await db.query(`SELECT node_id, outputs FROM run_nodes WHERE run_id = $1`, [runId])) as {
