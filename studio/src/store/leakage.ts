@@ -94,7 +94,6 @@ export function moveAfterSplit(
   const { nodeId, splitId } = leak;
   const { nodes } = document;
   const split = nodes.find((node) => node.id === splitId)!;
-  const fitted = nodes.find((node) => node.id === nodeId)!;
   const incoming = document.edges.find((edge) => edge.target === nodeId && edge.targetHandle === 'in');
   const outgoing = document.edges.filter((edge) => edge.source === nodeId && edge.sourceHandle === 'out');
   const fromSplit = (port: string) =>
