@@ -126,7 +126,7 @@ describe('workspaces', () => {
     expect((await api(server, 'POST', '/workspaces', { name: '  ' })).status).toBe(400);
     const nowhere = await api<ErrorBody>(server, 'POST', '/users', {
       email: 'nowhere@pipewright.test',
-      password: 'long-enough',
+      password: 'long-enough-now',
       role: 'viewer',
       workspaceId: MISSING,
     });
@@ -288,7 +288,7 @@ describe('the generated first-admin password', () => {
       expect(refused.body.error.message).toContain('POST /api/auth/password');
     }
     expect(
-      (await api(admin, 'POST', '/users', { email: 'x@y.z', password: 'long-enough', role: 'admin' })).status,
+      (await api(admin, 'POST', '/users', { email: 'x@y.z', password: 'long-enough-now', role: 'admin' })).status,
     ).toBe(403);
     const me = await api<{ user: { mustChangePassword: boolean } }>(admin, 'GET', '/auth/me');
     expect(me.status).toBe(200);

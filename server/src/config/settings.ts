@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { passwordProblem } from '../auth/password-policy.js';
 import { parseS3Location, readS3Connection, type S3Artifacts } from '../runtime/s3-location.js';
 
 /** Everything a server, worker or CLI process is configured with, read once from the environment. */
@@ -145,8 +146,8 @@ function checkConnectionUrl(name: string, url: unknown): string {
 function readAdmin(env: NodeJS.ProcessEnv): Settings['admin'] {
   const email = env.PIPEWRIGHT_ADMIN_EMAIL?.trim() || undefined;
   const password = env.PIPEWRIGHT_ADMIN_PASSWORD || undefined;
-  if (password !== undefined && password.length < 8)
-    throw new SettingsError('PIPEWRIGHT_ADMIN_PASSWORD must be at least 8 characters');
+  const problem = password === undefined ? undefined : passwordProblem(password, email ?? 'admin@localhost');
+  if (problem) throw new SettingsError(`PIPEWRIGHT_ADMIN_PASSWORD: ${problem}`);
   return email || password ? { email, password } : undefined;
 }
 
