@@ -63,7 +63,7 @@ describe('the authorisation matrix', () => {
     const workspaceA = (await api<{ id: string }>(root, 'POST', '/workspaces', { name: 'Alpha' })).body.id;
     const workspaceB = (await api<{ id: string }>(root, 'POST', '/workspaces', { name: 'Beta' })).body.id;
     const makeUser = async (role: string, workspaceId: string) => {
-      const credentials = { email: `${name(role)}@matrix.test`, password: `password-${counter}-matrix` };
+      const credentials = { email: `${name(role)}@matrix.test`, password: `a sound passphrase ${counter}` };
       const created = await api<{ id: string }>(root, 'POST', '/users', { ...credentials, role, workspaceId });
       if (created.status !== 201) throw new Error(JSON.stringify(created.body));
       return { ...credentials, id: created.body.id };

@@ -89,7 +89,7 @@ describe('workspaces', () => {
     const created = await api<{ id: string; name: string }>(server, 'POST', '/workspaces', { name: 'Team B' });
     expect(created.status).toBe(201);
     otherWorkspaceId = created.body.id;
-    const user = { email: 'team-b@pipewright.test', password: 'team-b-password' };
+    const user = { email: 'team-b@pipewright.test', password: 'team b keeps its own secrets' };
     const added = await api(server, 'POST', '/users', { ...user, role: 'editor', workspaceId: otherWorkspaceId });
     expect(added.status).toBe(201);
     other = { url: server.url, token: await logIn(server, user.email, user.password) };

@@ -49,6 +49,21 @@ export interface Settings {
    * (lower-cased name). Pipelines name a connection; the URL stays here.
    */
   connections: Record<string, string>;
+  /**
+   * `PIPEWRIGHT_TRUST_PROXY`: Express's `trust proxy` — `true`, a number of
+   * hops, or addresses and subnets (`loopback`, `10.0.0.0/8`, comma-separated).
+   * Set it behind a TLS-terminating proxy: the session cookie is then `Secure`
+   * on requests it forwards with `X-Forwarded-Proto: https`, and the login
+   * throttle counts the client's address from `X-Forwarded-For`. Unset, those
+   * headers are ignored (a client could forge them).
+   */
+  trustProxy?: boolean | number | string[];
+  /**
+   * `PIPEWRIGHT_ALLOWED_ORIGINS`: other origins (`https://studio.example.com`,
+   * comma-separated) whose pages may open Socket.IO connections with a
+   * session; the server's own origin always may.
+   */
+  allowedOrigins: string[];
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -98,6 +113,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
     admin: readAdmin(env),
     connections: readConnections(env),
+    trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
+    allowedOrigins: readOrigins(env.PIPEWRIGHT_ALLOWED_ORIGINS),
   };
 }
 
@@ -149,6 +166,45 @@ function readAdmin(env: NodeJS.ProcessEnv): Settings['admin'] {
   const problem = password === undefined ? undefined : passwordProblem(password, email ?? 'admin@localhost');
   if (problem) throw new SettingsError(`PIPEWRIGHT_ADMIN_PASSWORD: ${problem}`);
   return email || password ? { email, password } : undefined;
+}
+
+function readTrustProxy(value: string | undefined): Settings['trustProxy'] {
+  const text = value?.trim();
+  if (!text || text === 'false') return undefined;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  for (const entry of entries) {
+    if (!named.has(entry) && !/^[\d.:a-f]+(\/\d{1,3})?$/i.test(entry)) {
+      throw new SettingsError(
+        `PIPEWRIGHT_TRUST_PROXY must be true, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8, …); got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function readOrigins(value: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    let origin: string;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      origin = 'null';
+    }
+    if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+      throw new SettingsError(
+        `PIPEWRIGHT_ALLOWED_ORIGINS holds origins like https://studio.example.com; got "${entry}"`,
+      );
+    }
+    origins.push(origin);
+  }
+  return origins;
 }
 
 function readPort(value: string | undefined): number {
