@@ -33,6 +33,7 @@ describe('the studio under its Content Security Policy (issue 14, finding 11)', 
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('succeeded');
     // The run's charts (uPlot) and the inspector's docs render under the policy too.
     await studio.select('train');
+    await page.getByTestId('loss-chart').locator('canvas').first().waitFor();
     await page.screenshot({ path: join(screenshots, 'csp-run.png') });
     for (const name of PAGES) {
       await page.goto(`${server.url}/#/${name}`);
@@ -55,7 +56,9 @@ describe('the studio under its Content Security Policy (issue 14, finding 11)', 
       timeout: 60_000,
     });
     await framer.setContent(`<iframe src="${server.url}/" width="800" height="600"></iframe>`);
-    expect((await refused).text()).toMatch(/Refused to frame .* "frame-ancestors 'none'"/);
+    expect((await refused).text()).toMatch(
+      /violates the following Content Security Policy directive: "frame-ancestors 'none'"/,
+    );
     const framed = framer.frames().find((frame) => frame.url().startsWith(server.url));
     expect(framed ? await framed.getByLabel('Email').count() : 0).toBe(0);
     await framer.close();
