@@ -206,10 +206,10 @@ function NewUserForm({
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
-        <p className="pw-field__help" id="new-user-password-rule">
-          {PASSWORD_RULE}
-        </p>
       </label>
+      <p className="pw-field__help" id="new-user-password-rule">
+        {PASSWORD_RULE}
+      </p>
       <PermittedButton permission="manage-users" type="submit" className="pw-button pw-button--primary">
         Add user
       </PermittedButton>
