@@ -25,7 +25,10 @@ export interface Settings {
   workDir: string;
   /** The built studio, served at `/`. */
   studioDir: string;
-  /** `PIPEWRIGHT_WORKER_CONCURRENCY`, default 1: jobs one worker runs at once. */
+  /**
+   * `PIPEWRIGHT_WORKER_CONCURRENCY`, default 2: jobs one worker runs at once
+   * (per queue), so one long query does not hold up every other run.
+   */
   workerConcurrency: number;
   /**
    * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
@@ -61,6 +64,12 @@ export interface Settings {
    * default 600, for schedules, new dataset versions and the CLI.
    */
   sqlTimeoutSeconds: { interactive: number; batch: number };
+  /**
+   * `PIPEWRIGHT_RUN_CHECK_SECONDS`, default 30 (1–600): how often a server
+   * looks for unfinished runs whose jobs failed for good or no longer exist,
+   * and fails them with the reason.
+   */
+  runCheckSeconds: number;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -117,6 +126,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       1,
       100_000_000,
     ),
+    runCheckSeconds: readWholeNumber('PIPEWRIGHT_RUN_CHECK_SECONDS', env.PIPEWRIGHT_RUN_CHECK_SECONDS, 30, 1, 600),
     sqlTimeoutSeconds: {
       interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
       batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
@@ -183,7 +193,7 @@ function readPort(value: string | undefined): number {
 }
 
 function readConcurrency(value: string | undefined): number {
-  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 1, 1, Math.max(1, availableParallelism() * 4));
+  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 2, 1, Math.max(1, availableParallelism() * 4));
 }
 
 function readWholeNumber(
