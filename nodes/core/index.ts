@@ -20,3 +20,4 @@ export * from './fitted-output.js';
 export * from './datasets.js';
 export * from './template-file.js';
 export * from './audit-actions.js';
+export * from './stored-values.js';

@@ -12,7 +12,7 @@ import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { deployingPipeline } from './example-pipelines.js';
-import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
+import { api, scrapeMetrics, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 interface Prediction {
@@ -297,7 +297,7 @@ describe('deployments and predictions', () => {
       docs.body.paths['/api/predict/cancer'].post.requestBody.content['application/json'].schema.properties.rows.items
         .properties;
     expect(rowProperties['mean radius']).toMatchObject({ type: 'number' });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(server);
     expect(metrics).toMatch(/pipewright_predict_requests_total\{deployment="cancer",version="1",status="200"\} \d+/);
     expect(metrics).toMatch(
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,

@@ -48,6 +48,11 @@ export interface Settings {
    * (lower-cased name). Pipelines name a connection; the URL stays here.
    */
   connections: Record<string, string>;
+  /**
+   * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
+   * `Authorization: Bearer <token>`; unset, `/metrics` is off.
+   */
+  metricsToken?: string;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -97,6 +102,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
     admin: readAdmin(env),
     connections: readConnections(env),
+    metricsToken: env.PIPEWRIGHT_METRICS_TOKEN?.trim() || undefined,
   };
 }
 
