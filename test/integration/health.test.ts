@@ -11,11 +11,7 @@ describe('health and workers', () => {
   });
 
   it('reports status, database mode and live workers, and nothing a caller could use to find the server’s files', async () => {
-    const health = await api<{ status: string; database: { mode: string }; workers: number }>(
-      server,
-      'GET',
-      '/health',
-    );
+    const health = await api<{ status: string; database: { mode: string }; workers: number }>(server, 'GET', '/health');
     expect(health.status).toBe(200);
     expect(health.body).toEqual({
       status: 'ok',

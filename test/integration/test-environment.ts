@@ -133,9 +133,26 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+/** Every route the running app answers, as `METHOD /path` (Express's router, which Nest mounts each route on). */
+export function mountedRoutes(server: TestServer): string[] {
+  const express = server.server.app.getHttpAdapter().getInstance() as {
+    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
+  const routes = new Set<string>();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${layer.route.path}`);
+    }
+  }
+  return [...routes].sort();
+}
+
 /** `GET /metrics` as a Prometheus scraper with the server's token: the text format. */
 export async function scrapeMetrics(server: TestServer): Promise<string> {
-  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.metricsToken}` } });
+  const response = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${server.metricsToken}` },
+  });
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}: ${await response.text()}`);
   return response.text();
 }

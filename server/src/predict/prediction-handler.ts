@@ -236,7 +236,8 @@ function readJson(request: IncomingMessage, budget: BodyBudget): Promise<unknown
       if (whole && chunks.length === 0 && filled + chunk.length <= declared) filled += chunk.copy(whole, filled);
       else chunks.push(chunk);
     });
-    request.on('error', reject);
+    // The client went away mid-body: nothing to answer, and nothing the server did wrong.
+    request.on('error', () => reject(new ApiError(400, 'bad-request', 'the request ended before its body did')));
     request.on('end', () => {
       try {
         const body =
