@@ -14,6 +14,7 @@ export interface GraphNode {
 
 export const NODE_CATEGORIES = [
   'source',
+  'sample',
   'explore',
   'clean',
   'feature',

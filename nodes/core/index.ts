@@ -20,4 +20,6 @@ export * from './fitted-output.js';
 export * from './datasets.js';
 export * from './template-file.js';
 export * from './audit-actions.js';
+export * from './row-hash.js';
+export * from './row-sample.js';
 export * from './stored-values.js';

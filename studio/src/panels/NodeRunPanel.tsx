@@ -6,6 +6,7 @@ import { useRunStore } from '../store/run-store';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
+import { baselineVerdict } from '../canvas/baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from '../canvas/format';
 
 // uPlot loads with the first chart, not with the editor.
@@ -40,6 +41,7 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
   const done = state.status === 'succeeded' || state.status === 'cached';
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
+  const verdict = done ? baselineVerdict(state.metrics) : null;
   return (
     <section className="pw-inspector__section" aria-label="Run">
       <h3>Last run</h3>
@@ -98,6 +100,15 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
             </li>
           ))}
         </ul>
+      )}
+      {verdict && (
+        <p
+          className={`pw-callout ${verdict.beats ? '' : 'pw-callout--warning'}`}
+          role={verdict.beats ? 'status' : 'alert'}
+          data-testid="baseline-verdict"
+        >
+          {verdict.text}
+        </p>
       )}
       {metrics.length > 0 && (
         <table className="pw-metrics-table" data-testid="inspector-metrics">
