@@ -20,3 +20,5 @@ export {
   type Comparison,
   type ModelEvaluation,
 } from './deploy/service/champion.js';
+export { modelToOnnx, onnxExportRefusal } from './train/onnx/model-onnx.js';
+export type { OnnxGraph, OnnxTensor, OnnxAttribute } from './train/onnx/onnx-graph.js';

@@ -12,8 +12,10 @@ import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { deployingPipeline } from './example-pipelines.js';
+import * as ort from 'onnxruntime-node';
 import {
   api,
+  authHeaders,
   scrapeMetrics,
   startTestServer,
   uploadDataset,
@@ -148,6 +150,46 @@ describe('deployments and predictions', () => {
         expect(Math.abs(answer.body.probabilities![i][label] - Number(row[`probability_${label}`]))).toBeLessThan(1e-6);
       }
     });
+  });
+
+  it('exports the model with its preprocessing as ONNX (run node and deployment version); onnxruntime scores the withheld rows as evaluate.score did', async () => {
+    const download = async (identity: Identity, path: string) => {
+      const response = await fetch(`${server.url}/api${path}`, { headers: authHeaders(identity) });
+      return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) };
+    };
+    const fromRun = await download(editor, `/runs/${runId}/nodes/train/export?format=onnx`);
+    expect(fromRun.status).toBe(200);
+    expect(fromRun.headers.get('content-disposition')).toBe('attachment; filename="train.onnx"');
+    const fromDeployment = await download(server, '/deployments/cancer/versions/1/export?format=onnx');
+    expect(fromDeployment.status).toBe(200);
+    expect(fromDeployment.headers.get('content-disposition')).toBe('attachment; filename="cancer-v1.onnx"');
+    expect(fromRun.body.byteLength).toBeGreaterThan(1000);
+
+    const session = await ort.InferenceSession.create(fromDeployment.body);
+    const feeds = Object.fromEntries(
+      session.inputNames.map((name) => [
+        name,
+        new ort.Tensor(
+          'float64',
+          Float64Array.from(testRows, (row) => Number(row[name] ?? Number.NaN)),
+          [testRows.length, 1],
+        ),
+      ]),
+    );
+    const result = await session.run(feeds);
+    expect(Array.from(result.label.data as ArrayLike<string>)).toEqual(testRows.map((row) => row.prediction));
+    const probabilities = result.probabilities.data as Float32Array;
+    testRows.forEach((row, i) => {
+      expect(Math.abs(probabilities[i * 2 + 1] - Number(row.probability_malignant))).toBeLessThan(1e-5);
+    });
+
+    const unknown = await api<{ error: { message: string } }>(editor, 'GET', `/runs/${runId}/nodes/nope/export`);
+    expect(unknown.status).toBe(404);
+    const notAModel = await api<{ error: { message: string } }>(editor, 'GET', `/runs/${runId}/nodes/split/export`);
+    expect(notAModel.status).toBe(400);
+    expect(notAModel.body.error.message).toMatch(/node "split" gives no model/);
+    const badFormat = await api(editor, 'GET', `/runs/${runId}/nodes/train/export?format=pmml`);
+    expect(badFormat.status).toBe(400);
   });
 
   it('answers 401 without a valid key (alike for a deployment that does not exist), 400 naming row and field, 413 past 10,000 rows', async () => {

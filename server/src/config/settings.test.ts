@@ -12,7 +12,13 @@ describe('readSettings', () => {
       workDir: '/srv/app/.pipewright/work',
       workerConcurrency: 1,
       jobHeartbeatSeconds: 30,
+      sqlTimeoutSeconds: { interactive: 120, batch: 600 },
+      postgresRowLimit: 1_000_000,
     });
+    expect(
+      readSettings({ PIPEWRIGHT_SQL_TIMEOUT_S: '15', PIPEWRIGHT_BATCH_SQL_TIMEOUT_S: '900' }).sqlTimeoutSeconds,
+    ).toEqual({ interactive: 15, batch: 900 });
+    expect(() => readSettings({ PIPEWRIGHT_SQL_TIMEOUT_S: '0' })).toThrow(/PIPEWRIGHT_SQL_TIMEOUT_S/);
     expect(settings.databaseUrl).toBeUndefined();
     expect(settings.dataDirs).toEqual(['/srv/app/.pipewright/datasets', join(packageRoot, 'examples')]);
   });

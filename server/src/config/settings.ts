@@ -49,6 +49,19 @@ export interface Settings {
    */
   connections: Record<string, string>;
   /**
+   * `PIPEWRIGHT_POSTGRES_ROW_LIMIT`, default 1,000,000: the most rows a
+   * source.postgres query may give; more fails the node with the reason.
+   */
+  postgresRowLimit: number;
+  /**
+   * How long one SQL statement of a job may run (DuckDB, and a
+   * source.postgres query), in seconds, by what started the run:
+   * `PIPEWRIGHT_SQL_TIMEOUT_S`, default 120, for runs a person started from
+   * the studio or the API and is waiting on; `PIPEWRIGHT_BATCH_SQL_TIMEOUT_S`,
+   * default 600, for schedules, new dataset versions and the CLI.
+   */
+  sqlTimeoutSeconds: { interactive: number; batch: number };
+  /**
    * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
    * `Authorization: Bearer <token>`; unset, `/metrics` is off.
    */
@@ -102,6 +115,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
     admin: readAdmin(env),
     connections: readConnections(env),
+    postgresRowLimit: readWholeNumber(
+      'PIPEWRIGHT_POSTGRES_ROW_LIMIT',
+      env.PIPEWRIGHT_POSTGRES_ROW_LIMIT,
+      1_000_000,
+      1,
+      100_000_000,
+    ),
+    sqlTimeoutSeconds: {
+      interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
+      batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
+    },
     metricsToken: env.PIPEWRIGHT_METRICS_TOKEN?.trim() || undefined,
   };
 }

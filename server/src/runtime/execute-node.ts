@@ -84,6 +84,7 @@ async function runJob(
       threads: workerThreadPool(deps.signal),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
+        rowLimit: deps.postgresRowLimit,
         signal: deps.signal,
       }),
       artifacts: {

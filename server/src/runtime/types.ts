@@ -44,6 +44,8 @@ export interface ExecuteNodeDeps {
   sqlLimits?: Partial<SqlLimits>;
   /** Named database connections (name → postgres:// URL) that source.postgres may query. */
   connections?: Readonly<Record<string, string>>;
+  /** The most rows a source.postgres query may give (DEFAULT_POSTGRES_ROW_LIMIT when absent). */
+  postgresRowLimit?: number;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
 }

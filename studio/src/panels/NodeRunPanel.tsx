@@ -3,6 +3,7 @@ import { runPipeline } from '../actions/run-pipeline';
 import { routeHref } from '../routing';
 import type { NodeRunView } from '../store/run-state';
 import { useRunStore } from '../store/run-store';
+import { ModelExportView } from './ModelExportView';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
@@ -36,7 +37,17 @@ function confusionOf(metrics: Record<string, unknown> | undefined): { matrix: nu
 }
 
 /** The selected node's part in the run shown on the canvas. */
-export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; runId: string; nodeId: string }) {
+export function NodeRunPanel({
+  state,
+  runId,
+  nodeId,
+  nodeType,
+}: {
+  state: NodeRunView;
+  runId: string;
+  nodeId: string;
+  nodeType?: string;
+}) {
   const [previewPort, setPreviewPort] = useState<string | null>(null);
   const done = state.status === 'succeeded' || state.status === 'cached';
   const metrics = scalarMetrics(state.metrics);
@@ -100,6 +111,14 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
             </li>
           ))}
         </ul>
+      )}
+      {done && nodeType && state.outputs?.some((output) => output.kind === 'model') && (
+        <ModelExportView
+          href={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export?format=onnx`}
+          algorithm={nodeType.replace(/^train\./, '')}
+          filename={`${nodeId}.onnx`}
+          permission="export-model"
+        />
       )}
       {verdict && (
         <p
