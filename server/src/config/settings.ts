@@ -62,6 +62,12 @@ export interface Settings {
    */
   sqlTimeoutSeconds: { interactive: number; batch: number };
   /**
+   * `PIPEWRIGHT_RUN_CHECK_SECONDS`, default 30 (1–600): how often a server
+   * looks for unfinished runs whose jobs failed for good or no longer exist,
+   * and fails them with the reason.
+   */
+  runCheckSeconds: number;
+  /**
    * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
    * `Authorization: Bearer <token>`; unset, `/metrics` is off.
    */
@@ -122,6 +128,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       1,
       100_000_000,
     ),
+    runCheckSeconds: readWholeNumber('PIPEWRIGHT_RUN_CHECK_SECONDS', env.PIPEWRIGHT_RUN_CHECK_SECONDS, 30, 1, 600),
     sqlTimeoutSeconds: {
       interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
       batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
