@@ -10,7 +10,7 @@ describe('readSettings', () => {
       port: 7400,
       artifactsDir: '/srv/app/.pipewright/artifacts',
       workDir: '/srv/app/.pipewright/work',
-      workerConcurrency: 1,
+      workerConcurrency: 2,
       jobHeartbeatSeconds: 30,
       sqlTimeoutSeconds: { interactive: 120, batch: 600 },
       postgresRowLimit: 1_000_000,
@@ -31,7 +31,7 @@ describe('readSettings', () => {
         PORT: '8080',
         DATABASE_URL: 'postgres://db/pw',
         PIPEWRIGHT_ARTIFACTS: '/mnt/artifacts',
-        PIPEWRIGHT_WORKER_CONCURRENCY: '2',
+        PIPEWRIGHT_WORKER_CONCURRENCY: '3',
       },
       '/srv/app',
     );
@@ -41,7 +41,7 @@ describe('readSettings', () => {
       port: 8080,
       databaseUrl: 'postgres://db/pw',
       artifactsDir: '/mnt/artifacts',
-      workerConcurrency: 2,
+      workerConcurrency: 3,
     });
   });
 

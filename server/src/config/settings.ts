@@ -25,7 +25,10 @@ export interface Settings {
   workDir: string;
   /** The built studio, served at `/`. */
   studioDir: string;
-  /** `PIPEWRIGHT_WORKER_CONCURRENCY`, default 1: jobs one worker runs at once. */
+  /**
+   * `PIPEWRIGHT_WORKER_CONCURRENCY`, default 2: jobs one worker runs at once
+   * (per queue), so one long query does not hold up every other run.
+   */
   workerConcurrency: number;
   /**
    * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
@@ -196,7 +199,7 @@ function readPort(value: string | undefined): number {
 }
 
 function readConcurrency(value: string | undefined): number {
-  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 1, 1, Math.max(1, availableParallelism() * 4));
+  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 2, 1, Math.max(1, availableParallelism() * 4));
 }
 
 function readWholeNumber(
