@@ -22,3 +22,4 @@ export * from './template-file.js';
 export * from './audit-actions.js';
 export * from './row-hash.js';
 export * from './row-sample.js';
+export * from './stored-values.js';

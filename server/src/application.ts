@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { refuseUnstorableInput } from './api/request-values.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { AccountsService, type FirstAdmin } from './auth/accounts.service.js';
 import { readSettings, type Settings } from './config/settings.js';
@@ -56,6 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     app.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: TEXT_BODY_LIMIT });
     app.use(answerMalformedJson);
+    app.use(refuseUnstorableInput);
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ApiExceptionFilter());
     serveStudio(app, settings.studioDir);

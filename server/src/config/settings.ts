@@ -70,6 +70,11 @@ export interface Settings {
    * and fails them with the reason.
    */
   runCheckSeconds: number;
+  /**
+   * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
+   * `Authorization: Bearer <token>`; unset, `/metrics` is off.
+   */
+  metricsToken?: string;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -131,6 +136,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
       batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
     },
+    metricsToken: env.PIPEWRIGHT_METRICS_TOKEN?.trim() || undefined,
   };
 }
 
