@@ -13,6 +13,9 @@ import { cleanJoin } from './clean/join/node.js';
 import { cleanOutliers } from './clean/outliers/node.js';
 import { cleanSelect } from './clean/select/node.js';
 import { cleanSql } from './clean/sql/node.js';
+import { sampleRows } from './sample/rows/node.js';
+import { exploreCorrelation } from './explore/correlation/node.js';
+import { exploreScatter } from './explore/scatter/node.js';
 import { exploreProfile } from './explore/profile/node.js';
 import { featureBin } from './feature/bin/node.js';
 import { featureExpression } from './feature/expression/node.js';
@@ -28,7 +31,10 @@ export const catalog: AnyNodeDefinition[] = [
   sourceCsv,
   sourceParquet,
   sourcePostgres,
+  sampleRows,
   exploreProfile,
+  exploreCorrelation,
+  exploreScatter,
   cleanMissing,
   cleanDuplicates,
   cleanOutliers,

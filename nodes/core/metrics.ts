@@ -36,6 +36,10 @@ export interface ClassificationMetricsReport {
   rocCurve?: RocCurveMetric;
   /** More than two classes: one ROC curve per class, that class against the rest. */
   rocCurves?: RocCurveMetric[];
+  /** The accuracy of always answering the most common true class of these rows: what a model must beat. */
+  baselineAccuracy: number;
+  /** That class, as text. */
+  majorityClass: string;
 }
 
 export interface ResidualPoint {
@@ -51,6 +55,10 @@ export interface RegressionMetricsReport {
   rmse: number;
   r2: number;
   residuals: ResidualPoint[];
+  /** Always predicting the mean of these rows: R² 0 by definition, and its RMSE and MAE; a model must beat them. */
+  baselineR2: number;
+  baselineRmse: number;
+  baselineMae: number;
 }
 
 /** What evaluate.clustering gives. */

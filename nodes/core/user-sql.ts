@@ -57,16 +57,26 @@ function requireOneStatement(sql: string, param: string): void {
   }
 }
 
-/** Index of the first `;` that is not inside a string, a quoted name or a comment; -1 when none. */
+/**
+ * Index of the first `;` that is not inside a string, a quoted name, a comment
+ * or a dollar-quoted string (`$$…$$`, `$tag$…$tag$`, as PostgreSQL and DuckDB
+ * write them); -1 when none.
+ */
 export function statementEnd(sql: string): number {
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i];
     if (c === ';') return i;
     if (c === "'" || c === '"') {
-      const close = sql.indexOf(c, i + 1);
+      const close = c === "'" && isEscapeStringStart(sql, i) ? escapeStringEnd(sql, i) : sql.indexOf(c, i + 1);
       // A doubled quote inside is an escaped one: the scan resumes after it and finds the real close.
       if (close === -1) return -1;
       i = close;
+    } else if (c === '$') {
+      const tag = dollarTagAt(sql, i);
+      if (tag === undefined) continue;
+      const close = sql.indexOf(tag, i + tag.length);
+      if (close === -1) return -1;
+      i = close + tag.length - 1;
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
       if (end === -1) return -1;
@@ -75,6 +85,32 @@ export function statementEnd(sql: string): number {
       const end = sql.indexOf('*/', i + 2);
       if (end === -1) return -1;
       i = end + 1;
+    }
+  }
+  return -1;
+}
+
+const IDENTIFIER_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/** The `$tag$` opening a dollar-quoted string at `at`; a `$` inside a name or a `$1` parameter opens none. */
+function dollarTagAt(sql: string, at: number): string | undefined {
+  if (at > 0 && IDENTIFIER_CHAR.test(sql[at - 1])) return undefined;
+  const match = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(at, at + 130));
+  return match?.[0];
+}
+
+/** `E'…'`: a string where a backslash escapes the next character, a quote included. */
+function isEscapeStringStart(sql: string, quote: number): boolean {
+  const before = sql[quote - 1];
+  return (before === 'E' || before === 'e') && (quote < 2 || !IDENTIFIER_CHAR.test(sql[quote - 2]));
+}
+
+function escapeStringEnd(sql: string, open: number): number {
+  for (let i = open + 1; i < sql.length; i++) {
+    if (sql[i] === '\\') i++;
+    else if (sql[i] === "'") {
+      if (sql[i + 1] !== "'") return i;
+      i++;
     }
   }
   return -1;

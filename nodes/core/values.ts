@@ -1,3 +1,5 @@
+import type { TableSampleInfo } from './row-sample.js';
+
 /**
  * The values that travel on ports between jobs. Every value is plain JSON so
  * it can be stored in PostgreSQL and the artifact store, and read by the
@@ -45,6 +47,8 @@ export interface TableRef {
   transforms: FittedTransform[];
   /** Set by evaluate.score: what the predictions in this table are of, so an evaluator need not be told the label. */
   scoring?: ScoringInfo;
+  /** Set by sample.rows (or a source that read a sample for it): how many rows were kept of how many. */
+  sample?: TableSampleInfo;
 }
 
 export interface ScoringInfo {

@@ -6,6 +6,7 @@ import type { Tensor, TensorFlowApi } from '../core/tensorflow.js';
 import type { FeatureEncoding, ModelTask } from '../core/values.js';
 import type { RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
+import type { OnnxGraphBuilder } from './onnx/onnx-graph.js';
 import { trainModel } from './train-model.js';
 import type { TaskParam } from './trainer-input.js';
 
@@ -38,7 +39,18 @@ export interface TrainerSpec<A extends string, P extends z.ZodObject> {
   predict: Predictor;
   /** Faster forms of `predict` that serving takes where they exist. */
   kernels?: TrainerKernels;
+  /** How its models are written as ONNX operators, or why they cannot be (the studio shows the reason). */
+  onnx: OnnxExport;
 }
+
+/**
+ * A model as ONNX operators: `write` adds the operators that turn the
+ * encoded rows `x` (FLOAT, N × encoding.width, exactly the Float32 rows
+ * encodeFeatures gives) into the model's outputs — FLOAT N × classes
+ * probabilities, FLOAT N × 1 numbers, or INT64 N cluster indices — and
+ * returns that value's name.
+ */
+export type OnnxExport = { write(graph: OnnxGraphBuilder, model: ModelView, x: string): string } | { cannot: string };
 
 export type TrainerTasks<Params> =
   | readonly ['classification']

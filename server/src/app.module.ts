@@ -11,6 +11,7 @@ import { DatasetsModule } from './datasets/datasets.module.js';
 import { DeploymentsModule, DeploymentWorkerModule } from './deployments/deployments.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ModelExportModule } from './model-export/model-export.module.js';
 import { ExampleSeederModule } from './pipelines/example-seeder.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         RunsModule,
         DatasetsModule,
         DeploymentsModule,
+        ModelExportModule,
         SchedulesModule,
         TemplatesModule,
         WorkerRegistryModule,

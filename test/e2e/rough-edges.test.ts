@@ -86,6 +86,45 @@ function twelveNodePipeline(name: string) {
   };
 }
 
+/**
+ * iris → split → a baseline (train.dummy, always the majority class) and a logistic regression, each scored and
+ * evaluated: one model that cannot beat the majority class and one that does.
+ */
+function baselinePipeline(name: string, seed = 3) {
+  const node = (id: string, type: string, x: number, y: number, params: object = {}) => ({
+    id,
+    type,
+    params,
+    position: { x: x * 280, y: y * 170 },
+  });
+  return {
+    format: 'pipewright/v1',
+    name,
+    params: {},
+    nodes: [
+      node('source', 'source.csv', 0, 0, { path: 'data/iris.csv' }),
+      node('split', 'split.random', 1, 0, { seed }),
+      node('dummy', 'train.dummy', 2, 0, { label: 'species' }),
+      node('logistic', 'train.logistic', 2, 1, { label: 'species' }),
+      node('scoreDummy', 'evaluate.score', 3, 0),
+      node('scoreLogistic', 'evaluate.score', 3, 1),
+      node('metricsDummy', 'evaluate.classification', 4, 0, { label: 'species' }),
+      node('metricsLogistic', 'evaluate.classification', 4, 1, { label: 'species' }),
+    ],
+    edges: [
+      { from: 'source.out', to: 'split.in' },
+      { from: 'split.train', to: 'dummy.in' },
+      { from: 'split.train', to: 'logistic.in' },
+      { from: 'dummy.model', to: 'scoreDummy.model' },
+      { from: 'split.test', to: 'scoreDummy.in' },
+      { from: 'logistic.model', to: 'scoreLogistic.model' },
+      { from: 'split.test', to: 'scoreLogistic.in' },
+      { from: 'scoreDummy.out', to: 'metricsDummy.in' },
+      { from: 'scoreLogistic.out', to: 'metricsLogistic.in' },
+    ],
+  };
+}
+
 /** The canvas's zoom, read off its viewport's transform. */
 async function canvasZoom(page: Page): Promise<number> {
   return page
@@ -263,6 +302,55 @@ describe('the rough edges a new user hits (issue 17)', () => {
     expect(labels).toContain('Forest metrics · forest (Random forest) — accuracy');
     expect(labels).toContain('metricsLogistic · logistic (Logistic regression) — accuracy');
     await page.screenshot({ path: join(screenshots, 'runs-compare.png') });
+  });
+
+  it('shows every classification’s majority-class baseline and flags the model that does not beat it, on the node, in the inspector and in the Runs compare', async () => {
+    const created = (await call('POST', '/pipelines', baselinePipeline('Honest results'))) as { id: string };
+    await savedAndRunExisting(call, created.id);
+    await call('PUT', `/pipelines/${created.id}`, baselinePipeline('Honest results', 11));
+    await savedAndRunExisting(call, created.id);
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
+
+    // On the canvas: the baseline's evaluation is flagged, the logistic regression's is not.
+    const flag = page.getByTestId('baseline-flag-metricsDummy');
+    await flag.waitFor();
+    expect(await flag.textContent()).toContain('not above baseline');
+    expect(await flag.getAttribute('title')).toMatch(
+      /does not beat the majority-class baseline 0\.\d+ \(always answering “\w+”\)/,
+    );
+    expect(await page.getByTestId('baseline-flag-metricsLogistic').count()).toBe(0);
+    expect(await overlappingNodes(page)).toEqual([]);
+
+    // In the inspector: the baseline figure beside the model's, and the verdict.
+    await studio.select('metricsDummy');
+    const inspector = page.getByTestId('node-inspector');
+    const verdict = inspector.getByTestId('baseline-verdict');
+    expect(await verdict.textContent()).toMatch(/^Accuracy 0\.\d+ does not beat the majority-class baseline 0\.\d+/);
+    expect(await inspector.getByTestId('inspector-metric-baselineAccuracy').textContent()).toMatch(
+      /^Baseline accuracy0\.\d+$/,
+    );
+    await page.screenshot({ path: join(screenshots, 'baseline-flag.png') });
+    await studio.select('metricsLogistic');
+    expect(await verdict.textContent()).toMatch(/^Accuracy 0\.\d+ beats the majority-class baseline 0\.\d+/);
+
+    // On the Runs page: the headline and the compared accuracy of the baseline model carry the flag.
+    await page.goto(`${server.url}/#/pipelines/${created.id}/runs`);
+    const rows = page.getByTestId('runs-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByRole('checkbox').nth(0).check();
+    await page.getByRole('checkbox').nth(1).check();
+    const metrics = page.getByRole('table', { name: 'Metrics' });
+    await metrics.waitFor();
+    const dummyRow = metrics.locator('tbody tr', { hasText: 'metricsDummy · dummy (Baseline (dummy)) — accuracy' });
+    expect(await dummyRow.getByTestId('compare-baseline-flag').count()).toBe(2);
+    const logisticRow = metrics.locator('tbody tr', {
+      hasText: 'metricsLogistic · logistic (Logistic regression) — accuracy',
+    });
+    expect(await logisticRow.getByTestId('compare-baseline-flag').count()).toBe(0);
+    expect(await metrics.locator('tbody th', { hasText: '— baselineAccuracy' }).count()).toBe(2);
+    await page.screenshot({ path: join(screenshots, 'baseline-compare.png') });
+    expect(pageErrors).toEqual([]);
   });
 
   it('refuses to run a pipeline with problems without saving it', async () => {

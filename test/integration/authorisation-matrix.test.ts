@@ -15,6 +15,7 @@ import { breastCancerPipeline } from './example-pipelines.js';
 import {
   api,
   logIn,
+  mountedRoutes,
   startTestServer,
   uploadDataset,
   waitFor,
@@ -23,21 +24,6 @@ import {
 } from './test-environment.js';
 
 const breastCancerCsv = fileURLToPath(new URL('../../examples/data/breast_cancer.csv', import.meta.url));
-
-/** Every route the running app answers, as `METHOD /path` (Express's router, which Nest mounts each route on). */
-function mountedRoutes(server: TestServer): string[] {
-  const express = server.server.app.getHttpAdapter().getInstance() as {
-    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-  };
-  const routes = new Set<string>();
-  for (const layer of express.router.stack) {
-    if (!layer.route) continue;
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${layer.route.path}`);
-    }
-  }
-  return [...routes].sort();
-}
 
 function matches(outcome: Outcome, status: number): boolean {
   return outcome === 'ok' ? status >= 200 && status < 300 : status === outcome;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { breastCancerPipeline } from './example-pipelines.js';
-import { uploadDataset, type Identity } from './test-environment.js';
+import { authHeaders, uploadDataset, type Identity } from './test-environment.js';
 
 /**
  * Who calls, in the authorisation matrix: the admin, an editor and a viewer
@@ -84,6 +84,15 @@ const OPEN = { ...ANYONE, anonymous: 'ok' } as const;
 const irisCsv = fileURLToPath(new URL('../fixtures/data/iris.csv', import.meta.url));
 
 const deploymentPath = (fx: Fixtures, rest = '') => `/deployments/${fx.deployment}${rest}`;
+
+/** A file download: its status, and the error document when it is refused (a model file is not JSON). */
+const download = (path: string): MatrixRequest => ({
+  async send(identity) {
+    const response = await fetch(`${identity.url}/api${path}`, { headers: authHeaders(identity) });
+    const json = response.headers.get('content-type')?.startsWith('application/json');
+    return { status: response.status, body: json ? await response.json() : undefined };
+  },
+});
 
 /** A template file of the example pipeline, under a new name. */
 export const templateFile = (name: string) => ({
@@ -214,6 +223,11 @@ export const AUTHORISATION_RULES: Record<string, RouteRule> = {
     expect: READ,
     request: (fx) => ({ path: `/runs/${fx.runId}/nodes/source/preview` }),
   },
+  // A model taken away: by those who build and run pipelines (viewers look at results only).
+  'GET /api/runs/:id/nodes/:node/export': {
+    expect: WRITE,
+    request: (fx) => download(`/runs/${fx.runId}/nodes/train/export?format=onnx`),
+  },
 
   // Datasets.
   'GET /api/datasets': { expect: LIST, request: () => ({ path: '/datasets' }) },
@@ -325,6 +339,10 @@ export const AUTHORISATION_RULES: Record<string, RouteRule> = {
     request: async (fx) => ({ path: deploymentPath(fx, `/keys/${await fx.fresh.key()}`) }),
   },
   'GET /api/deployments/:name/bundle': { expect: ADMIN, request: (fx) => ({ path: deploymentPath(fx, '/bundle') }) },
+  'GET /api/deployments/:name/versions/:version/export': {
+    expect: ADMIN,
+    request: (fx) => download(deploymentPath(fx, '/versions/1/export?format=onnx')),
+  },
   'POST /api/deployments/:name/batch': {
     expect: WRITE,
     request: (fx) => ({ path: deploymentPath(fx, '/batch'), body: { dataset: fx.datasetId } }),

@@ -12,7 +12,17 @@ import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { deployingPipeline } from './example-pipelines.js';
-import { api, startTestServer, uploadDataset, waitFor, type Identity, type TestServer } from './test-environment.js';
+import * as ort from 'onnxruntime-node';
+import {
+  api,
+  authHeaders,
+  scrapeMetrics,
+  startTestServer,
+  uploadDataset,
+  waitFor,
+  type Identity,
+  type TestServer,
+} from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 interface Prediction {
@@ -142,13 +152,58 @@ describe('deployments and predictions', () => {
     });
   });
 
-  it('answers 401 without a valid key, 400 naming row and field, 404 for an unknown deployment, 413 past 10,000 rows', async () => {
+  it('exports the model with its preprocessing as ONNX (run node and deployment version); onnxruntime scores the withheld rows as evaluate.score did', async () => {
+    const download = async (identity: Identity, path: string) => {
+      const response = await fetch(`${server.url}/api${path}`, { headers: authHeaders(identity) });
+      return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) };
+    };
+    const fromRun = await download(editor, `/runs/${runId}/nodes/train/export?format=onnx`);
+    expect(fromRun.status).toBe(200);
+    expect(fromRun.headers.get('content-disposition')).toBe('attachment; filename="train.onnx"');
+    const fromDeployment = await download(server, '/deployments/cancer/versions/1/export?format=onnx');
+    expect(fromDeployment.status).toBe(200);
+    expect(fromDeployment.headers.get('content-disposition')).toBe('attachment; filename="cancer-v1.onnx"');
+    expect(fromRun.body.byteLength).toBeGreaterThan(1000);
+
+    const session = await ort.InferenceSession.create(fromDeployment.body);
+    const feeds = Object.fromEntries(
+      session.inputNames.map((name) => [
+        name,
+        new ort.Tensor(
+          'float64',
+          Float64Array.from(testRows, (row) => Number(row[name] ?? Number.NaN)),
+          [testRows.length, 1],
+        ),
+      ]),
+    );
+    const result = await session.run(feeds);
+    expect(Array.from(result.label.data as ArrayLike<string>)).toEqual(testRows.map((row) => row.prediction));
+    const probabilities = result.probabilities.data as Float32Array;
+    testRows.forEach((row, i) => {
+      expect(Math.abs(probabilities[i * 2 + 1] - Number(row.probability_malignant))).toBeLessThan(1e-5);
+    });
+
+    const unknown = await api<{ error: { message: string } }>(editor, 'GET', `/runs/${runId}/nodes/nope/export`);
+    expect(unknown.status).toBe(404);
+    const notAModel = await api<{ error: { message: string } }>(editor, 'GET', `/runs/${runId}/nodes/split/export`);
+    expect(notAModel.status).toBe(400);
+    expect(notAModel.body.error.message).toMatch(/node "split" gives no model/);
+    const badFormat = await api(editor, 'GET', `/runs/${runId}/nodes/train/export?format=pmml`);
+    expect(badFormat.status).toBe(400);
+  });
+
+  it('answers 401 without a valid key (alike for a deployment that does not exist), 400 naming row and field, 413 past 10,000 rows', async () => {
     const row = Object.fromEntries(
       Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
     );
     expect((await predict(server.url, 'cancer', undefined, { rows: [row] })).status).toBe(401);
-    expect((await predict(server.url, 'cancer', 'pwk_wrong', { rows: [row] })).status).toBe(401);
-    expect((await predict(server.url, 'no-such-model', apiKey, { rows: [row] })).status).toBe(404);
+    // Issue 14, 10: a junk key learns nothing of which deployments exist.
+    const junkOnReal = await predict(server.url, 'cancer', 'pwk_wrong', { rows: [row] });
+    const junkOnNone = await predict(server.url, 'cancez', 'pwk_wrong', { rows: [row] });
+    expect(junkOnReal.status).toBe(401);
+    expect(junkOnNone.status).toBe(401);
+    expect(junkOnNone.body.error.message.replace('cancez', 'cancer')).toBe(junkOnReal.body.error.message);
+    expect((await predict(server.url, 'no-such-model', apiKey, { rows: [row] })).status).toBe(401);
 
     const { ['mean radius']: _dropped, ...missing } = row;
     const bad = await predict(server.url, 'cancer', apiKey, { rows: [row, row, missing] });
@@ -183,6 +238,17 @@ describe('deployments and predictions', () => {
     expect((await predict(server.url, 'cancer', apiKey, { rows: [row] })).status).toBe(200);
     // A key of one deployment opens no other.
     expect((await predict(server.url, 'breast-cancer', apiKey, { rows: [row] })).status).toBe(401);
+  });
+
+  it('shows key names and prefixes to an admin only (issue 14, 12)', async () => {
+    const asAdmin = await api<{ keys?: { name: string }[] }>(server, 'GET', '/deployments/cancer');
+    expect(asAdmin.body.keys?.length).toBeGreaterThan(0);
+    for (const caller of [editor, await server.as('viewer')]) {
+      const seen = await api<{ keys?: unknown; versionList: unknown[] }>(caller, 'GET', '/deployments/cancer');
+      expect(seen.status).toBe(200);
+      expect(seen.body.versionList.length).toBeGreaterThan(0);
+      expect(seen.body.keys).toBeUndefined();
+    }
   });
 
   it('limits each key to its rate', async () => {
@@ -297,7 +363,7 @@ describe('deployments and predictions', () => {
       docs.body.paths['/api/predict/cancer'].post.requestBody.content['application/json'].schema.properties.rows.items
         .properties;
     expect(rowProperties['mean radius']).toMatchObject({ type: 'number' });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(server);
     expect(metrics).toMatch(/pipewright_predict_requests_total\{deployment="cancer",version="1",status="200"\} \d+/);
     expect(metrics).toMatch(
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,

@@ -41,6 +41,34 @@ describe('evaluate.classification', () => {
     expect(roc.points[0]).toMatchObject({ fpr: 0, tpr: 0 });
     expect(roc.points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
     expect(m.perClass).toMatchObject({ a: { precision: 0.75, recall: 0.75, support: 4 } });
+    // Four a and four b: always answering the first of the tied classes is right half the time.
+    expect(m.baselineAccuracy).toBe(0.5);
+    expect(m.majorityClass).toBe('a');
+  });
+
+  it('gives the majority-class baseline and warns about a model that does not beat it', async () => {
+    // Seven "stay" and three "leave": always answering "stay" scores 0.7, the model only 0.6.
+    const table = await tableFromCsvLines([
+      'truth,prediction',
+      ...[
+        'stay,stay',
+        'stay,stay',
+        'stay,stay',
+        'stay,stay',
+        'stay,leave',
+        'stay,leave',
+        'stay,stay',
+        'leave,leave',
+        'leave,stay',
+        'leave,stay',
+      ],
+    ]);
+    const run = await runNodeForTest('evaluate.classification', { label: 'truth' }, { in: table });
+    const m = (run.outputs.metrics as MetricsValue).metrics;
+    expect(m.accuracy).toBeCloseTo(0.6, 12);
+    expect(m.baselineAccuracy).toBeCloseTo(0.7, 12);
+    expect(m.majorityClass).toBe('stay');
+    expect(run.logs.some((l) => l.level === 'warn' && l.message.includes('does not beat always answering'))).toBe(true);
   });
 
   it('macro-averages three classes worked by hand', async () => {

@@ -32,7 +32,9 @@ export const evaluateClassification = defineNode({
       'macro averages (every class counts the same); ROC AUC is of the second class (sorted) for two classes and ' +
       'the macro one-vs-rest average for more; log loss uses the `probability_<class>` columns. Also gives the ' +
       'confusion matrix (rows: true class, columns: predicted), the ROC curve (two classes; with more, `rocCurves` ' +
-      'holds each class against the rest) and per-class scores.',
+      'holds each class against the rest) and per-class scores. `baselineAccuracy` is the accuracy of always ' +
+      'answering the most common true class (`majorityClass`): a model that does not beat it has learned nothing ' +
+      'useful, and the studio flags it.',
     params: {
       label:
         'The column with the true classes. Empty: the label of the model that scored the table (evaluate.score records it).',
@@ -74,6 +76,9 @@ export const evaluateClassification = defineNode({
     }
     const m = classificationMetrics({ truth: scored.truth, predicted: scored.predicted, classCount: k, probabilities });
     const names = scored.classes.map(String);
+    // Always answering the most common true class (scikit-learn's DummyClassifier "most_frequent"): a model
+    // that does not beat it has learned nothing from the features.
+    const majority = m.perClass.reduce((best, scores, c) => (scores.support > m.perClass[best].support ? c : best), 0);
     const metrics: MetricsValue['metrics'] = {
       rows: m.rows,
       accuracy: m.accuracy,
@@ -84,6 +89,8 @@ export const evaluateClassification = defineNode({
       logLoss: m.logLoss,
       confusionMatrix: { labels: scored.classes, matrix: m.confusion },
       perClass: Object.fromEntries(names.map((name, c) => [name, m.perClass[c]])),
+      baselineAccuracy: m.rows ? m.perClass[majority].support / m.rows : 0,
+      majorityClass: names[majority],
     };
     if (m.roc) metrics.rocCurve = { positive: scored.classes[1], points: m.roc };
     if (m.rocByClass) {
@@ -91,7 +98,11 @@ export const evaluateClassification = defineNode({
         points ? [{ positive: scored.classes[c], points }] : [],
       );
     }
-    ctx.log(`accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows`);
+    ctx.log(
+      `accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows; always answering "${names[majority]}" scores ${Number(metrics.baselineAccuracy).toFixed(4)}`,
+    );
+    if (m.accuracy <= Number(metrics.baselineAccuracy))
+      ctx.log('the model does not beat always answering the most common class', 'warn');
     const value: MetricsValue = { kind: 'metrics', key: `${ctx.jobKey}:metrics`, metrics };
     return { metrics: value };
   },

@@ -23,6 +23,19 @@ describe('evaluate.regression', () => {
       { actual: 4, predicted: 4, residual: 0 },
     ]);
     expect(run.logs.some((l) => l.level === 'warn' && l.message.includes('left out 1 rows'))).toBe(true);
+    // Always predicting the mean 2.5: errors 1.5 0.5 0.5 1.5.
+    expect(m.baselineR2).toBe(0);
+    expect(m.baselineMae).toBe(1);
+    expect(m.baselineRmse).toBeCloseTo(Math.sqrt(5 / 4), 12);
+  });
+
+  it('warns when the model does no better than always predicting the mean', async () => {
+    const table = await tableFromCsvLines(['y,prediction', '1,4', '2,3', '3,2', '4,1']);
+    const run = await runNodeForTest('evaluate.regression', { label: 'y' }, { in: table });
+    expect((run.outputs.metrics as MetricsValue).metrics.r2).toBeLessThan(0);
+    expect(
+      run.logs.some((l) => l.level === 'warn' && l.message.includes('does not beat always predicting the mean')),
+    ).toBe(true);
   });
 
   it('takes the label from the model that scored the table, and matches scikit-learn’s kNN on cars', async () => {

@@ -27,7 +27,8 @@ export const evaluateRegression = defineNode({
     summary:
       'Compares the `prediction` column of a scored table with the true numbers: mean absolute error, root mean ' +
       'squared error (both in the label’s units) and R² (1 is perfect, 0 is no better than always predicting the ' +
-      'mean, below 0 worse). Also gives up to 1000 (actual, predicted, residual) points, spread evenly over the ' +
+      'mean, below 0 worse). `baselineRmse` and `baselineMae` are the errors of always predicting the mean ' +
+      '(`baselineR2` is its R², 0): a model must beat them, and the studio flags one that does not. Also gives up to 1000 (actual, predicted, residual) points, spread evenly over the ' +
       'rows, for a residual plot. Rows without a true value or a prediction are left out.',
     params: {
       label:
@@ -64,6 +65,8 @@ export const evaluateRegression = defineNode({
     }
     const m = regressionMetrics(batch.values[0] as Float64Array, batch.values[1] as Float64Array);
     ctx.log(`R² ${m.r2.toFixed(4)}, RMSE ${m.rmse.toPrecision(5)}, MAE ${m.mae.toPrecision(5)} on ${m.rows} rows`);
+    if (m.r2 <= m.baselineR2)
+      ctx.log(`the model does not beat always predicting the mean (RMSE ${m.baselineRmse.toPrecision(5)})`, 'warn');
     const metrics: MetricsValue['metrics'] = { ...m };
     return { metrics: { kind: 'metrics', key: `${ctx.jobKey}:metrics`, metrics } };
   },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
 import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
-import { rowHash } from './row-hash.js';
+import { rowHash } from '../../core/row-hash.js';
 
 let people: TableRef;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { columnParam, defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
-import { rowHashSql } from './row-hash.js';
+import { rowHashSql } from '../../core/row-hash.js';
 
 const params = z
   .object({

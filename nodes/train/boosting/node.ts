@@ -3,6 +3,7 @@ import { NodeError } from '../../core/index.js';
 import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { DEFAULT_MAX_BINS } from '../histogram/binned-features.js';
 import { boostingOutputs, boostingState, fitBoosting, predictBoosting } from './boosting-model.js';
+import { boostingOnnx } from './boosting-onnx.js';
 
 /** Early stopping by default only above this many rows, as scikit-learn's 'auto'. */
 const AUTO_EARLY_STOPPING_ROWS = 10_000;
@@ -111,6 +112,7 @@ export const boostingTrainer = defineTrainer({
     };
   },
   predict: predictBoosting,
+  onnx: boostingOnnx,
   kernels: {
     encoded(model) {
       const state = boostingState(model);

@@ -75,6 +75,15 @@ export const dummyTrainer = defineTrainer({
     const state: DummyState = { outputs };
     return { state: { ...state }, summary: { strategy } };
   },
+  onnx: {
+    // Every row gets the same outputs: the constant row expanded to the rows' count.
+    write(g, model, x) {
+      const { outputs } = model.state as unknown as DummyState;
+      const rows = g.op1('Shape', [x], { start: { i: 0 }, end: { i: 1 } });
+      const shape = g.op1('Concat', [rows, g.constant('INT64', [1], [outputs.length])], { axis: { i: 0 } });
+      return g.op1('Expand', [g.constant('FLOAT', [outputs.length], outputs), shape]);
+    },
+  },
   predict(model, batch, rows) {
     const { outputs } = modelState<DummyState>(model, 'dummy', (s) => {
       if (!Array.isArray(s.outputs) || !s.outputs.every((value) => Number.isFinite(value))) return false;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { encodeCompact } from '../feature-encoding.js';
 import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
-import { growForest, predictForest } from './forest-model.js';
+import { growForest, predictForest, type ForestState } from './forest-model.js';
+import { treeClassifierOnnx, treeRegressorOnnx } from '../tree/tree-onnx.js';
 
 const params = z
   .object({
@@ -76,4 +77,12 @@ export const forestTrainer = defineTrainer({
     return { state: { ...state }, summary: { trees: p.trees, maxFeatures, nodes } };
   },
   predict: predictForest,
+  onnx: {
+    write(g, model, x) {
+      const state = model.state as unknown as ForestState;
+      if (model.task === 'classification')
+        return treeClassifierOnnx(g, x, state.trees, state.outputs, 1 / state.trees.length);
+      return treeRegressorOnnx(g, x, state.trees, 1, { scale: 1 / state.trees.length });
+    },
+  },
 });

@@ -3,6 +3,7 @@ import { columnParam, columnsParam, NodeError } from '../../core/index.js';
 import { defineTrainer } from '../define-trainer.js';
 import { encodeFeatures } from '../feature-encoding.js';
 import { adjustedRandIndex, fitKmeans, predictKmeans } from './kmeans-model.js';
+import { kmeansOnnx } from './kmeans-onnx.js';
 
 export const kmeansTrainer = defineTrainer({
   algorithm: 'kmeans',
@@ -82,4 +83,5 @@ export const kmeansTrainer = defineTrainer({
     };
   },
   predict: predictKmeans,
+  onnx: kmeansOnnx,
 });

@@ -41,4 +41,10 @@ export const knnTrainer = defineTrainer({
     return { state: { ...state }, summary: { k: p.k } };
   },
   predict: predictKnn,
+  onnx: {
+    cannot:
+      'a nearest-neighbours model is its training rows; ONNX-ML has no neighbour search, and one written in ' +
+      'standard operators would carry every training row in the file and break ties among equally near rows ' +
+      'differently, so it would not give the same predictions',
+  },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTrainer, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { encodeFeatures } from '../feature-encoding.js';
 import { fitLinear, predictLinear } from './linear-model.js';
+import { linearOnnx } from './linear-onnx.js';
 
 export const linearTrainer = defineTrainer({
   algorithm: 'linear',
@@ -37,4 +38,5 @@ export const linearTrainer = defineTrainer({
     return { state: { ...state }, summary: { l2: p.l2 } };
   },
   predict: predictLinear,
+  onnx: linearOnnx,
 });

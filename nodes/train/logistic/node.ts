@@ -3,6 +3,7 @@ import { defineTrainer, trainerParamDocs, trainerParams } from '../define-traine
 import { encodeFeatures } from '../feature-encoding.js';
 import { logisticKernels, predictLogistic } from './logistic-scoring.js';
 import { trainLogistic } from './logistic-training.js';
+import { logisticOnnx } from './logistic-onnx.js';
 
 export const logisticTrainer = defineTrainer({
   algorithm: 'logistic',
@@ -67,4 +68,5 @@ export const logisticTrainer = defineTrainer({
   },
   predict: predictLogistic,
   kernels: logisticKernels,
+  onnx: logisticOnnx,
 });

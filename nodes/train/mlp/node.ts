@@ -12,6 +12,7 @@ import {
 import { encodeFeatures } from '../feature-encoding.js';
 import { mlpKernels, predictMlp, type MlpState } from './mlp-model.js';
 import { trainMlp, type MlpTrainingSet } from './mlp-training.js';
+import { mlpOnnx } from './mlp-onnx.js';
 
 const params = z
   .object({
@@ -166,5 +167,6 @@ export const mlpTrainer = defineTrainer({
     };
   },
   predict: predictMlp,
+  onnx: mlpOnnx,
   kernels: mlpKernels,
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { encodeFeatures } from '../feature-encoding.js';
 import { defineTrainer, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { fitNaiveBayes, predictNaiveBayes } from './naivebayes-model.js';
+import { naiveBayesOnnx } from './naivebayes-onnx.js';
 
 const params = z.object({ ...trainerParams }).strict();
 
@@ -35,4 +36,5 @@ export const naiveBayesTrainer = defineTrainer({
     return { state: { ...state } };
   },
   predict: predictNaiveBayes,
+  onnx: naiveBayesOnnx,
 });

@@ -5,6 +5,7 @@ import { applyBins, fitBins } from '../histogram/binned-features.js';
 import { growHistogramCart } from '../histogram/histogram-cart.js';
 import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
 import { predictTree, type TreeState } from './tree-model.js';
+import { treeClassifierOnnx, treeRegressorOnnx } from './tree-onnx.js';
 
 const params = z
   .object({
@@ -79,4 +80,11 @@ export const treeTrainer = defineTrainer({
     };
   },
   predict: predictTree,
+  onnx: {
+    write(g, model, x) {
+      const state = model.state as unknown as TreeState;
+      if (model.task === 'classification') return treeClassifierOnnx(g, x, [state.tree], state.outputs, 1);
+      return treeRegressorOnnx(g, x, [state.tree], 1);
+    },
+  },
 });

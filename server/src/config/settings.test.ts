@@ -10,9 +10,15 @@ describe('readSettings', () => {
       port: 7400,
       artifactsDir: '/srv/app/.pipewright/artifacts',
       workDir: '/srv/app/.pipewright/work',
-      workerConcurrency: 1,
+      workerConcurrency: 2,
       jobHeartbeatSeconds: 30,
+      sqlTimeoutSeconds: { interactive: 120, batch: 600 },
+      postgresRowLimit: 1_000_000,
     });
+    expect(
+      readSettings({ PIPEWRIGHT_SQL_TIMEOUT_S: '15', PIPEWRIGHT_BATCH_SQL_TIMEOUT_S: '900' }).sqlTimeoutSeconds,
+    ).toEqual({ interactive: 15, batch: 900 });
+    expect(() => readSettings({ PIPEWRIGHT_SQL_TIMEOUT_S: '0' })).toThrow(/PIPEWRIGHT_SQL_TIMEOUT_S/);
     expect(settings.databaseUrl).toBeUndefined();
     expect(settings.dataDirs).toEqual(['/srv/app/.pipewright/datasets', join(packageRoot, 'examples')]);
   });
@@ -25,7 +31,7 @@ describe('readSettings', () => {
         PORT: '8080',
         DATABASE_URL: 'postgres://db/pw',
         PIPEWRIGHT_ARTIFACTS: '/mnt/artifacts',
-        PIPEWRIGHT_WORKER_CONCURRENCY: '2',
+        PIPEWRIGHT_WORKER_CONCURRENCY: '3',
       },
       '/srv/app',
     );
@@ -35,7 +41,7 @@ describe('readSettings', () => {
       port: 8080,
       databaseUrl: 'postgres://db/pw',
       artifactsDir: '/mnt/artifacts',
-      workerConcurrency: 2,
+      workerConcurrency: 3,
     });
   });
 

@@ -26,7 +26,10 @@ export interface Settings {
   workDir: string;
   /** The built studio, served at `/`. */
   studioDir: string;
-  /** `PIPEWRIGHT_WORKER_CONCURRENCY`, default 1: jobs one worker runs at once. */
+  /**
+   * `PIPEWRIGHT_WORKER_CONCURRENCY`, default 2: jobs one worker runs at once
+   * (per queue), so one long query does not hold up every other run.
+   */
   workerConcurrency: number;
   /**
    * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
@@ -64,6 +67,30 @@ export interface Settings {
    * session; the server's own origin always may.
    */
   allowedOrigins: string[];
+  /**
+   * `PIPEWRIGHT_POSTGRES_ROW_LIMIT`, default 1,000,000: the most rows a
+   * source.postgres query may give; more fails the node with the reason.
+   */
+  postgresRowLimit: number;
+  /**
+   * How long one SQL statement of a job may run (DuckDB, and a
+   * source.postgres query), in seconds, by what started the run:
+   * `PIPEWRIGHT_SQL_TIMEOUT_S`, default 120, for runs a person started from
+   * the studio or the API and is waiting on; `PIPEWRIGHT_BATCH_SQL_TIMEOUT_S`,
+   * default 600, for schedules, new dataset versions and the CLI.
+   */
+  sqlTimeoutSeconds: { interactive: number; batch: number };
+  /**
+   * `PIPEWRIGHT_RUN_CHECK_SECONDS`, default 30 (1–600): how often a server
+   * looks for unfinished runs whose jobs failed for good or no longer exist,
+   * and fails them with the reason.
+   */
+  runCheckSeconds: number;
+  /**
+   * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
+   * `Authorization: Bearer <token>`; unset, `/metrics` is off.
+   */
+  metricsToken?: string;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -115,6 +142,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     connections: readConnections(env),
     trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
     allowedOrigins: readOrigins(env.PIPEWRIGHT_ALLOWED_ORIGINS),
+    postgresRowLimit: readWholeNumber(
+      'PIPEWRIGHT_POSTGRES_ROW_LIMIT',
+      env.PIPEWRIGHT_POSTGRES_ROW_LIMIT,
+      1_000_000,
+      1,
+      100_000_000,
+    ),
+    runCheckSeconds: readWholeNumber('PIPEWRIGHT_RUN_CHECK_SECONDS', env.PIPEWRIGHT_RUN_CHECK_SECONDS, 30, 1, 600),
+    sqlTimeoutSeconds: {
+      interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
+      batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
+    },
+    metricsToken: env.PIPEWRIGHT_METRICS_TOKEN?.trim() || undefined,
   };
 }
 
@@ -216,7 +256,7 @@ function readPort(value: string | undefined): number {
 }
 
 function readConcurrency(value: string | undefined): number {
-  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 1, 1, Math.max(1, availableParallelism() * 4));
+  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 2, 1, Math.max(1, availableParallelism() * 4));
 }
 
 function readWholeNumber(

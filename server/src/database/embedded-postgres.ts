@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from '../free-port.js';
@@ -34,7 +34,15 @@ export interface EmbeddedPostgresOptions {
   /** The cluster's data directory, e.g. `<home>/pg`. Its parent must be writable. */
   dataDir: string;
   log?: (message: string) => void;
+  /**
+   * Where clusters go whose directory the `postgres` user (when we run as root) cannot reach, such as a
+   * clone in root's private home: `/var/lib/pipewright` unless a test says otherwise.
+   */
+  reachableRoot?: string;
 }
+
+/** World-traversable on every Linux system, and kept across reboots (unlike /tmp). */
+const REACHABLE_ROOT = '/var/lib/pipewright';
 
 const USER = 'postgres';
 
@@ -52,9 +60,9 @@ const USER = 'postgres';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => undefined);
-  const dataDir = options.dataDir;
-  const passwordFile = join(dirname(dataDir), 'pg-password');
   const owner = await postgresOwner();
+  const dataDir = await reachableDataDir(options.dataDir, owner, options.reachableRoot ?? REACHABLE_ROOT, log);
+  const passwordFile = join(dirname(dataDir), 'pg-password');
   const binaries = await postgresBinaries();
   const stopWhenAlone = (url: string) => {
     let stopping: Promise<void> | undefined;
@@ -118,6 +126,55 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `could not start the embedded PostgreSQL in ${dataDir}: ${errorText(lastError)}\n(see ${join(dataDir, 'server.log')})`,
     );
   });
+}
+
+/**
+ * The data directory to use. As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to
+ * its data directory: a clone under a mode-0700 directory (root's home) is out of its reach, and initdb would
+ * fail with EACCES. Such a cluster goes under `reachableRoot`, in a folder named after the home it belongs to
+ * (the same home finds it again), and the path is logged. A cluster already initialised in place stays there.
+ */
+async function reachableDataDir(
+  dataDir: string,
+  owner: Owner | undefined,
+  reachableRoot: string,
+  log: (message: string) => void,
+): Promise<string> {
+  if (!owner) return dataDir;
+  const home = dirname(resolve(dataDir));
+  await mkdir(home, { recursive: true });
+  if (existsSync(join(dataDir, 'PG_VERSION')) || (await canTraverse(owner, home))) return dataDir;
+  const key = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  const relocated = join(reachableRoot, `${home.split('/').filter(Boolean).join('-').slice(-60)}-${key}`, 'pg');
+  try {
+    await mkdir(dirname(relocated), { recursive: true, mode: 0o755 });
+    await chmod(reachableRoot, 0o755);
+  } catch (error) {
+    throw new Error(unreachableMessage(home, `and ${reachableRoot} could not be made (${errorText(error)})`));
+  }
+  if (!(await canTraverse(owner, dirname(relocated))))
+    throw new Error(unreachableMessage(home, `and neither can it reach ${reachableRoot}`));
+  log(
+    `PostgreSQL: the postgres user cannot reach ${home} (a parent directory is private to root), so the embedded database lives in ${relocated}`,
+  );
+  return relocated;
+}
+
+function unreachableMessage(home: string, tail: string): string {
+  return (
+    `the embedded PostgreSQL runs as the "postgres" user (PostgreSQL refuses to run as root), which cannot reach ${home} ` +
+    `because a directory above it is private to root (mode 0700, as /root is), ${tail}. ` +
+    `Either allow it through (chmod o+x on each private parent), set PIPEWRIGHT_HOME to a directory outside it ` +
+    `(e.g. /var/lib/pipewright/home), or set DATABASE_URL to a PostgreSQL server.`
+  );
+}
+
+/** Whether `owner` may search `dir` and every directory above it (access(2) as that user). */
+async function canTraverse(owner: Owner, dir: string): Promise<boolean> {
+  return runAs(owner, 'test', ['-x', dir]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

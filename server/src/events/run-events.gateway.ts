@@ -20,10 +20,11 @@ import type { Caller } from '../auth/roles.js';
 import { authenticateSockets } from '../auth/socket-authentication.js';
 import { SocketSessions } from '../auth/socket-sessions.js';
 import { RunEventRelay } from './run-event-relay.js';
+import { storedInteger } from '../api/whole-numbers.js';
 
 type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: z.number().int().min(0).default(0) });
+const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: storedInteger(0).default(0) });
 const unsubscribeSchema = z.object({ runId: z.string().min(1) });
 
 /** A run a socket follows, and the workspace it was reached through. */

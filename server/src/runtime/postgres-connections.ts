@@ -31,16 +31,36 @@ export function normaliseConnectionName(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/** What a source.postgres query may take: its time and its rows. */
+export interface PostgresQueryLimits {
+  /** Each statement (the cursor's fetch included) is stopped past this. */
+  timeoutMs: number;
+  /** A query giving more rows than this fails rather than fill the worker's memory. */
+  rowLimit: number;
+}
+
+/** `PIPEWRIGHT_POSTGRES_ROW_LIMIT`'s default. */
+export const DEFAULT_POSTGRES_ROW_LIMIT = 1_000_000;
+
+/** The cursor the user's query runs in; DECLARE accepts only a SELECT or VALUES (WITH and TABLE included). */
+const CURSOR = 'pipewright_source_rows';
+
 /**
- * Named PostgreSQL connections for source.postgres. Each query runs in its
- * own read-only transaction with a statement timeout, and the connection
- * string never reaches the node or its messages.
+ * Named PostgreSQL connections for source.postgres. The query runs in a
+ * READ ONLY transaction, as a cursor declared through the extended protocol
+ * (a prepared statement): PostgreSQL parses it as exactly one statement, so
+ * `…; COMMIT; INSERT …` is refused by the server whatever quoting hides the
+ * `;` from the node's own check. A statement timeout and a row limit bound
+ * it, and the connection string never reaches the node or its messages. The
+ * connection's own role should be read-only too (README): a read-only
+ * transaction does not stop a function that writes through another channel.
  */
 export function postgresConnectionAccess(
   connections: Readonly<Record<string, string>>,
-  options: { timeoutMs: number; signal: AbortSignal },
+  options: { timeoutMs: number; rowLimit?: number; signal: AbortSignal },
 ): ConnectionAccess {
   const byName = new Map(Object.entries(connections).map(([name, url]) => [normaliseConnectionName(name), url]));
+  const rowLimit = options.rowLimit ?? DEFAULT_POSTGRES_ROW_LIMIT;
   return {
     async query(connection, sql, where) {
       const url = byName.get(normaliseConnectionName(connection));
@@ -66,13 +86,24 @@ export function postgresConnectionAccess(
       }
       const cancel = (): void => void client.end();
       options.signal.addEventListener('abort', cancel, { once: true });
+      const refused = (error: unknown): never => {
+        throw new NodeError(`the database refused the query: ${describe(error)}`, { param: where.queryParam });
+      };
       try {
         await client.query('BEGIN TRANSACTION READ ONLY');
-        const result = await client.query({ text: sql, rowMode: 'array' }).catch((error: unknown) => {
-          throw new NodeError(`the database refused the query: ${describe(error)}`, { param: where.queryParam });
-        });
+        // A name makes pg send Parse/Bind/Execute, and Parse takes one statement only.
+        await client.query({ name: CURSOR, text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${sql}` }).catch(refused);
+        const result = await client
+          .query({ text: `FETCH FORWARD ${rowLimit + 1} FROM ${CURSOR}`, rowMode: 'array' })
+          .catch(refused);
         if (!result.fields?.length) {
           throw new NodeError('the query gave no columns; it must be a SELECT', { param: where.queryParam });
+        }
+        if (result.rows.length > rowLimit) {
+          throw new NodeError(
+            `the query gives more than ${rowLimit.toLocaleString('en')} rows, this server's limit (PIPEWRIGHT_POSTGRES_ROW_LIMIT); aggregate, filter or add a LIMIT`,
+            { param: where.queryParam },
+          );
         }
         return toColumnBatch(result.fields, result.rows as unknown[][]);
       } finally {

@@ -20,6 +20,8 @@ export interface ExecuteNodeRequest {
   inputs: Record<string, PortValue>;
   /** When false, the node runs even if its outputs are stored under the same key. */
   useCache: boolean;
+  /** The sample the plan asks this source to read instead of all its rows (PlanJob.sample). */
+  sample?: import('@pipewright/nodes').RowSample;
 }
 
 export interface ExecuteNodeDeps {
@@ -44,6 +46,8 @@ export interface ExecuteNodeDeps {
   sqlLimits?: Partial<SqlLimits>;
   /** Named database connections (name → postgres:// URL) that source.postgres may query. */
   connections?: Readonly<Record<string, string>>;
+  /** The most rows a source.postgres query may give (DEFAULT_POSTGRES_ROW_LIMIT when absent). */
+  postgresRowLimit?: number;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ProgressDetail, TensorFlowApi } from '@pipewright/nodes';
+import type { ProgressDetail, RunTrigger, TensorFlowApi } from '@pipewright/nodes';
 import { ARTIFACT_STORE } from '../artifacts/artifact-store.token.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
@@ -8,6 +8,16 @@ import { RunScheduler, type ClaimedNode } from '../runs/run-scheduler.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
 import { executeNode } from '../runtime/execute-node.js';
 import { NodeRunError } from '../runtime/types.js';
+
+/**
+ * A run someone started from the studio or the API is waited on: its SQL gets
+ * the shorter limit, so a runaway query gives its worker back soon. Schedules,
+ * new dataset versions and the CLI get the batch limit.
+ */
+export function sqlTimeoutMs(settings: Settings, trigger: RunTrigger | null): number {
+  const interactive = trigger === null || trigger.kind === 'user';
+  return (interactive ? settings.sqlTimeoutSeconds.interactive : settings.sqlTimeoutSeconds.batch) * 1000;
+}
 
 /** Why a running node was stopped: its run was cancelled, or its worker is shutting down. */
 export class RunCancelled extends Error {
@@ -65,6 +75,7 @@ export class NodeJobRunner {
           params: claimed.job.params,
           inputs: claimed.inputs,
           useCache: true,
+          ...(claimed.job.sample ? { sample: claimed.job.sample } : {}),
         },
         {
           store: this.store,
@@ -75,6 +86,8 @@ export class NodeJobRunner {
           datasets: this.datasets.resolverFor(claimed.run.workspaceId),
           workDir: this.settings.workDir,
           connections: this.settings.connections,
+          postgresRowLimit: this.settings.postgresRowLimit,
+          sqlLimits: { timeoutMs: sqlTimeoutMs(this.settings, claimed.run.trigger) },
           signal,
           onProgress: (pct: number, detail: ProgressDetail) =>
             report(() => this.scheduler.progress(runId, nodeId, pct, detail)),

@@ -5,6 +5,7 @@ import { CATEGORY_COLORS } from '../catalog/node-catalog';
 const GLYPHS: Record<NodeCategory, string> = {
   source:
     'M3 4c0-1.1 2.2-2 5-2s5 .9 5 2v8c0 1.1-2.2 2-5 2s-5-.9-5-2V4zm0 0c0 1.1 2.2 2 5 2s5-.9 5-2M3 8c0 1.1 2.2 2 5 2s5-.9 5-2',
+  sample: 'M3 3h2v2H3zm8 0h2v2h-2zM7 7h2v2H7zm-4 4h2v2H3zm8 4h2v-2h-2z',
   explore: 'M7 12A5 5 0 1 0 7 2a5 5 0 0 0 0 10zm3.5-1.5L14 14',
   clean: 'M2 4h12M4 8h8M6 12h4',
   feature: 'M3 13V8m5 5V3m5 10V6',

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { NodeRunView } from '../store/run-state';
+import { baselineVerdict } from './baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from './format';
 import { StatusBadge } from './StatusBadge';
 
@@ -31,6 +32,7 @@ export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeR
   const metrics = scalarMetrics(state.metrics).slice(0, METRICS_ON_NODE);
   const table = state.outputs?.find((output) => output.kind === 'table' && output.rows !== undefined);
   const done = state.status === 'succeeded' || state.status === 'cached';
+  const verdict = done ? baselineVerdict(state.metrics) : null;
   const percent = Math.round(state.progress * 100);
   let detail: ReactNode = null;
   if (state.status === 'running') {
@@ -83,6 +85,11 @@ export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeR
         {done && table?.rows !== undefined && (
           <span>
             {formatCount(table.rows)} rows{table.columns !== undefined && ` × ${table.columns}`}
+          </span>
+        )}
+        {verdict && !verdict.beats && (
+          <span className="pw-node__flag" role="note" title={verdict.text} data-testid={`baseline-flag-${nodeId}`}>
+            ⚠ not above baseline
           </span>
         )}
       </div>

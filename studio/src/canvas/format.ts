@@ -45,6 +45,15 @@ export const METRIC_LABELS: Record<string, string> = {
   rmse: 'RMSE',
   r2: 'R²',
   rows: 'Rows',
+  rowsKept: 'Rows kept',
+  rowsOf: 'Of rows',
+  sampleRows: 'Sampled rows',
+  columns: 'Columns',
+  missingCells: 'Missing cells',
+  baselineAccuracy: 'Baseline accuracy',
+  baselineR2: 'Baseline R²',
+  baselineRmse: 'Baseline RMSE',
+  baselineMae: 'Baseline MAE',
 };
 
 export function scalarMetrics(metrics: Record<string, unknown> | undefined): [string, number][] {

@@ -10,6 +10,7 @@ import {
 
 export const CATEGORY_LABELS: Record<NodeCategory, string> = {
   source: 'Data sources',
+  sample: 'Sample',
   explore: 'Explore',
   clean: 'Clean',
   feature: 'Features',
@@ -23,6 +24,7 @@ export const CATEGORY_LABELS: Record<NodeCategory, string> = {
 /** One hue per category, used by palette items and node headers. */
 export const CATEGORY_COLORS: Record<NodeCategory, string> = {
   source: '#0284c7',
+  sample: '#0369a1',
   explore: '#0891b2',
   clean: '#0d9488',
   feature: '#65a30d',

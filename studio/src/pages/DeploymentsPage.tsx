@@ -17,6 +17,7 @@ import {
 import { describeError } from '../api/http';
 import { AppHeader, SectionNav } from './AppHeader';
 import { usePermission, type Verdict } from '../permissions/permissions';
+import { ModelExportView } from '../panels/ModelExportView';
 
 /** Why a control is disabled for this role (permissions.ts says), or null when the role may use it. */
 const refusal = (verdict: Verdict): string | null => (verdict.allowed ? null : verdict.reason);
@@ -178,6 +179,12 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
                     {v.version < detail.activeVersion ? `Roll back to v${v.version}` : `Promote v${v.version}`}
                   </button>
                 )}
+                <ModelExportView
+                  href={`/api/deployments/${encodeURIComponent(name)}/versions/${v.version}/export?format=onnx`}
+                  algorithm={detail.algorithm}
+                  filename={`${name}-v${v.version}.onnx`}
+                  permission="export-deployed-model"
+                />
               </td>
             </tr>
           ))}

@@ -5,6 +5,7 @@ import { getRun, listPipelineRuns } from '../api/runs';
 import { describeError } from '../api/http';
 import { formatDuration, formatMetric, relativeTime } from '../canvas/format';
 import { StatusBadge } from '../canvas/StatusBadge';
+import { baselineVerdict } from '../canvas/baseline';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
 import { compareRuns, headlineMetric, type ComparisonRow, type RunGraph } from './run-comparison';
@@ -57,12 +58,31 @@ function ComparisonTable({
         {rows.map((row) => (
           <tr key={row.label} className={row.differs ? 'pw-compare__differs' : undefined}>
             <th scope="row">{row.label}</th>
-            <td>{row.left}</td>
-            <td>{row.right}</td>
+            <ComparisonCell value={row.left} flag={row.leftFlag} />
+            <ComparisonCell value={row.right} flag={row.rightFlag} />
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The reason a run's headline is not to be trusted, when its model does not beat the baseline. */
+function headlineFlag(run: RunDocument, headline: { nodeId: string; key: string }): string | undefined {
+  const verdict = baselineVerdict(run.nodes[headline.nodeId]?.metrics);
+  return verdict && verdict.metric === headline.key && !verdict.beats ? verdict.text : undefined;
+}
+
+/** One side of a compared figure, flagged where its model does not beat the baseline. */
+function ComparisonCell({ value, flag }: { value: string; flag?: string }) {
+  if (!flag) return <td>{value}</td>;
+  return (
+    <td className="pw-compare__flagged" title={flag}>
+      {value}{' '}
+      <span className="pw-node__flag" role="note" data-testid="compare-baseline-flag">
+        ⚠ not above baseline
+      </span>
+    </td>
   );
 }
 
@@ -169,7 +189,10 @@ export default function RunsPage({ pipelineId }: { pipelineId: string }) {
                       <td>
                         <code>{paramsText(run.params)}</code>
                       </td>
-                      <td>{headline ? `${headline.key} ${formatMetric(headline.value)}` : '—'}</td>
+                      <ComparisonCell
+                        value={headline ? `${headline.key} ${formatMetric(headline.value)}` : '—'}
+                        flag={headline ? headlineFlag(run, headline) : undefined}
+                      />
                     </tr>
                   );
                 })}

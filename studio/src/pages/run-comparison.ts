@@ -1,4 +1,5 @@
 import { splitTypeVersion, type PipelineFile, type RunDocument } from '@pipewright/nodes';
+import { baselineVerdict } from '../canvas/baseline';
 import { scalarMetrics } from '../canvas/format';
 import { findDefinition } from '../catalog/node-catalog';
 
@@ -93,6 +94,9 @@ export interface ComparisonRow {
   left: string;
   right: string;
   differs: boolean;
+  /** Why a side's figure is not to be trusted: its model does not beat the baseline. */
+  leftFlag?: string;
+  rightFlag?: string;
 }
 
 const text = (value: unknown) =>
@@ -132,10 +136,24 @@ export function compareRuns(
     // Counts (rows, support) read as counts; rates to four places.
     return Number.isInteger(value) ? String(value) : value.toFixed(4);
   };
-  const metrics = [...metricKeys.values()].map(([nodeId, key, label]) => {
+  /** The compared metric of an evaluation whose model does not beat its baseline carries the reason. */
+  const flagOf = (run: RunDocument, nodeId: string, key: string) => {
+    const verdict = baselineVerdict(run.nodes[nodeId]?.metrics);
+    return verdict && verdict.metric === key && !verdict.beats ? verdict.text : undefined;
+  };
+  const metrics = [...metricKeys.values()].map(([nodeId, key, label]): ComparisonRow => {
     const a = metricOf(left, nodeId, key);
     const b = metricOf(right, nodeId, key);
-    return { label, left: a, right: b, differs: a !== b };
+    const leftFlag = flagOf(left, nodeId, key);
+    const rightFlag = flagOf(right, nodeId, key);
+    return {
+      label,
+      left: a,
+      right: b,
+      differs: a !== b,
+      ...(leftFlag ? { leftFlag } : {}),
+      ...(rightFlag ? { rightFlag } : {}),
+    };
   });
   return { params, metrics };
 }

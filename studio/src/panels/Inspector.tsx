@@ -51,7 +51,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         </div>
       )}
       {/* Results first: while a node runs or once it has, they are what the user came to see. */}
-      {runState && runId && <NodeRunPanel state={runState} runId={runId} nodeId={nodeId} />}
+      {runState && runId && <NodeRunPanel state={runState} runId={runId} nodeId={nodeId} nodeType={definition.type} />}
       <NodeIdField nodeId={nodeId} />
       <NodeTextFields nodeId={nodeId} title={definition.title} />
       <section className="pw-inspector__section" aria-label="Parameters">

@@ -3,16 +3,18 @@ import { runPipeline } from '../actions/run-pipeline';
 import { routeHref } from '../routing';
 import type { NodeRunView } from '../store/run-state';
 import { useRunStore } from '../store/run-store';
+import { ModelExportView } from './ModelExportView';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
+import { baselineVerdict } from '../canvas/baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from '../canvas/format';
 
 // uPlot loads with the first chart, not with the editor.
 const NodeCharts = lazy(() => import('../charts/RunCharts'));
 const DataPreview = lazy(() => import('./DataPreview'));
 /** Metrics drawn rather than listed. */
-const CHARTED_METRICS = ['rocCurve', 'residuals', 'importances', 'profile'];
+const CHARTED_METRICS = ['rocCurve', 'residuals', 'importances', 'profile', 'correlation', 'scatter'];
 
 function isMatrix(value: unknown): value is number[][] {
   return (
@@ -35,11 +37,22 @@ function confusionOf(metrics: Record<string, unknown> | undefined): { matrix: nu
 }
 
 /** The selected node's part in the run shown on the canvas. */
-export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; runId: string; nodeId: string }) {
+export function NodeRunPanel({
+  state,
+  runId,
+  nodeId,
+  nodeType,
+}: {
+  state: NodeRunView;
+  runId: string;
+  nodeId: string;
+  nodeType?: string;
+}) {
   const [previewPort, setPreviewPort] = useState<string | null>(null);
   const done = state.status === 'succeeded' || state.status === 'cached';
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
+  const verdict = done ? baselineVerdict(state.metrics) : null;
   return (
     <section className="pw-inspector__section" aria-label="Run">
       <h3>Last run</h3>
@@ -98,6 +111,23 @@ export function NodeRunPanel({ state, runId, nodeId }: { state: NodeRunView; run
             </li>
           ))}
         </ul>
+      )}
+      {done && nodeType && state.outputs?.some((output) => output.kind === 'model') && (
+        <ModelExportView
+          href={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export?format=onnx`}
+          algorithm={nodeType.replace(/^train\./, '')}
+          filename={`${nodeId}.onnx`}
+          permission="export-model"
+        />
+      )}
+      {verdict && (
+        <p
+          className={`pw-callout ${verdict.beats ? '' : 'pw-callout--warning'}`}
+          role={verdict.beats ? 'status' : 'alert'}
+          data-testid="baseline-verdict"
+        >
+          {verdict.text}
+        </p>
       )}
       {metrics.length > 0 && (
         <table className="pw-metrics-table" data-testid="inspector-metrics">

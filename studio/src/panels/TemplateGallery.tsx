@@ -46,7 +46,9 @@ export function TemplateCards({
               <strong>{template.name}</strong>
               {template.category && <span className="pw-chip">{template.category}</span>}
             </div>
-            <p className="pw-template-card__description">{template.description}</p>
+            <p className="pw-template-card__description" title={template.description}>
+              {template.description}
+            </p>
             <div className="pw-template-card__meta pw-muted">
               v{template.version} · {template.nodes} nodes
               {template.params.length > 0 && ` · ${template.params.length} parameters`}

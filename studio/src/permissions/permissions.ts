@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'edit-template': { roles: ['admin', 'editor'], doing: 'save or delete templates' },
   'use-template': { roles: ['admin', 'editor'], doing: 'make pipelines from templates' },
   'batch-score': { roles: ['admin', 'editor'], doing: 'score datasets with a deployment' },
+  'export-model': { roles: ['admin', 'editor'], doing: 'download trained models' },
+  'export-deployed-model': { roles: ['admin'], doing: 'download deployed models' },
   deploy: { roles: ['admin'], doing: 'deploy models' },
   promote: { roles: ['admin'], doing: 'promote or roll back a version' },
   'roll-back': { roles: ['admin'], doing: 'promote or roll back a version' },
