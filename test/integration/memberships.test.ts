@@ -76,7 +76,10 @@ describe('memberships: several workspaces, a role in each, and admins confined t
     });
     expect(takeover.status).toBe(400);
     expect(takeover.body.error.message).toBe(`workspace "${DEFAULT_WORKSPACE}" does not exist`);
-    const mole = await api(adminB, 'POST', '/auth/login', { email: 'mole@pipewright.test', password: 'a mole in the garden' });
+    const mole = await api(adminB, 'POST', '/auth/login', {
+      email: 'mole@pipewright.test',
+      password: 'a mole in the garden',
+    });
     expect(mole.status).toBe(401);
 
     // Nor by any other door: granting itself A, switching into A, making workspaces, listing A's users.
