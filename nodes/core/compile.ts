@@ -1,6 +1,7 @@
 import type { NodeRegistry } from './catalog-registry.js';
 import type { NodeQueue } from './define-node.js';
 import { PipelineInvalidError } from './errors.js';
+import type { RowSample } from './row-sample.js';
 import { validatePipeline } from './validate.js';
 
 export interface PlanJob {
@@ -13,6 +14,8 @@ export interface PlanJob {
   /** Jobs that must succeed first, sorted. */
   dependsOn: string[];
   queue: NodeQueue;
+  /** A sample this source reads instead of all its rows, for its only reader (see NodeDefinition.sampleToPush). */
+  sample?: RowSample;
 }
 
 export interface Plan {
@@ -77,5 +80,30 @@ export function compilePipeline(
       queue: node.definition.queue,
     };
   });
+  pushSamplesIntoSources(jobs, nodes);
   return { name: result.file.name, params: result.params ?? {}, jobs };
+}
+
+/**
+ * Hands a sampling node's simple sample to the source it reads, when that
+ * source can read a sample itself and nothing else reads the source: a large
+ * Parquet file is then never read whole to be sampled.
+ */
+function pushSamplesIntoSources(
+  jobs: PlanJob[],
+  nodes: Map<string, { definition: { readsSample?: boolean; sampleToPush?(params: never): RowSample | undefined } }>,
+): void {
+  const readers = new Map<string, number>();
+  for (const job of jobs) {
+    for (const input of Object.values(job.inputs)) readers.set(input.nodeId, (readers.get(input.nodeId) ?? 0) + 1);
+  }
+  for (const job of jobs) {
+    const definition = nodes.get(job.nodeId)?.definition;
+    const input = job.inputs.in;
+    if (!definition?.sampleToPush || !input || readers.get(input.nodeId) !== 1) continue;
+    const source = jobs.find((candidate) => candidate.nodeId === input.nodeId);
+    if (!source || !nodes.get(source.nodeId)?.definition.readsSample) continue;
+    const sample = definition.sampleToPush(job.params as never);
+    if (sample) source.sample = sample;
+  }
 }

@@ -3,6 +3,7 @@ import type { PortSpec } from './ports.js';
 import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
+import type { RowSample } from './row-sample.js';
 
 /** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
 export interface GraphNode {
@@ -120,6 +121,11 @@ export interface NodeContext {
    * same work in its own thread.
    */
   readonly threads?: ThreadPool;
+  /**
+   * Set on a source whose only reader is a sampling node (`sampleToPush`):
+   * the sample to read instead of all its rows, where it can read less.
+   */
+  readonly sample?: RowSample;
   progress(pct: number, detail?: ProgressDetail): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;
 }
@@ -177,6 +183,14 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
    * `ifBetter` needs an evaluation of its model). Each problem names a param of this node.
    */
   checkGraph?(node: GraphNode, graph: GraphNode[]): { param?: string; message: string }[];
+  /** A source that can read a sample of its data itself (ctx.sample) without reading all of it. */
+  readsSample?: boolean;
+  /**
+   * A node that keeps a sample of its `in` table: the simple sample its params
+   * ask for, which the compiler hands to the source before it when that source
+   * `readsSample` and this node is its only reader; undefined when it cannot be.
+   */
+  sampleToPush?(params: z.infer<P>): RowSample | undefined;
   run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
 }
 

@@ -41,7 +41,11 @@ export const sampleRows = defineNode({
     summary:
       'Keeps `fraction` of the rows (rounded down) or `rows` of them, chosen by a seeded hash of the row number: the ' +
       'same table and seed keep the same rows, in their original order. With `stratify`, every value of that column ' +
-      'keeps its share to within one row. The node says how many rows it kept of how many.',
+      'keeps its share to within one row. The node says how many rows it kept of how many. When it is the only ' +
+      'reader of a Parquet source, a simple sample is read by the source itself: it reads about eight times the ' +
+      'rows it keeps, in at most 32 runs of neighbouring rows placed by the seed, and DuckDB skips the rest of the ' +
+      'file (rows next to each other in the file are then more likely to be kept together than in a sample of the ' +
+      'whole table). A stratified sample, or one of more than an eighth of the rows, reads everything.',
     params: {
       fraction: 'Share of rows to keep, above 0 and at most 1. Default 0.1 when `rows` is not given.',
       rows: 'Number of rows to keep instead of a fraction (all of them when the table has fewer).',
@@ -54,6 +58,7 @@ export const sampleRows = defineNode({
   outputs: [{ name: 'out', type: 'table' }],
   params,
   queue: 'cpu',
+  sampleToPush: pushableSample,
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
     const wanted = pushableSample(p);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode, NodeError, quoteLiteral } from '../../core/index.js';
+import { writeParquetSample } from './parquet-sample.js';
 import { requireOneSource, sourceDataDocs, sourceDataParams, stageSourceData } from '../source-data.js';
 
 const params = z.object(sourceDataParams).strict().superRefine(requireOneSource);
@@ -23,6 +24,7 @@ export const sourceParquet = defineNode({
   queue: 'cpu',
   fileParam: 'path',
   datasetParam: 'dataset',
+  readsSample: true,
   async run(ctx, _inputs, p) {
     const staged = await stageSourceData(ctx, p, 'parquet');
     const source = `read_parquet(${quoteLiteral(staged.file)})`;
@@ -39,6 +41,7 @@ export const sourceParquet = defineNode({
       }
       throw error;
     }
+    if (ctx.sample) return { out: await writeParquetSample(ctx, staged.file, ctx.sample) };
     const out = await ctx.sql.writeTable('out', `SELECT * FROM ${source}`);
     ctx.log(`read ${out.rows} rows and ${out.columns.length} columns from ${staged.shown}`);
     return { out };

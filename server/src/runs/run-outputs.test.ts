@@ -40,3 +40,13 @@ describe('metricsOf', () => {
     expect(metricsOf({ out: table })).toBeUndefined();
   });
 });
+
+describe('metricsOf a sampled table', () => {
+  it('says how many rows a sample kept of how many', () => {
+    const sampled: PortValue = {
+      ...table,
+      sample: { fraction: 0.1, seed: 42, kept: 56, of: 569, readPart: false },
+    };
+    expect(metricsOf({ out: sampled })).toEqual({ rowsKept: 56, rowsOf: 569 });
+  });
+});

@@ -15,6 +15,16 @@ export function summariseOutputs(outputs: Record<string, PortValue>): OutputSumm
  */
 export function metricsOf(outputs: Record<string, PortValue>): Record<string, unknown> | undefined {
   const values = Object.values(outputs).filter((value): value is MetricsValue => value.kind === 'metrics');
+  // A sampled table says how many rows it kept of how many.
+  for (const value of Object.values(outputs)) {
+    if (value.kind === 'table' && value.sample) {
+      values.push({
+        kind: 'metrics',
+        key: value.key,
+        metrics: { rowsKept: value.sample.kept, rowsOf: value.sample.of },
+      });
+    }
+  }
   const crossValidation = Object.values(outputs)
     .map((value) => (value.kind === 'model' ? value.training?.cv : undefined))
     .find((cv) => cv !== undefined);

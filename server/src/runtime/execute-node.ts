@@ -44,7 +44,14 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     checkInputs(definition, request.inputs);
     const file = await sourceFileFingerprint(definition, params, deps);
     const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
-    const key = computeJobKey({ type: definition.type, version: definition.version, params, inputs: inputKeys, file });
+    const key = computeJobKey({
+      type: definition.type,
+      version: definition.version,
+      params,
+      inputs: inputKeys,
+      file,
+      ...(request.sample ? { sample: request.sample } : {}),
+    });
 
     if (request.useCache) {
       const stored = await deps.store.readOutputs(key);
@@ -82,6 +89,7 @@ async function runJob(
       tf: deps.tf,
       signal: deps.signal,
       threads: workerThreadPool(deps.signal),
+      ...(request.sample ? { sample: request.sample } : {}),
       connections: postgresConnectionAccess(deps.connections ?? {}, {
         timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
         rowLimit: deps.postgresRowLimit,

@@ -26,6 +26,8 @@ export interface JobIdentity {
   inputs: Record<string, string>;
   /** Fingerprint of the file a source node reads, so an edited file is a cache miss. */
   file?: string;
+  /** The sample a source was asked to read instead of all its rows. */
+  sample?: { fraction?: number; rows?: number; seed: number };
 }
 
 /** The cache key of a job: the same node, params, inputs (and file content) give the same key. */

@@ -18,7 +18,7 @@ import { LocalArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { plainSqlValue } from './duckdb-types.js';
 import { executeNode } from './execute-node.js';
 import { loadTensorFlow } from './tensorflow-backend.js';
-import type { ExecuteNodeDeps } from './types.js';
+import type { ExecuteNodeDeps, ExecuteNodeRequest } from './types.js';
 
 /**
  * Runs nodes in tests through the real runtime: a real artifact store in a
@@ -56,6 +56,8 @@ export interface TestRunOptions {
   connections?: Record<string, string>;
   /** The job's DuckDB limits (memory, threads, statement time). */
   sqlLimits?: ExecuteNodeDeps['sqlLimits'];
+  /** The sample a source is asked to read, as the compiler hands it to a source before sample.rows. */
+  sample?: ExecuteNodeRequest['sample'];
 }
 
 export interface TestRun {
@@ -97,6 +99,7 @@ export async function runNodeForTest(
       params,
       inputs,
       useCache: options.useCache ?? false,
+      ...(options.sample ? { sample: options.sample } : {}),
     },
     deps,
   );

@@ -20,6 +20,8 @@ export interface ExecuteNodeRequest {
   inputs: Record<string, PortValue>;
   /** When false, the node runs even if its outputs are stored under the same key. */
   useCache: boolean;
+  /** The sample the plan asks this source to read instead of all its rows (PlanJob.sample). */
+  sample?: import('@pipewright/nodes').RowSample;
 }
 
 export interface ExecuteNodeDeps {

@@ -75,6 +75,7 @@ export class NodeJobRunner {
           params: claimed.job.params,
           inputs: claimed.inputs,
           useCache: true,
+          ...(claimed.job.sample ? { sample: claimed.job.sample } : {}),
         },
         {
           store: this.store,
