@@ -47,6 +47,12 @@ describe('readSettings', () => {
 
   it('names the variable that is wrong', () => {
     expect(() => readSettings({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    expect(() => readSettings({ PIPEWRIGHT_ADMIN_PASSWORD: ' '.repeat(8) })).toThrow(
+      'PIPEWRIGHT_ADMIN_PASSWORD: a password needs at least 12 characters; this one has 8',
+    );
+    expect(() =>
+      readSettings({ PIPEWRIGHT_ADMIN_EMAIL: 'ops@acme.example', PIPEWRIGHT_ADMIN_PASSWORD: 'ops@acme.example' }),
+    ).toThrow(/PIPEWRIGHT_ADMIN_PASSWORD: the password is made from the email/);
     expect(() => readSettings({ PIPEWRIGHT_WORKER_CONCURRENCY: '0' })).toThrow(/PIPEWRIGHT_WORKER_CONCURRENCY/);
     expect(() => readSettings({ PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/from 10/);
     expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 'gs://bucket/x' })).toThrow(/directory or s3:\/\/bucket\/prefix/);
