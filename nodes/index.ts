@@ -22,3 +22,5 @@ export {
 } from './deploy/service/champion.js';
 export { modelToOnnx, onnxExportRefusal } from './train/onnx/model-onnx.js';
 export type { OnnxGraph, OnnxTensor, OnnxAttribute } from './train/onnx/onnx-graph.js';
+export type { CorrelationReport, CorrelationPair, LabelAssociation } from './explore/correlation/node.js';
+export type { ScatterReport } from './explore/scatter/node.js';

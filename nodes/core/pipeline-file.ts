@@ -13,7 +13,13 @@ const idPattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const pipelineNodeSchema = z
   .object({
-    id: z.string().regex(idPattern, 'ids start with a letter or _ and use letters, digits, _ and -'),
+    id: z
+      .string()
+      .regex(idPattern, 'ids start with a letter or _ and use letters, digits, _ and -')
+      .refine((id) => !(id in Object.prototype), {
+        error: (issue) =>
+          `"${String(issue.input)}" is a name every JavaScript object already has (a run could not keep a node under it): choose another id`,
+      }),
     /** `type` or `type@version`; without a version the current one is meant. */
     type: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),

@@ -3,6 +3,7 @@ import type { NodeRegistry } from './catalog-registry.js';
 import type { AnyNodeDefinition } from './define-node.js';
 import type { PipelineIssue } from './errors.js';
 import { canConnect } from './ports.js';
+import { findUnstorableValue, formatValuePath, type UnstorableValue } from './stored-values.js';
 import { isParamRef, pipelineFileSchema, splitEndpoint, splitTypeVersion, type PipelineFile } from './pipeline-file.js';
 
 export interface ResolvedNode {
@@ -33,6 +34,8 @@ export interface ValidateOptions {
 
 /** Checks a pipeline file against the catalog and reports every problem at once. */
 export function validatePipeline(input: unknown, options: ValidateOptions): ValidationResult {
+  const unstorable = findUnstorableValue(input);
+  if (unstorable) return { ok: false, issues: [unstorableIssue(input, unstorable)] };
   const parsed = pipelineFileSchema.safeParse(input);
   if (!parsed.success) {
     return { ok: false, issues: parsed.error.issues.map(formatIssueFromZod(input)) };
@@ -222,6 +225,21 @@ function paramIssue(nodeId: string, issue: z.core.$ZodIssue): PipelineIssue {
   const param = issue.path.length ? String(issue.path[0]) : undefined;
   const detail = issue.path.length > 1 ? ` (at ${issue.path.join('.')})` : '';
   return { code: 'bad-param', nodeId, param, message: `${issue.message}${detail}` };
+}
+
+/** A value no run could keep (NUL text, a number past a double, nesting too deep), named by node and param where it sits in one. */
+function unstorableIssue(input: unknown, found: UnstorableValue): PipelineIssue {
+  const [list, index, params, param] = found.path;
+  const where = `${found.path.length ? formatValuePath(found.path) : 'the file'} ${found.message}`;
+  if (list === 'nodes' && typeof index === 'number') {
+    const nodeId = (input as { nodes?: { id?: unknown }[] }).nodes?.[index]?.id;
+    if (typeof nodeId === 'string' && !nodeId.includes('\0')) {
+      return params === 'params' && typeof param === 'string'
+        ? { code: 'bad-param', nodeId, param, message: where }
+        : { code: 'format', nodeId, message: where };
+    }
+  }
+  return { code: 'format', message: where };
 }
 
 function formatIssueFromZod(input: unknown) {

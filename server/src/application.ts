@@ -5,6 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { hardenHttp } from './api/web-hardening.js';
+import { refuseUnstorableInput } from './api/request-values.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { AccountsService, type FirstAdmin } from './auth/accounts.service.js';
 import { readSettings, type Settings } from './config/settings.js';
@@ -53,9 +55,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       AppModule.forRoot(settings, database, { worker: options.worker ?? true, seedExamples: true, triggers: true }),
       { logger: options.logger, abortOnError: false },
     );
+    hardenHttp(app, settings);
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     app.useBodyParser('text', { type: ['text/csv', 'text/plain'], limit: TEXT_BODY_LIMIT });
     app.use(answerMalformedJson);
+    app.use(refuseUnstorableInput);
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ApiExceptionFilter());
     serveStudio(app, settings.studioDir);

@@ -9,6 +9,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** Its PIPEWRIGHT_HOME (embedded database in pg/), for a worker process that should join it. */
+  home: string;
   /** The admin the server was started with (PIPEWRIGHT_ADMIN_EMAIL / _PASSWORD). */
   admin: { email: string; password: string };
   /** What the server printed, for a failing test to show. */
@@ -107,6 +109,7 @@ export async function startPipewrightServer(
   await waitHealthy();
   return {
     url,
+    home,
     admin,
     output: () => output,
     stop,

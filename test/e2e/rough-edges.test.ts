@@ -353,6 +353,79 @@ describe('the rough edges a new user hits (issue 17)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('warns on a fitted node placed before the split, and its one-click fix fits it on the train side and applies it to the test side', async () => {
+    const node = (id: string, type: string, x: number, y: number, params: object = {}) => ({
+      id,
+      type,
+      params,
+      position: { x: x * 280, y: y * 170 },
+    });
+    const created = (await call('POST', '/pipelines', {
+      format: 'pipewright/v1',
+      name: 'Leaky scaling',
+      params: {},
+      nodes: [
+        node('source', 'source.csv', 0, 0, { path: 'data/penguins.csv' }),
+        node('impute', 'clean.missing', 1, 0, { strategy: 'median' }),
+        node('split', 'split.random', 2, 0, { seed: 5 }),
+        node('train', 'train.logistic', 3, 0, { label: 'species' }),
+        node('score', 'evaluate.score', 4, 0),
+        node('metrics', 'evaluate.classification', 5, 0, { label: 'species' }),
+      ],
+      edges: [
+        { from: 'source.out', to: 'impute.in' },
+        { from: 'impute.out', to: 'split.in' },
+        { from: 'split.train', to: 'train.in' },
+        { from: 'train.model', to: 'score.model' },
+        { from: 'split.test', to: 'score.in' },
+        { from: 'score.out', to: 'metrics.in' },
+      ],
+    })) as { id: string };
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    await studio.node('metrics').waitFor();
+
+    // The warning is on the node, and the inspector explains it.
+    const warning = studio.node('impute').getByTestId('leak-impute');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('Learns from test rows');
+    expect(await warning.getAttribute('title')).toContain(
+      'learns from every row before the split “split”, the test rows included',
+    );
+    expect(await studio.node('train').getByTestId('leak-train').count()).toBe(0);
+    await studio.select('impute');
+    expect(await page.getByTestId('node-inspector').getByTestId('leak-warning').textContent()).toContain(
+      'Fit it on the train side and apply it to the test side.',
+    );
+    await page.screenshot({ path: join(screenshots, 'leak-warning.png') });
+
+    // One click: the node moves after the split, a transform.apply takes the test side, the warning goes.
+    await warning.getByRole('button', { name: 'Move after split' }).click();
+    await studio.node('transform_apply').waitFor();
+    expect(await page.getByTestId('leak-impute').count()).toBe(0);
+    const file = JSON.parse(await studio.exportFile()) as { edges: { from: string; to: string }[] };
+    expect(file.edges.map((edge) => `${edge.from} → ${edge.to}`).sort()).toEqual(
+      [
+        'source.out → split.in',
+        'split.train → impute.in',
+        'impute.out → train.in',
+        'impute.transform → transform_apply.transform',
+        'split.test → transform_apply.in',
+        'transform_apply.out → score.in',
+        'train.model → score.model',
+        'score.out → metrics.in',
+      ].sort(),
+    );
+    expect(await overlappingNodes(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'leak-fixed.png') });
+
+    // The mended pipeline runs, and the apply node imputes the test rows with what the train side learned.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await studio.waitForRunToEnd();
+    expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('succeeded');
+    await studio.node('metrics').getByTestId('metric-accuracy').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('refuses to run a pipeline with problems without saving it', async () => {
     const before = (await call('GET', '/pipelines?limit=200')) as { total: number };
     await studio.newPipeline(server.url);

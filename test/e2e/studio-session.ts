@@ -16,6 +16,8 @@ export interface StudioSession {
   studio: StudioPage;
   /** Uncaught errors the page threw, in order. */
   pageErrors: string[];
+  /** What the server's Content Security Policy blocked on the page ("style-src-elem blocked inline"), in order. */
+  cspViolations: string[];
 }
 
 /**
@@ -34,9 +36,19 @@ export async function openStudioSession(
   const page = await browser.context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  const cspViolations: string[] = [];
+  await page.exposeFunction('pipewrightCspViolation', (violation: string) => cspViolations.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { pipewrightCspViolation(violation: string): void }).pipewrightCspViolation;
+      report(
+        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  });
   const studio = new StudioPage(page);
   await studio.logIn(server);
-  return { server, browser, page, studio, pageErrors };
+  return { server, browser, page, studio, pageErrors, cspViolations };
 }
 
 /** Closes the browser, then stops the server; either may be missing when opening failed. */

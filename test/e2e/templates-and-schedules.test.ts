@@ -30,7 +30,7 @@ describe('the template gallery, a template’s form, schedules and saving a temp
     // A new user: an editor in a new team's workspace, which has no pipeline yet.
     const admin = await adminApi(server);
     const workspace = (await admin('POST', '/workspaces', { name: 'Team two' })) as { id: string };
-    const newcomer = { email: 'newcomer@pipewright.test', password: 'newcomer-password-1' };
+    const newcomer = { email: 'newcomer@pipewright.test', password: 'a fresh face at the studio' };
     await admin('POST', '/users', { ...newcomer, role: 'editor', workspaceId: workspace.id });
     await page.getByRole('button', { name: 'Log out' }).click();
     await studio.logIn({ url: server.url, admin: newcomer });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { StudioBrowser } from './chromium.js';
@@ -23,8 +23,7 @@ describe('the Workers page', () => {
 
   it('shows each worker’s backend, cores, memory, running jobs and heartbeat, and marks a lost one', async () => {
     // A second worker process on the server's own (embedded) database, killed without a word.
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { database: { dataDir: string } };
-    const home = dirname(health.database.dataDir);
+    const home = server.home;
     extra = spawn(process.execPath, [join(repoRoot, 'bin', 'pipewright.mjs'), 'worker'], {
       env: { ...process.env, PIPEWRIGHT_HOME: home, DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,6 +15,7 @@ import { breastCancerPipeline } from './example-pipelines.js';
 import {
   api,
   logIn,
+  mountedRoutes,
   startTestServer,
   uploadDataset,
   waitFor,
@@ -23,21 +24,6 @@ import {
 } from './test-environment.js';
 
 const breastCancerCsv = fileURLToPath(new URL('../../examples/data/breast_cancer.csv', import.meta.url));
-
-/** Every route the running app answers, as `METHOD /path` (Express's router, which Nest mounts each route on). */
-function mountedRoutes(server: TestServer): string[] {
-  const express = server.server.app.getHttpAdapter().getInstance() as {
-    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-  };
-  const routes = new Set<string>();
-  for (const layer of express.router.stack) {
-    if (!layer.route) continue;
-    for (const [method, on] of Object.entries(layer.route.methods)) {
-      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${layer.route.path}`);
-    }
-  }
-  return [...routes].sort();
-}
 
 function matches(outcome: Outcome, status: number): boolean {
   return outcome === 'ok' ? status >= 200 && status < 300 : status === outcome;
@@ -63,7 +49,7 @@ describe('the authorisation matrix', () => {
     const workspaceA = (await api<{ id: string }>(root, 'POST', '/workspaces', { name: 'Alpha' })).body.id;
     const workspaceB = (await api<{ id: string }>(root, 'POST', '/workspaces', { name: 'Beta' })).body.id;
     const makeUser = async (role: string, workspaceId: string) => {
-      const credentials = { email: `${name(role)}@matrix.test`, password: `password-${counter}-matrix` };
+      const credentials = { email: `${name(role)}@matrix.test`, password: `a sound passphrase ${counter}` };
       const created = await api<{ id: string }>(root, 'POST', '/users', { ...credentials, role, workspaceId });
       if (created.status !== 201) throw new Error(JSON.stringify(created.body));
       return { ...credentials, id: created.body.id };

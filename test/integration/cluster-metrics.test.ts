@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunDocument } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breastCancerPipeline } from './example-pipelines.js';
-import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { api, scrapeMetrics, startTestServer, waitFor, type TestServer } from './test-environment.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,7 +28,7 @@ describe('/metrics: queues, running jobs, workers and node durations', () => {
     await server?.close();
   });
 
-  const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+  const scrape = () => scrapeMetrics(server);
 
   it('counts a run’s job waiting with no worker, then the worker and the node durations once it ran', async () => {
     const pipeline = await api<{ id: string }>(server, 'POST', '/pipelines', breastCancerPipeline());

@@ -16,6 +16,7 @@ import * as ort from 'onnxruntime-node';
 import {
   api,
   authHeaders,
+  scrapeMetrics,
   startTestServer,
   uploadDataset,
   waitFor,
@@ -191,13 +192,18 @@ describe('deployments and predictions', () => {
     expect(badFormat.status).toBe(400);
   });
 
-  it('answers 401 without a valid key, 400 naming row and field, 404 for an unknown deployment, 413 past 10,000 rows', async () => {
+  it('answers 401 without a valid key (alike for a deployment that does not exist), 400 naming row and field, 413 past 10,000 rows', async () => {
     const row = Object.fromEntries(
       Object.entries(testRows[0]).filter(([c]) => c !== 'prediction' && !c.startsWith('probability_')),
     );
     expect((await predict(server.url, 'cancer', undefined, { rows: [row] })).status).toBe(401);
-    expect((await predict(server.url, 'cancer', 'pwk_wrong', { rows: [row] })).status).toBe(401);
-    expect((await predict(server.url, 'no-such-model', apiKey, { rows: [row] })).status).toBe(404);
+    // Issue 14, 10: a junk key learns nothing of which deployments exist.
+    const junkOnReal = await predict(server.url, 'cancer', 'pwk_wrong', { rows: [row] });
+    const junkOnNone = await predict(server.url, 'cancez', 'pwk_wrong', { rows: [row] });
+    expect(junkOnReal.status).toBe(401);
+    expect(junkOnNone.status).toBe(401);
+    expect(junkOnNone.body.error.message.replace('cancez', 'cancer')).toBe(junkOnReal.body.error.message);
+    expect((await predict(server.url, 'no-such-model', apiKey, { rows: [row] })).status).toBe(401);
 
     const { ['mean radius']: _dropped, ...missing } = row;
     const bad = await predict(server.url, 'cancer', apiKey, { rows: [row, row, missing] });
@@ -232,6 +238,17 @@ describe('deployments and predictions', () => {
     expect((await predict(server.url, 'cancer', apiKey, { rows: [row] })).status).toBe(200);
     // A key of one deployment opens no other.
     expect((await predict(server.url, 'breast-cancer', apiKey, { rows: [row] })).status).toBe(401);
+  });
+
+  it('shows key names and prefixes to an admin only (issue 14, 12)', async () => {
+    const asAdmin = await api<{ keys?: { name: string }[] }>(server, 'GET', '/deployments/cancer');
+    expect(asAdmin.body.keys?.length).toBeGreaterThan(0);
+    for (const caller of [editor, await server.as('viewer')]) {
+      const seen = await api<{ keys?: unknown; versionList: unknown[] }>(caller, 'GET', '/deployments/cancer');
+      expect(seen.status).toBe(200);
+      expect(seen.body.versionList.length).toBeGreaterThan(0);
+      expect(seen.body.keys).toBeUndefined();
+    }
   });
 
   it('limits each key to its rate', async () => {
@@ -346,7 +363,7 @@ describe('deployments and predictions', () => {
       docs.body.paths['/api/predict/cancer'].post.requestBody.content['application/json'].schema.properties.rows.items
         .properties;
     expect(rowProperties['mean radius']).toMatchObject({ type: 'number' });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(server);
     expect(metrics).toMatch(/pipewright_predict_requests_total\{deployment="cancer",version="1",status="200"\} \d+/);
     expect(metrics).toMatch(
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,

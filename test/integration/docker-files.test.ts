@@ -220,7 +220,7 @@ describe('docker/compose.yaml', () => {
       // The settings the services get are ones Pipewright accepts: the database and the S3 store.
       const settings = readSettings({
         ...compose.services[name].environment,
-        PIPEWRIGHT_ADMIN_PASSWORD: 'x'.repeat(8),
+        PIPEWRIGHT_ADMIN_PASSWORD: 'compose-settings-check',
       });
       expect(settings.databaseUrl).toMatch(/^postgres:\/\/.*@postgres:5432\//);
       expect(settings.artifactsS3).toMatchObject({ bucket: 'pipewright', endpoint: 'http://minio:9000' });

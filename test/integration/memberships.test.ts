@@ -70,13 +70,16 @@ describe('memberships: several workspaces, a role in each, and admins confined t
     // The takeover of the report: an admin of A made by the admin of B.
     const takeover = await api<ErrorBody>(adminB, 'POST', '/users', {
       email: 'mole@pipewright.test',
-      password: 'mole-password',
+      password: 'a mole in the garden',
       role: 'admin',
       workspaceId: DEFAULT_WORKSPACE,
     });
     expect(takeover.status).toBe(400);
     expect(takeover.body.error.message).toBe(`workspace "${DEFAULT_WORKSPACE}" does not exist`);
-    const mole = await api(adminB, 'POST', '/auth/login', { email: 'mole@pipewright.test', password: 'mole-password' });
+    const mole = await api(adminB, 'POST', '/auth/login', {
+      email: 'mole@pipewright.test',
+      password: 'a mole in the garden',
+    });
     expect(mole.status).toBe(401);
 
     // Nor by any other door: granting itself A, switching into A, making workspaces, listing A's users.

@@ -65,6 +65,8 @@ export interface TestServer extends Identity {
   token: string;
   /** The admin the server was started with. */
   admin: { email: string; password: string };
+  /** The PIPEWRIGHT_METRICS_TOKEN it was started with (`scrapeMetrics`). */
+  metricsToken: string;
   /** A new user of that role, logged in (`api(await server.as('editor'), …)`); 'anonymous' has no token. */
   as(role: TestRole | 'anonymous'): Promise<Identity>;
   close(): Promise<void>;
@@ -78,9 +80,11 @@ export async function startTestServer(
   options: { worker?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const admin = { email: 'admin@pipewright.test', password: randomBytes(12).toString('base64url') };
+  const metricsToken = randomBytes(12).toString('base64url');
   const environment = await createTestEnvironment({
     PIPEWRIGHT_ADMIN_EMAIL: admin.email,
     PIPEWRIGHT_ADMIN_PASSWORD: admin.password,
+    PIPEWRIGHT_METRICS_TOKEN: metricsToken,
     ...options.env,
   });
   try {
@@ -99,6 +103,7 @@ export async function startTestServer(
       url: server.url,
       token,
       admin,
+      metricsToken,
       async as(role) {
         if (role === 'anonymous') return { url: server.url };
         if (role === 'admin') return { url: server.url, token };
@@ -126,6 +131,30 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Every route the running app answers, as `METHOD /path` (Express's router, which Nest mounts each route on). */
+export function mountedRoutes(server: TestServer): string[] {
+  const express = server.server.app.getHttpAdapter().getInstance() as {
+    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
+  const routes = new Set<string>();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${layer.route.path}`);
+    }
+  }
+  return [...routes].sort();
+}
+
+/** `GET /metrics` as a Prometheus scraper with the server's token: the text format. */
+export async function scrapeMetrics(server: TestServer): Promise<string> {
+  const response = await fetch(`${server.url}/metrics`, {
+    headers: { authorization: `Bearer ${server.metricsToken}` },
+  });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}: ${await response.text()}`);
+  return response.text();
 }
 
 /** Logs in through the API and answers the bearer token. */

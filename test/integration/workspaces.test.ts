@@ -89,7 +89,7 @@ describe('workspaces', () => {
     const created = await api<{ id: string; name: string }>(server, 'POST', '/workspaces', { name: 'Team B' });
     expect(created.status).toBe(201);
     otherWorkspaceId = created.body.id;
-    const user = { email: 'team-b@pipewright.test', password: 'team-b-password' };
+    const user = { email: 'team-b@pipewright.test', password: 'team b keeps its own secrets' };
     const added = await api(server, 'POST', '/users', { ...user, role: 'editor', workspaceId: otherWorkspaceId });
     expect(added.status).toBe(201);
     other = { url: server.url, token: await logIn(server, user.email, user.password) };
@@ -126,7 +126,7 @@ describe('workspaces', () => {
     expect((await api(server, 'POST', '/workspaces', { name: '  ' })).status).toBe(400);
     const nowhere = await api<ErrorBody>(server, 'POST', '/users', {
       email: 'nowhere@pipewright.test',
-      password: 'long-enough',
+      password: 'long-enough-now',
       role: 'viewer',
       workspaceId: MISSING,
     });
@@ -288,7 +288,7 @@ describe('the generated first-admin password', () => {
       expect(refused.body.error.message).toContain('POST /api/auth/password');
     }
     expect(
-      (await api(admin, 'POST', '/users', { email: 'x@y.z', password: 'long-enough', role: 'admin' })).status,
+      (await api(admin, 'POST', '/users', { email: 'x@y.z', password: 'long-enough-now', role: 'admin' })).status,
     ).toBe(403);
     const me = await api<{ user: { mustChangePassword: boolean } }>(admin, 'GET', '/auth/me');
     expect(me.status).toBe(200);

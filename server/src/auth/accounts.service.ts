@@ -7,13 +7,14 @@ import { isUuid } from '../api/ids.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
+import { deviceToken } from './device-cookie.js';
 import { generatePassword, hashPassword, verifyPassword } from './password-hashing.js';
+import { passwordProblem } from './password-policy.js';
 import type { Caller, Role } from './roles.js';
 import { hashSecret, newSecret } from './tokens.js';
 import { MembershipEntity, SessionEntity, UserEntity } from './user.entity.js';
 
 export const SESSION_DAYS = 14;
-export const MIN_PASSWORD_LENGTH = 8;
 
 /**
  * The channel that tells every server instance a session changed: ended,
@@ -122,6 +123,16 @@ export class AccountsService {
       .getRepository(SessionEntity)
       .insert({ tokenHash: hashSecret(accessToken), userId: user.id, workspaceId: caller.workspaceId, expiresAt });
     return { accessToken, user: caller, workspaces: await this.workspacesOf(caller), expiresAt };
+  }
+
+  /** The device token a browser that logged in to `email` holds (see device-cookie.ts); undefined for no account. */
+  async deviceTokenOf(email: string): Promise<string | undefined> {
+    const user = await this.db
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .where('lower(user.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    return user && !user.disabledAt ? deviceToken(user.email, user.passwordHash) : undefined;
   }
 
   /** Ends the session; its Socket.IO connections are closed on every server instance. */
@@ -238,6 +249,8 @@ export class AccountsService {
     if (newPassword === currentPassword) {
       throw new BadRequestError('the new password must differ from the current one', { param: 'newPassword' });
     }
+    const problem = passwordProblem(newPassword, user.email);
+    if (problem) throw new BadRequestError(`newPassword: ${problem}`, { param: 'newPassword' });
     const passwordHash = await hashPassword(newPassword);
     await this.db.transaction(async (tx) => {
       await tx.getRepository(UserEntity).update(user.id, { passwordHash, mustChangePassword: false });

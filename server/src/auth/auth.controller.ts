@@ -3,15 +3,23 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { AccountsService, MIN_PASSWORD_LENGTH, type WorkspaceAccess } from './accounts.service.js';
+import { MAX_PASSWORD_LENGTH } from '@pipewright/nodes';
+import { AccountsService, type WorkspaceAccess } from './accounts.service.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
+import { offeredDeviceToken, sameToken, setDeviceCookie } from './device-cookie.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { AllowedBeforePasswordChange, Public, Roles, type Caller } from './roles.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 
-const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
+const loginSchema = z
+  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) })
+  .strict();
 const passwordSchema = z
-  .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(1024) })
+  .object({
+    currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+    // Length, common and email-derived passwords are checked by passwordProblem, which says which.
+    newPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  })
   .strict();
 const switchSchema = z.object({ workspaceId: z.string().min(1).max(100) }).strict();
 
@@ -29,7 +37,13 @@ export interface Me {
 
 @Controller('auth')
 export class AuthController {
-  private readonly limiter = new LoginRateLimiter();
+  /** An account is locked after 10 failures in 15 minutes; so is one device's proof of an account. */
+  private readonly accountLimiter = new LoginRateLimiter(10);
+  /**
+   * An address is throttled after 30: enough for the people behind one proxy to mistype, few enough to stop
+   * spraying one password over many accounts. Browsers with a device cookie for the account pass both.
+   */
+  private readonly addressLimiter = new LoginRateLimiter(30);
 
   constructor(private readonly accounts: AccountsService) {}
 
@@ -42,20 +56,33 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<Me & { accessToken: string; expiresAt: string }> {
-    const keys = [`ip:${request.ip}`, `email:${body.email.trim().toLowerCase()}`];
-    const wait = this.limiter.retryAfter(keys);
+    const email = body.email.trim().toLowerCase();
+    const offered = offeredDeviceToken(request, email);
+    const expected = offered ? await this.accounts.deviceTokenOf(email) : undefined;
+    const device = offered && expected && sameToken(offered, expected) ? `device:${offered}` : undefined;
+    const account = device ?? `email:${email}`;
+    const address = device ? undefined : `ip:${request.ip}`;
+    const wait = Math.max(
+      this.accountLimiter.retryAfter([account]),
+      address ? this.addressLimiter.retryAfter([address]) : 0,
+    );
     if (wait > 0) {
       response.setHeader('Retry-After', String(wait));
       throw new TooManyLoginsError(wait);
     }
     try {
       const session = await this.accounts.login(body.email, body.password);
-      this.limiter.succeed([keys[1]]);
+      this.accountLimiter.succeed([account]);
       setSessionCookie(request, response, session.accessToken);
+      const token = await this.accounts.deviceTokenOf(email);
+      if (token) setDeviceCookie(request, response, email, token);
       return { ...session, expiresAt: session.expiresAt.toISOString() };
     } catch (error) {
       // Only a wrong password counts towards the lockout; a disabled account's own password does not.
-      if (error instanceof ApiError && error.status === 401) this.limiter.fail(keys);
+      if (error instanceof ApiError && error.status === 401) {
+        this.accountLimiter.fail([account]);
+        if (address) this.addressLimiter.fail([address]);
+      }
       throw error;
     }
   }

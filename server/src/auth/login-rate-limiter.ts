@@ -1,6 +1,6 @@
 /**
- * Failed logins per client address and per email, in a sliding window: past
- * the limit, login answers 429 until the window has moved on. In memory: each
+ * Failed logins per key (an account, an address, a device), in a sliding
+ * window: past the limit, login answers 429 until the window has moved on. In memory: each
  * server instance counts its own, which still bounds guessing to a trickle.
  */
 export class LoginRateLimiter {

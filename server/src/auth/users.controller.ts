@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { z } from 'zod';
 import type { Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { MIN_PASSWORD_LENGTH } from './accounts.service.js';
+import { MAX_PASSWORD_LENGTH } from '@pipewright/nodes';
 import { CurrentCaller } from './current-caller.js';
 import { Roles, ROLES, type Caller } from './roles.js';
 import { UsersService, type UserSummary, type UserWithPassword } from './users.service.js';
@@ -17,8 +17,8 @@ const listSchema = z
 const newUserSchema = z
   .object({
     email: z.email().max(320),
-    /** Without one, a one-time password is generated and answered once. */
-    password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
+    /** Without one, a one-time password is generated and answered once; else it must pass passwordProblem. */
+    password: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional(),
     role: z.enum(ROLES),
     /** The workspace the user joins; the admin's current one when absent. */
     workspaceId: z.string().min(1).max(100).optional(),

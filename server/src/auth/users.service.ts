@@ -7,6 +7,7 @@ import type { Page } from '../api/page.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { AccountsService, announce, endSessions, ForbiddenError } from './accounts.service.js';
 import { generatePassword, hashPassword } from './password-hashing.js';
+import { passwordProblem } from './password-policy.js';
 import type { Caller, Role } from './roles.js';
 import { MembershipEntity, UserEntity } from './user.entity.js';
 
@@ -87,6 +88,8 @@ export class UsersService {
       throw new BadRequestError(`workspace "${workspaceId}" does not exist`, { param: 'workspaceId' });
     }
     const email = request.email.trim();
+    const problem = request.password === undefined ? undefined : passwordProblem(request.password, email);
+    if (problem) throw new BadRequestError(`password: ${problem}`, { param: 'password' });
     const oneTimePassword = request.password === undefined ? generatePassword() : undefined;
     const passwordHash = await hashPassword(request.password ?? oneTimePassword!);
     const id = await this.db.transaction(async (tx) => {

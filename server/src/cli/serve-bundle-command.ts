@@ -16,6 +16,7 @@ export async function serveBundleCommand(options: { bundle: string[]; open: bool
       port: settings.port,
       apiKeys,
       open: options.open,
+      metricsToken: settings.metricsToken,
     });
   } catch (error) {
     process.stderr.write(`pipewright serve: ${(error as Error).message}\n`);

@@ -10,7 +10,7 @@ describe('readSettings', () => {
       port: 7400,
       artifactsDir: '/srv/app/.pipewright/artifacts',
       workDir: '/srv/app/.pipewright/work',
-      workerConcurrency: 1,
+      workerConcurrency: 2,
       jobHeartbeatSeconds: 30,
       sqlTimeoutSeconds: { interactive: 120, batch: 600 },
       postgresRowLimit: 1_000_000,
@@ -31,7 +31,7 @@ describe('readSettings', () => {
         PORT: '8080',
         DATABASE_URL: 'postgres://db/pw',
         PIPEWRIGHT_ARTIFACTS: '/mnt/artifacts',
-        PIPEWRIGHT_WORKER_CONCURRENCY: '2',
+        PIPEWRIGHT_WORKER_CONCURRENCY: '3',
       },
       '/srv/app',
     );
@@ -41,12 +41,18 @@ describe('readSettings', () => {
       port: 8080,
       databaseUrl: 'postgres://db/pw',
       artifactsDir: '/mnt/artifacts',
-      workerConcurrency: 2,
+      workerConcurrency: 3,
     });
   });
 
   it('names the variable that is wrong', () => {
     expect(() => readSettings({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    expect(() => readSettings({ PIPEWRIGHT_ADMIN_PASSWORD: ' '.repeat(8) })).toThrow(
+      'PIPEWRIGHT_ADMIN_PASSWORD: a password needs at least 12 characters; this one has 8',
+    );
+    expect(() =>
+      readSettings({ PIPEWRIGHT_ADMIN_EMAIL: 'ops@acme.example', PIPEWRIGHT_ADMIN_PASSWORD: 'ops@acme.example' }),
+    ).toThrow(/PIPEWRIGHT_ADMIN_PASSWORD: the password is made from the email/);
     expect(() => readSettings({ PIPEWRIGHT_WORKER_CONCURRENCY: '0' })).toThrow(/PIPEWRIGHT_WORKER_CONCURRENCY/);
     expect(() => readSettings({ PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/from 10/);
     expect(() => readSettings({ PIPEWRIGHT_ARTIFACTS: 'gs://bucket/x' })).toThrow(/directory or s3:\/\/bucket\/prefix/);

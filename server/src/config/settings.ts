@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { passwordProblem } from '../auth/password-policy.js';
 import { parseS3Location, readS3Connection, type S3Artifacts } from '../runtime/s3-location.js';
 
 /** Everything a server, worker or CLI process is configured with, read once from the environment. */
@@ -25,7 +26,10 @@ export interface Settings {
   workDir: string;
   /** The built studio, served at `/`. */
   studioDir: string;
-  /** `PIPEWRIGHT_WORKER_CONCURRENCY`, default 1: jobs one worker runs at once. */
+  /**
+   * `PIPEWRIGHT_WORKER_CONCURRENCY`, default 2: jobs one worker runs at once
+   * (per queue), so one long query does not hold up every other run.
+   */
   workerConcurrency: number;
   /**
    * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
@@ -49,6 +53,21 @@ export interface Settings {
    */
   connections: Record<string, string>;
   /**
+   * `PIPEWRIGHT_TRUST_PROXY`: Express's `trust proxy` — `true`, a number of
+   * hops, or addresses and subnets (`loopback`, `10.0.0.0/8`, comma-separated).
+   * Set it behind a TLS-terminating proxy: the session cookie is then `Secure`
+   * on requests it forwards with `X-Forwarded-Proto: https`, and the login
+   * throttle counts the client's address from `X-Forwarded-For`. Unset, those
+   * headers are ignored (a client could forge them).
+   */
+  trustProxy?: boolean | number | string[];
+  /**
+   * `PIPEWRIGHT_ALLOWED_ORIGINS`: other origins (`https://studio.example.com`,
+   * comma-separated) whose pages may open Socket.IO connections with a
+   * session; the server's own origin always may.
+   */
+  allowedOrigins: string[];
+  /**
    * `PIPEWRIGHT_POSTGRES_ROW_LIMIT`, default 1,000,000: the most rows a
    * source.postgres query may give; more fails the node with the reason.
    */
@@ -61,6 +80,17 @@ export interface Settings {
    * default 600, for schedules, new dataset versions and the CLI.
    */
   sqlTimeoutSeconds: { interactive: number; batch: number };
+  /**
+   * `PIPEWRIGHT_RUN_CHECK_SECONDS`, default 30 (1–600): how often a server
+   * looks for unfinished runs whose jobs failed for good or no longer exist,
+   * and fails them with the reason.
+   */
+  runCheckSeconds: number;
+  /**
+   * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
+   * `Authorization: Bearer <token>`; unset, `/metrics` is off.
+   */
+  metricsToken?: string;
 }
 
 /** The repository (or installed package) root: three levels above `server/dist/config/`. */
@@ -110,6 +140,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     tfBackend: env.PIPEWRIGHT_TF_BACKEND?.trim() || undefined,
     admin: readAdmin(env),
     connections: readConnections(env),
+    trustProxy: readTrustProxy(env.PIPEWRIGHT_TRUST_PROXY),
+    allowedOrigins: readOrigins(env.PIPEWRIGHT_ALLOWED_ORIGINS),
     postgresRowLimit: readWholeNumber(
       'PIPEWRIGHT_POSTGRES_ROW_LIMIT',
       env.PIPEWRIGHT_POSTGRES_ROW_LIMIT,
@@ -117,10 +149,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       1,
       100_000_000,
     ),
+    runCheckSeconds: readWholeNumber('PIPEWRIGHT_RUN_CHECK_SECONDS', env.PIPEWRIGHT_RUN_CHECK_SECONDS, 30, 1, 600),
     sqlTimeoutSeconds: {
       interactive: readWholeNumber('PIPEWRIGHT_SQL_TIMEOUT_S', env.PIPEWRIGHT_SQL_TIMEOUT_S, 120, 1, 24 * 3600),
       batch: readWholeNumber('PIPEWRIGHT_BATCH_SQL_TIMEOUT_S', env.PIPEWRIGHT_BATCH_SQL_TIMEOUT_S, 600, 1, 24 * 3600),
     },
+    metricsToken: env.PIPEWRIGHT_METRICS_TOKEN?.trim() || undefined,
   };
 }
 
@@ -169,9 +203,48 @@ function checkConnectionUrl(name: string, url: unknown): string {
 function readAdmin(env: NodeJS.ProcessEnv): Settings['admin'] {
   const email = env.PIPEWRIGHT_ADMIN_EMAIL?.trim() || undefined;
   const password = env.PIPEWRIGHT_ADMIN_PASSWORD || undefined;
-  if (password !== undefined && password.length < 8)
-    throw new SettingsError('PIPEWRIGHT_ADMIN_PASSWORD must be at least 8 characters');
+  const problem = password === undefined ? undefined : passwordProblem(password, email ?? 'admin@localhost');
+  if (problem) throw new SettingsError(`PIPEWRIGHT_ADMIN_PASSWORD: ${problem}`);
   return email || password ? { email, password } : undefined;
+}
+
+function readTrustProxy(value: string | undefined): Settings['trustProxy'] {
+  const text = value?.trim();
+  if (!text || text === 'false') return undefined;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  for (const entry of entries) {
+    if (!named.has(entry) && !/^[\d.:a-f]+(\/\d{1,3})?$/i.test(entry)) {
+      throw new SettingsError(
+        `PIPEWRIGHT_TRUST_PROXY must be true, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8, …); got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function readOrigins(value: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    let origin: string;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      origin = 'null';
+    }
+    if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+      throw new SettingsError(
+        `PIPEWRIGHT_ALLOWED_ORIGINS holds origins like https://studio.example.com; got "${entry}"`,
+      );
+    }
+    origins.push(origin);
+  }
+  return origins;
 }
 
 function readPort(value: string | undefined): number {
@@ -183,7 +256,7 @@ function readPort(value: string | undefined): number {
 }
 
 function readConcurrency(value: string | undefined): number {
-  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 1, 1, Math.max(1, availableParallelism() * 4));
+  return readWholeNumber('PIPEWRIGHT_WORKER_CONCURRENCY', value, 2, 1, Math.max(1, availableParallelism() * 4));
 }
 
 function readWholeNumber(

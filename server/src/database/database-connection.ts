@@ -30,14 +30,3 @@ export async function connectDatabase(options: {
     stop: () => server.stop(),
   };
 }
-
-/** The connection URL with its password hidden, for logs and the health answer. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}

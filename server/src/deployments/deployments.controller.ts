@@ -10,12 +10,13 @@ import { DeploymentKeys, type KeyReveal, type KeySummary } from './deployment-ke
 import { DeploymentPublisher, type DeployResult } from './deployment-publisher.js';
 import { DeploymentTraffic } from './deployment-traffic.js';
 import { DeploymentRepository, type DeploymentSummary, type VersionSummary } from './deployment.repository.js';
+import { storedInteger, storedIntegerText } from '../api/whole-numbers.js';
 
 const deploySchema = z
   .object({ runId: z.string().min(1), nodeId: z.string().min(1), name: z.string().min(1).optional() })
   .strict();
-const promoteSchema = z.object({ version: z.number().int().min(1) }).strict();
-const canarySchema = z.object({ version: z.number().int().min(1), share: z.number().min(0).max(1) }).strict();
+const promoteSchema = z.object({ version: storedInteger(1) }).strict();
+const canarySchema = z.object({ version: storedInteger(1), share: z.number().min(0).max(1) }).strict();
 const keySchema = z
   .object({
     name: z.string().min(1).max(100).optional(),
@@ -23,7 +24,7 @@ const keySchema = z
   })
   .strict();
 const batchSchema = z.object({ dataset: z.string().min(1) }).strict();
-const bundleQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
+const bundleQuerySchema = z.object({ version: storedIntegerText(1).optional() }).strict();
 
 /** Deploying, promoting and keys are an admin's acts; everyone logged in may look. */
 @Controller('deployments')
@@ -55,16 +56,18 @@ export class DeploymentsController {
     return { items, total: items.length };
   }
 
+  /** The deployment and its versions; its keys (names, prefixes) only to an admin, who manages them. */
   @Get(':name')
   async get(
     @Param('name') name: string,
     @Req() request: AuthenticatedRequest,
-  ): Promise<DeploymentSummary & { versionList: VersionSummary[]; keys: KeySummary[] }> {
-    const deployment = await this.repository.find(name, request.caller!.workspaceId);
+  ): Promise<DeploymentSummary & { versionList: VersionSummary[]; keys?: KeySummary[] }> {
+    const caller = request.caller!;
+    const deployment = await this.repository.find(name, caller.workspaceId);
     return {
       ...(await this.repository.summary(deployment)),
       versionList: await this.repository.versions(deployment),
-      keys: await this.keyService.list(name, request.caller!),
+      ...(caller.role === 'admin' ? { keys: await this.keyService.list(name, caller) } : {}),
     };
   }
 

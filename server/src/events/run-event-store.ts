@@ -43,10 +43,13 @@ export class RunEventStore {
     runId: string,
     body: Extract<RunEventBody, { type: 'node-progress' }>,
     manager: EntityManager = this.db.manager,
-  ): Promise<RunEvent> {
+  ): Promise<RunEvent | undefined> {
     const rows = (await manager.query(
       `WITH next AS (
-         UPDATE runs SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq
+         UPDATE runs SET last_seq = last_seq + 1
+          WHERE id = $1
+            AND EXISTS (SELECT 1 FROM run_nodes WHERE run_id = $1 AND node_id = $2 AND status = 'running')
+         RETURNING last_seq
        ), inserted AS (
          INSERT INTO run_events (run_id, seq, type, node_id, payload)
          SELECT $1, last_seq, 'node-progress', $2, $3::jsonb FROM next
@@ -58,7 +61,8 @@ export class RunEventStore {
        SELECT seq, created_at, pg_notify('${RUN_EVENTS_CHANNEL}', $1 || ':' || seq) FROM inserted`,
       [runId, body.nodeId, JSON.stringify(body), Math.max(0, Math.min(100, body.pct))],
     )) as { seq: number; created_at: Date }[];
-    if (rows.length === 0) throw new Error(`run ${runId} does not exist`);
+    // A node that is no longer running (its run was cancelled) reports nothing more.
+    if (rows.length === 0) return undefined;
     return toRunEvent(runId, rows[0].seq, rows[0].created_at, body);
   }
 

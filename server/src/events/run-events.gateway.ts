@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -12,15 +12,19 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@pipewright/nod
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
+import { checkSocketOrigin } from '../api/web-hardening.js';
+import { SETTINGS } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
 import { AccountsService, type Session } from '../auth/accounts.service.js';
 import type { Caller } from '../auth/roles.js';
 import { authenticateSockets } from '../auth/socket-authentication.js';
 import { SocketSessions } from '../auth/socket-sessions.js';
 import { RunEventRelay } from './run-event-relay.js';
+import { storedInteger } from '../api/whole-numbers.js';
 
 type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: z.number().int().min(0).default(0) });
+const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: storedInteger(0).default(0) });
 const unsubscribeSchema = z.object({ runId: z.string().min(1) });
 
 /** A run a socket follows, and the workspace it was reached through. */
@@ -46,10 +50,12 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
     private readonly relay: RunEventRelay,
     private readonly accounts: AccountsService,
     private readonly sessions: SocketSessions,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
-  /** Only logged-in clients connect (the studio's cookie, or `auth: { token }`). */
+  /** Only logged-in clients connect (the studio's cookie, or `auth: { token }`), from a page of an allowed origin. */
   afterInit(namespace: Namespace): void {
+    namespace.use(checkSocketOrigin(this.settings.allowedOrigins));
     namespace.use(authenticateSockets(this.accounts));
   }
 

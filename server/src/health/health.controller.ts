@@ -1,22 +1,19 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.js';
-import { DATABASE_CONNECTION, redactedUrl, type DatabaseConnection } from '../database/database-connection.js';
-import { NodeWorker } from '../worker/node-worker.js';
+import { DATABASE_CONNECTION, type DatabaseConnection } from '../database/database-connection.js';
 import { WorkerRegistry, type WorkerInfo } from '../worker/worker-registry.js';
 
+/**
+ * What a load balancer or an orchestrator needs to route to this server, and
+ * nothing more: anyone may ask, so no data directory, port or database URL.
+ */
 export interface HealthAnswer {
   status: 'ok';
-  database: {
-    mode: 'embedded' | 'external';
-    url: string;
-    dataDir?: string;
-    port?: number;
-  };
+  database: { mode: 'embedded' | 'external' };
+  /** Workers with a live heartbeat (a server with none takes runs that wait). */
   workers: number;
-  /** The TensorFlow.js backend of this process's worker, or null when it runs none. */
-  tensorflow: { backend: string | null };
 }
 
 @Controller()
@@ -25,7 +22,6 @@ export class HealthController {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection,
     private readonly workers: WorkerRegistry,
-    @Optional() private readonly worker?: NodeWorker,
   ) {}
 
   /** Open to anyone: answers once the database answers. */
@@ -33,18 +29,7 @@ export class HealthController {
   @Get('health')
   async health(): Promise<HealthAnswer> {
     await this.db.query('SELECT 1');
-    return {
-      status: 'ok',
-      database: {
-        mode: this.connection.mode,
-        url: redactedUrl(this.connection.url),
-        ...(this.connection.embedded
-          ? { dataDir: this.connection.embedded.dataDir, port: this.connection.embedded.port }
-          : {}),
-      },
-      workers: await this.workers.liveCount(),
-      tensorflow: { backend: this.worker?.backend ?? null },
-    };
+    return { status: 'ok', database: { mode: this.connection.mode }, workers: await this.workers.liveCount() };
   }
 
   @Get('workers')

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import type { PipelineIssue } from '@pipewright/nodes';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
@@ -10,6 +10,7 @@ import {
   type PipelineVersionSummary,
   type StoredPipeline,
 } from './pipelines.service.js';
+import { StoredIntegerParam } from '../api/whole-numbers.js';
 
 @Controller('pipelines')
 export class PipelinesController {
@@ -64,7 +65,7 @@ export class PipelinesController {
   version(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new StoredIntegerParam('the version')) version: number,
   ): Promise<StoredPipeline> {
     return this.pipelines.getVersion(id, caller.workspaceId, version);
   }

@@ -46,7 +46,9 @@ export class PredictModule implements OnApplicationBootstrap {
       ({ backend }) => backend !== 'cpu' && enableTensorScoring(),
       () => undefined,
     );
-    const handle = createPredictionHandler(this.registry, this.metrics);
+    const handle = createPredictionHandler(this.registry, this.metrics, {
+      metricsToken: this.settings.metricsToken,
+    });
     const others = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
     server.removeAllListeners('request');
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {

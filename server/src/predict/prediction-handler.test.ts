@@ -113,4 +113,67 @@ describe('the prediction handler reads the body as node:http delivers it', () =>
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload-too-large' } });
     }
   });
+
+  it('answers a name that is not valid percent-encoding with 400, and a junk key alike for any deployment (issue 14)', async () => {
+    for (const name of ['%', '%E0%A4%A']) {
+      const response = await fetch(`${sync}/api/predict/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer key' },
+        body: '{"rows":[]}',
+      });
+      expect(response.status).toBe(400);
+    }
+    const junk = { deployment: (name: string) => (name === 'cancer' ? deployment : undefined), key: () => undefined };
+    const { server, url } = await serve(junk);
+    servers.push(server);
+    const answers = await Promise.all(
+      ['cancer', 'cancez'].map(async (name) => {
+        const response = await fetch(`${url}/api/predict/${name}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer junk' },
+          body: JSON.stringify({ rows: [rows[0]] }),
+        });
+        return { status: response.status, text: (await response.text()).replace(name, 'NAME') };
+      }),
+    );
+    expect(answers[0].status).toBe(401);
+    expect(answers[1]).toEqual(answers[0]);
+  });
+
+  it('holds the bodies being read to one budget: past it, a 503 to retry', async () => {
+    const handle = createPredictionHandler(
+      { deployment: () => deployment, key: () => ({ keyId: 'k1', deploymentId: 'd1', ratePerSecond: 1e6 }) },
+      undefined,
+      { bodyBudgetBytes: 1024 * 1024 },
+    );
+    const server = createServer((request, response) => {
+      if (!handle(request, response)) response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const { port } = server.address() as AddressInfo;
+    // One body declaring 900 kB holds most of the budget while it arrives slowly; a second is refused.
+    const first = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/predict/cancer',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer key', 'content-length': '900000' },
+    });
+    first.on('error', () => undefined);
+    first.write('{"rows": [');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await fetch(`http://127.0.0.1:${port}/api/predict/cancer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer key' },
+      body: JSON.stringify({ rows: Array.from({ length: 400 }, () => rows[0]) }),
+    });
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('1');
+    first.destroy();
+    // Once the first is gone, its share of the budget is back.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = await post(sync, JSON.stringify({ rows: [rows[0]] }));
+    expect(third.status).toBe(200);
+  });
 });

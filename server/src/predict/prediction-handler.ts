@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../api/api-errors.js';
+import { describeError } from '../api/error-answer.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
@@ -10,11 +11,24 @@ import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-s
 
 /** 10,000 rows of a few hundred features fit; the row count is checked after parsing (413 naming it). */
 export const PREDICT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Body bytes all prediction requests being read may hold together: a few full-size bodies at once. */
+export const PREDICT_BODY_BUDGET_BYTES = 4 * PREDICT_BODY_LIMIT_BYTES;
 const PREALLOCATE_MAX_BYTES = 1024 * 1024;
 const ROUTE = /^\/api\/predict\/([^/?#]+)\/?(?:\?.*)?$/;
 
 export interface PredictionAnswer extends ScoredRows {
   version: number;
+}
+
+export interface PredictionHandlerOptions {
+  /**
+   * `PIPEWRIGHT_METRICS_TOKEN`: `GET /metrics` answers only to
+   * `Authorization: Bearer <token>` (it names every workspace's deployments);
+   * without one set, `/metrics` is refused.
+   */
+  metricsToken?: string;
+  /** Body bytes all prediction requests of this process may hold at once (default PREDICT_BODY_BUDGET_BYTES). */
+  bodyBudgetBytes?: number;
 }
 
 /**
@@ -23,13 +37,20 @@ export interface PredictionAnswer extends ScoredRows {
  * would cost most of its time (docs/performance.md). Authorised by the
  * deployment's API key, not a login. Also answers `GET /metrics`.
  *
+ * The key and the deployment are checked from the headers before a byte of
+ * the body is read: a refused request is answered while its body is still
+ * arriving, and its connection closed. Bodies being read share one budget of
+ * bytes, so many large ones at once are refused (503) instead of held.
+ *
  * Answers true when it took the request, false to let the application have it.
  */
 export function createPredictionHandler(
   source: ServingSource,
   metrics?: ServingMetrics,
+  options: PredictionHandlerOptions = {},
 ): (request: IncomingMessage, response: ServerResponse) => boolean {
   const limiter = new KeyRateLimiter();
+  const budget = new BodyBudget(options.bodyBudgetBytes ?? PREDICT_BODY_BUDGET_BYTES);
 
   // No await on the way: a source answering from memory (the usual case) is used at once, and the
   // only asynchronous step of a request is reading its body (a microtask hop a step costs, measured).
@@ -37,7 +58,7 @@ export function createPredictionHandler(
     const started = performance.now();
     let version: number | undefined;
     const fail = (error: unknown): void => {
-      const { status, code, body } = describeFailure(error);
+      const { status, code, body } = describeError(error, (details) => console.error('prediction failed:', details));
       send(response, status, body);
       metrics?.failed(name, version, status, code);
     };
@@ -59,32 +80,31 @@ export function createPredictionHandler(
       }
     };
     try {
-      // Start reading the body at once, as plain node:http does; a refused request's body is read and dropped.
-      const reading = readJson(request);
-      reading.catch(() => undefined);
       const secret = bearerToken(request.headers.authorization);
       if (!secret && !source.open) {
         throw new ApiError(401, 'unauthenticated', 'send the deployment’s API key as `Authorization: Bearer <key>`');
       }
       const authorised = (deployment: LoadedDeployment): void => {
-        reading.then((body) => answer(deployment, body), fail);
+        readJson(request, budget).then((body) => answer(deployment, body), fail);
       };
       after(
-        source.deployment(name),
-        (deployment) => {
-          if (!deployment) throw new ApiError(404, 'not-found', `deployment "${name}" does not exist`);
-          if (source.open) return authorised(deployment);
+        source.open ? undefined : source.key(secret!),
+        (grant) => {
           after(
-            source.key(secret!),
-            (grant) => {
-              if (!grant || (grant.deploymentId !== '*' && grant.deploymentId !== deployment.id)) {
-                throw new ApiError(
-                  401,
-                  'unauthenticated',
-                  `the API key is not valid for deployment "${name}" (unknown or revoked)`,
-                );
+            source.deployment(name),
+            (deployment) => {
+              if (!source.open) {
+                // An unknown key, and a key of another deployment, answer alike whether "name" exists or not.
+                if (!grant || (grant.deploymentId !== '*' && grant.deploymentId !== deployment?.id)) {
+                  throw new ApiError(
+                    401,
+                    'unauthenticated',
+                    `the API key is not valid for deployment "${name}" (unknown or revoked)`,
+                  );
+                }
               }
-              if (!limiter.take(grant.keyId, grant.ratePerSecond * (source.rateShare?.() ?? 1))) {
+              if (!deployment) throw new ApiError(404, 'not-found', `deployment "${name}" does not exist`);
+              if (grant && !limiter.take(grant.keyId, grant.ratePerSecond * (source.rateShare?.() ?? 1))) {
                 response.setHeader('Retry-After', '1');
                 throw new ApiError(
                   429,
@@ -107,6 +127,17 @@ export function createPredictionHandler(
   return (request, response) => {
     const url = request.url ?? '';
     if (metrics && url === '/metrics' && request.method === 'GET') {
+      if (!options.metricsToken || bearerToken(request.headers.authorization) !== options.metricsToken) {
+        send(response, 401, {
+          error: {
+            code: 'unauthenticated',
+            message: options.metricsToken
+              ? 'send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`'
+              : '/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token',
+          },
+        });
+        return true;
+      }
       metrics.text().then(
         (text) => {
           response.writeHead(200, { 'content-type': metrics.contentType });
@@ -128,7 +159,14 @@ export function createPredictionHandler(
       });
       return true;
     }
-    serve(decodeURIComponent(match[1]), request, response);
+    let name: string;
+    try {
+      name = decodeURIComponent(match[1]);
+    } catch (error) {
+      send(response, 400, describeError(error, () => undefined).body);
+      return true;
+    }
+    serve(name, request, response);
     return true;
   };
 }
@@ -162,7 +200,7 @@ function pickVersion(deployment: LoadedDeployment): LoadedVersion {
   return canary && Math.random() < canary.share ? canary.version : deployment.active;
 }
 
-function readJson(request: IncomingMessage): Promise<unknown> {
+function readJson(request: IncomingMessage, budget: BodyBudget): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) {
     return Promise.reject(
@@ -171,23 +209,35 @@ function readJson(request: IncomingMessage): Promise<unknown> {
   }
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > PREDICT_BODY_LIMIT_BYTES) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
+  // What this body holds of the budget: its declared length at once, else each chunk as it comes.
+  let held = 0;
+  const hold = (bytes: number): boolean => {
+    if (!budget.take(bytes)) return false;
+    held += bytes;
+    return true;
+  };
+  if (declared > 0 && !hold(declared)) return Promise.reject(busy());
+  return new Promise<unknown>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    // A declared length: the chunks are copied into one buffer as they come (no list to concatenate at the end);
-    // only up to 1 MiB, so that a declared length alone (the body is read before the key is checked) reserves little.
+    // A declared length: the chunks are copied into one buffer as they come (no list to concatenate at the end).
     const whole = declared > 0 && declared <= PREALLOCATE_MAX_BYTES ? Buffer.allocUnsafe(declared) : undefined;
     let size = 0;
     let filled = 0;
+    const refuse = (error: ApiError): void => {
+      reject(error);
+      request.removeAllListeners('data');
+      request.removeAllListeners('end');
+      request.pause();
+    };
     request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > PREDICT_BODY_LIMIT_BYTES) return refuse(tooLarge());
+      if (size > held && !hold(size - held)) return refuse(busy());
       if (whole && chunks.length === 0 && filled + chunk.length <= declared) filled += chunk.copy(whole, filled);
       else chunks.push(chunk);
-      size += chunk.length;
-      if (size > PREDICT_BODY_LIMIT_BYTES) {
-        reject(tooLarge());
-        request.destroy();
-      }
     });
-    request.on('error', reject);
+    // The client went away mid-body: nothing to answer, and nothing the server did wrong.
+    request.on('error', () => reject(new ApiError(400, 'bad-request', 'the request ended before its body did')));
     request.on('end', () => {
       try {
         const body =
@@ -199,7 +249,32 @@ function readJson(request: IncomingMessage): Promise<unknown> {
         reject(new ApiError(400, 'bad-request', `the request body is not valid JSON: ${(error as Error).message}`));
       }
     });
-  });
+  }).finally(() => budget.give(held));
+}
+
+/** Body bytes held by requests being read, against a ceiling for the whole process. */
+class BodyBudget {
+  private used = 0;
+
+  constructor(private readonly limit: number) {}
+
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
+}
+
+function busy(): ApiError {
+  return new ApiError(
+    503,
+    'busy',
+    'the server is reading as many prediction bodies as it holds at once; retry shortly or send smaller batches',
+  );
 }
 
 function tooLarge(): ApiError {
@@ -210,33 +285,10 @@ function tooLarge(): ApiError {
   );
 }
 
-function describeFailure(error: unknown): { status: number; code: string; body: unknown } {
-  if (error instanceof ApiError) {
-    const where = Object.fromEntries(Object.entries(error.where).filter(([, value]) => value !== undefined));
-    return {
-      status: error.status,
-      code: error.code,
-      body: { error: { code: error.code, message: error.message, ...where } },
-    };
-  }
-  // A row the model itself refuses (the node layer names row and column).
-  const located = error as { name?: string; message?: string; row?: number; column?: string };
-  if (located?.name === 'NodeError') {
-    return {
-      status: 400,
-      code: 'bad-request',
-      body: { error: { code: 'bad-request', message: located.message, row: located.row, column: located.column } },
-    };
-  }
-  console.error('prediction failed:', error);
-  return {
-    status: 500,
-    code: 'internal',
-    body: { error: { code: 'internal', message: 'internal server error (the server log has the details)' } },
-  };
-}
-
 function send(response: ServerResponse, status: number, body: unknown): void {
+  // A refusal sent before the body was read: close the connection rather than read the rest of it.
+  if (!response.req.complete) response.shouldKeepAlive = false;
+  if (status === 503) response.setHeader('Retry-After', '1');
   sendJson(response, status, JSON.stringify(body));
 }
 

@@ -19,6 +19,8 @@ export interface StandaloneOptions {
   open: boolean;
   ratePerSecond?: number;
   host?: string;
+  /** `PIPEWRIGHT_METRICS_TOKEN`: `/metrics` answers only to it (off without one). */
+  metricsToken?: string;
 }
 
 export interface StandaloneServer {
@@ -55,7 +57,7 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
   }
   const source = staticSource(bundles, options);
   const metrics = new ServingMetrics({ processMetrics: true });
-  const handle = createPredictionHandler(source, metrics);
+  const handle = createPredictionHandler(source, metrics, { metricsToken: options.metricsToken });
   const health = JSON.stringify({
     status: 'ok',
     mode: 'standalone',

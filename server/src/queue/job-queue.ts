@@ -73,6 +73,14 @@ const QUEUE_OPTIONS: Omit<Queue, 'name' | 'retryLimit'> = {
   notify: true,
 };
 
+/** What the run supervisor reads of a node's job. */
+export interface NodeJobState {
+  state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  retryCount: number;
+  retryLimit: number;
+  output: object | null;
+}
+
 /** pg-boss on the application database (in its own `pgboss` schema). */
 @Injectable()
 export class JobQueue implements OnModuleInit, OnApplicationShutdown {
@@ -152,6 +160,16 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   async cancel(queue: QueueName, jobIds: string[], manager: EntityManager): Promise<void> {
     if (jobIds.length > 0) await this.boss.cancel(queue, jobIds, { db: transactionDb(manager) });
+  }
+
+  /**
+   * Where a node's job stands in pg-boss: null when it no longer exists
+   * (deleted, or a database restored without it).
+   */
+  async nodeJob(queue: QueueName, id: string): Promise<NodeJobState | null> {
+    const job = await this.boss.getJobById<NodeJob>(queue, id);
+    if (!job) return null;
+    return { state: job.state, retryCount: job.retryCount, retryLimit: job.retryLimit, output: job.output };
   }
 
   work(queue: QueueName, concurrency: number, handler: (job: Job<NodeJob>) => Promise<void>): Promise<string> {

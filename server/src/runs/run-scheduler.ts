@@ -298,9 +298,9 @@ export class RunScheduler {
   }
 
   /**
-   * Cancels a run: queued nodes are cancelled now, running ones are told to
-   * stop, and the run is cancelled once none is running. False when the run
-   * had already finished. The first request is audited as `by`'s.
+   * Cancels a run at once: its unfinished nodes are cancelled, the workers
+   * running any are told to stop, and the run ends cancelled. False when the
+   * run had already finished. The first request is audited as `by`'s.
    */
   async cancel(runId: string, by?: AuditActor): Promise<boolean> {
     return this.db.transaction(async (tx) => {
@@ -323,8 +323,10 @@ export class RunScheduler {
         }
       }
       const nodes = await this.nodes(tx, runId);
-      const queued = nodes.filter((n) => n.status === 'queued').map((n) => n.nodeId);
-      await this.cancelNodes(tx, run, nodes, new Set(queued));
+      // Running nodes are cancelled now too: the run ends here even when the worker running one is gone.
+      // A worker still running one is told to stop, and finds the node cancelled when it reports.
+      const unfinished = nodes.filter((n) => !isFinal(n.status)).map((n) => n.nodeId);
+      await this.cancelNodes(tx, run, nodes, new Set(unfinished));
       await tx.query(`SELECT pg_notify('${RUN_CANCEL_CHANNEL}', $1)`, [runId]);
       await this.finishIfDone(tx, run, nodes);
       return true;

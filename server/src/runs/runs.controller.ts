@@ -7,6 +7,7 @@ import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import type { TablePreview } from '../artifacts/table-previewer.js';
 import { RunsService, type RunSummary } from './runs.service.js';
+import { storedIntegerText } from '../api/whole-numbers.js';
 
 const startRunSchema = z
   .object({
@@ -15,7 +16,7 @@ const startRunSchema = z
     keyRecipient: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-const eventsQuerySchema = z.object({ afterSeq: z.coerce.number().int().min(0).default(0) }).strict();
+const eventsQuerySchema = z.object({ afterSeq: storedIntegerText(0).default(0) }).strict();
 const previewQuerySchema = z.object({ port: z.string().min(1).default('out') }).strict();
 
 @Controller()

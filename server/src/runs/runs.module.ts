@@ -4,6 +4,7 @@ import { DatasetsModule } from '../datasets/datasets.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
 import { RunFinishJobs } from './run-finish-jobs.js';
 import { RunScheduler } from './run-scheduler.js';
+import { RunSupervisor } from './run-supervisor.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
@@ -11,7 +12,7 @@ import { RunsService } from './runs.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunNodeEntity]), PipelinesModule, DatasetsModule],
   controllers: [RunsController],
-  providers: [RunsService, RunScheduler, RunFinishJobs],
-  exports: [RunsService, RunScheduler, RunFinishJobs],
+  providers: [RunsService, RunScheduler, RunFinishJobs, RunSupervisor],
+  exports: [RunsService, RunScheduler, RunFinishJobs, RunSupervisor],
 })
 export class RunsModule {}

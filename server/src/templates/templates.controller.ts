@@ -14,8 +14,9 @@ import {
   type TemplateDetail,
   type TemplateSummary,
 } from './templates.service.js';
+import { storedIntegerText } from '../api/whole-numbers.js';
 
-const versionQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
+const versionQuerySchema = z.object({ version: storedIntegerText(1).optional() }).strict();
 
 @Controller()
 export class TemplatesController {

@@ -30,6 +30,7 @@ import { canonicalJson } from '../runtime/job-key.js';
 import { RunEntity, RunNodeEntity } from '../runs/run.entity.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
 import { TemplateEntity, TemplateVersionEntity } from './template.entity.js';
+import { storedInteger } from '../api/whole-numbers.js';
 
 export interface TemplateSummary {
   id: string;
@@ -86,7 +87,7 @@ export const instantiateSchema = z
     /** The new pipeline's name (the template's pipeline's name by default). */
     name: z.string().min(1).max(200).optional(),
     /** A version of the template (the current one by default). */
-    version: z.number().int().min(1).optional(),
+    version: storedInteger(1).optional(),
   })
   .strict();
 

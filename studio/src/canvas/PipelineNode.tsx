@@ -9,6 +9,7 @@ import { useRunStore } from '../store/run-store';
 import { issuesOfNode, useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
 import { CategoryIcon } from './CategoryIcon';
+import { LeakWarning } from './LeakWarning';
 import { NodeRunDetails } from './NodeRunDetails';
 
 function PortRow({ nodeId, input, output }: { nodeId: string; input?: PortSpec; output?: PortSpec }) {
@@ -109,6 +110,7 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
           ))}
         </div>
       )}
+      <LeakWarning nodeId={id} compact />
       {/* One foot of a fixed height: what is wrong now, else the last run, else nothing yet. */}
       <div className="pw-node__foot">
         {issues.length > 0 ? (

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import type { AlignedData, Options } from 'uplot';
 import type { EpochPoint } from '../store/run-state';
-import type { ColumnProfile, FeatureImportance } from '@pipewright/nodes';
+import type { ColumnProfile, CorrelationReport, FeatureImportance, ScatterReport } from '@pipewright/nodes';
 import { ImportanceBars, ProfileView } from './MetricViews';
+import { CorrelationView, ScatterView } from './ExploreViews';
 import { UplotChart } from './UplotChart';
 
 const LOSS_COLOUR = '#2563eb';
@@ -91,8 +92,12 @@ export default function NodeCharts({ history, metrics }: { history: EpochPoint[]
   const residuals = metrics?.residuals;
   const importances = metrics?.importances;
   const profile = metrics?.profile as { columns?: unknown; rows?: number } | undefined;
+  const correlation = metrics?.correlation as CorrelationReport | undefined;
+  const scatter = metrics?.scatter as ScatterReport | undefined;
   return (
     <>
+      {correlation && Array.isArray(correlation.columns) && <CorrelationView report={correlation} />}
+      {scatter && Array.isArray(scatter.plotted) && <ScatterView report={scatter} />}
       {isPointList<FeatureImportance>(importances, 'importance') && (
         <ImportanceBars
           importances={importances}

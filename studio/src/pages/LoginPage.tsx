@@ -3,8 +3,7 @@ import { ApiError, describeError, LOGGED_OUT_EVENT, requestJson } from '../api/h
 import { useSessionStore, type SessionUser, type WorkspaceAccess } from '../store/session-store';
 import { ProductMark } from './AppHeader';
 
-/** The server's minimum (MIN_PASSWORD_LENGTH in server/src/auth/accounts.service.ts). */
-export const MIN_PASSWORD_LENGTH = 8;
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
 
 export type { SessionUser } from '../store/session-store';
 
@@ -168,7 +167,7 @@ export function ChangePasswordPage({
   return (
     <AccountForm
       title="Choose your password"
-      intro={`${user.email} logged in with the one-time password the server printed. Choose your own password (at least ${MIN_PASSWORD_LENGTH} characters) to continue.`}
+      intro={`${user.email} logged in with the one-time password the server printed. Choose your own password to continue.`}
       onSubmit={submit}
       error={error}
       submitLabel={busy ? 'Saving…' : 'Save and continue'}
@@ -202,6 +201,7 @@ export function ChangePasswordPage({
         value={repeated}
         onChange={setRepeated}
       />
+      <p className="pw-field__help">{PASSWORD_RULE}</p>
     </AccountForm>
   );
 }

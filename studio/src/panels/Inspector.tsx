@@ -3,6 +3,7 @@ import { autoLayoutAction } from '../actions/auto-layout';
 import { copyAction, duplicateAction } from '../actions/clipboard';
 import { findDefinition, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
 import { CategoryIcon } from '../canvas/CategoryIcon';
+import { LeakWarning } from '../canvas/LeakWarning';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';
 import { issuesOfNode, useValidationStore } from '../store/validation-store';
@@ -50,6 +51,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           <IssueList issues={issues} />
         </div>
       )}
+      <LeakWarning nodeId={nodeId} />
       {/* Results first: while a node runs or once it has, they are what the user came to see. */}
       {runState && runId && <NodeRunPanel state={runState} runId={runId} nodeId={nodeId} nodeType={definition.type} />}
       <NodeIdField nodeId={nodeId} />

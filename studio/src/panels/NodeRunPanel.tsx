@@ -14,7 +14,7 @@ import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics
 const NodeCharts = lazy(() => import('../charts/RunCharts'));
 const DataPreview = lazy(() => import('./DataPreview'));
 /** Metrics drawn rather than listed. */
-const CHARTED_METRICS = ['rocCurve', 'residuals', 'importances', 'profile'];
+const CHARTED_METRICS = ['rocCurve', 'residuals', 'importances', 'profile', 'correlation', 'scatter'];
 
 function isMatrix(value: unknown): value is number[][] {
   return (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import { changeOwnPassword } from '../api/people';
 import { AppHeader, SectionNav } from '../pages/AppHeader';
-import { MIN_PASSWORD_LENGTH } from '../pages/LoginPage';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
 import { useSessionStore } from '../store/session-store';
 
 /** One's own account: where one works with which role, and a new password (which ends one's other sessions). */
@@ -107,6 +107,7 @@ export function AccountPage() {
               onChange={(event) => setRepeated(event.target.value)}
             />
           </label>
+          <p className="pw-field__help">{PASSWORD_RULE}</p>
           {outcome && (
             <p
               className={`pw-callout ${outcome.tone === 'error' ? 'pw-callout--error' : 'pw-callout--success'}`}

@@ -1,3 +1,4 @@
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import {
@@ -200,10 +201,15 @@ function NewUserForm({
           className="pw-input"
           type="password"
           autoComplete="new-password"
+          minLength={MIN_PASSWORD_LENGTH}
+          aria-describedby="new-user-password-rule"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
       </label>
+      <p className="pw-field__help" id="new-user-password-rule">
+        {PASSWORD_RULE}
+      </p>
       <PermittedButton permission="manage-users" type="submit" className="pw-button pw-button--primary">
         Add user
       </PermittedButton>

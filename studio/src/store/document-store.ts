@@ -1,3 +1,4 @@
+import { moveAfterSplit, type Leak } from './leakage';
 import {
   addEdge,
   applyEdgeChanges,
@@ -74,6 +75,8 @@ export interface DocumentState extends PipelineDocument {
   selectAll(): void;
   /** Moves nodes to new positions in one undo step (auto-layout). */
   moveNodes(positions: Map<string, XYPosition>): void;
+  /** Mends a leak in one undo step: the fitted node moves to the split's train side, a transform.apply to its test side. */
+  fixLeak(leak: Pick<Leak, 'nodeId' | 'splitId'>): void;
   undo(): void;
   redo(): void;
 }
@@ -405,6 +408,19 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       set((state) => ({
         nodes: state.nodes.map((node) => (node.selected ? node : { ...node, selected: true })),
       }));
+    },
+
+    fixLeak(leak) {
+      if (get().readOnlyVersion !== null) return;
+      record(null);
+      const state = get();
+      const { nodes, edges } = moveAfterSplit(state, leak);
+      set({
+        nodes,
+        edges,
+        editRevision: state.editRevision + 1,
+        contentRevision: state.contentRevision + 1,
+      });
     },
 
     moveNodes(positions) {
