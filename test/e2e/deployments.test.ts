@@ -75,7 +75,7 @@ describe('the deployments page', () => {
     await detail.getByRole('button', { name: 'New key' }).click();
     const key = (await page.getByTestId('new-api-key').textContent()) ?? '';
     expect(key).toMatch(/^pwk_/);
-    expect(await page.getByTestId('curl-example').textContent()).toContain(`Bearer ${key}`);
+    await expect.poll(() => page.getByTestId('curl-example').textContent()).toContain(`Bearer ${key}`);
 
     await page.getByRole('region', { name: 'Try it' }).getByRole('button', { name: 'Send' }).click();
     const answer = page.getByTestId('try-it-answer');
