@@ -1,10 +1,9 @@
 import { mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { duckdbForTest, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
 import { sampleRuns } from './parquet-sample.js';
 
 const TOTAL = 1_000_000;
@@ -19,21 +18,13 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pipewright-parquet-sample-'));
   const file = join(dir, 'big.parquet');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run(
+  const chunks = await duckdbForTest([
     `COPY (SELECT range AS id, range * 3 AS v, 'row ' || range AS label FROM range(${TOTAL}))
      TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
-  );
-  const chunks = (
-    await connection.runAndReadAll(
-      `SELECT row_group_id, any_value(row_group_num_rows) AS rows,
-              min(coalesce(dictionary_page_offset, data_page_offset)) AS start, sum(total_compressed_size) AS size
-       FROM parquet_metadata('${file}') GROUP BY row_group_id ORDER BY row_group_id`,
-    )
-  ).getRowObjectsJS();
-  connection.closeSync();
-  instance.closeSync();
+    `SELECT row_group_id, any_value(row_group_num_rows) AS rows,
+            min(coalesce(dictionary_page_offset, data_page_offset)) AS start, sum(total_compressed_size) AS size
+     FROM parquet_metadata('${file}') GROUP BY row_group_id ORDER BY row_group_id`,
+  ]);
   const runs = sampleRuns(TOTAL, SAMPLE)!;
   const fd = openSync(file, 'r+');
   let spoiled = 0;

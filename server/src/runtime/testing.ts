@@ -195,3 +195,19 @@ export async function postgresReachable(url = TEST_DATABASE_URL): Promise<boolea
     return false;
   }
 }
+
+/**
+ * Runs SQL statements in a fresh in-memory DuckDB and returns the rows of the
+ * last, for node tests that make their own files (nodes/ stays free of the engine).
+ */
+export async function duckdbForTest(statements: string[]): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const sql of statements.slice(0, -1)) await connection.run(sql);
+    return (await connection.runAndReadAll(statements.at(-1)!)).getRowObjectsJS();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
