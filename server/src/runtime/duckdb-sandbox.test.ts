@@ -68,6 +68,22 @@ describe('DuckDbSandbox', () => {
     expect(await sql.all(`SELECT * FROM ${sql.from(table)}`)).toEqual([{ id: 1, name: 'x', score: null, ok: true }]);
   });
 
+  it("gives each job a fresh instance (made ahead of it) that sees nothing of the job before and spills into the job's own directory", async () => {
+    const first = await sandbox();
+    await first.exec('CREATE TABLE secret AS SELECT 42 AS answer');
+    // A job with other limits gets an instance with its own; the next job, one with the defaults again.
+    const small = await sandbox({ limits: { memoryLimit: '1GB' } });
+    const [smallLimit] = await small.all("SELECT current_setting('memory_limit') AS limit");
+    for (let job = 0; job < 3; job++) {
+      const next = await sandbox();
+      expect((await failure(next.all('SELECT * FROM secret'))).message).toMatch(/secret/);
+      const [setting] = await next.all("SELECT current_setting('temp_directory') AS dir");
+      expect(setting.dir).toBe(join(next.jobDir, '.spill'));
+      const [limit] = await next.all("SELECT current_setting('memory_limit') AS limit");
+      expect(limit.limit).not.toBe(smallLimit.limit);
+    }
+  });
+
   it('hands numeric columns over as Float64Array with NaN for missing', async () => {
     const sql = await sandbox();
     const batch = await sql.columns(
