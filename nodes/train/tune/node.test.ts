@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelBundle, TuningReport } from '../../core/index.js';
+import { validatePipeline, type ModelBundle, type TuningReport } from '../../core/index.js';
+import { registry } from '../../catalog.js';
 import { NodeRunError } from '../../../server/src/runtime/types.js';
 import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
 import { trainers } from '../trainers.js';
@@ -100,6 +101,31 @@ describe('search space', () => {
       )[0].message,
     ).toMatch(/600 combinations, more than 500/);
     expect(planProblems(forest, plan({ space: { trees: [10, 20], maxFeatures: ['sqrt', 'all'] } }))).toEqual([]);
+  });
+
+  it('refuses a pipeline whose search names a wrong trainer param, naming the node, the param and the value', () => {
+    const file = {
+      format: 'pipewright/v1',
+      name: 'tune',
+      nodes: [
+        { id: 'src', type: 'source.csv', params: { path: 'x.csv' }, position: { x: 0, y: 0 } },
+        {
+          id: 'tune',
+          type: 'train.tune',
+          params: { trainer: 'train.forest', label: 'y', space: { maxDepth: [4, 500] } },
+          position: { x: 0, y: 0 },
+        },
+      ],
+      edges: [{ from: 'src.out', to: 'tune.in' }],
+    };
+    expect(validatePipeline(file, { registry }).issues).toEqual([
+      {
+        code: 'bad-param',
+        nodeId: 'tune',
+        param: 'space',
+        message: expect.stringMatching(/^500 is out of train.forest’s range for maxDepth: .* \(at space.maxDepth\)$/),
+      },
+    ]);
   });
 
   it('rejects a bad plan when the pipeline is checked, naming the tuning param', () => {
