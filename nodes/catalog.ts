@@ -26,6 +26,7 @@ import { sourcePostgres } from './source/postgres/node.js';
 import { transformApply } from './transform/apply/node.js';
 import { trainers } from './train/trainers.js';
 import { modelOnnx } from './model/onnx/node.js';
+import { trainTune } from './train/tune/node.js';
 
 /** Every node, listed explicitly: adding a node means adding it here (a trainer: in train/trainers.ts). */
 export const catalog: AnyNodeDefinition[] = [
@@ -52,6 +53,7 @@ export const catalog: AnyNodeDefinition[] = [
   // Trainers are listed in train/trainers.ts.
   ...trainers.map((trainer) => trainer.node),
   modelOnnx,
+  trainTune,
   evaluateScore,
   evaluateImportance,
   evaluateClassification,

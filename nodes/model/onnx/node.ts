@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { bytesToBase64, defineNode, NodeError, type ModelBundle } from '../../core/index.js';
+import { bytesToBase64, columnParam, columnsParam, defineNode, NodeError, type ModelBundle } from '../../core/index.js';
 import { ONNX_ALGORITHM, onnxColumns, planOnnxModel, type OnnxState } from './onnx-model.js';
 
 const params = z
   .object({
     path: z.string().min(1),
-    features: z.array(z.string().min(1)).default([]),
+    features: columnsParam().default([]),
     inputs: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
     output: z.string().min(1).optional(),
     task: z.enum(['classification', 'regression']).default('classification'),
     classes: z.array(z.union([z.string(), z.number()])).default([]),
-    label: z.string().min(1).optional(),
+    label: columnParam().optional(),
   })
   .strict();
 
