@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { modelToOnnx, NodeError, onnxExportRefusal, type ModelBundle } from '@pipewright/nodes';
+import {
+  isOnnxModel,
+  modelToOnnx,
+  NodeError,
+  onnxExportRefusal,
+  onnxModelBytes,
+  type ModelBundle,
+} from '@pipewright/nodes';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { DeploymentRepository } from '../deployments/deployment.repository.js';
 import { RunsService } from '../runs/runs.service.js';
@@ -55,7 +62,8 @@ export class ModelExports {
       );
     }
     try {
-      const body = writeOnnx(modelToOnnx(model, stem));
+      // An imported ONNX model goes out as the file it came in.
+      const body = isOnnxModel(model) ? onnxModelBytes(model) : writeOnnx(modelToOnnx(model, stem));
       return { filename: `${fileStem(stem)}.${format}`, contentType: 'application/octet-stream', body };
     } catch (error) {
       if (error instanceof NodeError) {
