@@ -185,6 +185,9 @@ describe('train.tune', () => {
     // Progress carried the trials table as it grew.
     const reported = run.progress.flatMap((p) => (p.detail.tuning ? [p.detail.tuning.trials.length] : []));
     expect(reported.at(-1)).toBe(6);
+    // Each event resends the table, so it leaves out the trials' other metrics, which the finished report keeps.
+    expect(run.progress.at(-1)?.detail.tuning?.trials[0]).not.toHaveProperty('cv');
+    expect(tuning.trials[0].cv).toHaveProperty('f1');
     expect(run.logs.map((l) => l.message)).toContain(
       `best: trial ${best.trial} (maxDepth ${best.params.maxDepth}, minSamplesLeaf ${best.params.minSamplesLeaf}), accuracy ${best.score.mean.toFixed(4)} ± ${best.score.std.toFixed(4)}`,
     );
