@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
 import { freePort } from '../../server/dist/free-port.js';
-import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, waitFor, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -135,6 +135,36 @@ describe('an imported ONNX model, scored, evaluated and deployed', () => {
     const missing = await predict(server.url, 'iris-onnx', apiKey, [{ 'sepal length (cm)': 5.1 }]);
     expect(missing.status).toBe(400);
     expect(missing.body.error?.message).toContain('sepal width (cm)');
+  });
+
+  it('scores a whole dataset in a batch with the imported model', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile(join(repoRoot, 'examples/data/iris.csv'));
+    const { body: dataset } = await uploadDataset<{ id: string }>(server, 'iris.csv', csv);
+    const started = await api<{ id: string }>(server, 'POST', '/deployments/iris-onnx/batch', { dataset: dataset.id });
+    expect(started.status).toBe(202);
+    const done = await waitFor(
+      async () => {
+        const job = await api<{ status: string; rowsDone: number; output?: { path: string }; error?: string }>(
+          server,
+          'GET',
+          `/deployments/iris-onnx/batch/${started.body.id}`,
+        );
+        return job.body.status === 'running' ? undefined : job.body;
+      },
+      60_000,
+      'the batch',
+    );
+    expect(done).toMatchObject({ status: 'succeeded', rowsDone: 150 });
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const file = join(server.environment.home, 'datasets', done.output!.path);
+    const batch = (
+      await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)
+    ).getRowObjectsJson() as Row[];
+    connection.closeSync();
+    instance.closeSync();
+    expect(batch.map((row) => row.prediction)).toEqual(scored.map((row) => row.prediction));
   });
 
   it('exports the imported model as the file it came in, and serves its bundle with no database', async () => {
