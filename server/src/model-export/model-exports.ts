@@ -1,11 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { modelToOnnx, NodeError, onnxExportRefusal, type ModelBundle } from '@pipewright/nodes';
+import { modelToOnnx, NodeError, onnxExportRefusal, trainers, type ModelBundle } from '@pipewright/nodes';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { DeploymentRepository } from '../deployments/deployment.repository.js';
 import { RunsService } from '../runs/runs.service.js';
+import { writeEsModule } from './esm-writer.js';
 import { writeOnnx } from './onnx-writer.js';
 
-export type ExportFormat = 'onnx';
+export const EXPORT_FORMATS = ['onnx', 'esm'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * Why a model cannot be written as an ES module, or undefined when it can: the module carries the
+ * trainer catalog's scoring code, so any model a catalog trainer made can; one from elsewhere cannot.
+ */
+export function esmExportRefusal(model: Pick<ModelBundle, 'algorithm'>): string | undefined {
+  return trainers.some((trainer) => trainer.algorithm === model.algorithm)
+    ? undefined
+    : `its scoring ("${model.algorithm}") is not Pipewright's trainer code, which is what the module carries`;
+}
 
 /** A model written out as a file to take elsewhere. */
 export interface ModelFile {
@@ -43,24 +55,32 @@ export class ModelExports {
   }
 
   private write(model: ModelBundle, stem: string, format: ExportFormat, nodeId?: string): ModelFile {
-    const refusal = onnxExportRefusal(model);
+    const where = nodeId ? { nodeId } : {};
+    const refusal = format === 'onnx' ? onnxExportRefusal(model) : esmExportRefusal(model);
     if (refusal) {
+      const as = format === 'onnx' ? 'ONNX' : 'an ES module';
       throw new ApiError(
         422,
         'not-exportable',
-        `a train.${model.algorithm} model cannot be exported as ONNX: ${refusal}`,
-        {
-          ...(nodeId ? { nodeId } : {}),
-        },
+        `a train.${model.algorithm} model cannot be exported as ${as}: ${refusal}`,
+        where,
       );
+    }
+    const name = fileStem(stem);
+    if (format === 'esm') {
+      return {
+        filename: `${name}.mjs`,
+        contentType: 'text/javascript; charset=utf-8',
+        body: writeEsModule(model, name),
+      };
     }
     try {
       const body = writeOnnx(modelToOnnx(model, stem));
-      return { filename: `${fileStem(stem)}.${format}`, contentType: 'application/octet-stream', body };
+      return { filename: `${name}.onnx`, contentType: 'application/octet-stream', body };
     } catch (error) {
       if (error instanceof NodeError) {
         throw new ApiError(422, 'not-exportable', error.message, {
-          ...(nodeId ? { nodeId } : {}),
+          ...where,
           ...(error.column !== undefined ? { column: error.column } : {}),
         });
       }
