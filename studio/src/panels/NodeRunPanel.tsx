@@ -50,6 +50,7 @@ export function NodeRunPanel({
 }) {
   const [previewPort, setPreviewPort] = useState<string | null>(null);
   const done = state.status === 'succeeded' || state.status === 'cached';
+  const modelOutput = state.outputs?.find((output) => output.kind === 'model');
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
   const verdict = done ? baselineVerdict(state.metrics) : null;
@@ -112,11 +113,11 @@ export function NodeRunPanel({
           ))}
         </ul>
       )}
-      {done && nodeType && state.outputs?.some((output) => output.kind === 'model') && (
+      {done && nodeType && modelOutput && (
         <ModelExportView
-          href={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export?format=onnx`}
-          algorithm={nodeType.replace(/^train\./, '')}
-          filename={`${nodeId}.onnx`}
+          path={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export`}
+          algorithm={modelOutput.algorithm ?? nodeType.replace(/^train\./, '')}
+          stem={nodeId}
           permission="export-model"
         />
       )}
