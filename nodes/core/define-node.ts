@@ -4,6 +4,7 @@ import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 import type { RowSample } from './row-sample.js';
+import type { TuningReport } from './metrics.js';
 
 /** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
 export interface GraphNode {
@@ -103,6 +104,8 @@ export interface ProgressDetail {
   loss?: number;
   valLoss?: number;
   metrics?: Record<string, number>;
+  /** train.tune: its trials table so far, resent whole with each report (a late report replaces an earlier one). */
+  tuning?: TuningReport;
 }
 
 export interface NodeContext {
@@ -169,10 +172,14 @@ export interface FanOut {
   /**
    * Runs `runPart(ctx, inputs, params, part)` for each part as its own job;
    * the results come back in part order. `onResult` is called as each part
-   * finishes, in the order they finish. Cancelled with the job's signal;
-   * a part that fails fails the node with its error.
+   * finishes, in the order they finish, with the name of the worker that
+   * ran it (where known). Cancelled with the job's signal; a part that
+   * fails fails the node with its error.
    */
-  map<T, R>(parts: T[], onResult?: (done: number, index: number, result: R) => Promise<void> | void): Promise<R[]>;
+  map<T, R>(
+    parts: T[],
+    onResult?: (done: number, index: number, result: R, worker?: string) => Promise<void> | void,
+  ): Promise<R[]>;
 }
 
 /** Inputs by port name; a port that takes several connections gets an array. */

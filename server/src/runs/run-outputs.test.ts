@@ -41,6 +41,13 @@ describe('metricsOf', () => {
     expect(metricsOf({ model: { kind: 'model', training: {} } as unknown as PortValue })).toBeUndefined();
   });
 
+  it("gives a tuned model's trials as tuning, beside the best trial's cv", () => {
+    const cv = { folds: 3, accuracy: { mean: 0.9, std: 0.01, values: [0.89, 0.9, 0.91] } };
+    const tuning = { trainer: 'train.tree', metric: 'accuracy', planned: 2, trials: [], best: null };
+    const model = { kind: 'model', training: { cv, tuning } } as unknown as PortValue;
+    expect(metricsOf({ model, trials: table })).toEqual({ cv, tuning });
+  });
+
   it('is undefined for a node without metrics', () => {
     expect(metricsOf({ out: table })).toBeUndefined();
   });

@@ -125,8 +125,9 @@ export class NodeJobRunner {
    * result, or the node's error, under the part's key, then announces it.
    * Nothing to do when the part is stored already (a job delivered twice) or
    * nothing waits for it (the run ended, the node is not running).
+   * `worker` names this worker beside the result (a tuning node shows where each trial ran).
    */
-  async runPart(job: PartJob, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
+  async runPart(job: PartJob, tf: TensorFlowApi, signal: AbortSignal, worker: string): Promise<void> {
     if (await this.store.has(job.partKey)) return this.announcePart(job.partKey);
     const claimed = await this.scheduler.runningNode(job.runId, job.nodeId);
     if (!claimed) return;
@@ -160,7 +161,7 @@ export class NodeJobRunner {
           },
         },
       );
-      stored = { result };
+      stored = { result, worker };
     } catch (error) {
       if (signal.reason instanceof RunCancelled) return;
       if (signal.aborted) throw signal.reason ?? error;

@@ -35,6 +35,8 @@ const CANCEL_POLL_MS = 3_000;
 export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
   readonly id = randomUUID();
+  /** How the Workers page and a tuning node's trials name this worker. */
+  readonly name = `${hostname()}-${process.pid}`;
   private readonly active = new Set<ActiveJob>();
   private queues: QueueName[] = [];
   private tf?: TensorFlowApi;
@@ -70,7 +72,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
     await this.registry.register({
       id: this.id,
-      name: `${hostname()}-${process.pid}`,
+      name: this.name,
       queues: this.queues,
       backend: loaded.backend,
       gpu: gpu?.name ?? null,
@@ -97,7 +99,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     // Parts of nodes fanned out (a forest's trees, tuning trials) have slots of their own: a node waiting for its
     // parts holds a node slot, never the slots its parts need.
     await this.queue.workOn('part', this.settings.workerConcurrency, (job) =>
-      this.take(job.data, job.signal, (tf, signal) => this.runner.runPart(job.data, tf, signal)),
+      this.take(job.data, job.signal, (tf, signal) => this.runner.runPart(job.data, tf, signal, this.name)),
     );
     this.logger.log(`worker ${this.id} takes jobs from ${this.queues.join(' and ')} (${loaded.backend})`);
   }

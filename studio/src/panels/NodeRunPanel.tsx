@@ -1,9 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
 import { runPipeline } from '../actions/run-pipeline';
 import { routeHref } from '../routing';
-import type { NodeRunView } from '../store/run-state';
+import { tuningOf, type NodeRunView } from '../store/run-state';
 import { useRunStore } from '../store/run-store';
 import { ModelExportView } from './ModelExportView';
+import { TuningTable } from './TuningTable';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
@@ -54,6 +55,9 @@ export function NodeRunPanel({
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
   const verdict = done ? baselineVerdict(state.metrics) : null;
+  const tuning = tuningOf(state);
+  // A tuned model is its trainer's model: the export follows that trainer.
+  const algorithm = (tuning?.trainer ?? nodeType ?? '').replace(/^train\./, '');
   return (
     <section className="pw-inspector__section" aria-label="Run">
       <h3>Last run</h3>
@@ -116,7 +120,7 @@ export function NodeRunPanel({
       {done && nodeType && modelOutput && (
         <ModelExportView
           path={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export`}
-          algorithm={modelOutput.algorithm ?? nodeType.replace(/^train\./, '')}
+          algorithm={modelOutput.algorithm ?? algorithm}
           stem={nodeId}
           permission="export-model"
         />
@@ -142,6 +146,7 @@ export function NodeRunPanel({
           </tbody>
         </table>
       )}
+      {tuning && <TuningTable report={tuning} />}
       {confusion && <ConfusionHeatmap matrix={confusion.matrix} labels={confusion.labels} />}
       {(state.history.length > 0 || CHARTED_METRICS.some((key) => state.metrics?.[key] !== undefined)) && (
         <Suspense fallback={<p className="pw-muted">Loading charts…</p>}>
