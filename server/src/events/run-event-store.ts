@@ -7,6 +7,9 @@ import { RunEventEntity } from './run-event.entity.js';
 /** The channel that carries `<runId>:<seq>` for every appended event. */
 export const RUN_EVENTS_CHANNEL = 'pipewright_run_events';
 
+/** What a worker reports while it runs a node. */
+export type NodeReport = Extract<RunEventBody, { type: 'node-progress' } | { type: 'node-log' }>;
+
 /**
  * The run's event log. Appending numbers the event from `runs.last_seq`
  * (the row lock orders a run's events), stores it and NOTIFYs, all in one
@@ -35,33 +38,44 @@ export class RunEventStore {
   }
 
   /**
-   * A node's progress: the event appended and announced, and the node's
-   * progress column set while it runs, in one statement (one round trip,
-   * atomic on its own), so a worker reporting often costs the database little.
+   * What a worker reports about a node it runs (progress, a log line): the
+   * event appended and announced, and for progress the node's progress column
+   * set, in one statement, only while the node is running and its run is
+   * neither finished nor being cancelled.
+   *
+   * The run's state is read from the run's row as this statement updates it,
+   * so under the row lock that a cancel and a run's end take: a report that
+   * waited behind a cancel is checked against the row the cancel committed
+   * (PostgreSQL re-reads a row it waited for before updating it) and is
+   * dropped, so nothing lands after `run-finished`. The node's status cannot
+   * carry that guarantee alone: it is read from the snapshot taken before
+   * the wait, which still shows the node running.
    */
-  async appendProgress(
+  async appendNodeReport(
     runId: string,
-    body: Extract<RunEventBody, { type: 'node-progress' }>,
+    body: NodeReport,
     manager: EntityManager = this.db.manager,
   ): Promise<RunEvent | undefined> {
+    const progress = body.type === 'node-progress' ? Math.max(0, Math.min(100, body.pct)) : null;
     const rows = (await manager.query(
       `WITH next AS (
          UPDATE runs SET last_seq = last_seq + 1
           WHERE id = $1
+            AND status IN ('queued', 'running') AND cancel_requested_at IS NULL
             AND EXISTS (SELECT 1 FROM run_nodes WHERE run_id = $1 AND node_id = $2 AND status = 'running')
          RETURNING last_seq
        ), inserted AS (
          INSERT INTO run_events (run_id, seq, type, node_id, payload)
-         SELECT $1, last_seq, 'node-progress', $2, $3::jsonb FROM next
+         SELECT $1, last_seq, $3, $2, $4::jsonb FROM next
          RETURNING seq, created_at
        ), node AS (
-         UPDATE run_nodes SET progress = $4
-         WHERE run_id = $1 AND node_id = $2 AND status = 'running' AND EXISTS (SELECT 1 FROM next)
+         UPDATE run_nodes SET progress = $5
+         WHERE $5::real IS NOT NULL AND run_id = $1 AND node_id = $2 AND status = 'running'
+           AND EXISTS (SELECT 1 FROM next)
        )
        SELECT seq, created_at, pg_notify('${RUN_EVENTS_CHANNEL}', $1 || ':' || seq) FROM inserted`,
-      [runId, body.nodeId, JSON.stringify(body), Math.max(0, Math.min(100, body.pct))],
+      [runId, body.nodeId, body.type, JSON.stringify(body), progress],
     )) as { seq: number; created_at: Date }[];
-    // A node that is no longer running (its run was cancelled) reports nothing more.
     if (rows.length === 0) return undefined;
     return toRunEvent(runId, rows[0].seq, rows[0].created_at, body);
   }

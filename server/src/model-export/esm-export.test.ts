@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ModelBundle, PortValue, SqlValue, TableRef } from '@pipewright/nodes';
+import { esmExportRefusal, type ModelBundle, type PortValue, type SqlValue, type TableRef } from '@pipewright/nodes';
 import { loadSplit, runNodeForTest } from '../runtime/testing.js';
 import { rowSchema, type RequestRow } from '../predict/request-rows.js';
 import { answerJson, scoreRequest, type ScoredRows } from '../predict/score-rows.js';
 import { servingBundle } from '../predict/serving-bundle.js';
-import { esmExportRefusal } from './model-exports.js';
 import { writeEsModule, type EsModuleMetadata } from './esm-writer.js';
 
 interface ExportedModule {
@@ -152,8 +151,11 @@ describe('ES module export', () => {
     expect(module.predict(rows.slice(0, 2)).predictions).toHaveLength(2);
   });
 
-  it('exports every catalog trainer; a model whose scoring is not a catalog trainer is refused with the reason', () => {
+  it('exports every catalog trainer; an imported ONNX model is refused with the reason', () => {
     expect(esmExportRefusal({ algorithm: 'knn' })).toBeUndefined();
-    expect(esmExportRefusal({ algorithm: 'onnx' })).toMatch(/is not Pipewright's trainer code/);
+    expect(esmExportRefusal({ algorithm: 'onnx' })).toMatch(
+      /scored by onnxruntime, which a plain ES module does not carry/,
+    );
+    expect(esmExportRefusal({ algorithm: 'svm' })).toMatch(/no Pipewright trainer scores "svm" models/);
   });
 });

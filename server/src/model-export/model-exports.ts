@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { modelToOnnx, NodeError, onnxExportRefusal, trainers, type ModelBundle } from '@pipewright/nodes';
+import {
+  esmExportRefusal,
+  isOnnxModel,
+  modelKind,
+  modelToOnnx,
+  NodeError,
+  onnxExportRefusal,
+  onnxModelBytes,
+  type ModelBundle,
+} from '@pipewright/nodes';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { DeploymentRepository } from '../deployments/deployment.repository.js';
 import { RunsService } from '../runs/runs.service.js';
@@ -8,16 +17,6 @@ import { writeOnnx } from './onnx-writer.js';
 
 export const EXPORT_FORMATS = ['onnx', 'esm'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/**
- * Why a model cannot be written as an ES module, or undefined when it can: the module carries the
- * trainer catalog's scoring code, so any model a catalog trainer made can; one from elsewhere cannot.
- */
-export function esmExportRefusal(model: Pick<ModelBundle, 'algorithm'>): string | undefined {
-  return trainers.some((trainer) => trainer.algorithm === model.algorithm)
-    ? undefined
-    : `its scoring ("${model.algorithm}") is not Pipewright's trainer code, which is what the module carries`;
-}
 
 /** A model written out as a file to take elsewhere. */
 export interface ModelFile {
@@ -62,7 +61,7 @@ export class ModelExports {
       throw new ApiError(
         422,
         'not-exportable',
-        `a train.${model.algorithm} model cannot be exported as ${as}: ${refusal}`,
+        `a ${modelKind(model)} model cannot be exported as ${as}: ${refusal}`,
         where,
       );
     }
@@ -75,7 +74,8 @@ export class ModelExports {
       };
     }
     try {
-      const body = writeOnnx(modelToOnnx(model, stem));
+      // An imported ONNX model goes out as the file it came in.
+      const body = isOnnxModel(model) ? onnxModelBytes(model) : writeOnnx(modelToOnnx(model, stem));
       return { filename: `${name}.onnx`, contentType: 'application/octet-stream', body };
     } catch (error) {
       if (error instanceof NodeError) {

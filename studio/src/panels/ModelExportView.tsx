@@ -1,9 +1,9 @@
-import { trainers } from '@pipewright/nodes';
+import { esmExportRefusal, isOnnxModel, onnxExportRefusal, trainers } from '@pipewright/nodes';
 import { usePermission, type Permission } from '../permissions/permissions';
 
 /**
- * The downloads of a trained model — as ONNX, and as a self-contained ES module — or why its trainer's
- * models cannot take a format; shown on a trainer's last run and on a deployment version. `path` is the
+ * The downloads of a trained model — as a self-contained ES module and as ONNX — or, for a format its
+ * model cannot take, why; shown on a model node's last run and on a deployment version. `path` is the
  * export route without its query; `stem` names the files.
  */
 export function ModelExportView({
@@ -18,31 +18,32 @@ export function ModelExportView({
   permission: Permission;
 }) {
   const verdict = usePermission(permission);
-  const trainer = trainers.find((t) => t.algorithm === algorithm);
-  if (!trainer) {
-    return (
-      <p className="pw-muted" data-testid="model-export-refusal">
-        No export: models of “{algorithm}” are not scored by a Pipewright trainer.
-      </p>
-    );
-  }
+  const model = { algorithm };
+  if (!isOnnxModel(model) && !trainers.some((t) => t.algorithm === algorithm)) return null;
   if (!verdict.allowed) return <p className="pw-muted">{verdict.reason}</p>;
-  const onnxRefusal = 'cannot' in trainer.onnx ? trainer.onnx.cannot : undefined;
+  const esmRefusal = esmExportRefusal(model);
+  const onnxRefusal = onnxExportRefusal(model);
   return (
     <div className="pw-model-export">
-      <p>
-        <a
-          className="pw-button pw-button--small"
-          href={`${path}?format=esm`}
-          download={`${stem}.mjs`}
-          data-testid="model-export-esm"
-        >
-          Download ES module
-        </a>{' '}
-        <span className="pw-muted">
-          one .mjs file with no imports: <code>predict(rows)</code> in a browser, Node.js or an edge runtime
-        </span>
-      </p>
+      {esmRefusal ? (
+        <p className="pw-muted" data-testid="model-export-refusal-esm">
+          No ES module: {esmRefusal}.
+        </p>
+      ) : (
+        <p>
+          <a
+            className="pw-button pw-button--small"
+            href={`${path}?format=esm`}
+            download={`${stem}.mjs`}
+            data-testid="model-export-esm"
+          >
+            Download ES module
+          </a>{' '}
+          <span className="pw-muted">
+            one .mjs file with no imports: <code>predict(rows)</code> in a browser, Node.js or an edge runtime
+          </span>
+        </p>
+      )}
       {onnxRefusal ? (
         <p className="pw-muted" data-testid="model-export-refusal">
           No ONNX export: {onnxRefusal}.
