@@ -175,6 +175,17 @@ describe('an imported ONNX model, scored, evaluated and deployed', () => {
     const { readFile } = await import('node:fs/promises');
     const original = await readFile(join(repoRoot, 'test/fixtures/models/iris-float-input.onnx'));
     expect(Buffer.from(await exported.arrayBuffer()).equals(original)).toBe(true);
+    // No ES module: onnxruntime scores an imported model, and the module carries only Pipewright's own scoring.
+    const asModule = await fetch(`${server.url}/api/runs/${runId}/nodes/onnx/export?format=esm`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    expect(asModule.status).toBe(422);
+    expect(((await asModule.json()) as { error: { message: string; nodeId: string } }).error).toMatchObject({
+      nodeId: 'onnx',
+      message: expect.stringMatching(
+        /^a model\.onnx model cannot be exported as an ES module: .* scored by onnxruntime/,
+      ),
+    });
 
     const bundle = await api(server, 'GET', '/deployments/iris-onnx/bundle');
     const file = join(server.environment.home, 'iris-onnx.bundle.json');
