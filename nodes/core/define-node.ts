@@ -4,6 +4,7 @@ import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 import type { RowSample } from './row-sample.js';
+import type { OnnxRuntimeApi } from './onnx-runtime.js';
 import type { TuningReport } from './metrics.js';
 
 /** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
@@ -22,6 +23,7 @@ export const NODE_CATEGORIES = [
   'feature',
   'split',
   'train',
+  'model',
   'evaluate',
   'transform',
   'deploy',
@@ -64,6 +66,8 @@ export interface ArtifactAccess {
    * Throws a NodeError naming `param` when the path is outside them or absent.
    */
   stageFile(path: string, param: string): Promise<string>;
+  /** The bytes of a user-given file, resolved and refused as stageFile does (an imported model's .onnx). */
+  readFile(path: string, param: string): Promise<Uint8Array>;
   /**
    * Makes a version of a named dataset of the run's workspace readable by
    * ctx.sql: `version` when given, else the latest. Throws a NodeError naming
@@ -115,6 +119,8 @@ export interface NodeContext {
   readonly jobKey: string;
   readonly sql: SqlEngine;
   readonly tf: TensorFlowApi;
+  /** onnxruntime, where the worker has it: imported ONNX models are read and scored with it. */
+  readonly onnx?: OnnxRuntimeApi;
   readonly artifacts: ArtifactAccess;
   readonly connections: ConnectionAccess;
   readonly signal: AbortSignal;

@@ -110,8 +110,8 @@ export interface TuningTrial {
   params: Record<string, TrialValue>;
   /** The tuned metric over the folds. */
   score: MeanStdMetric;
-  /** Every metric the folds gave, mean ± std. */
-  cv: CrossValidationReport;
+  /** Every metric the folds gave, mean ± std: in the finished report, not in progress events (they resend the table). */
+  cv?: CrossValidationReport;
   /** The worker that ran it, where it ran as a job. */
   worker?: string;
 }

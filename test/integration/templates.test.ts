@@ -179,6 +179,41 @@ describe('templates', () => {
     expect((await api<ErrorBody>(other, 'POST', '/templates', { ...file, format: 'pipewright/v1' })).status).toBe(400);
   });
 
+  it('starts a template’s params from the pipeline’s paramInfo, and refuses paramInfo about a param it lacks', async () => {
+    const made = await instantiate(byName('Clustering — k-means').id, {});
+    const pipeline = (await api<Pipeline & { version: number }>(server, 'GET', `/pipelines/${made.body.id}`)).body;
+    const { version } = pipeline;
+    const { format, name, params, nodes, edges } = pipeline;
+    const file = { format, name, params, nodes, edges };
+    const refused = await api<ErrorBody>(server, 'PUT', `/pipelines/${made.body.id}`, {
+      ...file,
+      paramInfo: { clusters: { type: 'integer' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(
+      'paramInfo describes "clusters", which is not one of the pipeline\'s params',
+    );
+    expect((await api<Pipeline & { version: number }>(server, 'GET', `/pipelines/${made.body.id}`)).body.version).toBe(
+      version,
+    );
+
+    const described = await api<Pipeline>(server, 'PUT', `/pipelines/${made.body.id}`, {
+      ...file,
+      paramInfo: { k: { type: 'integer', description: 'How many groups to find' } },
+    });
+    expect(described.status, JSON.stringify(described.body)).toBe(200);
+    expect(described.body.paramInfo).toEqual({ k: { type: 'integer', description: 'How many groups to find' } });
+    const saved = await api<Template>(server, 'POST', `/pipelines/${made.body.id}/template`, {
+      name: 'Described clusters',
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body.params.find((param) => param.name === 'k')).toEqual({
+      name: 'k',
+      type: 'integer',
+      description: 'How many groups to find',
+    });
+  });
+
   it('makes the datasets and schedules a template comes with', async () => {
     const binary = byName('Binary classification — logistic regression');
     const document = binary.document ?? (await api<Template>(server, 'GET', `/templates/${binary.id}`)).body.document;

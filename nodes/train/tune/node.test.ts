@@ -185,6 +185,9 @@ describe('train.tune', () => {
     // Progress carried the trials table as it grew.
     const reported = run.progress.flatMap((p) => (p.detail.tuning ? [p.detail.tuning.trials.length] : []));
     expect(reported.at(-1)).toBe(6);
+    // Each event resends the table, so it leaves out the trials' other metrics, which the finished report keeps.
+    expect(run.progress.at(-1)?.detail.tuning?.trials[0]).not.toHaveProperty('cv');
+    expect(tuning.trials[0].cv).toHaveProperty('f1');
     expect(run.logs.map((l) => l.message)).toContain(
       `best: trial ${best.trial} (maxDepth ${best.params.maxDepth}, minSamplesLeaf ${best.params.minSamplesLeaf}), accuracy ${best.score.mean.toFixed(4)} ± ${best.score.std.toFixed(4)}`,
     );
@@ -211,6 +214,28 @@ describe('train.tune', () => {
     expect(tuning.goal).toBe('min');
     const best = tuning.trials.find((t) => t.trial === tuning.best)!;
     expect(best.score.mean).toBe(Math.min(...tuning.trials.map((t) => t.score.mean)));
+  });
+
+  it('draws random trials from a range, whole numbers for k, the same for the same seed', async () => {
+    const { train } = await loadSplit('breast_cancer');
+    const random = {
+      trainer: 'train.knn',
+      label: 'diagnosis',
+      search: 'random',
+      space: { k: { min: 1, max: 40 } },
+      trials: 5,
+      folds: 3,
+      seed: 11,
+      metric: 'f1',
+    };
+    const tried = async (seed: number) => {
+      const run = await runNodeForTest('train.tune', { ...random, seed }, { in: train });
+      return ((run.outputs.model as ModelBundle).training.tuning as TuningReport).trials.map((t) => t.params.k);
+    };
+    const ks = await tried(11);
+    expect(ks).toHaveLength(5);
+    expect(ks.every((k) => Number.isInteger(k) && (k as number) >= 1 && (k as number) <= 40)).toBe(true);
+    expect(await tried(11)).toEqual(ks);
   });
 
   it('fails with the failing trial’s number, params and reason', async () => {

@@ -209,9 +209,17 @@ class TrialBoard {
     return this.report.trials.find((trial) => trial.trial === this.report.best);
   }
 
-  /** A copy for a progress event: later trials must not change one already reported. */
+  /** The whole report as it stands, a copy: later trials must not change one already handed out. */
   snapshot(): TuningReport {
     return { ...this.report, trials: [...this.report.trials] };
+  }
+
+  /**
+   * The report for a progress event, without each trial's other metrics:
+   * every event carries the table so far, so it is kept small.
+   */
+  progressView(): TuningReport {
+    return { ...this.report, trials: this.report.trials.map(({ cv: _cv, ...trial }) => trial) };
   }
 }
 
@@ -316,7 +324,7 @@ export const trainTune = defineNode({
         detail:
           `trial ${done} of ${trials.length} done: ${metric} ${entry.score.mean.toFixed(4)}; ` +
           `best trial ${best.trial} (${best.score.mean.toFixed(4)})`,
-        tuning: board.snapshot(),
+        tuning: board.progressView(),
       });
     };
 
@@ -343,10 +351,11 @@ export const trainTune = defineNode({
     // would send parts this node's jobs cannot run.
     const { fanOut: _parts, ...own } = ctx;
     const final = board.snapshot();
+    const shown = board.progressView();
     const refit: NodeContext = {
       ...own,
       progress: (pct, detail) =>
-        ctx.progress(TRIALS_SHARE + (pct * (100 - TRIALS_SHARE)) / 100, { ...detail, tuning: final }),
+        ctx.progress(TRIALS_SHARE + (pct * (100 - TRIALS_SHARE)) / 100, { ...detail, tuning: shown }),
     };
     const { model } = await trainModel(refit, inputs, trialParams(p, trainer, best.params, 0), algorithm);
     model.training = { ...model.training, cv: best.cv, tuning: final };

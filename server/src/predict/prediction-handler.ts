@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOnnxModel } from '@pipewright/nodes';
 import { ApiError } from '../api/api-errors.js';
 import { describeError } from '../api/error-answer.js';
 import { bearerToken } from '../auth/tokens.js';
@@ -6,7 +7,14 @@ import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
 import { parseRequestBody } from './request-body.js';
 import type { RequestRow } from './request-rows.js';
-import { answerJson, predictionsOf, scoreRequest, scoreRows, type ScoredRows } from './score-rows.js';
+import {
+  answerJson,
+  predictionsOf,
+  scoreAnyRequest,
+  scoreRows,
+  type ScoredRequest,
+  type ScoredRows,
+} from './score-rows.js';
 import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
 
 /** 10,000 rows of a few hundred features fit; the row count is checked after parsing (413 naming it). */
@@ -66,15 +74,27 @@ export function createPredictionHandler(
       try {
         const served = pickVersion(deployment);
         version = served.version;
-        const scored = scoreRequest(served.bundle, served.schema, body);
-        if (served !== deployment.active && source.compare) {
-          // A canary's request: the active version scores the same rows too, for comparison.
-          const other = scoreRows(deployment.active.bundle, (body as { rows: RequestRow[] }).rows);
-          const predictions = predictionsOf(served.bundle.model, scored);
-          source.compare(deployment, served, deployment.active, scored.count, predictions, other.predictions);
-        }
-        sendJson(response, 200, answerJson(served.bundle.model, scored, served.version));
-        metrics?.served(name, served.version, scored.count, (performance.now() - started) / 1000);
+        const done = (scored: ScoredRequest): void => {
+          if (served !== deployment.active && source.compare) {
+            // A canary's request: the active version scores the same rows too, for comparison.
+            const active = deployment.active;
+            after(
+              isOnnxModel(active.bundle.model)
+                ? scoreAnyRequest(active.bundle, active.schema, body)
+                : scoreRows(active.bundle, (body as { rows: RequestRow[] }).rows),
+              (other) => {
+                const theirs = 'outputs' in other ? predictionsOf(active.bundle.model, other) : other.predictions;
+                const predictions = predictionsOf(served.bundle.model, scored);
+                source.compare?.(deployment, served, active, scored.count, predictions, theirs);
+              },
+              (error) => console.error('the canary comparison failed:', error),
+            );
+          }
+          sendJson(response, 200, answerJson(served.bundle.model, scored, served.version));
+          metrics?.served(name, served.version, scored.count, (performance.now() - started) / 1000);
+        };
+        // An imported ONNX model answers asynchronously (onnxruntime); every other model at once.
+        after(scoreAnyRequest(served.bundle, served.schema, body), done, fail);
       } catch (error) {
         fail(error);
       }

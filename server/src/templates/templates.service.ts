@@ -158,11 +158,15 @@ export class TemplatesService {
           { param: param.name },
         );
       }
-      const type = param.type ?? inferType(file, param.name, param.default ?? file.params[param.name]);
+      // What the pipeline says of the param (its paramInfo) when the request leaves it out.
+      const info = file.paramInfo?.[param.name];
+      const type = param.type ?? info?.type ?? inferType(file, param.name, param.default ?? file.params[param.name]);
       const offered = param.columns ?? (type === 'column' || type === 'columns' ? columns.get(param.name) : undefined);
+      const description = param.description ?? info?.description;
       return {
         ...param,
         type,
+        ...(description !== undefined && { description }),
         ...(offered?.length ? { columns: offered } : {}),
       };
     });

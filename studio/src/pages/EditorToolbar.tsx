@@ -68,19 +68,21 @@ function StrokeIcon({ path }: { path: string }) {
 
 /** Name, save state and the document's actions, in the header above the canvas. */
 export function EditorToolbar() {
-  const { name, description, params, version, dirty, canUndo, canRedo, readOnly, pipelineId } = useDocumentStore(
-    useShallow((state) => ({
-      name: state.name,
-      description: state.description,
-      params: state.params,
-      version: state.version,
-      dirty: selectIsDirty(state),
-      canUndo: state.past.length > 0,
-      canRedo: state.future.length > 0,
-      readOnly: state.readOnlyVersion !== null,
-      pipelineId: state.pipelineId,
-    })),
-  );
+  const { name, description, params, paramInfo, version, dirty, canUndo, canRedo, readOnly, pipelineId } =
+    useDocumentStore(
+      useShallow((state) => ({
+        name: state.name,
+        description: state.description,
+        params: state.params,
+        paramInfo: state.paramInfo,
+        version: state.version,
+        dirty: selectIsDirty(state),
+        canUndo: state.past.length > 0,
+        canRedo: state.future.length > 0,
+        readOnly: state.readOnlyVersion !== null,
+        pipelineId: state.pipelineId,
+      })),
+    );
   const setName = useDocumentStore((state) => state.setName);
   const busy = useViewStore((state) => state.busy);
   const running = useRunStore((state) => (state.run ? isRunActive(state.run.status) : false));
@@ -165,6 +167,7 @@ export function EditorToolbar() {
           pipelineName={name}
           pipelineDescription={description}
           params={params}
+          paramInfo={paramInfo}
           onClose={() => setSavingTemplate(false)}
         />
       )}

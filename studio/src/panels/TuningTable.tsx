@@ -20,7 +20,7 @@ export const TuningTable = memo(function TuningTable({ report }: { report: Tunin
   return (
     <div className="pw-tuning" data-testid="tuning-trials">
       <p className="pw-tuning__summary">
-        {report.trials.length} of {report.planned} trials done · {report.folds}-fold CV by {metric} (
+        {report.trials.length} of {report.planned} trials done · {metric}, mean ± sd over {report.folds} folds (
         {report.goal === 'max' ? 'higher' : 'lower'} is better)
         {report.best !== null && (
           <>
@@ -34,12 +34,14 @@ export const TuningTable = memo(function TuningTable({ report }: { report: Tunin
           <thead>
             <tr>
               <th scope="col">#</th>
+              <th scope="col" title={`${metric}: mean ± sd over the ${report.folds} folds`}>
+                {metric}
+              </th>
               {names.map((name) => (
                 <th scope="col" key={name}>
                   {name}
                 </th>
               ))}
-              <th scope="col">{metric} (mean ± sd)</th>
               {showWorkers && <th scope="col">worker</th>}
             </tr>
           </thead>
@@ -54,12 +56,12 @@ export const TuningTable = memo(function TuningTable({ report }: { report: Tunin
                   data-testid={`tuning-trial-${trial.trial}`}
                 >
                   <td>{trial.trial}</td>
+                  <td className="pw-tuning__score">
+                    {formatMetric(trial.score.mean)} ± {formatMetric(trial.score.std)}
+                  </td>
                   {names.map((name) => (
                     <td key={name}>{formatValue(trial.params[name])}</td>
                   ))}
-                  <td>
-                    {formatMetric(trial.score.mean)} ± {formatMetric(trial.score.std)}
-                  </td>
                   {showWorkers && <td className="pw-tuning__worker">{trial.worker ?? ''}</td>}
                 </tr>
               );
