@@ -22,6 +22,7 @@ export {
   type ModelEvaluation,
 } from './deploy/service/champion.js';
 export { modelToOnnx, onnxExportRefusal } from './train/onnx/model-onnx.js';
+export { esmExportRefusal, modelKind } from './train/esm-export.js';
 export type { OnnxGraph, OnnxTensor, OnnxAttribute } from './train/onnx/onnx-graph.js';
 export type { CorrelationReport, CorrelationPair, LabelAssociation } from './explore/correlation/node.js';
 export type { ScatterReport } from './explore/scatter/node.js';

@@ -23,13 +23,23 @@ export async function scoreBatch(
   model: ModelBundle,
   batch: ColumnBatch,
   onnx: OnnxRuntimeApi | undefined,
+  rows?: RowSelection,
 ): Promise<Float64Array> {
-  return isOnnxModel(model) ? scoreOnnxBatch(onnx, model, batch) : predictBatch(model, batch);
+  if (!isOnnxModel(model)) return predictBatch(model, batch, rows);
+  const outputs = await scoreOnnxBatch(onnx, model, batch);
+  if (!rows) return outputs;
+  // The outputs of the selected rows only, as a Predictor gives them.
+  const width = batch.rowCount ? outputs.length / batch.rowCount : 0;
+  const picked = new Float64Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    picked.set(outputs.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+  }
+  return picked;
 }
 
 function onnxIsAsync(): NodeError {
   return new NodeError(
-    'an imported ONNX model is scored by onnxruntime, which evaluate.score and deployments use; this step cannot score it',
+    'an imported ONNX model is scored asynchronously by onnxruntime (scoreBatch); this synchronous path cannot score it',
   );
 }
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFile, RunDocument } from '../../nodes/dist/index.js';
 import { freePort } from '../../server/dist/free-port.js';
-import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, waitFor, type TestServer } from './test-environment.js';
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -137,6 +137,36 @@ describe('an imported ONNX model, scored, evaluated and deployed', () => {
     expect(missing.body.error?.message).toContain('sepal width (cm)');
   });
 
+  it('scores a whole dataset in a batch with the imported model', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile(join(repoRoot, 'examples/data/iris.csv'));
+    const { body: dataset } = await uploadDataset<{ id: string }>(server, 'iris.csv', csv);
+    const started = await api<{ id: string }>(server, 'POST', '/deployments/iris-onnx/batch', { dataset: dataset.id });
+    expect(started.status).toBe(202);
+    const done = await waitFor(
+      async () => {
+        const job = await api<{ status: string; rowsDone: number; output?: { path: string }; error?: string }>(
+          server,
+          'GET',
+          `/deployments/iris-onnx/batch/${started.body.id}`,
+        );
+        return job.body.status === 'running' ? undefined : job.body;
+      },
+      60_000,
+      'the batch',
+    );
+    expect(done).toMatchObject({ status: 'succeeded', rowsDone: 150 });
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const file = join(server.environment.home, 'datasets', done.output!.path);
+    const batch = (
+      await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`)
+    ).getRowObjectsJson() as Row[];
+    connection.closeSync();
+    instance.closeSync();
+    expect(batch.map((row) => row.prediction)).toEqual(scored.map((row) => row.prediction));
+  });
+
   it('exports the imported model as the file it came in, and serves its bundle with no database', async () => {
     const exported = await fetch(`${server.url}/api/runs/${runId}/nodes/onnx/export?format=onnx`, {
       headers: { authorization: `Bearer ${server.token}` },
@@ -145,6 +175,17 @@ describe('an imported ONNX model, scored, evaluated and deployed', () => {
     const { readFile } = await import('node:fs/promises');
     const original = await readFile(join(repoRoot, 'test/fixtures/models/iris-float-input.onnx'));
     expect(Buffer.from(await exported.arrayBuffer()).equals(original)).toBe(true);
+    // No ES module: onnxruntime scores an imported model, and the module carries only Pipewright's own scoring.
+    const asModule = await fetch(`${server.url}/api/runs/${runId}/nodes/onnx/export?format=esm`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    expect(asModule.status).toBe(422);
+    expect(((await asModule.json()) as { error: { message: string; nodeId: string } }).error).toMatchObject({
+      nodeId: 'onnx',
+      message: expect.stringMatching(
+        /^a model\.onnx model cannot be exported as an ES module: .* scored by onnxruntime/,
+      ),
+    });
 
     const bundle = await api(server, 'GET', '/deployments/iris-onnx/bundle');
     const file = join(server.environment.home, 'iris-onnx.bundle.json');

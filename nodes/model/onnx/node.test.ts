@@ -83,6 +83,28 @@ describe('model.onnx', () => {
     expect(metrics.metrics.accuracy).toBeCloseTo(143 / 150, 6);
   });
 
+  it('gives permutation importances: a column the model gives no weight loses nothing', async () => {
+    const iris = await loadCsvTable('test/fixtures/data/iris.csv');
+    const model = (
+      await runNodeForTest('model.onnx', {
+        path: IRIS_MODEL,
+        features: MEASUREMENTS,
+        classes: SPECIES,
+        label: 'species',
+      })
+    ).outputs.model as ModelBundle;
+    const run = await runNodeForTest('evaluate.importance', { repeats: 3 }, { model, in: iris });
+    const report = (run.outputs.metrics as MetricsValue).metrics as {
+      baseline: number;
+      importances: { feature: string; importance: number }[];
+    };
+    expect(report.baseline).toBeCloseTo(143 / 150, 6);
+    const byFeature = Object.fromEntries(report.importances.map((i) => [i.feature, i.importance]));
+    expect(byFeature['sepal length (cm)']).toBe(0);
+    expect(report.importances[0].feature).toMatch(/^petal/);
+    expect(report.importances[0].importance).toBeGreaterThan(0.1);
+  });
+
   it('names the mismatch when the mapping does not fit the model’s signature, and gives no model', async () => {
     const failure = async (params: Record<string, unknown>) => {
       const error = (await runNodeForTest('model.onnx', { path: IRIS_MODEL, ...params }, {}, { nodeId: 'm' }).catch(

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
 import { postgresReachable, runNodeForTest, TEST_DATABASE_URL } from '../../../server/src/runtime/testing.js';
+import { registry } from '../../catalog.js';
+import { compilePipeline } from '../../core/compile.js';
 import { sampleableQuery } from './postgres-sample.js';
 
 describe('which queries PostgreSQL samples itself', () => {
@@ -28,6 +30,33 @@ describe('which queries PostgreSQL samples itself', () => {
   ])('%s: read whole (%s)', (query, reason) => {
     const plan = sampleableQuery(query);
     expect(plan.ok ? 'sampled' : plan.reason).toContain(reason);
+  });
+});
+
+describe('the plan hands sample.rows’ sample to the PostgreSQL source before it', () => {
+  const plan = (sampleParams: Record<string, unknown>, alsoProfiled = false) =>
+    compilePipeline(
+      {
+        format: 'pipewright/v1',
+        name: 'sampled warehouse',
+        nodes: [
+          { id: 'src', type: 'source.postgres', params: { connection: 'warehouse', query: 'SELECT * FROM sales' } },
+          { id: 'sample', type: 'sample.rows', params: sampleParams },
+          ...(alsoProfiled ? [{ id: 'profile', type: 'explore.profile', params: {} }] : []),
+        ],
+        edges: [{ from: 'src.out', to: 'sample.in' }, ...(alsoProfiled ? [{ from: 'src.out', to: 'profile.in' }] : [])],
+      },
+      { registry },
+    ).jobs.find((job) => job.nodeId === 'src')?.sample;
+
+  it('when sample.rows is its only reader and the sample is simple', () => {
+    expect(plan({ fraction: 0.05, seed: 7 })).toEqual({ fraction: 0.05, seed: 7 });
+    expect(plan({ rows: 500 })).toEqual({ rows: 500, seed: 42 });
+  });
+
+  it('not when another node reads every row, nor for a stratified sample', () => {
+    expect(plan({ fraction: 0.05 }, true)).toBeUndefined();
+    expect(plan({ fraction: 0.05, stratify: 'region' })).toBeUndefined();
   });
 });
 

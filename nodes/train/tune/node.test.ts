@@ -216,6 +216,28 @@ describe('train.tune', () => {
     expect(best.score.mean).toBe(Math.min(...tuning.trials.map((t) => t.score.mean)));
   });
 
+  it('draws random trials from a range, whole numbers for k, the same for the same seed', async () => {
+    const { train } = await loadSplit('breast_cancer');
+    const random = {
+      trainer: 'train.knn',
+      label: 'diagnosis',
+      search: 'random',
+      space: { k: { min: 1, max: 40 } },
+      trials: 5,
+      folds: 3,
+      seed: 11,
+      metric: 'f1',
+    };
+    const tried = async (seed: number) => {
+      const run = await runNodeForTest('train.tune', { ...random, seed }, { in: train });
+      return ((run.outputs.model as ModelBundle).training.tuning as TuningReport).trials.map((t) => t.params.k);
+    };
+    const ks = await tried(11);
+    expect(ks).toHaveLength(5);
+    expect(ks.every((k) => Number.isInteger(k) && (k as number) >= 1 && (k as number) <= 40)).toBe(true);
+    expect(await tried(11)).toEqual(ks);
+  });
+
   it('fails with the failing trial’s number, params and reason', async () => {
     const { train } = await loadSplit('breast_cancer');
     const error = await runNodeForTest(

@@ -22,6 +22,11 @@ describe('summariseOutputs', () => {
       { port: 'metrics', kind: 'metrics' },
     ]);
   });
+
+  it("names a model's algorithm, which the studio's export offer reads", () => {
+    const model = { kind: 'model', algorithm: 'forest' } as unknown as PortValue;
+    expect(summariseOutputs({ model })).toEqual([{ port: 'model', kind: 'model', algorithm: 'forest' }]);
+  });
 });
 
 describe('metricsOf', () => {

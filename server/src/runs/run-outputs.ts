@@ -5,7 +5,9 @@ export function summariseOutputs(outputs: Record<string, PortValue>): OutputSumm
   return Object.entries(outputs).map(([port, value]) =>
     value.kind === 'table'
       ? { port, kind: 'table', rows: value.rows, columns: value.columns.length }
-      : { port, kind: value.kind },
+      : value.kind === 'model'
+        ? { port, kind: 'model', algorithm: value.algorithm }
+        : { port, kind: value.kind },
   );
 }
 

@@ -51,6 +51,7 @@ export function NodeRunPanel({
 }) {
   const [previewPort, setPreviewPort] = useState<string | null>(null);
   const done = state.status === 'succeeded' || state.status === 'cached';
+  const modelOutput = state.outputs?.find((output) => output.kind === 'model');
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
   const verdict = done ? baselineVerdict(state.metrics) : null;
@@ -116,11 +117,11 @@ export function NodeRunPanel({
           ))}
         </ul>
       )}
-      {done && nodeType && state.outputs?.some((output) => output.kind === 'model') && (
+      {done && nodeType && modelOutput && (
         <ModelExportView
-          href={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export?format=onnx`}
-          algorithm={algorithm}
-          filename={`${nodeId}.onnx`}
+          path={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export`}
+          algorithm={modelOutput.algorithm ?? algorithm}
+          stem={nodeId}
           permission="export-model"
         />
       )}
