@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breastCancerPipeline, slowBreastCancerPipeline } from './example-pipelines.js';
-import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, waitFor, type TestServer } from './test-environment.js';
 
 interface ErrorBody {
   error: { code: string; message: string; nodeId?: string; param?: string };
@@ -252,6 +252,40 @@ describe('runs', () => {
       expect(count('node-finished', id), id).toBe(1);
     }
     expect(count('run-finished')).toBe(1);
+  });
+
+  it('refuses to preview a 10,000-column table with a 422 naming its width, and previews one of 1,000', async () => {
+    const preview = async (width: number) => {
+      const header = Array.from({ length: width }, (_, i) => `c${i}`).join(',');
+      const row = Array.from({ length: width }, (_, i) => String(i)).join(',');
+      const uploaded = await uploadDataset(server, `wide-${width}.csv`, `${header}\n${row}\n${row}\n`);
+      expect(uploaded.status).toBe(201);
+      const file = {
+        format: 'pipewright/v1',
+        name: `${width} columns`,
+        nodes: [{ id: 'wide', type: 'source.csv', params: { dataset: `wide-${width}.csv` } }],
+        edges: [],
+      };
+      const created = await api<{ id: string }>(server, 'POST', '/pipelines', file);
+      const started = await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+      const run = await finished(started.body.id);
+      expect(run.status).toBe('succeeded');
+      return api<{ columns: unknown[]; rows: unknown[] } & ErrorBody>(
+        server,
+        'GET',
+        `/runs/${run.id}/nodes/wide/preview?port=out`,
+      );
+    };
+    const wide = await preview(10_000);
+    expect(wide.status).toBe(422);
+    expect(wide.body.error).toMatchObject({ code: 'too-many-columns', nodeId: 'wide' });
+    expect(wide.body.error.message).toBe(
+      'output "out" of node "wide" has 10,000 columns; a preview shows tables of at most 1,000 (keep fewer with clean.select)',
+    );
+    const widest = await preview(1_000);
+    expect(widest.status).toBe(200);
+    expect(widest.body.columns).toHaveLength(1_000);
+    expect(widest.body.rows).toHaveLength(2);
   });
 
   it('answers 404 for a run that does not exist', async () => {

@@ -285,7 +285,7 @@ export class RunsService {
         port,
       });
     }
-    return this.previewer.preview(value);
+    return this.previewer.preview(value, { nodeId, port });
   }
 
   /** The run `runId` of the workspace; another workspace's is as missing as an unknown id. */
