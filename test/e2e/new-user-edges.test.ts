@@ -331,6 +331,56 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps the editor header in order at 1280 × 800 while a run goes, and shows a template’s param descriptions', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const templates = (await call('GET', '/templates')) as { items: { id: string; name: string }[] };
+    const clustering = templates.items.find((template) => template.name === 'Clustering — k-means')!;
+    const made = (await call('POST', `/templates/${clustering.id}/instantiate`, {})) as { id: string };
+    await page.goto(`${server.url}/#/pipelines/${made.id}`);
+    const panel = page.getByTestId('pipeline-inspector');
+    // The template's form said what k is: the pipeline it made says so too.
+    expect(await panel.getByTestId('param-info-k').textContent()).toBe('Whole number · How many clusters.');
+
+    // A run that goes on until cancelled: an MLP taking one row a step, and patient.
+    const slow = irisPipeline('Header at 1280', 3);
+    slow.nodes[2] = {
+      id: 'train',
+      type: 'train.mlp',
+      params: { label: 'species', epochs: 10_000, patience: 1000, batchSize: 1 },
+      position: { x: 600, y: 0 },
+    } as (typeof slow.nodes)[number];
+    const created = (await call('POST', '/pipelines', slow)) as { id: string };
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    await studio.node('train').waitFor();
+    const header = page.locator('.pw-header');
+    const run = header.getByRole('button', { name: 'Run', exact: true });
+    const box = async (locator: Locator) => (await locator.boundingBox())!;
+    const clear = async () => {
+      const name = await box(header.getByRole('textbox').first());
+      const version = await box(page.getByTestId('save-state'));
+      const runButton = await box(header.getByRole('button', { name: /^(Run|Running…)$/ }));
+      const workspace = await box(page.getByTestId('current-workspace'));
+      return {
+        nameBeforeVersion: name.x + name.width <= version.x,
+        runBeforeWorkspace: runButton.x + runButton.width <= workspace.x,
+        headerFits: await header.evaluate((element) => element.scrollWidth <= element.clientWidth),
+      };
+    };
+    const inOrder = { nameBeforeVersion: true, runBeforeWorkspace: true, headerFits: true };
+    expect(await clear()).toEqual(inOrder);
+    const idleWidth = (await box(run)).width;
+    await run.click();
+    await studio.node('train').getByTestId('node-progress').waitFor();
+    expect(await header.getByRole('button', { name: 'Running…' }).count()).toBe(1);
+    expect(await clear()).toEqual(inOrder);
+    expect((await box(header.getByRole('button', { name: 'Running…' }))).width).toBe(idleWidth);
+    await page.screenshot({ path: join(screenshots, 'header-1280-running.png') });
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor({ timeout: 120_000 });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('fits a tall pipeline without hiding nodes under the minimap or the zoom buttons', async () => {
     const created = (await call('POST', '/pipelines', tallPipeline('Tall'))) as { id: string };
     await page.goto(`${server.url}/#/pipelines/${created.id}`);

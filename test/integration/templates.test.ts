@@ -130,14 +130,15 @@ describe('templates', () => {
     });
     expect(saved.status, JSON.stringify(saved.body)).toBe(201);
     expect(saved.body).toMatchObject({ gallery: false, version: 1, name: 'Our flower clusters' });
-    // The types are worked out; the column param offers the columns its node saw in the last run.
-    // In the order the nodes use them.
+    // The types and descriptions are those the pipeline kept from its template (paramInfo); the column param offers
+    // the columns its node saw in the last run. In the order the nodes use them.
     expect(saved.body.params).toEqual([
-      { name: 'scaling', type: 'string' },
-      { name: 'k', type: 'integer' },
+      { name: 'scaling', type: 'string', description: 'How to put the columns on one scale first.' },
+      { name: 'k', type: 'integer', description: 'How many clusters.' },
       {
         name: 'compareWith',
         type: 'column',
+        description: 'A column of known groups to compare the clusters with (never used to fit).',
         columns: ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)', 'species'],
       },
     ]);

@@ -203,10 +203,17 @@ export class TemplatesService {
         });
       }
     }
+    // The form's params keep, in the new pipeline, what the template says they are (the pipeline panel shows it).
+    const paramInfo = { ...document.pipeline.paramInfo };
+    for (const param of document.params) {
+      const description = param.description ?? paramInfo[param.name]?.description;
+      paramInfo[param.name] = { type: param.type, ...(description !== undefined && { description }) };
+    }
     const file: PipelineFile = {
       ...document.pipeline,
       name: body.name ?? document.pipeline.name,
       params: { ...document.pipeline.params, ...values },
+      ...(Object.keys(paramInfo).length > 0 && { paramInfo }),
     };
     this.compiler.compile(file);
 

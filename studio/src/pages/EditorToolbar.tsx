@@ -158,7 +158,13 @@ export function EditorToolbar() {
           <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>
             <path d="M4 2.5v11l9-5.5z" />
           </svg>
-          {running ? 'Running…' : runAction.label}
+          {/* As wide running as not: starting a run moves nothing in the header (it is full at 1280 px). */}
+          <span className="pw-steady-label">
+            <span>{running ? 'Running…' : runAction.label}</span>
+            <span className="pw-steady-label__room" aria-hidden>
+              Running…
+            </span>
+          </span>
         </ActionButton>
       </div>
       {savingTemplate && pipelineId !== null && (
