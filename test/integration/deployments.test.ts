@@ -421,7 +421,13 @@ describe('deployments and predictions', () => {
     await writeFile(file, JSON.stringify(bundle.body));
     const port = await freePort();
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'pipewright.mjs'), 'serve', '--bundle', file], {
-      env: { ...process.env, PORT: String(port), PIPEWRIGHT_API_KEYS: 'replica-key-1,replica-key-2', DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PIPEWRIGHT_API_KEYS: 'replica-key-1,replica-key-2',
+        PIPEWRIGHT_METRICS_TOKEN: 'replica-metrics',
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -441,8 +447,33 @@ describe('deployments and predictions', () => {
       expect((await predict(url, 'elsewhere', 'replica-key-1', { rows: [withoutScores(testRows[0])] })).status).toBe(
         404,
       );
-      const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string };
-      expect(health.mode).toBe('standalone');
+      // Anonymous callers learn no deployment's name: health names none, the OpenAPI document needs a key.
+      const health = await (await fetch(`${url}/api/health`)).text();
+      expect(JSON.parse(health)).toEqual({ status: 'ok', mode: 'standalone' });
+      expect((await fetch(`${url}/api/docs`)).status).toBe(401);
+      const junk = await fetch(`${url}/api/docs`, { headers: { authorization: 'Bearer junk' } });
+      expect(junk.status).toBe(401);
+      expect(await junk.text()).not.toContain('cancer');
+      const docs = await fetch(`${url}/api/docs`, { headers: { authorization: 'Bearer replica-key-1' } });
+      expect(Object.keys(((await docs.json()) as { paths: Record<string, unknown> }).paths)).toEqual([
+        '/api/predict/cancer',
+      ]);
+
+      // Requests for made-up names, with a key or without, add no series to /metrics.
+      const scrape = async () =>
+        (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer replica-metrics' } })).text();
+      const before = (await scrape()).split('\n').filter((line) => line.startsWith('pipewright_predict_')).length;
+      for (let i = 0; i < 50; i++) {
+        const row = { rows: [withoutScores(testRows[0])] };
+        expect((await predict(url, `made-up-${i}`, 'replica-key-1', row)).status).toBe(404);
+        expect((await predict(url, `made-up-${i}`, 'junk', row)).status).toBe(401);
+      }
+      const after = await scrape();
+      expect(after).not.toContain('made-up');
+      expect(after.split('\n').filter((line) => line.startsWith('pipewright_predict_')).length).toBeLessThanOrEqual(
+        before + 4,
+      );
+      expect(after).toMatch(/pipewright_predict_requests_total\{deployment="",version="",status="404"\} 51/);
     } finally {
       child.kill('SIGTERM');
     }

@@ -14,6 +14,9 @@ const params = z
   })
   .strict();
 
+/** The bundle holds the model's bytes (base64, in JSON stored in PostgreSQL): this keeps it well under jsonb's 255 MB. */
+const MAX_ONNX_BYTES = 128 * 2 ** 20;
+
 export const modelOnnx = defineNode({
   type: 'model.onnx',
   version: 1,
@@ -31,7 +34,7 @@ export const modelOnnx = defineNode({
       'reach the model as they are: the model does its own preprocessing. Missing numbers go in as NaN (a float ' +
       'input) and missing text as "".',
     params: {
-      path: 'The .onnx file: a path in the server’s datasets directory or PIPEWRIGHT_DATA_DIRS.',
+      path: 'The .onnx file (at most 128 MiB): a path in the server’s datasets directory or PIPEWRIGHT_DATA_DIRS.',
       features:
         'For a model with one input: the columns that feed it, in order (a [N, columns] input takes them row by row).',
       inputs:
@@ -56,6 +59,12 @@ export const modelOnnx = defineNode({
   async run(ctx, _inputs, p) {
     if (!ctx.onnx) throw new NodeError('this worker cannot load ONNX models: onnxruntime-node is not installed');
     const bytes = await ctx.artifacts.readFile(p.path, 'path');
+    if (bytes.length > MAX_ONNX_BYTES) {
+      throw new NodeError(
+        `"${p.path}" is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; an imported model travels inside its model bundle (stored in PostgreSQL), up to ${MAX_ONNX_BYTES / 2 ** 20} MiB`,
+        { param: 'path' },
+      );
+    }
     const session = await ctx.onnx.load(bytes).catch((error: unknown) => {
       throw new NodeError(
         `"${p.path}" is not an ONNX model onnxruntime can load: ${(error as Error).message.split('\n')[0]}`,

@@ -39,6 +39,9 @@ export interface PredictionHandlerOptions {
   bodyBudgetBytes?: number;
 }
 
+/** The `deployment` label of requests for a name no deployment has (or refused before one was looked up). */
+export const UNKNOWN_DEPLOYMENT = '';
+
 /**
  * `POST /api/predict/:name` on plain node:http, ahead of the framework: a
  * prediction is the hot path, and routing it through Express and NestJS
@@ -65,10 +68,13 @@ export function createPredictionHandler(
   const serve = (name: string, request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     let version: number | undefined;
+    // Counted under the deployment's name once it is found: a series per name a caller makes up would grow
+    // /metrics (and this process) without end, and list the made-up names to whoever scrapes it.
+    let counted = UNKNOWN_DEPLOYMENT;
     const fail = (error: unknown): void => {
       const { status, code, body } = describeError(error, (details) => console.error('prediction failed:', details));
       send(response, status, body);
-      metrics?.failed(name, version, status, code);
+      metrics?.failed(counted, version, status, code);
     };
     const answer = (deployment: LoadedDeployment, body: unknown): void => {
       try {
@@ -113,6 +119,7 @@ export function createPredictionHandler(
           after(
             source.deployment(name),
             (deployment) => {
+              if (deployment) counted = deployment.name;
               if (!source.open) {
                 // An unknown key, and a key of another deployment, answer alike whether "name" exists or not.
                 if (!grant || (grant.deploymentId !== '*' && grant.deploymentId !== deployment?.id)) {
