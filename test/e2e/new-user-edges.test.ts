@@ -350,6 +350,7 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
       position: { x: 600, y: 0 },
     } as (typeof slow.nodes)[number];
     const created = (await call('POST', '/pipelines', slow)) as { id: string };
+    await call('PUT', `/pipelines/${created.id}`, { ...slow, description: 'An MLP that takes its time' });
     await page.goto(`${server.url}/#/pipelines/${created.id}`);
     await studio.node('train').waitFor();
     const header = page.locator('.pw-header');
@@ -374,9 +375,36 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     expect(await header.getByRole('button', { name: 'Running…' }).count()).toBe(1);
     expect(await clear()).toEqual(inOrder);
     expect((await box(header.getByRole('button', { name: 'Running…' }))).width).toBe(idleWidth);
+    // The run bar, Cancel and all, lies clear of the minimap and the zoom buttons.
+    const runBar = await box(page.getByTestId('run-status'));
+    for (const overlay of ['.react-flow__minimap', '.react-flow__controls']) {
+      const other = await box(page.locator(overlay));
+      expect(runBar.x + runBar.width <= other.x || other.x + other.width <= runBar.x, overlay).toBe(true);
+    }
+    expect(
+      await page
+        .getByTestId('run-status')
+        .locator('.pw-runbar__count')
+        .evaluate((element) => element.scrollWidth <= element.clientWidth),
+    ).toBe(true);
     await page.screenshot({ path: join(screenshots, 'header-1280-running.png') });
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor({ timeout: 120_000 });
+
+    // An old version's banner wraps inside the canvas.
+    await page
+      .getByTestId('version-history')
+      .locator('li')
+      .filter({ has: page.getByText('v1', { exact: true }) })
+      .getByRole('button', { name: 'Open' })
+      .click();
+    const banner = page.getByTestId('read-only-banner');
+    await expect.poll(() => banner.textContent()).toContain('It was never run');
+    const canvas = await box(studio.canvas());
+    const shown = await box(banner);
+    expect(shown.x).toBeGreaterThanOrEqual(canvas.x);
+    expect(shown.x + shown.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    await page.screenshot({ path: join(screenshots, 'old-version-1280.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(pageErrors).toEqual([]);
   });

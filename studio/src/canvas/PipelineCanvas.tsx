@@ -200,7 +200,7 @@ export function PipelineCanvas() {
           <ReadOnlyBanner />
           <NoticeBanner />
         </Panel>
-        <Panel position="bottom-center">
+        <Panel position="bottom-center" className="pw-canvas__runbar">
           <RunStatusBar />
         </Panel>
         {nodes.length === 0 && (
