@@ -31,6 +31,8 @@ export default tseslint.config(
                 'typeorm',
                 'pg-boss',
                 'pg',
+                'onnxruntime-*',
+                'onnx-proto',
                 'node:*',
               ],
               message: 'nodes/ is framework-free: the runtime hands engines in through ctx.',

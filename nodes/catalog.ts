@@ -25,6 +25,8 @@ import { sourceParquet } from './source/parquet/node.js';
 import { sourcePostgres } from './source/postgres/node.js';
 import { transformApply } from './transform/apply/node.js';
 import { trainers } from './train/trainers.js';
+import { modelOnnx } from './model/onnx/node.js';
+import { trainTune } from './train/tune/node.js';
 
 /** Every node, listed explicitly: adding a node means adding it here (a trainer: in train/trainers.ts). */
 export const catalog: AnyNodeDefinition[] = [
@@ -50,6 +52,8 @@ export const catalog: AnyNodeDefinition[] = [
   transformApply,
   // Trainers are listed in train/trainers.ts.
   ...trainers.map((trainer) => trainer.node),
+  modelOnnx,
+  trainTune,
   evaluateScore,
   evaluateImportance,
   evaluateClassification,

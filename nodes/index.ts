@@ -1,7 +1,8 @@
 export * from './core/index.js';
 export { catalog, registry } from './catalog.js';
 export { predictRows, type RowPrediction } from './train/model-scoring.js';
-export { compileRowScorer, predictBatch, type RowScorer } from './train/model-scoring.js';
+export { compileRowScorer, predictBatch, scoreBatch, type RowScorer } from './train/model-scoring.js';
+export { isOnnxModel, onnxModelBytes, scoreOnnxBatch, ONNX_ALGORITHM } from './model/onnx/onnx-model.js';
 export { deploymentNameSchema } from './deploy/service/node.js';
 export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export { loadCsv, type CsvReadOptions } from './source/csv/node.js';
@@ -21,6 +22,7 @@ export {
   type ModelEvaluation,
 } from './deploy/service/champion.js';
 export { modelToOnnx, onnxExportRefusal } from './train/onnx/model-onnx.js';
+export { esmExportRefusal, modelKind } from './train/esm-export.js';
 export type { OnnxGraph, OnnxTensor, OnnxAttribute } from './train/onnx/onnx-graph.js';
 export type { CorrelationReport, CorrelationPair, LabelAssociation } from './explore/correlation/node.js';
 export type { ScatterReport } from './explore/scatter/node.js';

@@ -34,6 +34,33 @@ function newestMtime(path) {
 
 step('compile nodes and server (tsc -b)', bin('tsc'), ['-b', 'server']);
 
+// The scoring code an exported ES module carries (GET …/export?format=esm): the compiled
+// server/src/model-export/esm-scoring.ts with the catalog's scoring half (nodes/scoring.ts, not the
+// whole catalog) bundled in, as one script defining `pipewrightScoring`, which the export writes
+// ahead of the model's weights. Readable, not minified: a user may want to read what scores their rows.
+if (!quiet) console.log('› bundle the exported model scoring code (rolldown)');
+try {
+  const { build } = await import('rolldown');
+  await build({
+    input: join(root, 'server', 'dist', 'model-export', 'esm-scoring.js'),
+    platform: 'neutral',
+    logLevel: 'warn',
+    resolve: { alias: { '@pipewright/nodes': join(root, 'nodes', 'dist', 'scoring.js') } },
+    // Training code reached through the trainer declarations names its worker module by import.meta.url;
+    // scoring never runs it.
+    transform: { define: { 'import.meta': '{}' } },
+    output: {
+      file: join(root, 'server', 'dist', 'model-export', 'esm-scoring.iife.js'),
+      format: 'iife',
+      name: 'pipewrightScoring',
+    },
+  });
+} catch (error) {
+  console.error(error);
+  console.error('build failed at: bundle the exported model scoring code');
+  process.exit(1);
+}
+
 const studioBuilt = newestMtime(join(root, 'studio', 'dist', 'index.html'));
 const studioSources = Math.max(newestMtime(join(root, 'studio')), newestMtime(join(root, 'nodes', 'dist')));
 if (

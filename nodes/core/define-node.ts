@@ -4,6 +4,8 @@ import type { SchemaChange } from './datasets.js';
 import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 import type { RowSample } from './row-sample.js';
+import type { OnnxRuntimeApi } from './onnx-runtime.js';
+import type { TuningReport } from './metrics.js';
 
 /** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
 export interface GraphNode {
@@ -21,6 +23,7 @@ export const NODE_CATEGORIES = [
   'feature',
   'split',
   'train',
+  'model',
   'evaluate',
   'transform',
   'deploy',
@@ -63,6 +66,8 @@ export interface ArtifactAccess {
    * Throws a NodeError naming `param` when the path is outside them or absent.
    */
   stageFile(path: string, param: string): Promise<string>;
+  /** The bytes of a user-given file, resolved and refused as stageFile does (an imported model's .onnx). */
+  readFile(path: string, param: string): Promise<Uint8Array>;
   /**
    * Makes a version of a named dataset of the run's workspace readable by
    * ctx.sql: `version` when given, else the latest. Throws a NodeError naming
@@ -103,6 +108,8 @@ export interface ProgressDetail {
   loss?: number;
   valLoss?: number;
   metrics?: Record<string, number>;
+  /** train.tune: its trials table so far, resent whole with each report (a late report replaces an earlier one). */
+  tuning?: TuningReport;
 }
 
 export interface NodeContext {
@@ -112,6 +119,8 @@ export interface NodeContext {
   readonly jobKey: string;
   readonly sql: SqlEngine;
   readonly tf: TensorFlowApi;
+  /** onnxruntime, where the worker has it: imported ONNX models are read and scored with it. */
+  readonly onnx?: OnnxRuntimeApi;
   readonly artifacts: ArtifactAccess;
   readonly connections: ConnectionAccess;
   readonly signal: AbortSignal;
@@ -169,10 +178,14 @@ export interface FanOut {
   /**
    * Runs `runPart(ctx, inputs, params, part)` for each part as its own job;
    * the results come back in part order. `onResult` is called as each part
-   * finishes, in the order they finish. Cancelled with the job's signal;
-   * a part that fails fails the node with its error.
+   * finishes, in the order they finish, with the name of the worker that
+   * ran it (where known). Cancelled with the job's signal; a part that
+   * fails fails the node with its error.
    */
-  map<T, R>(parts: T[], onResult?: (done: number, index: number, result: R) => Promise<void> | void): Promise<R[]>;
+  map<T, R>(
+    parts: T[],
+    onResult?: (done: number, index: number, result: R, worker?: string) => Promise<void> | void,
+  ): Promise<R[]>;
 }
 
 /** Inputs by port name; a port that takes several connections gets an array. */

@@ -15,6 +15,8 @@ export interface OutputSummary {
   kind: 'table' | 'model' | 'transform' | 'metrics';
   rows?: number;
   columns?: number;
+  /** A model's: the trainer that scores it (a tuning node's model is its best trainer's), for the export offer. */
+  algorithm?: string;
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

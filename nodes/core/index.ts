@@ -24,3 +24,4 @@ export * from './password-rule.js';
 export * from './row-hash.js';
 export * from './row-sample.js';
 export * from './stored-values.js';
+export * from './onnx-runtime.js';

@@ -99,3 +99,35 @@ export interface CrossValidationReport {
   /** Classifiers: accuracy, f1, logLoss; regressors: r2, rmse, mae. */
   [metric: string]: MeanStdMetric | number;
 }
+
+/** A value a tuning trial gave one of the trainer's params. */
+export type TrialValue = number | string | boolean | number[];
+
+/** One trial of train.tune: the params it tried and its cross-validation score. */
+export interface TuningTrial {
+  /** 1-based, in the order the search laid the trials out. */
+  trial: number;
+  params: Record<string, TrialValue>;
+  /** The tuned metric over the folds. */
+  score: MeanStdMetric;
+  /** Every metric the folds gave, mean ± std: in the finished report, not in progress events (they resend the table). */
+  cv?: CrossValidationReport;
+  /** The worker that ran it, where it ran as a job. */
+  worker?: string;
+}
+
+/** What train.tune reports as trials finish (progress) and once done (metrics `tuning`). */
+export interface TuningReport {
+  /** The trainer's node type, e.g. train.forest. */
+  trainer: string;
+  search: 'grid' | 'random';
+  metric: string;
+  /** max: higher scores are better (accuracy, f1, r2); min: lower (logLoss, rmse, mae). */
+  goal: 'max' | 'min';
+  folds: number;
+  /** Trials laid out; `trials` holds those finished so far, in trial order. */
+  planned: number;
+  trials: TuningTrial[];
+  /** The trial number of the best score so far (ties: the earlier trial). */
+  best: number | null;
+}

@@ -9,6 +9,19 @@ export function isParamRef(value: unknown): value is ParamRef {
   return paramRefSchema.safeParse(value).success;
 }
 
+/** What a pipeline param holds; `column` and `columns` name columns of the data (the studio shows pickers). */
+export const PIPELINE_PARAM_TYPES = ['number', 'integer', 'string', 'boolean', 'column', 'columns', 'dataset'] as const;
+export type PipelineParamType = (typeof PIPELINE_PARAM_TYPES)[number];
+
+/** What a person said about a pipeline param when making it: its type and what it is for (a template's form reuses them). */
+export const pipelineParamInfoSchema = z
+  .object({
+    type: z.enum(PIPELINE_PARAM_TYPES).optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+export type PipelineParamInfo = z.infer<typeof pipelineParamInfoSchema>;
+
 const idPattern = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export const pipelineNodeSchema = z
@@ -44,10 +57,22 @@ export const pipelineFileSchema = z
     name: z.string().min(1).max(200),
     description: z.string().optional(),
     params: z.record(z.string(), z.unknown()).default({}),
+    /** Optional, by param name: the type and description of params in `params`. */
+    paramInfo: z.record(z.string(), pipelineParamInfoSchema).optional(),
     nodes: z.array(pipelineNodeSchema),
     edges: z.array(pipelineEdgeSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((file, context) => {
+    for (const name of Object.keys(file.paramInfo ?? {})) {
+      if (!Object.hasOwn(file.params, name))
+        context.addIssue({
+          code: 'custom',
+          path: ['paramInfo', name],
+          message: `paramInfo describes "${name}", which is not one of the pipeline's params`,
+        });
+    }
+  });
 
 export type PipelineFile = z.infer<typeof pipelineFileSchema>;
 export type PipelineNode = z.infer<typeof pipelineNodeSchema>;

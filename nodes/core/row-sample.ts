@@ -55,6 +55,8 @@ export interface TableSampleInfo extends RowSample {
   of: number;
   /** True when the source read only part of its data to take the sample. */
   readPart: boolean;
+  /** True when `of` is estimated from the part read (a PostgreSQL TABLESAMPLE), not counted. */
+  estimated?: boolean;
 }
 
 export function sameSample(a: RowSample, b: RowSample): boolean {

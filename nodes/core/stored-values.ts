@@ -11,7 +11,8 @@ export interface UnstorableValue {
 
 /**
  * The first value in a parsed JSON document that cannot be kept: text with
- * a NUL character (PostgreSQL's text and jsonb cannot hold one), a number
+ * a NUL character or a lone surrogate (PostgreSQL's text and jsonb cannot
+ * hold either), a number
  * JSON cannot write back (`1e999` parses to Infinity and would be stored as
  * null), or nesting deeper than MAX_VALUE_DEPTH (recursive code further on
  * would run out of stack). Walks without recursion, so a value nested 5,000
@@ -24,6 +25,8 @@ export function findUnstorableValue(value: unknown): UnstorableValue | undefined
     if (typeof current === 'string') {
       if (current.includes('\0'))
         return { path, message: 'contains a NUL character (\\u0000), which text here may not hold' };
+      const lone = loneSurrogateAt(current);
+      if (lone !== -1) return { path, message: notUnicode(current, lone) };
     } else if (typeof current === 'number') {
       if (!Number.isFinite(current)) return { path, message: `is a number too large to keep (it reads as ${current})` };
     } else if (current !== null && typeof current === 'object') {
@@ -33,12 +36,26 @@ export function findUnstorableValue(value: unknown): UnstorableValue | undefined
       } else {
         for (const [key, item] of Object.entries(current)) {
           if (key.includes('\0')) return { path, message: 'has a field name with a NUL character (\\u0000)' };
+          const lone = loneSurrogateAt(key);
+          if (lone !== -1) return { path, message: `has a field name that ${notUnicode(key, lone)}` };
           pending.push({ value: item, path: [...path, key] });
         }
       }
     }
   }
   return undefined;
+}
+
+/** A surrogate without its pair: JSON's `\\ud800` parses to one, which no UTF-8 text (PostgreSQL's included) can hold. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function loneSurrogateAt(text: string): number {
+  return text.search(LONE_SURROGATE);
+}
+
+function notUnicode(text: string, at: number): string {
+  const code = text.charCodeAt(at).toString(16);
+  return `is not valid Unicode text (a lone surrogate \\u${code} at character ${at + 1}), which text here may not hold`;
 }
 
 /** `nodes[1].params.fraction`: a path as a reader would write it (a long one cut after its first steps). */

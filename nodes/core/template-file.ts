@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { datasetNameSchema } from './datasets.js';
-import { paramRefSchema, pipelineFileSchema } from './pipeline-file.js';
+import { paramRefSchema, PIPELINE_PARAM_TYPES, pipelineFileSchema } from './pipeline-file.js';
 
 export const TEMPLATE_FORMAT = 'pipewright-template/v1';
 
 /** What a template param holds; `column` and `columns` name columns of the template's data (the studio shows pickers). */
-export const TEMPLATE_PARAM_TYPES = ['number', 'integer', 'string', 'boolean', 'column', 'columns', 'dataset'] as const;
+export const TEMPLATE_PARAM_TYPES = PIPELINE_PARAM_TYPES;
 export type TemplateParamType = (typeof TEMPLATE_PARAM_TYPES)[number];
 
 export const templateParamSchema = z

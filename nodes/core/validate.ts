@@ -44,7 +44,7 @@ export function validatePipeline(input: unknown, options: ValidateOptions): Vali
   const issues: PipelineIssue[] = [];
   const pipelineParams = { ...file.params, ...(options.params ?? {}) };
   for (const name of Object.keys(options.params ?? {})) {
-    if (!(name in file.params)) {
+    if (!Object.hasOwn(file.params, name)) {
       issues.push({ code: 'unknown-pipeline-param', param: name, message: `the pipeline has no param "${name}"` });
     }
   }

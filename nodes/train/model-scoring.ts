@@ -1,4 +1,7 @@
 import type { ColumnBatch } from '../core/define-node.js';
+import { NodeError } from '../core/errors.js';
+import type { OnnxRuntimeApi } from '../core/onnx-runtime.js';
+import { isOnnxModel, scoreOnnxBatch } from '../model/onnx/onnx-model.js';
 import { applyStepsToRow, compileRowSteps, type Row, type SlotValue } from '../core/transforms.js';
 import type { EncodedFeature, ModelBundle } from '../core/values.js';
 import { bestClass, type ClassValue } from './class-labels.js';
@@ -7,7 +10,37 @@ import { trainerFor } from './trainers.js';
 
 /** The model's raw outputs for rows of a batch (see Predictor in define-trainer.ts). */
 export function predictBatch(model: ModelBundle, batch: ColumnBatch, rows?: RowSelection): Float64Array {
+  if (isOnnxModel(model)) throw onnxIsAsync();
   return trainerFor(model.algorithm).predict(model, batch, rows);
+}
+
+/**
+ * The model's raw outputs for every row of a batch, whatever made the model:
+ * a trainer's predict, or onnxruntime (`onnx`: the process's runtime) for an
+ * imported ONNX model, which scores asynchronously.
+ */
+export async function scoreBatch(
+  model: ModelBundle,
+  batch: ColumnBatch,
+  onnx: OnnxRuntimeApi | undefined,
+  rows?: RowSelection,
+): Promise<Float64Array> {
+  if (!isOnnxModel(model)) return predictBatch(model, batch, rows);
+  const outputs = await scoreOnnxBatch(onnx, model, batch);
+  if (!rows) return outputs;
+  // The outputs of the selected rows only, as a Predictor gives them.
+  const width = batch.rowCount ? outputs.length / batch.rowCount : 0;
+  const picked = new Float64Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    picked.set(outputs.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+  }
+  return picked;
+}
+
+function onnxIsAsync(): NodeError {
+  return new NodeError(
+    'an imported ONNX model is scored asynchronously by onnxruntime (scoreBatch); this synchronous path cannot score it',
+  );
 }
 
 export interface RowPrediction {
@@ -58,7 +91,8 @@ export interface RowScorer {
 }
 
 export function compileRowScorer(model: ModelBundle): RowScorer {
-  const trainer = trainerFor(model.algorithm);
+  // An imported ONNX model uses `batch` only: onnxruntime scores the columns (scoreBatch).
+  const trainer = isOnnxModel(model) ? undefined : trainerFor(model.algorithm);
   const names = model.inputs.map((column) => column.name);
   for (const feature of model.encoding.features) if (!names.includes(feature.column)) names.push(feature.column);
   const compiled = compileRowSteps(
@@ -115,6 +149,7 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
     },
     predict(values, count) {
       if (encoded) return encoded(scorer.encode(values, count), count);
+      if (!trainer) throw onnxIsAsync();
       return trainer.predict(model, scorer.batch(values, count));
     },
     batch(values, count) {
@@ -134,7 +169,7 @@ export function compileRowScorer(model: ModelBundle): RowScorer {
   };
   // A model with an encoded kernel is scored straight from the encoded rows; its state checked once, here,
   // by the trainer's own predict.
-  const kernel = trainer.kernels?.encoded;
+  const kernel = trainer?.kernels?.encoded;
   const encoded = kernel && trainer.predict(model, scorer.batch([], 0)) && kernel(model);
   return scorer;
 }

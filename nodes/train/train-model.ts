@@ -12,7 +12,7 @@ import { rawInputColumns } from './model-inputs.js';
 import { readTrainingTable, regressionTargets, resolveTask, type TaskParam } from './trainer-input.js';
 
 /** The parts of a trainer's declaration that training reads. */
-interface TrainerAlgorithm<P> {
+export interface TrainerAlgorithm<P> {
   algorithm: string;
   tasks: readonly string[];
   standardize: boolean;
@@ -157,10 +157,13 @@ export function pacer(ctx: NodeContext): () => Promise<void> {
   };
 }
 
+/** The seed of a trainer's own `folds`: the same folds on every run. */
+const FOLD_SEED = 42;
+
 /** Shuffled k-fold assignment for regression (stratified for classes). */
-function foldAssignment(data: FitData, folds: number): Int32Array {
-  if (data.task === 'classification') return stratifiedFolds(data.targets as Int32Array, folds);
-  const random = seededRandom(42);
+function foldAssignment(data: FitData, folds: number, seed: number): Int32Array {
+  if (data.task === 'classification') return stratifiedFolds(data.targets as Int32Array, folds, seed);
+  const random = seededRandom(seed);
   const order = Array.from(data.rows.keys());
   shuffleInPlace(order, random);
   const assignment = new Int32Array(order.length);
@@ -168,16 +171,22 @@ function foldAssignment(data: FitData, folds: number): Int32Array {
   return assignment;
 }
 
-async function crossValidate<P extends BaseTrainerParams>(
+/**
+ * k-fold cross-validation of `params` (k = params.folds): each fold fits on
+ * the other folds and is scored on its own rows. Every trial of a tuning
+ * node uses it with the same `seed`, so trials are compared on the same folds.
+ */
+export async function crossValidate<P extends BaseTrainerParams>(
   ctx: NodeContext,
   data: FitData,
   features: string[],
   params: P,
   trainer: TrainerAlgorithm<P>,
   hooksFor: (index: number) => FitHooks,
+  seed = FOLD_SEED,
 ): Promise<CrossValidationReport> {
   const folds = params.folds ?? 0;
-  const assignment = foldAssignment(data, folds);
+  const assignment = foldAssignment(data, folds, seed);
   const scores: Record<string, number[]> = {};
   for (let fold = 0; fold < folds; fold++) {
     const trainAt: number[] = [];

@@ -207,6 +207,41 @@ describe('pipewright CLI', () => {
     expect(versions).toHaveLength(0);
   });
 
+  it('never prints a stack trace: what the run would crash on exits 2 with the reason, and validate refuses it too', async () => {
+    const noStack = (output: string) => expect(output).not.toMatch(/\n\s+at /);
+
+    // A lone surrogate (JSON's "\ud800") in a name: PostgreSQL cannot store it.
+    const lone = breastCancerPipeline();
+    await writeFile(
+      join(workDir, 'lone.json'),
+      JSON.stringify(lone).replace(`"name":"${lone.name}"`, `"name":"cells \\ud800"`),
+    );
+    for (const command of ['run', 'validate']) {
+      const result = await pipewright(command, join(workDir, 'lone.json'));
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toMatch(
+        /name is not valid Unicode text \(a lone surrogate \\ud800 at character 7\)/,
+      );
+      noStack(result.stderr);
+    }
+
+    // A dataset only the database can tell is missing: the run names the node and param.
+    const dataset = breastCancerPipeline();
+    dataset.nodes.find((n) => n.id === 'source')!.params = { dataset: 'no-such-dataset' };
+    await writeFile(join(workDir, 'dataset.json'), JSON.stringify(dataset));
+    const missing = await pipewright('run', join(workDir, 'dataset.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/node "source", param "dataset": dataset "no-such-dataset" does not exist/);
+    noStack(missing.stderr);
+
+    // Params every JavaScript object has are params the pipeline lacks, not silently ignored.
+    for (const name of ['constructor', '__proto__']) {
+      const result = await pipewright('validate', example, '--param', `${name}=2`);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toContain(`the pipeline has no param "${name}"`);
+    }
+  });
+
   it('validates without running', async () => {
     expect((await pipewright('validate', example)).code).toBe(0);
     const invalid = await pipewright('validate', join(workDir, 'invalid.json'));

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -190,6 +191,40 @@ describe('deployments and predictions', () => {
     expect(notAModel.body.error.message).toMatch(/node "split" gives no model/);
     const badFormat = await api(editor, 'GET', `/runs/${runId}/nodes/train/export?format=pmml`);
     expect(badFormat.status).toBe(400);
+  });
+
+  it('exports the model as a self-contained ES module (run node and deployment version) that predicts as the service answers', async () => {
+    const download = async (identity: Identity, path: string) => {
+      const response = await fetch(`${server.url}/api${path}`, { headers: authHeaders(identity) });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    };
+    const fromRun = await download(editor, `/runs/${runId}/nodes/train/export?format=esm`);
+    expect(fromRun.status).toBe(200);
+    expect(fromRun.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(fromRun.headers.get('content-disposition')).toBe('attachment; filename="train.mjs"');
+    const fromDeployment = await download(server, '/deployments/cancer/versions/1/export?format=esm');
+    expect(fromDeployment.headers.get('content-disposition')).toBe('attachment; filename="cancer-v1.mjs"');
+    expect(fromDeployment.text).not.toMatch(/^\s*import[\s{*]/m);
+    // An editor takes a run's model; a deployment version's, like its bundle, is an admin's.
+    expect((await download(editor, '/deployments/cancer/versions/1/export?format=esm')).status).toBe(403);
+
+    const dir = await mkdtemp(join(tmpdir(), 'pipewright-esm-'));
+    await writeFile(join(dir, 'cancer-v1.mjs'), fromDeployment.text);
+    const exported = (await import(pathToFileURL(join(dir, 'cancer-v1.mjs')).href)) as {
+      predict(rows: Row[]): Omit<Prediction, 'version'>;
+      metadata: { algorithm: string; classes: string[] };
+    };
+    expect(exported.metadata).toMatchObject({ algorithm: 'logistic', classes: ['benign', 'malignant'] });
+    const rows = testRows.map(withoutScores);
+    const served = await predict(server.url, 'cancer', apiKey, { rows });
+    const local = exported.predict(rows);
+    expect(local.predictions).toEqual(served.body.predictions);
+    expect(local.predictions).toEqual(testRows.map((row) => row.prediction));
+    local.probabilities!.forEach((probabilities, i) => {
+      for (const label of ['benign', 'malignant']) {
+        expect(Math.abs(probabilities[label] - served.body.probabilities![i][label])).toBeLessThanOrEqual(1e-9);
+      }
+    });
   });
 
   it('answers 401 without a valid key (alike for a deployment that does not exist), 400 naming row and field, 413 past 10,000 rows', async () => {
@@ -386,7 +421,13 @@ describe('deployments and predictions', () => {
     await writeFile(file, JSON.stringify(bundle.body));
     const port = await freePort();
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'pipewright.mjs'), 'serve', '--bundle', file], {
-      env: { ...process.env, PORT: String(port), PIPEWRIGHT_API_KEYS: 'replica-key-1,replica-key-2', DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PIPEWRIGHT_API_KEYS: 'replica-key-1,replica-key-2',
+        PIPEWRIGHT_METRICS_TOKEN: 'replica-metrics',
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -406,8 +447,33 @@ describe('deployments and predictions', () => {
       expect((await predict(url, 'elsewhere', 'replica-key-1', { rows: [withoutScores(testRows[0])] })).status).toBe(
         404,
       );
-      const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string };
-      expect(health.mode).toBe('standalone');
+      // Anonymous callers learn no deployment's name: health names none, the OpenAPI document needs a key.
+      const health = await (await fetch(`${url}/api/health`)).text();
+      expect(JSON.parse(health)).toEqual({ status: 'ok', mode: 'standalone' });
+      expect((await fetch(`${url}/api/docs`)).status).toBe(401);
+      const junk = await fetch(`${url}/api/docs`, { headers: { authorization: 'Bearer junk' } });
+      expect(junk.status).toBe(401);
+      expect(await junk.text()).not.toContain('cancer');
+      const docs = await fetch(`${url}/api/docs`, { headers: { authorization: 'Bearer replica-key-1' } });
+      expect(Object.keys(((await docs.json()) as { paths: Record<string, unknown> }).paths)).toEqual([
+        '/api/predict/cancer',
+      ]);
+
+      // Requests for made-up names, with a key or without, add no series to /metrics.
+      const scrape = async () =>
+        (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer replica-metrics' } })).text();
+      const before = (await scrape()).split('\n').filter((line) => line.startsWith('pipewright_predict_')).length;
+      for (let i = 0; i < 50; i++) {
+        const row = { rows: [withoutScores(testRows[0])] };
+        expect((await predict(url, `made-up-${i}`, 'replica-key-1', row)).status).toBe(404);
+        expect((await predict(url, `made-up-${i}`, 'junk', row)).status).toBe(401);
+      }
+      const after = await scrape();
+      expect(after).not.toContain('made-up');
+      expect(after.split('\n').filter((line) => line.startsWith('pipewright_predict_')).length).toBeLessThanOrEqual(
+        before + 4,
+      );
+      expect(after).toMatch(/pipewright_predict_requests_total\{deployment="",version="",status="404"\} 51/);
     } finally {
       child.kill('SIGTERM');
     }

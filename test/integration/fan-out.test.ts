@@ -1,32 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import type { ModelBundle, RunEvent } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { startWorker, stopWorkers } from './worker-processes.js';
+import type { ChildProcess } from 'node:child_process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test/fixtures/data');
-
-/** A `pipewright worker` process sharing the server's database and artifact store, once it takes jobs. */
-async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, [join(root, 'bin', 'pipewright.mjs'), 'worker'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('is taking jobs')) resolve();
-    };
-    worker.stdout?.on('data', onData);
-    worker.stderr?.on('data', onData);
-    worker.on('exit', (code) => reject(new Error(`a worker exited (${code}) before taking jobs:\n${output}`)));
-  });
-  return worker;
-}
 
 describe('work fanned out over two workers', () => {
   let server: TestServer;
@@ -37,14 +19,7 @@ describe('work fanned out over two workers', () => {
     for (let i = 0; i < 2; i++) workers.push(await startWorker(server.environment.env));
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
-    await Promise.all(
-      workers.map((worker) =>
-        worker.exitCode === null && worker.signalCode === null
-          ? new Promise((resolve) => worker.once('exit', resolve))
-          : undefined,
-      ),
-    );
+    await stopWorkers(workers);
     await server?.close();
   });
 

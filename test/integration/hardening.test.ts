@@ -127,6 +127,17 @@ describe('hardening (issue 14)', () => {
     expect(path.status).toBe(400);
     expect(path.body.error).toMatchObject({ nodeId: 'src', param: 'path' });
 
+    // A lone surrogate (JSON's "\ud800") cannot be stored either.
+    const lone = await api<{ error: { message: string; nodeId: string; param: string } }>(
+      editor,
+      'POST',
+      '/pipelines',
+      pipeline([source({ path: 'cells\ud800.csv' })]),
+    );
+    expect(lone.status).toBe(400);
+    expect(lone.body.error).toMatchObject({ nodeId: 'src', param: 'path' });
+    expect(lone.body.error.message).toMatch(/is not valid Unicode text \(a lone surrogate \\ud800 at character 6\)/);
+
     const workspace = await api<{ error: { message: string } }>(server, 'POST', '/workspaces', { name: 'w\u0000' });
     expect(workspace.status).toBe(400);
     expect(workspace.body.error.message).toMatch(/^name contains a NUL/);

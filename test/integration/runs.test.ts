@@ -1,7 +1,8 @@
+import pg from 'pg';
 import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breastCancerPipeline, slowBreastCancerPipeline } from './example-pipelines.js';
-import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { api, startTestServer, uploadDataset, waitFor, type TestServer } from './test-environment.js';
 
 interface ErrorBody {
   error: { code: string; message: string; nodeId?: string; param?: string };
@@ -159,7 +160,67 @@ describe('runs', () => {
     expect(run.nodes.train.status).toBe('cancelled');
     expect(run.nodes.score.status).toBe('cancelled');
     const events = await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`);
-    expect(events.body.items.find((event) => event.type === 'run-finished')).toMatchObject({ status: 'cancelled' });
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'run-finished', status: 'cancelled' });
+  });
+
+  it('stores nothing after run-finished when a node reports while its run is being cancelled', async () => {
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', slowBreastCancerPipeline(200_000 / 4));
+    const runId = (await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {})).body.id;
+    // Training reports progress: its events, and the node's progress in the run document.
+    await waitFor(async () => {
+      const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+      return body.nodes.train.progress > 0 ? true : undefined;
+    });
+
+    // Hold the cancel inside its transaction, after it locked the run's row: it waits to write its audit entry.
+    const holder = new pg.Client({ connectionString: server.server.database.url });
+    await holder.connect();
+    const blockedBy = async (pid: number): Promise<number | undefined> => {
+      const { rows } = await holder.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))',
+        [pid],
+      );
+      return rows[0]?.pid;
+    };
+    try {
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE audit_events IN SHARE MODE');
+      const cancelling = api<RunDocument>(server, 'POST', `/runs/${runId}/cancel`);
+      const cancelPid = await waitFor(() => blockedBy(holderPid), 60_000, 'the cancel to wait');
+      // The training node's next report starts now, and waits for the run's row behind the cancel.
+      const reportPid = await waitFor(
+        () => blockedBy(cancelPid),
+        60_000,
+        'a progress report to wait behind the cancel',
+      );
+      const { rows } = await holder.query<{ started: Date }>(
+        'SELECT query_start AS started FROM pg_stat_activity WHERE pid = $1',
+        [reportPid],
+      );
+      await holder.query('COMMIT');
+      expect((await cancelling).status).toBe(200);
+      await waitFor(
+        async () => {
+          const now = await holder.query(
+            `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query_start = $2`,
+            [reportPid, rows[0].started],
+          );
+          return now.rowCount === 0 ? true : undefined;
+        },
+        60_000,
+        'the waiting report to be done',
+      );
+    } finally {
+      await holder.end();
+    }
+
+    const run = await finished(runId);
+    expect(run.status).toBe('cancelled');
+    const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`)).body.items;
+    const end = events.findIndex((event) => event.type === 'run-finished');
+    expect(events[end]).toMatchObject({ status: 'cancelled' });
+    expect(events.slice(end + 1)).toEqual([]);
   });
 
   it('runs sibling nodes at once and schedules each node once', async () => {
@@ -191,6 +252,40 @@ describe('runs', () => {
       expect(count('node-finished', id), id).toBe(1);
     }
     expect(count('run-finished')).toBe(1);
+  });
+
+  it('refuses to preview a 10,000-column table with a 422 naming its width, and previews one of 1,000', async () => {
+    const preview = async (width: number) => {
+      const header = Array.from({ length: width }, (_, i) => `c${i}`).join(',');
+      const row = Array.from({ length: width }, (_, i) => String(i)).join(',');
+      const uploaded = await uploadDataset(server, `wide-${width}.csv`, `${header}\n${row}\n${row}\n`);
+      expect(uploaded.status).toBe(201);
+      const file = {
+        format: 'pipewright/v1',
+        name: `${width} columns`,
+        nodes: [{ id: 'wide', type: 'source.csv', params: { dataset: `wide-${width}.csv` } }],
+        edges: [],
+      };
+      const created = await api<{ id: string }>(server, 'POST', '/pipelines', file);
+      const started = await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {});
+      const run = await finished(started.body.id);
+      expect(run.status).toBe('succeeded');
+      return api<{ columns: unknown[]; rows: unknown[] } & ErrorBody>(
+        server,
+        'GET',
+        `/runs/${run.id}/nodes/wide/preview?port=out`,
+      );
+    };
+    const wide = await preview(10_000);
+    expect(wide.status).toBe(422);
+    expect(wide.body.error).toMatchObject({ code: 'too-many-columns', nodeId: 'wide' });
+    expect(wide.body.error.message).toBe(
+      'output "out" of node "wide" has 10,000 columns; a preview shows tables of at most 1,000 (keep fewer with clean.select)',
+    );
+    const widest = await preview(1_000);
+    expect(widest.status).toBe(200);
+    expect(widest.body.columns).toHaveLength(1_000);
+    expect(widest.body.rows).toHaveLength(2);
   });
 
   it('answers 404 for a run that does not exist', async () => {

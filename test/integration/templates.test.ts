@@ -130,14 +130,15 @@ describe('templates', () => {
     });
     expect(saved.status, JSON.stringify(saved.body)).toBe(201);
     expect(saved.body).toMatchObject({ gallery: false, version: 1, name: 'Our flower clusters' });
-    // The types are worked out; the column param offers the columns its node saw in the last run.
-    // In the order the nodes use them.
+    // The types and descriptions are those the pipeline kept from its template (paramInfo); the column param offers
+    // the columns its node saw in the last run. In the order the nodes use them.
     expect(saved.body.params).toEqual([
-      { name: 'scaling', type: 'string' },
-      { name: 'k', type: 'integer' },
+      { name: 'scaling', type: 'string', description: 'How to put the columns on one scale first.' },
+      { name: 'k', type: 'integer', description: 'How many clusters.' },
       {
         name: 'compareWith',
         type: 'column',
+        description: 'A column of known groups to compare the clusters with (never used to fit).',
         columns: ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)', 'species'],
       },
     ]);
@@ -177,6 +178,41 @@ describe('templates', () => {
     expect((await finished(theirRun.body.id, other)).status).toBe('succeeded');
     expect((await instantiate(imported.body.id, { params: { k: 5 } }, other)).body.error).toMatchObject({ param: 'k' });
     expect((await api<ErrorBody>(other, 'POST', '/templates', { ...file, format: 'pipewright/v1' })).status).toBe(400);
+  });
+
+  it('starts a template’s params from the pipeline’s paramInfo, and refuses paramInfo about a param it lacks', async () => {
+    const made = await instantiate(byName('Clustering — k-means').id, {});
+    const pipeline = (await api<Pipeline & { version: number }>(server, 'GET', `/pipelines/${made.body.id}`)).body;
+    const { version } = pipeline;
+    const { format, name, params, nodes, edges } = pipeline;
+    const file = { format, name, params, nodes, edges };
+    const refused = await api<ErrorBody>(server, 'PUT', `/pipelines/${made.body.id}`, {
+      ...file,
+      paramInfo: { clusters: { type: 'integer' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(
+      'paramInfo describes "clusters", which is not one of the pipeline\'s params',
+    );
+    expect((await api<Pipeline & { version: number }>(server, 'GET', `/pipelines/${made.body.id}`)).body.version).toBe(
+      version,
+    );
+
+    const described = await api<Pipeline>(server, 'PUT', `/pipelines/${made.body.id}`, {
+      ...file,
+      paramInfo: { k: { type: 'integer', description: 'How many groups to find' } },
+    });
+    expect(described.status, JSON.stringify(described.body)).toBe(200);
+    expect(described.body.paramInfo).toEqual({ k: { type: 'integer', description: 'How many groups to find' } });
+    const saved = await api<Template>(server, 'POST', `/pipelines/${made.body.id}/template`, {
+      name: 'Described clusters',
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body.params.find((param) => param.name === 'k')).toEqual({
+      name: 'k',
+      type: 'integer',
+      description: 'How many groups to find',
+    });
   });
 
   it('makes the datasets and schedules a template comes with', async () => {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
@@ -21,26 +23,28 @@ describe('a worker killed mid-node', () => {
     await server?.close();
   });
 
-  const startWorker = async (): Promise<ChildProcess> => {
+  /** The worker process and the id it registered with. */
+  const startWorker = async (): Promise<{ process: ChildProcess; id: string }> => {
     const worker = spawn(process.execPath, [join(root, 'bin', 'pipewright.mjs'), 'worker'], {
       env: server.environment.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     workers.push(worker);
-    await new Promise<void>((resolve, reject) => {
+    const id = await new Promise<string>((resolve, reject) => {
       let output = '';
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('is taking jobs')) resolve();
+        const taking = /worker (\S+) is taking jobs/.exec(output);
+        if (taking) resolve(taking[1]);
       };
       worker.stdout?.on('data', onData);
       worker.stderr?.on('data', onData);
       worker.on('exit', (code) => reject(new Error(`the worker exited (${code}) before taking jobs:\n${output}`)));
     });
-    return worker;
+    return { process: worker, id };
   };
 
-  it('loses no run: another worker runs the node again and the run succeeds', async () => {
+  it("loses no run: another worker runs the node again and the run succeeds, and the killed job's directory goes", async () => {
     const first = await startWorker();
     const created = await api<{ id: string }>(server, 'POST', '/pipelines', slowBreastCancerPipeline(20_000));
     const runId = (await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {})).body.id;
@@ -48,9 +52,13 @@ describe('a worker killed mid-node', () => {
       const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
       return body.nodes.train.status === 'running' ? true : undefined;
     });
-    first.kill('SIGKILL');
+    // The killed worker's job directory is left behind: its job never ended.
+    const jobsDir = join(server.environment.home, 'work', 'jobs');
+    const leftBehind = join(jobsDir, first.id);
+    expect((await readdir(leftBehind)).length).toBeGreaterThan(1);
+    first.process.kill('SIGKILL');
 
-    await startWorker();
+    const second = await startWorker();
     const run = await waitFor(
       async () => {
         const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
@@ -65,6 +73,14 @@ describe('a worker killed mid-node', () => {
     const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`)).body.items;
     const trainStarts = events.filter((e) => e.type === 'node-started' && e.nodeId === 'train');
     expect(trainStarts).toHaveLength(2);
+
+    // Once the killed worker is gone, a live worker removes what its jobs left, and nothing of its own.
+    await waitFor(
+      async () => (existsSync(leftBehind) ? undefined : true),
+      120_000,
+      "the killed worker's job directory to be removed",
+    );
+    expect(await readdir(jobsDir)).toEqual([second.id]);
     expect(events).toContainEqual(
       expect.objectContaining({
         type: 'node-log',

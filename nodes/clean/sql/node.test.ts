@@ -60,6 +60,9 @@ describe('clean.sql', () => {
     ['COPY run through query()', "SELECT * FROM query('COPY input TO ''/tmp/pipewright-leak.csv''')", /\w/],
     ['SET run through query()', "SELECT * FROM query('SET enable_external_access = true')", /\w/],
     ['a second statement after a comment', "-- hi\nSELECT 1; COPY input TO '/tmp/x.csv'", /single statement/],
+    ['reading the settings (the job directory)', 'SELECT * FROM duckdb_settings()', /not allowed: duckdb_settings/],
+    ['reading a setting', "SELECT current_setting('temp_directory')", /not allowed: current_setting/],
+    ['reading the view of its input (its path)', 'SELECT sql FROM duckdb_views()', /not allowed: duckdb_views/],
   ])('refuses %s with a clear error naming the query param', async (_what, query, message) => {
     const error = await failure('clean.sql', { query });
     expect(error.failure.param).toBe('query');
@@ -78,6 +81,8 @@ describe('clean.sql', () => {
       expression: "(SELECT content FROM read_text('/etc/hostname'))",
     });
     expect(expression.message).toMatch(/param "expression": not allowed/);
+    const setting = await failure('clean.filter', { where: "current_setting('temp_directory') <> ''" });
+    expect(setting.message).toMatch(/param "where": not allowed: current_setting\(\)/);
   });
 
   it('stops a query that runs past the time limit, and one that needs more memory than allowed', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, modelInput, NodeError } from '../../core/index.js';
 import { trainerFor } from '../../train/trainers.js';
+import { isOnnxModel } from '../../model/onnx/onnx-model.js';
 import { COMPARABLE_METRICS, evaluationOf, lowerIsBetter } from './champion.js';
 
 /** A deployment's name: it is part of the prediction URL (`/api/predict/<name>`). */
@@ -75,7 +76,7 @@ export const deployService = defineNode({
     if (model.task === 'clustering')
       throw new NodeError('a clustering model has nothing to predict: deploy a classifier or regressor');
     try {
-      trainerFor(model.algorithm);
+      if (!isOnnxModel(model)) trainerFor(model.algorithm);
     } catch {
       throw new NodeError(`models trained by "${model.algorithm}" cannot be served yet`);
     }

@@ -11,10 +11,11 @@ import {
   type FeatureImportance,
   type ImportanceMetricsReport,
   type ModelBundle,
+  type NodeContext,
 } from '../../core/index.js';
 import { seededRandom, shuffleInPlace } from '../../train/cross-validation.js';
 import { bestClass } from '../../train/class-labels.js';
-import { predictBatch } from '../../train/model-scoring.js';
+import { scoreBatch } from '../../train/model-scoring.js';
 import { regressionMetrics } from '../regression-metrics.js';
 import { modelFeatureBatch, ROW } from '../score/model-rows.js';
 
@@ -62,8 +63,8 @@ function truthOf(model: ModelBundle, batch: ColumnBatch, column: string): Truth 
 }
 
 /** Accuracy (classifiers) or R² (regressors) of the model on the rows with a true value. */
-function score(model: ModelBundle, batch: ColumnBatch, truth: Truth): number {
-  const outputs = predictBatch(model, batch, truth.rows);
+async function score(model: ModelBundle, batch: ColumnBatch, truth: Truth, onnx: NodeContext['onnx']): Promise<number> {
+  const outputs = await scoreBatch(model, batch, onnx, truth.rows);
   if (model.task !== 'classification') return regressionMetrics(truth.values as Float64Array, outputs).r2;
   const k = model.classes?.length ?? 0;
   let correct = 0;
@@ -119,7 +120,7 @@ export const evaluateImportance = defineNode({
       });
     }
     const metric = model.task === 'classification' ? 'accuracy' : 'r2';
-    const baseline = score(model, batch, truth);
+    const baseline = await score(model, batch, truth, ctx.onnx);
     const random = seededRandom(p.seed);
     const features = model.encoding.features.map((f) => f.column);
     const importances: FeatureImportance[] = [];
@@ -134,7 +135,7 @@ export const evaluateImportance = defineNode({
         truth.rows.forEach((row, i) => (shuffled[row] = original[order[i]]));
         const values = batch.values.slice();
         values[column] = shuffled;
-        drops.push(baseline - score(model, { ...batch, values }, truth));
+        drops.push(baseline - (await score(model, { ...batch, values }, truth, ctx.onnx)));
       }
       const mean = drops.reduce((a, b) => a + b, 0) / drops.length;
       const std = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / drops.length);

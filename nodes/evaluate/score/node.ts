@@ -10,7 +10,7 @@ import {
   type LogicalType,
   type ModelBundle,
 } from '../../core/index.js';
-import { predictBatch } from '../../train/model-scoring.js';
+import { scoreBatch } from '../../train/model-scoring.js';
 import { modelFeatureBatch, ROW } from './model-rows.js';
 
 const params = z.object({}).strict();
@@ -44,7 +44,7 @@ export const evaluateScore = defineNode({
     }
     const classes = model.task === 'classification' ? (model.classes ?? []) : undefined;
     const batch = await modelFeatureBatch(ctx, model, input, 'scored_input');
-    const outputs = predictBatch(model, batch);
+    const outputs = await scoreBatch(model, batch, ctx.onnx);
 
     await ctx.sql.createTable(
       'predictions',

@@ -45,7 +45,10 @@ export const sampleRows = defineNode({
       'reader of a Parquet source, a simple sample is read by the source itself: it reads about eight times the ' +
       'rows it keeps, in at most 32 runs of neighbouring rows placed by the seed, and DuckDB skips the rest of the ' +
       'file (rows next to each other in the file are then more likely to be kept together than in a sample of the ' +
-      'whole table). A stratified sample, or one of more than an eighth of the rows, reads everything.',
+      'whole table). A stratified sample, or one of more than an eighth of the rows, reads everything. After a ' +
+      '`source.postgres` whose query reads one table, PostgreSQL samples it (`TABLESAMPLE SYSTEM`, whole pages ' +
+      'chosen by the seed): `rows` keeps exactly that many, a `fraction` keeps about that share (the pages’ rows) ' +
+      'and the total is estimated ("kept N of about M rows"); see source.postgres for the queries that cannot be.',
     params: {
       fraction: 'Share of rows to keep, above 0 and at most 1. Default 0.1 when `rows` is not given.',
       rows: 'Number of rows to keep instead of a fraction (all of them when the table has fewer).',
@@ -68,7 +71,7 @@ export const sampleRows = defineNode({
         transforms: input.transforms,
       });
       ctx.log(
-        `kept ${out.rows} of ${input.sample.of} rows` +
+        `kept ${out.rows} of ${input.sample.estimated ? 'about ' : ''}${input.sample.of} rows` +
           (input.sample.readPart ? ', read by the source without reading all of it' : ''),
       );
       return { out: { ...out, sample: input.sample } };

@@ -1,6 +1,7 @@
 import { NodeError } from '../../core/errors.js';
 import type { ModelBundle, TransformStep } from '../../core/values.js';
 import { trainerFor } from '../trainers.js';
+import { isOnnxModel } from '../../model/onnx/onnx-model.js';
 import { OnnxGraphBuilder, type OnnxGraph } from './onnx-graph.js';
 
 /**
@@ -9,6 +10,8 @@ import { OnnxGraphBuilder, type OnnxGraph } from './onnx-graph.js';
  * form. The studio shows it next to the download.
  */
 export function onnxExportRefusal(model: Pick<ModelBundle, 'algorithm'>): string | undefined {
+  // An imported model is exported as the bytes it came in (server/src/model-export).
+  if (isOnnxModel(model)) return undefined;
   const exporter = trainerFor(model.algorithm).onnx;
   return 'cannot' in exporter ? exporter.cannot : undefined;
 }

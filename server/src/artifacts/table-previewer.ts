@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ColumnInfo, SqlValue, TableRef } from '@pipewright/nodes';
+import { ApiError } from '../api/api-errors.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
@@ -17,6 +18,12 @@ export interface TablePreview {
 }
 
 export const PREVIEW_ROWS = 100;
+/**
+ * A preview of a wider table is refused, naming its width: its first rows
+ * would not fit the preview's memory (10,000 columns ran out of 512 MB), and
+ * no one reads a table that wide in a page. `clean.select` narrows it.
+ */
+export const PREVIEW_MAX_COLUMNS = 1_000;
 
 /** Reads the first rows of a stored table with a sandboxed DuckDB that can read nothing else. */
 @Injectable()
@@ -26,7 +33,18 @@ export class TablePreviewer {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
 
-  async preview(table: TableRef, limit = PREVIEW_ROWS): Promise<TablePreview> {
+  /** `where` names the table in a refusal, e.g. `output "out" of node "src"`. */
+  async preview(table: TableRef, where: { nodeId?: string; port?: string } = {}): Promise<TablePreview> {
+    if (table.columns.length > PREVIEW_MAX_COLUMNS) {
+      const named = where.nodeId ? `output "${where.port}" of node "${where.nodeId}"` : 'the table';
+      throw new ApiError(
+        422,
+        'too-many-columns',
+        `${named} has ${table.columns.length.toLocaleString('en-US')} columns; a preview shows tables of at most ${PREVIEW_MAX_COLUMNS.toLocaleString('en-US')} (keep fewer with clean.select)`,
+        where,
+      );
+    }
+    const limit = PREVIEW_ROWS;
     await mkdir(this.settings.workDir, { recursive: true });
     const dir = await mkdtemp(join(this.settings.workDir, 'preview-'));
     let sandbox: DuckDbSandbox | undefined;

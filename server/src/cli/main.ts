@@ -20,7 +20,7 @@ program
   .option('--json', 'print one JSON document with the outcome, and nothing else, on stdout', false)
   .action(async (file: string, options: { param: string[]; json: boolean }) => {
     const { runCommand } = await import('./run-command.js');
-    finish(await runCommand({ file, ...options }));
+    finish(await runCommand({ file, ...options }).catch(cannotRun));
   });
 
 program
@@ -30,7 +30,7 @@ program
   .addOption(new Option('--param <name=value>', 'set a pipeline param (repeatable)').default([]).argParser(collect))
   .action(async (file: string, options: { param: string[] }) => {
     const { validateCommand } = await import('./validate-command.js');
-    finish(await validateCommand({ file, ...options }));
+    finish(await validateCommand({ file, ...options }).catch(cannotRun));
   });
 
 program
@@ -55,6 +55,17 @@ program
   .command('worker')
   .description('start a worker that takes jobs from the database (same as npm run worker)')
   .action(async () => (await import('./worker-command.js')).workerCommand());
+
+/**
+ * What stopped `run` or `validate` before the run could end (a dataset the
+ * database lacks, a database that will not start): one line with the
+ * reason, and exit 2. Someone running a file acts on the reason; a stack
+ * trace tells them nothing.
+ */
+function cannotRun(error: unknown): number {
+  process.stderr.write(`pipewright: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 2;
+}
 
 /** Exits with the command's code once stdout has been written out (a pipe may still hold the JSON). */
 function finish(code: number): void {

@@ -29,7 +29,8 @@ export async function readPipelineFile(path: string): Promise<unknown> {
  * false, null, an array or object) is taken as that; anything else is text.
  */
 export function parseParamOptions(options: string[]): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
+  // No prototype: `--param __proto__=1` is a param named "__proto__" (which the pipeline lacks), not a prototype.
+  const params = Object.create(null) as Record<string, unknown>;
   for (const option of options) {
     const equals = option.indexOf('=');
     if (equals <= 0) throw new InvalidInputError(`--param takes name=value; got "${option}"`);

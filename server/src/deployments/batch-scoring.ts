@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../api/api-errors.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { rowSchema } from '../predict/request-rows.js';
-import { predictionsOf, scoreRequest } from '../predict/score-rows.js';
+import { predictionsOf, scoreAnyRequest } from '../predict/score-rows.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
 import { BatchJobs, jobOf, type BatchJob, type BatchJobRow } from './batch-jobs.js';
@@ -115,7 +115,7 @@ export class BatchScoring {
         );
         let scored;
         try {
-          scored = scoreRequest(bundle, schema, { rows: chunk });
+          scored = await scoreAnyRequest(bundle, schema, { rows: chunk });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           const row = error.where.row;

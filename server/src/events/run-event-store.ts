@@ -4,20 +4,21 @@ import type { RunEvent, RunEventBody } from '@pipewright/nodes';
 import { DataSource, MoreThan, type EntityManager } from 'typeorm';
 import { RunEventEntity } from './run-event.entity.js';
 
-type ProgressBody = Extract<RunEventBody, { type: 'node-progress' }>;
+/** The channel that carries `<runId>:<seq>` for every appended event. */
+export const RUN_EVENTS_CHANNEL = 'pipewright_run_events';
 
-interface PendingProgress {
+/** What a worker reports while it runs a node. */
+export type NodeReport = Extract<RunEventBody, { type: 'node-progress' } | { type: 'node-log' }>;
+
+interface PendingReport {
   runId: string;
-  body: ProgressBody;
+  body: NodeReport;
   resolve(event: RunEvent | undefined): void;
   reject(error: unknown): void;
 }
 
-/** The most progress reports one statement writes. */
-const PROGRESS_BATCH_LIMIT = 1000;
-
-/** The channel that carries `<runId>:<seq>` for every appended event. */
-export const RUN_EVENTS_CHANNEL = 'pipewright_run_events';
+/** The most node reports one statement writes. */
+const REPORT_BATCH_LIMIT = 1000;
 
 /**
  * The run's event log. Appending numbers the event from `runs.last_seq`
@@ -27,8 +28,8 @@ export const RUN_EVENTS_CHANNEL = 'pipewright_run_events';
  */
 @Injectable()
 export class RunEventStore {
-  private readonly pendingProgress: PendingProgress[] = [];
-  private writingProgress = false;
+  private readonly pendingReports: PendingReport[] = [];
+  private writingReports = false;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -50,56 +51,65 @@ export class RunEventStore {
   }
 
   /**
-   * A node's progress: the event appended and announced, and the node's
-   * progress column set while it runs. Reports are written in batches: while
-   * one batch is being written, the next gathers every report that arrives
-   * (from any run), and goes as one statement (one commit, one notification a
-   * run) when the first is done. An idle worker's report is written at once;
-   * a busy one's wait for at most one batch, and the database sees one
-   * statement a batch rather than one a report. Resolves once the event is
-   * stored (undefined when the node was no longer running: a cancelled run's
-   * node reports nothing more).
+   * What a worker reports about a node it runs (progress, a log line): the
+   * event appended and announced, and for progress the node's progress column
+   * set, only while the node is running and its run is neither finished nor
+   * being cancelled. Resolves once stored, with the event, or undefined when
+   * it was dropped.
+   *
+   * Reports are written in batches: while one batch is being written, every
+   * report that arrives (from any run) joins the next, which goes as one
+   * statement (one commit, one notification a run) when the first is done.
+   * An idle worker's report is written at once; the database sees one
+   * statement a batch rather than one a report.
    */
-  appendProgress(runId: string, body: ProgressBody): Promise<RunEvent | undefined> {
+  appendNodeReport(runId: string, body: NodeReport): Promise<RunEvent | undefined> {
     return new Promise((resolve, reject) => {
-      this.pendingProgress.push({ runId, body, resolve, reject });
-      if (!this.writingProgress) void this.writeProgress();
+      this.pendingReports.push({ runId, body, resolve, reject });
+      if (!this.writingReports) void this.writeReports();
     });
   }
 
-  private async writeProgress(): Promise<void> {
-    this.writingProgress = true;
+  private async writeReports(): Promise<void> {
+    this.writingReports = true;
     // Reports made in the same turn of the event loop join the first batch.
     await Promise.resolve();
     try {
-      while (this.pendingProgress.length > 0) {
-        const batch = this.pendingProgress.splice(0, PROGRESS_BATCH_LIMIT);
+      while (this.pendingReports.length > 0) {
+        const batch = this.pendingReports.splice(0, REPORT_BATCH_LIMIT);
         try {
-          const events = await this.appendProgressBatch(batch);
+          const events = await this.appendReportBatch(batch);
           batch.forEach((report, index) => report.resolve(events[index]));
         } catch (error) {
           for (const report of batch) report.reject(error);
         }
       }
     } finally {
-      this.writingProgress = false;
+      this.writingReports = false;
     }
   }
 
   /**
-   * One statement for a batch of progress reports of any runs: each run's row
-   * is locked (in id order, so two batches never wait on each other in a
-   * circle) and its `last_seq` advanced by its reports, which are numbered in
-   * the order they were made; the node's progress column takes its last
-   * report; each run is announced once, with its highest seq. Reports of a
-   * node that is not running are dropped.
+   * One statement for a batch of node reports of any runs. Each run's row is
+   * locked (in id order, so two batches never wait on each other in a
+   * circle) and its `last_seq` advanced by its reports, numbered in the order
+   * they were made; a node's progress column takes its last progress; each
+   * run is announced once, with its highest seq.
+   *
+   * The run's state is read from the run's row as this statement updates it,
+   * so under the row lock that a cancel and a run's end take: a report that
+   * waited behind a cancel is checked against the row the cancel committed
+   * (PostgreSQL re-reads a row it waited for before updating it) and is
+   * dropped, so nothing lands after `run-finished`. The node's status cannot
+   * carry that guarantee alone: it is read from the snapshot taken before
+   * the wait, which still shows the node running.
    */
-  private async appendProgressBatch(batch: PendingProgress[]): Promise<(RunEvent | undefined)[]> {
+  private async appendReportBatch(batch: PendingReport[]): Promise<(RunEvent | undefined)[]> {
     const rows = (await this.db.query(
       `WITH input AS (
-         SELECT i.run_id, i.node_id, i.payload, i.pct, i.ord
-           FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::float8[]) WITH ORDINALITY
-                AS i (run_id, node_id, payload, pct, ord)
+         SELECT i.run_id, i.node_id, i.type, i.payload, i.pct, i.ord
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::real[]) WITH ORDINALITY
+                AS i (run_id, node_id, type, payload, pct, ord)
           WHERE EXISTS (SELECT 1 FROM run_nodes n
                          WHERE n.run_id = i.run_id AND n.node_id = i.node_id AND n.status = 'running')
        ), counts AS (
@@ -109,17 +119,19 @@ export class RunEventStore {
        ), next AS (
          UPDATE runs r SET last_seq = r.last_seq + c.n FROM counts c
           WHERE r.id = c.run_id AND r.id IN (SELECT id FROM locked)
+            AND r.status IN ('queued', 'running') AND r.cancel_requested_at IS NULL
          RETURNING r.id, r.last_seq, c.n
        ), numbered AS (
-         SELECT i.run_id, i.node_id, i.payload, i.pct, i.ord,
+         SELECT i.run_id, i.node_id, i.type, i.payload, i.pct, i.ord,
                 next.last_seq - next.n + row_number() OVER (PARTITION BY i.run_id ORDER BY i.ord) AS seq
            FROM input i JOIN next ON next.id = i.run_id
        ), inserted AS (
          INSERT INTO run_events (run_id, seq, type, node_id, payload)
-         SELECT run_id, seq, 'node-progress', node_id, payload FROM numbered
+         SELECT run_id, seq, type, node_id, payload FROM numbered
          RETURNING run_id, seq, created_at
        ), latest AS (
-         SELECT DISTINCT ON (run_id, node_id) run_id, node_id, pct FROM numbered ORDER BY run_id, node_id, ord DESC
+         SELECT DISTINCT ON (run_id, node_id) run_id, node_id, pct FROM numbered
+          WHERE pct IS NOT NULL ORDER BY run_id, node_id, ord DESC
        ), progressed AS (
          UPDATE run_nodes n SET progress = latest.pct FROM latest
           WHERE n.run_id = latest.run_id AND n.node_id = latest.node_id AND n.status = 'running'
@@ -131,8 +143,11 @@ export class RunEventStore {
       [
         batch.map((report) => report.runId),
         batch.map((report) => report.body.nodeId),
+        batch.map((report) => report.body.type),
         batch.map((report) => JSON.stringify(report.body)),
-        batch.map((report) => Math.max(0, Math.min(100, report.body.pct))),
+        batch.map((report) =>
+          report.body.type === 'node-progress' ? Math.max(0, Math.min(100, report.body.pct)) : null,
+        ),
       ],
     )) as { ord: string; seq: number; created_at: Date }[];
     const events: (RunEvent | undefined)[] = batch.map(() => undefined);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { CurrentCaller } from '../auth/current-caller.js';
 import { Roles, type Caller } from '../auth/roles.js';
-import { ModelExports, type ModelFile } from './model-exports.js';
+import { EXPORT_FORMATS, ModelExports, type ModelFile } from './model-exports.js';
 
-const exportQuerySchema = z.object({ format: z.enum(['onnx']).default('onnx') }).strict();
+const exportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS).default('onnx') }).strict();
 const versionParam = z.coerce.number().int().min(1);
 
 function send(file: ModelFile, response: Response): StreamableFile {

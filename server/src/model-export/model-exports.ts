@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { modelToOnnx, NodeError, onnxExportRefusal, type ModelBundle } from '@pipewright/nodes';
+import {
+  esmExportRefusal,
+  isOnnxModel,
+  modelKind,
+  modelToOnnx,
+  NodeError,
+  onnxExportRefusal,
+  onnxModelBytes,
+  type ModelBundle,
+} from '@pipewright/nodes';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { DeploymentRepository } from '../deployments/deployment.repository.js';
 import { RunsService } from '../runs/runs.service.js';
+import { writeEsModule } from './esm-writer.js';
 import { writeOnnx } from './onnx-writer.js';
 
-export type ExportFormat = 'onnx';
+export const EXPORT_FORMATS = ['onnx', 'esm'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** A model written out as a file to take elsewhere. */
 export interface ModelFile {
@@ -43,24 +54,33 @@ export class ModelExports {
   }
 
   private write(model: ModelBundle, stem: string, format: ExportFormat, nodeId?: string): ModelFile {
-    const refusal = onnxExportRefusal(model);
+    const where = nodeId ? { nodeId } : {};
+    const refusal = format === 'onnx' ? onnxExportRefusal(model) : esmExportRefusal(model);
     if (refusal) {
+      const as = format === 'onnx' ? 'ONNX' : 'an ES module';
       throw new ApiError(
         422,
         'not-exportable',
-        `a train.${model.algorithm} model cannot be exported as ONNX: ${refusal}`,
-        {
-          ...(nodeId ? { nodeId } : {}),
-        },
+        `a ${modelKind(model)} model cannot be exported as ${as}: ${refusal}`,
+        where,
       );
     }
+    const name = fileStem(stem);
+    if (format === 'esm') {
+      return {
+        filename: `${name}.mjs`,
+        contentType: 'text/javascript; charset=utf-8',
+        body: writeEsModule(model, name),
+      };
+    }
     try {
-      const body = writeOnnx(modelToOnnx(model, stem));
-      return { filename: `${fileStem(stem)}.${format}`, contentType: 'application/octet-stream', body };
+      // An imported ONNX model goes out as the file it came in.
+      const body = isOnnxModel(model) ? onnxModelBytes(model) : writeOnnx(modelToOnnx(model, stem));
+      return { filename: `${name}.onnx`, contentType: 'application/octet-stream', body };
     } catch (error) {
       if (error instanceof NodeError) {
         throw new ApiError(422, 'not-exportable', error.message, {
-          ...(nodeId ? { nodeId } : {}),
+          ...where,
           ...(error.column !== undefined ? { column: error.column } : {}),
         });
       }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOnnxModel } from '@pipewright/nodes';
 import { ApiError } from '../api/api-errors.js';
 import { describeError } from '../api/error-answer.js';
 import { bearerToken } from '../auth/tokens.js';
@@ -6,7 +7,14 @@ import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
 import { parseRequestBody } from './request-body.js';
 import type { RequestRow } from './request-rows.js';
-import { answerJson, predictionsOf, scoreRequest, scoreRows, type ScoredRows } from './score-rows.js';
+import {
+  answerJson,
+  predictionsOf,
+  scoreAnyRequest,
+  scoreRows,
+  type ScoredRequest,
+  type ScoredRows,
+} from './score-rows.js';
 import type { LoadedDeployment, LoadedVersion, ServingSource } from './serving-source.js';
 
 /** 10,000 rows of a few hundred features fit; the row count is checked after parsing (413 naming it). */
@@ -30,6 +38,9 @@ export interface PredictionHandlerOptions {
   /** Body bytes all prediction requests of this process may hold at once (default PREDICT_BODY_BUDGET_BYTES). */
   bodyBudgetBytes?: number;
 }
+
+/** The `deployment` label of requests for a name no deployment has (or refused before one was looked up). */
+export const UNKNOWN_DEPLOYMENT = '';
 
 /**
  * `POST /api/predict/:name` on plain node:http, ahead of the framework: a
@@ -57,24 +68,39 @@ export function createPredictionHandler(
   const serve = (name: string, request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     let version: number | undefined;
+    // Counted under the deployment's name once it is found: a series per name a caller makes up would grow
+    // /metrics (and this process) without end, and list the made-up names to whoever scrapes it.
+    let counted = UNKNOWN_DEPLOYMENT;
     const fail = (error: unknown): void => {
       const { status, code, body } = describeError(error, (details) => console.error('prediction failed:', details));
       send(response, status, body);
-      metrics?.failed(name, version, status, code);
+      metrics?.failed(counted, version, status, code);
     };
     const answer = (deployment: LoadedDeployment, body: unknown): void => {
       try {
         const served = pickVersion(deployment);
         version = served.version;
-        const scored = scoreRequest(served.bundle, served.schema, body);
-        if (served !== deployment.active && source.compare) {
-          // A canary's request: the active version scores the same rows too, for comparison.
-          const other = scoreRows(deployment.active.bundle, (body as { rows: RequestRow[] }).rows);
-          const predictions = predictionsOf(served.bundle.model, scored);
-          source.compare(deployment, served, deployment.active, scored.count, predictions, other.predictions);
-        }
-        sendJson(response, 200, answerJson(served.bundle.model, scored, served.version));
-        metrics?.served(name, served.version, scored.count, (performance.now() - started) / 1000);
+        const done = (scored: ScoredRequest): void => {
+          if (served !== deployment.active && source.compare) {
+            // A canary's request: the active version scores the same rows too, for comparison.
+            const active = deployment.active;
+            after(
+              isOnnxModel(active.bundle.model)
+                ? scoreAnyRequest(active.bundle, active.schema, body)
+                : scoreRows(active.bundle, (body as { rows: RequestRow[] }).rows),
+              (other) => {
+                const theirs = 'outputs' in other ? predictionsOf(active.bundle.model, other) : other.predictions;
+                const predictions = predictionsOf(served.bundle.model, scored);
+                source.compare?.(deployment, served, active, scored.count, predictions, theirs);
+              },
+              (error) => console.error('the canary comparison failed:', error),
+            );
+          }
+          sendJson(response, 200, answerJson(served.bundle.model, scored, served.version));
+          metrics?.served(name, served.version, scored.count, (performance.now() - started) / 1000);
+        };
+        // An imported ONNX model answers asynchronously (onnxruntime); every other model at once.
+        after(scoreAnyRequest(served.bundle, served.schema, body), done, fail);
       } catch (error) {
         fail(error);
       }
@@ -93,6 +119,7 @@ export function createPredictionHandler(
           after(
             source.deployment(name),
             (deployment) => {
+              if (deployment) counted = deployment.name;
               if (!source.open) {
                 // An unknown key, and a key of another deployment, answer alike whether "name" exists or not.
                 if (!grant || (grant.deploymentId !== '*' && grant.deploymentId !== deployment?.id)) {

@@ -44,7 +44,15 @@ export function rowSchema(model: ModelBundle): RowSchema {
  * naming the row index and the field. Fields the model does not use are ignored.
  */
 export function checkRequestRows(body: unknown, schema: RowSchema): RequestRow[] {
-  const rows = requestRowList(body);
+  return checkRows(requestRowList(body), schema);
+}
+
+/**
+ * checkRequestRows of a list of any length (an exported model module takes
+ * as many rows as its caller gives): the first problem throws the same
+ * BadRequestError, naming the row index and the field.
+ */
+export function checkRows(rows: unknown[], schema: RowSchema): RequestRow[] {
   for (let index = 0; index < rows.length; index++) {
     const record = rowObject(rows[index], index);
     for (const column of schema.columns) {

@@ -1,4 +1,12 @@
-import { compileRowScorer, predictRows, type ModelBundle, type RowScorer } from '@pipewright/nodes';
+import {
+  compileRowScorer,
+  isOnnxModel,
+  predictRows,
+  scoreOnnxBatch,
+  type ModelBundle,
+  type RowScorer,
+} from '@pipewright/nodes';
+import { onnxRuntime } from '../runtime/onnx-runtime.js';
 import { readRequestRows, requestRowList, type RequestRow, type RowSchema } from './request-rows.js';
 import type { ServingBundle } from './serving-bundle.js';
 import { encodedTensorOutputs, tensorKernelOf, tensorScores } from './tensor-scoring.js';
@@ -105,6 +113,25 @@ export function scoreRequest(bundle: ServingBundle, schema: RowSchema, body: unk
     outputs.set(part, perRow * from);
   }
   return { count, outputs: outputs ?? new Float64Array(0) };
+}
+
+/**
+ * `scoreRequest` for any model: an imported ONNX model's rows are checked
+ * and read the same way, then scored by onnxruntime, which answers
+ * asynchronously; every other model is scored at once, synchronously.
+ */
+export function scoreAnyRequest(
+  bundle: ServingBundle,
+  schema: RowSchema,
+  body: unknown,
+): ScoredRequest | Promise<ScoredRequest> {
+  if (!isOnnxModel(bundle.model)) return scoreRequest(bundle, schema, body);
+  const model = bundle.model;
+  const scorer = scorerOf(model);
+  const rows = requestRowList(body);
+  const count = rows.length;
+  const values = readRequestRows(rows, schema, scorer.columns, scorer.stride, 0, count);
+  return scoreOnnxBatch(onnxRuntime, model, scorer.batch(values, count)).then((outputs) => ({ count, outputs }));
 }
 
 /**

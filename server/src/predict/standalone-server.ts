@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { bearerToken } from '../auth/tokens.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { predictionOpenApi } from '../deployments/openapi-document.js';
 import { createPredictionHandler } from './prediction-handler.js';
@@ -34,7 +35,8 @@ export interface StandaloneServer {
  * `pipewright serve --bundle FILE…`: predictions from exported bundles, with
  * no database — a stateless replica to scale out behind a load balancer.
  * The same handler as the full server answers `/api/predict/<name>`;
- * `/api/health` and `/api/docs` (OpenAPI) and `/metrics` come with it.
+ * `/api/health`, `/api/docs` (OpenAPI, to a caller with a key) and
+ * `/metrics` come with it.
  */
 export async function startStandaloneServer(options: StandaloneOptions): Promise<StandaloneServer> {
   if (options.bundleFiles.length === 0) throw new BundleError('name at least one bundle: --bundle FILE');
@@ -58,16 +60,30 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
   const source = staticSource(bundles, options);
   const metrics = new ServingMetrics({ processMetrics: true });
   const handle = createPredictionHandler(source, metrics, { metricsToken: options.metricsToken });
-  const health = JSON.stringify({
-    status: 'ok',
-    mode: 'standalone',
-    deployments: bundles.map((b) => ({ name: b.name, version: b.version, algorithm: b.model.algorithm })),
-  });
+  // Health is for load balancers: it names no deployment. The OpenAPI document names them all, with their
+  // columns: it answers a caller with a key (anyone, behind the gateway of an --open replica).
+  const health = JSON.stringify({ status: 'ok', mode: 'standalone' });
   const server = createServer((request, response) => {
     if (handle(request, response)) return;
     const path = (request.url ?? '').split('?')[0];
     if (request.method === 'GET' && (path === '/api/health' || path === '/api/docs')) {
       const host = request.headers.host ?? `localhost:${options.port}`;
+      if (
+        path === '/api/docs' &&
+        !options.open &&
+        !options.apiKeys.includes(bearerToken(request.headers.authorization) ?? '')
+      ) {
+        response.writeHead(401, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(
+          JSON.stringify({
+            error: {
+              code: 'unauthenticated',
+              message: 'send an API key of this replica as `Authorization: Bearer <key>`',
+            },
+          }),
+        );
+        return;
+      }
       const body = path === '/api/health' ? health : JSON.stringify(predictionOpenApi(bundles, `http://${host}`));
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       response.end(body);

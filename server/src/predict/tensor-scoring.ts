@@ -3,6 +3,7 @@ import {
   encodeFeatures,
   rowsToBatch,
   trainerFor,
+  isOnnxModel,
   trainers,
   type ColumnBatch,
   type ModelBundle,
@@ -21,7 +22,7 @@ const loaded = new WeakMap<ModelBundle, (x: Tensor) => Tensor>();
 
 /** The tensor kernel of the model's trainer, where it declares one. */
 export function tensorKernelOf(model: ModelBundle): TensorKernel | undefined {
-  return trainerFor(model.algorithm).kernels?.tensors;
+  return isOnnxModel(model) ? undefined : trainerFor(model.algorithm).kernels?.tensors;
 }
 
 /**

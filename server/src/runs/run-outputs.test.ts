@@ -22,6 +22,11 @@ describe('summariseOutputs', () => {
       { port: 'metrics', kind: 'metrics' },
     ]);
   });
+
+  it("names a model's algorithm, which the studio's export offer reads", () => {
+    const model = { kind: 'model', algorithm: 'forest' } as unknown as PortValue;
+    expect(summariseOutputs({ model })).toEqual([{ port: 'model', kind: 'model', algorithm: 'forest' }]);
+  });
 });
 
 describe('metricsOf', () => {
@@ -34,6 +39,13 @@ describe('metricsOf', () => {
     const model = { kind: 'model', training: { cv } } as unknown as PortValue;
     expect(metricsOf({ model })).toEqual({ cv });
     expect(metricsOf({ model: { kind: 'model', training: {} } as unknown as PortValue })).toBeUndefined();
+  });
+
+  it("gives a tuned model's trials as tuning, beside the best trial's cv", () => {
+    const cv = { folds: 3, accuracy: { mean: 0.9, std: 0.01, values: [0.89, 0.9, 0.91] } };
+    const tuning = { trainer: 'train.tree', metric: 'accuracy', planned: 2, trials: [], best: null };
+    const model = { kind: 'model', training: { cv, tuning } } as unknown as PortValue;
+    expect(metricsOf({ model, trials: table })).toEqual({ cv, tuning });
   });
 
   it('is undefined for a node without metrics', () => {

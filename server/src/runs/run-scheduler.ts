@@ -226,12 +226,12 @@ export class RunScheduler {
 
   /** `pct` is a percentage, as nodes report it. */
   async progress(runId: string, nodeId: string, pct: number, detail: ProgressDetail): Promise<void> {
-    // One statement: the event (which locks the run's row, as every change to a run does first) and the node's progress.
-    await this.events.appendProgress(runId, { type: 'node-progress', nodeId, pct, ...detail });
+    await this.events.appendNodeReport(runId, { type: 'node-progress', nodeId, pct, ...detail });
   }
 
+  /** A running node's log line; one that comes after its run was cancelled is dropped, as progress is. */
   async log(runId: string, nodeId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
-    await this.events.append(runId, { type: 'node-log', nodeId, level, message });
+    await this.events.appendNodeReport(runId, { type: 'node-log', nodeId, level, message });
   }
 
   async succeed(runId: string, nodeId: string, result: NodeSuccess): Promise<void> {

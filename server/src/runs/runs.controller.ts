@@ -3,7 +3,7 @@ import type { RunDocument, RunEvent } from '@pipewright/nodes';
 import { z } from 'zod';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
-import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
+import { pageQuerySchema, type Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import type { TablePreview } from '../artifacts/table-previewer.js';
 import { RunsService, type RunSummary } from './runs.service.js';
@@ -18,6 +18,8 @@ const startRunSchema = z
   .strict();
 const eventsQuerySchema = z.object({ afterSeq: storedIntegerText(0).default(0) }).strict();
 const previewQuerySchema = z.object({ port: z.string().min(1).default('out') }).strict();
+/** `?version=N` lists only the runs of that version of the pipeline (the studio shows an old version's own run). */
+const pipelineRunsQuerySchema = pageQuerySchema.extend({ version: storedIntegerText(1).optional() }).strict();
 
 @Controller()
 export class RunsController {
@@ -39,9 +41,10 @@ export class RunsController {
   list(
     @CurrentCaller() caller: Caller,
     @Param('id') pipelineId: string,
-    @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
+    @Query(new ZodPipe(pipelineRunsQuerySchema)) query: z.infer<typeof pipelineRunsQuerySchema>,
   ): Promise<Page<RunSummary>> {
-    return this.runs.listForPipeline(pipelineId, caller.workspaceId, page);
+    const { version, ...page } = query;
+    return this.runs.listForPipeline(pipelineId, caller.workspaceId, page, version);
   }
 
   @Get('runs/:id')

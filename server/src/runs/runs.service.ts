@@ -210,10 +210,15 @@ export class RunsService {
     };
   }
 
-  async listForPipeline(pipelineId: string, workspaceId: string, page: PageQuery): Promise<Page<RunSummary>> {
+  async listForPipeline(
+    pipelineId: string,
+    workspaceId: string,
+    page: PageQuery,
+    version?: number,
+  ): Promise<Page<RunSummary>> {
     const pipeline = await this.pipelines.find(pipelineId, workspaceId);
     const [runs, total] = await this.db.getRepository(RunEntity).findAndCount({
-      where: { pipelineId: pipeline.id, workspaceId },
+      where: { pipelineId: pipeline.id, workspaceId, ...(version !== undefined && { version }) },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -280,7 +285,7 @@ export class RunsService {
         port,
       });
     }
-    return this.previewer.preview(value);
+    return this.previewer.preview(value, { nodeId, port });
   }
 
   /** The run `runId` of the workspace; another workspace's is as missing as an unknown id. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeError } from '@pipewright/nodes';
@@ -44,6 +44,8 @@ describe('DuckDbSandbox', () => {
       expect(error, statement).toBeInstanceOf(NodeError);
       expect(error.message, statement).toMatch(/^not allowed: /);
     }
+    const install = await failure(sql.exec('INSTALL httpfs'));
+    expect(install.message).not.toContain(homedir());
     const set = await failure(sql.exec('SET enable_external_access = true'));
     expect(set.message).toContain('the configuration has been locked');
   });
@@ -52,7 +54,45 @@ describe('DuckDbSandbox', () => {
     const sql = await sandbox();
     const error = await failure(sql.all("SELECT 1 WHERE 1=1; CREATE TABLE t AS SELECT 'injected'"));
     expect(error.message).toBe('SQL must be a single statement, but this has 2');
-    expect(await sql.all("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 't'")).toEqual([{ n: 0 }]);
+    expect((await failure(sql.all('SELECT * FROM t'))).message).toMatch(/Table with name t does not exist/);
+  });
+
+  it("hides the job directory, the server's paths and its settings from SQL", async () => {
+    const sql = await sandbox();
+    const input = await sql.writeTable('input', 'SELECT 1 AS a');
+    await sql.exec(`CREATE VIEW input AS SELECT * FROM ${sql.from(input)}`);
+    for (const statement of [
+      'SELECT * FROM duckdb_settings()',
+      "SELECT current_setting('temp_directory') AS dir",
+      'SELECT * FROM input, (SELECT value FROM "DuckDB_Settings"() WHERE name = \'secret_directory\')',
+      'SELECT * FROM system.main.duckdb_settings()',
+      'SELECT * FROM pg_settings',
+      'SELECT sql FROM duckdb_views()',
+      'SELECT sql FROM sqlite_master',
+      'SELECT definition FROM pg_views',
+      'SELECT view_definition FROM information_schema.views',
+      'SELECT * FROM duckdb_temporary_files()',
+      'SELECT * FROM duckdb_extensions()',
+      "SELECT * FROM query('SELECT * FROM duckdb_settings()')",
+      "SELECT * FROM query_table('duckdb_views')",
+      'WITH a AS (SELECT * FROM input) SELECT a.*, (SELECT count(*) FROM pragma_database_list) FROM a',
+    ]) {
+      const error = await failure(sql.all(statement));
+      expect(error, statement).toBeInstanceOf(NodeError);
+      expect(error.message, statement).toMatch(/^not allowed: .* describes the SQL engine, not the data/);
+    }
+    const copy = await failure(sql.writeTable('out', "SELECT current_setting('allowed_directories') AS dirs"));
+    expect(copy.message).toMatch(/^not allowed: current_setting\(\)/);
+    const created = await failure(sql.exec('CREATE TABLE leak AS SELECT * FROM duckdb_settings()'));
+    expect(created.message).toMatch(/^not allowed: duckdb_settings\(\)/);
+
+    // An error about a file in the job directory names it relative to the directory.
+    const missing = await failure(sql.all(`SELECT * FROM read_parquet('${sql.jobDir}/missing.parquet')`));
+    expect(missing.message).toContain('missing.parquet');
+    expect(missing.message).not.toContain(sql.jobDir);
+    // The job's own tables stay readable, and DESCRIBE and SUMMARIZE of them too.
+    expect(await sql.all('SELECT a FROM input')).toEqual([{ a: 1 }]);
+    expect(await sql.all('SELECT column_name FROM (DESCRIBE input)')).toEqual([{ column_name: 'a' }]);
   });
 
   it('reads and writes Parquet inside the job directory', async () => {
@@ -68,19 +108,15 @@ describe('DuckDbSandbox', () => {
     expect(await sql.all(`SELECT * FROM ${sql.from(table)}`)).toEqual([{ id: 1, name: 'x', score: null, ok: true }]);
   });
 
-  it("gives each job a fresh instance (made ahead of it) that sees nothing of the job before and spills into the job's own directory", async () => {
+  it('gives each job a fresh instance (made ahead of it) that sees nothing of the job before', async () => {
     const first = await sandbox();
     await first.exec('CREATE TABLE secret AS SELECT 42 AS answer');
-    // A job with other limits gets an instance with its own; the next job, one with the defaults again.
-    const small = await sandbox({ limits: { memoryLimit: '1GB' } });
-    const [smallLimit] = await small.all("SELECT current_setting('memory_limit') AS limit");
-    for (let job = 0; job < 3; job++) {
-      const next = await sandbox();
+    // A job with other limits gets an instance made with them; the jobs after it, ones with the defaults again.
+    for (const limits of [{ memoryLimit: '1GB' }, {}, {}, {}]) {
+      const next = await sandbox({ limits });
       expect((await failure(next.all('SELECT * FROM secret'))).message).toMatch(/secret/);
-      const [setting] = await next.all("SELECT current_setting('temp_directory') AS dir");
-      expect(setting.dir).toBe(join(next.jobDir, '.spill'));
-      const [limit] = await next.all("SELECT current_setting('memory_limit') AS limit");
-      expect(limit.limit).not.toBe(smallLimit.limit);
+      const table = await next.writeTable('out', 'SELECT 1 AS id');
+      expect(await next.all(`SELECT * FROM ${next.from(table)}`)).toEqual([{ id: 1 }]);
     }
   });
 

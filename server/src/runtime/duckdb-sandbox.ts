@@ -12,6 +12,7 @@ import {
   type SqlValue,
   type TableRef,
 } from '@pipewright/nodes';
+import { refuseInstanceCatalog } from './duckdb-catalog-guard.js';
 import { QueryCancelledError, translateDuckDbError, type InterruptCause } from './duckdb-errors.js';
 import { logicalType, plainSqlValue, sqlTypeFor } from './duckdb-types.js';
 
@@ -40,6 +41,9 @@ export interface SqlSandboxOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A directory that does not exist (Debian's home of users that have none). */
+const NO_DIRECTORY = '/nonexistent';
 
 /**
  * A job's own DuckDB: a fresh in-memory instance that can touch nothing but
@@ -154,6 +158,8 @@ export class DuckDbSandbox implements SqlEngine {
     if (!IDENTIFIER.test(port)) throw new Error(`output port "${port}" cannot name a file`);
     const uri = `${port}.parquet`;
     const path = join(this.jobDir, uri);
+    // The COPY around it is not a query DuckDB can show its parse tree of: the query is checked on its own.
+    await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
     // COPY answers the number of rows it wrote.
     const copied = await this.query(async (connection) =>
       (
@@ -248,11 +254,16 @@ export class DuckDbSandbox implements SqlEngine {
     return next;
   }
 
-  /** The staged copy's path means nothing to the user: a user's error names their file. */
+  /**
+   * The staged copy's path means nothing to the user: a user's error names
+   * their file. Any other path in the job directory is shown relative to it,
+   * since where the server keeps its jobs is none of the user's business.
+   */
   private withShownPaths(error: Error): Error {
     if (!(error instanceof NodeError)) return error;
     let message = error.message;
     for (const [staged, shown] of this.shownPaths) message = message.replaceAll(staged, shown);
+    message = message.replaceAll(`${this.jobDir}/`, '').replaceAll(this.jobDir, '.');
     if (message === error.message) return error;
     return new NodeError(message, { param: error.param, column: error.column, row: error.row });
   }
@@ -285,6 +296,11 @@ async function createInstance(limits: SqlLimits): Promise<{ instance: DuckDBInst
     autoload_known_extensions: 'false',
     memory_limit: limits.memoryLimit,
     threads: String(limits.threads),
+    // DuckDB's defaults for these name the server user's home directory, which a refusal would show. They
+    // point nowhere instead, outside the allowed directory: inside it, INSTALL would be allowed to write.
+    home_directory: NO_DIRECTORY,
+    extension_directory: `${NO_DIRECTORY}/extensions`,
+    secret_directory: `${NO_DIRECTORY}/secrets`,
   });
   try {
     return { instance, connection: await instance.connect() };
@@ -296,9 +312,11 @@ async function createInstance(limits: SqlLimits): Promise<{ instance: DuckDBInst
 
 /**
  * Every call runs exactly one statement, so SQL spliced into a node's query
- * (a filter, an expression) cannot end it and start another.
+ * (a filter, an expression) cannot end it and start another, and none reads
+ * the engine's own settings or catalog.
  */
 async function prepareOne(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  await refuseInstanceCatalog(connection, sql);
   const statements = await connection.extractStatements(sql);
   if (statements.count !== 1) {
     throw new NodeError(`SQL must be a single statement, but this has ${statements.count}`);

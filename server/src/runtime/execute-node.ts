@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   NodeError,
@@ -16,6 +16,7 @@ import { workerThreadPool } from './thread-pool.js';
 import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from './duckdb-sandbox.js';
 import { computeJobKey } from './job-key.js';
 import { postgresConnectionAccess } from './postgres-connections.js';
+import { onnxRuntime } from './onnx-runtime.js';
 import { throttleProgress } from './progress-throttle.js';
 import {
   NodeRunError,
@@ -134,6 +135,7 @@ async function withJobContext<T>(
       jobKey: key,
       sql,
       tf: deps.tf,
+      onnx: onnxRuntime,
       signal: deps.signal,
       threads: workerThreadPool(deps.signal),
       ...(parts ? { fanOut: parts } : {}),
@@ -151,6 +153,7 @@ async function withJobContext<T>(
           sql.nameStagedFile(staged, path);
           return staged;
         },
+        readFile: async (path, param) => readFile(await resolveDataFile(path, deps.dataDirs, param, deps.mayRead)),
         stageDataset: async (name, version, param) => {
           const dataset = await datasetResolver(deps).resolve(name, version, param);
           const staged = join(sql.jobDir, `dataset-${param}-${basename(dataset.realPath)}`);

@@ -158,11 +158,15 @@ export class TemplatesService {
           { param: param.name },
         );
       }
-      const type = param.type ?? inferType(file, param.name, param.default ?? file.params[param.name]);
+      // What the pipeline says of the param (its paramInfo) when the request leaves it out.
+      const info = file.paramInfo?.[param.name];
+      const type = param.type ?? info?.type ?? inferType(file, param.name, param.default ?? file.params[param.name]);
       const offered = param.columns ?? (type === 'column' || type === 'columns' ? columns.get(param.name) : undefined);
+      const description = param.description ?? info?.description;
       return {
         ...param,
         type,
+        ...(description !== undefined && { description }),
         ...(offered?.length ? { columns: offered } : {}),
       };
     });
@@ -199,10 +203,17 @@ export class TemplatesService {
         });
       }
     }
+    // The form's params keep, in the new pipeline, what the template says they are (the pipeline panel shows it).
+    const paramInfo = { ...document.pipeline.paramInfo };
+    for (const param of document.params) {
+      const description = param.description ?? paramInfo[param.name]?.description;
+      paramInfo[param.name] = { type: param.type, ...(description !== undefined && { description }) };
+    }
     const file: PipelineFile = {
       ...document.pipeline,
       name: body.name ?? document.pipeline.name,
       params: { ...document.pipeline.params, ...values },
+      ...(Object.keys(paramInfo).length > 0 && { paramInfo }),
     };
     this.compiler.compile(file);
 

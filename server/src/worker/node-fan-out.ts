@@ -15,7 +15,9 @@ export const PART_DONE_CHANNEL = 'pipewright_part_done';
 const CHECK_EVERY_MS = 3_000;
 
 /** What a part job leaves in the artifact store under its part key: its result, or why it failed. */
-export type StoredPart = { result: unknown } | { failure: NodeFailure };
+export type StoredPart = { result: unknown; worker?: string } | { failure: NodeFailure };
+
+type PartResultHandler<R> = (done: number, index: number, result: R, worker?: string) => Promise<void> | void;
 
 /** The key a part's result is stored under: the node's job key and the part, so a part done once stays done. */
 export function partKey(jobKey: string, part: unknown): string {
@@ -57,7 +59,7 @@ export class NodeFanOut {
     const workers = await this.registry.liveCount();
     return {
       workers,
-      map: <T, R>(parts: T[], onResult?: (done: number, index: number, result: R) => Promise<void> | void) =>
+      map: <T, R>(parts: T[], onResult?: PartResultHandler<R>) =>
         this.map<T, R>({ runId, nodeId, jobKey, signal }, parts, onResult),
     };
   }
@@ -65,7 +67,7 @@ export class NodeFanOut {
   private async map<T, R>(
     node: { runId: string; nodeId: string; jobKey: string; signal: AbortSignal },
     parts: T[],
-    onResult?: (done: number, index: number, result: R) => Promise<void> | void,
+    onResult?: PartResultHandler<R>,
   ): Promise<R[]> {
     const keys = parts.map((part) => partKey(node.jobKey, part));
     const results: R[] = new Array<R>(parts.length);
@@ -86,7 +88,7 @@ export class NodeFanOut {
       }
       results[index] = stored.result as R;
       done += 1;
-      await onResult?.(done, index, results[index]);
+      await onResult?.(done, index, results[index], stored.worker);
     };
     try {
       const missing: number[] = [];

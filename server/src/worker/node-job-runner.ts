@@ -11,6 +11,7 @@ import { NodeRunError } from '../runtime/types.js';
 import type { PartJob } from '../queue/job-queue.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { JobDirectories } from './job-directories.js';
 import { NodeFanOut, PART_DONE_CHANNEL, savePart, type StoredPart } from './node-fan-out.js';
 
 /**
@@ -51,6 +52,7 @@ export class NodeJobRunner {
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly directories: JobDirectories,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     private readonly scheduler: RunScheduler,
     private readonly datasets: DatasetsService,
@@ -90,7 +92,7 @@ export class NodeJobRunner {
           // A source node reads only its own workspace's datasets.
           mayRead: (realPath) => this.datasets.readableBy(claimed.run.workspaceId, realPath),
           datasets: this.datasets.resolverFor(claimed.run.workspaceId),
-          workDir: this.settings.workDir,
+          workDir: this.directories.own,
           connections: this.settings.connections,
           postgresRowLimit: this.settings.postgresRowLimit,
           sqlLimits: { timeoutMs: sqlTimeoutMs(this.settings, claimed.run.trigger) },
@@ -125,8 +127,9 @@ export class NodeJobRunner {
    * result, or the node's error, under the part's key, then announces it.
    * Nothing to do when the part is stored already (a job delivered twice) or
    * nothing waits for it (the run ended, the node is not running).
+   * `worker` names this worker beside the result (a tuning node shows where each trial ran).
    */
-  async runPart(job: PartJob, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
+  async runPart(job: PartJob, tf: TensorFlowApi, signal: AbortSignal, worker: string): Promise<void> {
     if (await this.store.has(job.partKey)) return this.announcePart(job.partKey);
     const claimed = await this.scheduler.runningNode(job.runId, job.nodeId);
     if (!claimed) return;
@@ -150,7 +153,7 @@ export class NodeJobRunner {
           dataDirs: this.dataDirs(claimed),
           mayRead: (realPath) => this.datasets.readableBy(claimed.run.workspaceId, realPath),
           datasets: this.datasets.resolverFor(claimed.run.workspaceId),
-          workDir: this.settings.workDir,
+          workDir: this.directories.own,
           connections: this.settings.connections,
           signal,
           // The node's own job reports progress as parts finish; a part's own reports would interleave.
@@ -160,14 +163,14 @@ export class NodeJobRunner {
           },
         },
       );
-      stored = { result };
+      stored = { result, worker };
     } catch (error) {
       if (signal.reason instanceof RunCancelled) return;
       if (signal.aborted) throw signal.reason ?? error;
       if (!(error instanceof NodeRunError) || error.cancelled) throw error;
       stored = { failure: error.failure };
     }
-    await savePart(this.store, job.partKey, this.settings.workDir, stored);
+    await savePart(this.store, job.partKey, this.directories.own, stored);
     await this.announcePart(job.partKey);
   }
 

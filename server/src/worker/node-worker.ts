@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import {
   Inject,
@@ -16,6 +15,7 @@ import { PgNotificationListener } from '../events/pg-notification-listener.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { RUN_CANCEL_CHANNEL } from '../runs/run-scheduler.js';
 import { GPU_BACKENDS, loadTensorFlow, type TfBackendName } from '../runtime/tensorflow-backend.js';
+import { JobDirectories } from './job-directories.js';
 import { NodeJobRunner, RunCancelled, WorkerStopping } from './node-job-runner.js';
 import { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
 
@@ -34,13 +34,15 @@ const CANCEL_POLL_MS = 3_000;
 @Injectable()
 export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  readonly id = randomUUID();
+  /** How the Workers page and a tuning node's trials name this worker. */
+  readonly name = `${hostname()}-${process.pid}`;
   private readonly active = new Set<ActiveJob>();
   private queues: QueueName[] = [];
   private tf?: TensorFlowApi;
   private backendName?: TfBackendName;
   private heartbeatTimer?: NodeJS.Timeout;
   private cancelTimer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
   private stopListening?: () => void;
   private stopping = false;
 
@@ -51,7 +53,12 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly registry: WorkerRegistry,
     private readonly runner: NodeJobRunner,
     private readonly listener: PgNotificationListener,
+    private readonly directories: JobDirectories,
   ) {}
+
+  get id(): string {
+    return this.directories.workerId;
+  }
 
   /** The TensorFlow.js backend this worker runs on (once started). */
   get backend(): TfBackendName | undefined {
@@ -70,7 +77,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
     await this.registry.register({
       id: this.id,
-      name: `${hostname()}-${process.pid}`,
+      name: this.name,
       queues: this.queues,
       backend: loaded.backend,
       gpu: gpu?.name ?? null,
@@ -85,6 +92,10 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
         .catch((error: unknown) => this.logger.warn(`heartbeat failed: ${String(error)}`));
     }, HEARTBEAT_MS);
     this.heartbeatTimer.unref();
+    await this.directories.claim();
+    await this.sweepJobDirectories();
+    this.sweepTimer = setInterval(() => void this.sweepJobDirectories(), JobDirectories.SWEEP_MS);
+    this.sweepTimer.unref();
 
     this.stopListening = await this.listener.listen(RUN_CANCEL_CHANNEL, (runId) => this.cancelRun(runId));
     // Cancellations announced while the notification connection was down are found by asking.
@@ -97,7 +108,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     // Parts of nodes fanned out (a forest's trees, tuning trials) have slots of their own: a node waiting for its
     // parts holds a node slot, never the slots its parts need.
     await this.queue.workOn('part', this.settings.workerConcurrency, (job) =>
-      this.take(job.data, job.signal, (tf, signal) => this.runner.runPart(job.data, tf, signal)),
+      this.take(job.data, job.signal, (tf, signal) => this.runner.runPart(job.data, tf, signal, this.name)),
     );
     this.logger.log(`worker ${this.id} takes jobs from ${this.queues.join(' and ')} (${loaded.backend})`);
   }
@@ -111,6 +122,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.cancelTimer);
+    clearInterval(this.sweepTimer);
     this.stopListening?.();
     const waits = [...this.queues, 'part' as const].map((queue) => this.queue.offWork(queue, true));
     for (const job of this.active) job.controller.abort(new WorkerStopping());
@@ -146,6 +158,15 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.registry
       .heartbeat(this.id, this.active.size)
       .catch((error: unknown) => this.logger.warn(`heartbeat failed: ${String(error)}`));
+  }
+
+  /** The directories that jobs of killed workers left. */
+  private async sweepJobDirectories(): Promise<void> {
+    await this.directories
+      .removeStale()
+      .catch((error: unknown) =>
+        this.logger.warn(`could not remove stopped workers' job directories: ${String(error)}`),
+      );
   }
 
   private async pollCancellations(): Promise<void> {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsModule } from '../datasets/datasets.module.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { NodeFanOut } from './node-fan-out.js';
+import { JobDirectories } from './job-directories.js';
 import { NodeJobRunner } from './node-job-runner.js';
 import { NodeWorker } from './node-worker.js';
 import { WorkerEntity } from './worker.entity.js';
@@ -19,7 +20,7 @@ export class WorkerRegistryModule {}
 /** A worker in this process (`npm start`, `pipewright worker`, `pipewright run`). */
 @Module({
   imports: [WorkerRegistryModule, RunsModule, DatasetsModule],
-  providers: [NodeFanOut, NodeJobRunner, NodeWorker],
+  providers: [JobDirectories, NodeFanOut, NodeJobRunner, NodeWorker],
   exports: [NodeWorker],
 })
 export class WorkerModule {}

@@ -27,8 +27,10 @@ export function getRun(runId: string): Promise<RunDocument> {
   return requestJson('GET', `/runs/${encodeURIComponent(runId)}`);
 }
 
-export function listPipelineRuns(pipelineId: string, limit = 20): Promise<Page<RunSummary>> {
-  return requestJson('GET', `/pipelines/${encodeURIComponent(pipelineId)}/runs?limit=${limit}`);
+/** The pipeline's runs, newest first; with `version`, only the runs of that version. */
+export function listPipelineRuns(pipelineId: string, limit = 20, version?: number): Promise<Page<RunSummary>> {
+  const ofVersion = version === undefined ? '' : `&version=${version}`;
+  return requestJson('GET', `/pipelines/${encodeURIComponent(pipelineId)}/runs?limit=${limit}${ofVersion}`);
 }
 
 export function cancelRun(runId: string): Promise<unknown> {

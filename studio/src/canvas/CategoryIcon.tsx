@@ -11,6 +11,7 @@ const GLYPHS: Record<NodeCategory, string> = {
   feature: 'M3 13V8m5 5V3m5 10V6',
   split: 'M2 8h5l4-4h3M7 8l4 4h3',
   train: 'M2 12l3-4 3 2 3-5 3-2',
+  model: 'M8 2l5 3v6l-5 3-5-3V5zm0 0v6m0 0l5-3M8 8L3 5',
   evaluate: 'M3 8.5l3 3 7-7',
   transform: 'M3 5h8l-2-2m4 8H5l2 2',
   deploy: 'M8 2v8m-3-3l3 3 3-3M3 13h10',

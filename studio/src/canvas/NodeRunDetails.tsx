@@ -4,7 +4,7 @@ import { baselineVerdict } from './baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from './format';
 import { StatusBadge } from './StatusBadge';
 
-/** What fits on the node's one metrics line; the inspector shows them all. */
+/** At most this many on the node's one metrics line (cut with an ellipsis when narrower); hover and the inspector show them all. */
 const METRICS_ON_NODE = 3;
 
 /** A training node's latest epoch (of how many) and loss, where it reported them. */
@@ -29,7 +29,8 @@ export function EpochAndLoss({ state }: { state: Pick<NodeRunView, 'epoch' | 'ep
  * everything else (all metrics, the full error, charts) is in the inspector.
  */
 export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeRunView }) {
-  const metrics = scalarMetrics(state.metrics).slice(0, METRICS_ON_NODE);
+  const allMetrics = scalarMetrics(state.metrics);
+  const metrics = allMetrics.slice(0, METRICS_ON_NODE);
   const table = state.outputs?.find((output) => output.kind === 'table' && output.rows !== undefined);
   const done = state.status === 'succeeded' || state.status === 'cached';
   const verdict = done ? baselineVerdict(state.metrics) : null;
@@ -57,7 +58,11 @@ export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeR
     );
   } else if (metrics.length > 0) {
     detail = (
-      <dl className="pw-node__metrics" data-testid="node-metrics">
+      <dl
+        className="pw-node__metrics"
+        data-testid="node-metrics"
+        title={allMetrics.map(([key, value]) => `${METRIC_LABELS[key] ?? key} ${formatMetric(value)}`).join(' · ')}
+      >
         {metrics.map(([key, value]) => (
           <div key={key} className="pw-metric" data-testid={`metric-${key}`}>
             <dt>{METRIC_LABELS[key] ?? key}</dt>

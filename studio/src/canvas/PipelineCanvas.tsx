@@ -20,6 +20,7 @@ import type { PipelineFlowNode } from '../store/pipeline-mapping';
 import { useViewStore } from '../store/view-store';
 import { ConnectionHint, proposedConnection } from './ConnectionHint';
 import { checkConnection } from './connection-rules';
+import { FIT_MARGIN, FOOT_OVERLAYS, LEGIBLE_ZOOM, overflowZoom } from './legible-fit';
 import { centredUnderPointer, NODE_DRAG_TYPE } from './node-placement';
 import { NoticeBanner } from './NoticeBanner';
 import { PipelineNode } from './PipelineNode';
@@ -66,14 +67,10 @@ function cornerNodes(nodes: PipelineFlowNode[]): { id: string }[] | undefined {
     .map((node) => ({ id: node.id }));
 }
 
-/** Below this zoom node titles and results are too small to read: fitting stops here. */
-export const LEGIBLE_ZOOM = 0.7;
-const FIT_PADDING = 0.1;
-
 /**
- * Fits the pipeline into view, but never below a legible zoom: a pipeline too
- * wide for that opens at that zoom on its left (where its sources are), centred
- * vertically when it fits, and the user pans to the rest.
+ * Fits the pipeline into the canvas between the palette and the inspector, above the strip where the minimap and
+ * run bar float, but never below a legible zoom: a pipeline too wide for that opens on its left (where its sources
+ * are), its last visible node whole, and the user pans to the rest.
  */
 function useLegibleFit(wrapper: RefObject<HTMLDivElement | null>) {
   const flow = useReactFlow<PipelineFlowNode>();
@@ -84,25 +81,30 @@ function useLegibleFit(wrapper: RefObject<HTMLDivElement | null>) {
     const fitted = cornerNodes(nodes);
     const shown = fitted ? nodes.filter((node) => fitted.some((corner) => corner.id === node.id)) : nodes;
     const bounds = flow.getNodesBounds(shown);
-    const width = element.clientWidth;
-    const height = element.clientHeight;
-    const zoom = Math.min(
-      width / (bounds.width * (1 + 2 * FIT_PADDING)),
-      height / (bounds.height * (1 + 2 * FIT_PADDING)),
-      1,
-    );
-    if (zoom >= LEGIBLE_ZOOM) {
-      void flow.fitView({ padding: FIT_PADDING, maxZoom: 1, nodes: shown.map((node) => ({ id: node.id })) });
+    const width = element.clientWidth - FIT_MARGIN.left - FIT_MARGIN.right;
+    const height = element.clientHeight - FIT_MARGIN.top - FOOT_OVERLAYS;
+    const fitZoom = Math.min(width / bounds.width, height / bounds.height, 1);
+    if (fitZoom >= LEGIBLE_ZOOM) {
+      void flow.setViewport({
+        zoom: fitZoom,
+        x: FIT_MARGIN.left + (width - bounds.width * fitZoom) / 2 - bounds.x * fitZoom,
+        y: FIT_MARGIN.top + (height - bounds.height * fitZoom) / 2 - bounds.y * fitZoom,
+      });
       return;
     }
-    const margin = 40;
-    const fitsHeight = bounds.height * LEGIBLE_ZOOM + 2 * margin <= height;
+    const tooWide = bounds.width * LEGIBLE_ZOOM > width;
+    const boxes = tooWide ? shown.map((node) => flow.getNodesBounds([node])) : [];
+    const zoom = tooWide ? overflowZoom(boxes, bounds.x, element.clientWidth) : LEGIBLE_ZOOM;
+    const fitsWidth = bounds.width * zoom <= width;
+    const fitsHeight = bounds.height * zoom <= height;
     void flow.setViewport({
-      zoom: LEGIBLE_ZOOM,
-      x: margin - bounds.x * LEGIBLE_ZOOM,
+      zoom,
+      x: fitsWidth
+        ? FIT_MARGIN.left + (width - bounds.width * zoom) / 2 - bounds.x * zoom
+        : FIT_MARGIN.left - bounds.x * zoom,
       y: fitsHeight
-        ? (height - bounds.height * LEGIBLE_ZOOM) / 2 - bounds.y * LEGIBLE_ZOOM
-        : margin - bounds.y * LEGIBLE_ZOOM,
+        ? FIT_MARGIN.top + (height - bounds.height * zoom) / 2 - bounds.y * zoom
+        : FIT_MARGIN.top - bounds.y * zoom,
     });
   }, [flow, wrapper]);
 }
@@ -198,7 +200,7 @@ export function PipelineCanvas() {
           <ReadOnlyBanner />
           <NoticeBanner />
         </Panel>
-        <Panel position="bottom-center">
+        <Panel position="bottom-center" className="pw-canvas__runbar">
           <RunStatusBar />
         </Panel>
         {nodes.length === 0 && (

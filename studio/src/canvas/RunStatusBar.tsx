@@ -65,11 +65,12 @@ export function RunStatusBar() {
       data-testid="run-status"
       data-status={summary.status}
       role="status"
+      title={`run ${summary.runId}`}
     >
       <span className="pw-runbar__dot" aria-hidden />
       <strong>{RUN_STATUS_LABELS[summary.status]}</strong>
       <span className="pw-runbar__sep" />
-      <span>
+      <span className="pw-runbar__count">
         {summary.done}/{nodeCount} nodes done{summary.cached > 0 && ` (${summary.cached} cached)`}
       </span>
       {elapsed !== null && (

@@ -180,9 +180,9 @@ function DeploymentDetail({ name, onChanged }: { name: string; onChanged: () => 
                   </button>
                 )}
                 <ModelExportView
-                  href={`/api/deployments/${encodeURIComponent(name)}/versions/${v.version}/export?format=onnx`}
+                  path={`/api/deployments/${encodeURIComponent(name)}/versions/${v.version}/export`}
                   algorithm={detail.algorithm}
-                  filename={`${name}-v${v.version}.onnx`}
+                  stem={`${name}-v${v.version}`}
                   permission="export-deployed-model"
                 />
               </td>

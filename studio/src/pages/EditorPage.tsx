@@ -10,7 +10,7 @@ import { Inspector } from '../panels/Inspector';
 import { Palette } from '../panels/Palette';
 import { ShortcutsPanel } from '../panels/ShortcutsPanel';
 import { useDocumentStore } from '../store/document-store';
-import { useRunStore } from '../store/run-store';
+import { showNewestRun, useRunStore } from '../store/run-store';
 import { useValidationStore } from '../store/validation-store';
 import { useViewStore } from '../store/view-store';
 import { routeHref } from '../routing';
@@ -19,17 +19,6 @@ import { EditorToolbar } from './EditorToolbar';
 import { useActionShortcuts, useLiveValidation, useUnsavedChangesWarning } from './editor-hooks';
 
 type Loading = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
-
-function showLatestRun(pipelineId: string): void {
-  useRunStore
-    .getState()
-    .showLatest(pipelineId)
-    .catch((error: unknown) =>
-      useViewStore
-        .getState()
-        .showNotice({ tone: 'warning', title: 'Could not load the last run', message: describeError(error) }),
-    );
-}
 
 /** Loads the pipeline (or starts a new one) into the document store, and its newest run into the run store. */
 function usePipelineLoader(pipelineId: string | null): Loading {
@@ -46,7 +35,7 @@ function usePipelineLoader(pipelineId: string | null): Loading {
     // back to the pipeline last open (from the Pipelines page, say) keeps its document, and shows its newest run
     // again: leaving the editor cleared it.
     if (pipelineId !== null && useDocumentStore.getState().pipelineId === pipelineId && loading.state === 'ready') {
-      if (firstLoad) showLatestRun(pipelineId);
+      if (firstLoad) showNewestRun(pipelineId);
       return;
     }
     let live = true;
@@ -64,7 +53,7 @@ function usePipelineLoader(pipelineId: string | null): Loading {
         if (!live) return;
         useDocumentStore.getState().loadPipeline(stored);
         setLoading({ state: 'ready' });
-        showLatestRun(stored.id);
+        showNewestRun(stored.id);
       })
       .catch((error: unknown) => live && setLoading({ state: 'failed', message: describeError(error) }));
     return () => {

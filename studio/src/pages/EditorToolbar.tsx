@@ -68,19 +68,21 @@ function StrokeIcon({ path }: { path: string }) {
 
 /** Name, save state and the document's actions, in the header above the canvas. */
 export function EditorToolbar() {
-  const { name, description, params, version, dirty, canUndo, canRedo, readOnly, pipelineId } = useDocumentStore(
-    useShallow((state) => ({
-      name: state.name,
-      description: state.description,
-      params: state.params,
-      version: state.version,
-      dirty: selectIsDirty(state),
-      canUndo: state.past.length > 0,
-      canRedo: state.future.length > 0,
-      readOnly: state.readOnlyVersion !== null,
-      pipelineId: state.pipelineId,
-    })),
-  );
+  const { name, description, params, paramInfo, version, dirty, canUndo, canRedo, readOnly, pipelineId } =
+    useDocumentStore(
+      useShallow((state) => ({
+        name: state.name,
+        description: state.description,
+        params: state.params,
+        paramInfo: state.paramInfo,
+        version: state.version,
+        dirty: selectIsDirty(state),
+        canUndo: state.past.length > 0,
+        canRedo: state.future.length > 0,
+        readOnly: state.readOnlyVersion !== null,
+        pipelineId: state.pipelineId,
+      })),
+    );
   const setName = useDocumentStore((state) => state.setName);
   const busy = useViewStore((state) => state.busy);
   const running = useRunStore((state) => (state.run ? isRunActive(state.run.status) : false));
@@ -156,7 +158,13 @@ export function EditorToolbar() {
           <svg viewBox="0 0 16 16" width="12" height="12" fill="currentColor" aria-hidden>
             <path d="M4 2.5v11l9-5.5z" />
           </svg>
-          {running ? 'Running…' : runAction.label}
+          {/* As wide running as not: starting a run moves nothing in the header (it is full at 1280 px). */}
+          <span className="pw-steady-label">
+            <span>{running ? 'Running…' : runAction.label}</span>
+            <span className="pw-steady-label__room" aria-hidden>
+              Running…
+            </span>
+          </span>
         </ActionButton>
       </div>
       {savingTemplate && pipelineId !== null && (
@@ -165,6 +173,7 @@ export function EditorToolbar() {
           pipelineName={name}
           pipelineDescription={description}
           params={params}
+          paramInfo={paramInfo}
           onClose={() => setSavingTemplate(false)}
         />
       )}

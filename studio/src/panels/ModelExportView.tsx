@@ -1,38 +1,66 @@
-import { trainers } from '@pipewright/nodes';
+import { esmExportRefusal, isOnnxModel, onnxExportRefusal, trainers } from '@pipewright/nodes';
 import { usePermission, type Permission } from '../permissions/permissions';
 
 /**
- * The download of a trained model as ONNX, or why its trainer's models cannot be exported; shown on a
- * trainer's last run and on a deployment version.
+ * The downloads of a trained model — as a self-contained ES module and as ONNX — or, for a format its
+ * model cannot take, why; shown on a model node's last run and on a deployment version. `path` is the
+ * export route without its query; `stem` names the files.
  */
 export function ModelExportView({
-  href,
+  path,
   algorithm,
-  filename,
+  stem,
   permission,
 }: {
-  href: string;
+  path: string;
   algorithm: string;
-  filename: string;
+  stem: string;
   permission: Permission;
 }) {
   const verdict = usePermission(permission);
-  const trainer = trainers.find((t) => t.algorithm === algorithm);
-  if (!trainer) return null;
-  if ('cannot' in trainer.onnx) {
-    return (
-      <p className="pw-muted" data-testid="model-export-refusal">
-        No ONNX export: {trainer.onnx.cannot}.
-      </p>
-    );
-  }
+  const model = { algorithm };
+  if (!isOnnxModel(model) && !trainers.some((t) => t.algorithm === algorithm)) return null;
   if (!verdict.allowed) return <p className="pw-muted">{verdict.reason}</p>;
+  const esmRefusal = esmExportRefusal(model);
+  const onnxRefusal = onnxExportRefusal(model);
   return (
-    <p className="pw-model-export">
-      <a className="pw-button pw-button--small" href={href} download={filename} data-testid="model-export-onnx">
-        Download ONNX
-      </a>{' '}
-      <span className="pw-muted">the model with its fitted preprocessing, for onnxruntime and other ONNX runtimes</span>
-    </p>
+    <div className="pw-model-export">
+      {esmRefusal ? (
+        <p className="pw-muted" data-testid="model-export-refusal-esm">
+          No ES module: {esmRefusal}.
+        </p>
+      ) : (
+        <p>
+          <a
+            className="pw-button pw-button--small"
+            href={`${path}?format=esm`}
+            download={`${stem}.mjs`}
+            data-testid="model-export-esm"
+          >
+            Download ES module
+          </a>{' '}
+          <span className="pw-muted">
+            one .mjs file with no imports: <code>predict(rows)</code> in a browser, Node.js or an edge runtime
+          </span>
+        </p>
+      )}
+      {onnxRefusal ? (
+        <p className="pw-muted" data-testid="model-export-refusal">
+          No ONNX export: {onnxRefusal}.
+        </p>
+      ) : (
+        <p>
+          <a
+            className="pw-button pw-button--small"
+            href={`${path}?format=onnx`}
+            download={`${stem}.onnx`}
+            data-testid="model-export-onnx"
+          >
+            Download ONNX
+          </a>{' '}
+          <span className="pw-muted">the model with its fitted preprocessing, for onnxruntime and other runtimes</span>
+        </p>
+      )}
+    </div>
   );
 }

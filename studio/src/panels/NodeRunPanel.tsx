@@ -1,9 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
 import { runPipeline } from '../actions/run-pipeline';
 import { routeHref } from '../routing';
-import type { NodeRunView } from '../store/run-state';
+import { tuningOf, type NodeRunView } from '../store/run-state';
 import { useRunStore } from '../store/run-store';
 import { ModelExportView } from './ModelExportView';
+import { TuningTable } from './TuningTable';
 import { ConfusionHeatmap } from '../charts/ConfusionHeatmap';
 import { EpochAndLoss } from '../canvas/NodeRunDetails';
 import { StatusBadge } from '../canvas/StatusBadge';
@@ -50,9 +51,13 @@ export function NodeRunPanel({
 }) {
   const [previewPort, setPreviewPort] = useState<string | null>(null);
   const done = state.status === 'succeeded' || state.status === 'cached';
+  const modelOutput = state.outputs?.find((output) => output.kind === 'model');
   const metrics = scalarMetrics(state.metrics);
   const confusion = confusionOf(state.metrics);
   const verdict = done ? baselineVerdict(state.metrics) : null;
+  const tuning = tuningOf(state);
+  // A tuned model is its trainer's model: the export follows that trainer.
+  const algorithm = (tuning?.trainer ?? nodeType ?? '').replace(/^train\./, '');
   return (
     <section className="pw-inspector__section" aria-label="Run">
       <h3>Last run</h3>
@@ -112,11 +117,11 @@ export function NodeRunPanel({
           ))}
         </ul>
       )}
-      {done && nodeType && state.outputs?.some((output) => output.kind === 'model') && (
+      {done && nodeType && modelOutput && (
         <ModelExportView
-          href={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export?format=onnx`}
-          algorithm={nodeType.replace(/^train\./, '')}
-          filename={`${nodeId}.onnx`}
+          path={`/api/runs/${runId}/nodes/${encodeURIComponent(nodeId)}/export`}
+          algorithm={modelOutput.algorithm ?? algorithm}
+          stem={nodeId}
           permission="export-model"
         />
       )}
@@ -141,6 +146,7 @@ export function NodeRunPanel({
           </tbody>
         </table>
       )}
+      {tuning && <TuningTable report={tuning} />}
       {confusion && <ConfusionHeatmap matrix={confusion.matrix} labels={confusion.labels} />}
       {(state.history.length > 0 || CHARTED_METRICS.some((key) => state.metrics?.[key] !== undefined)) && (
         <Suspense fallback={<p className="pw-muted">Loading charts…</p>}>

@@ -266,7 +266,7 @@ export function ParamsForm({
               hint={field.kind === 'number' ? describeBounds(field) : undefined}
               binding={
                 readOnly ? undefined : (
-                  <ParamBinding nodeId={nodeId} name={field.name} value={value} fallback={field.defaultValue} />
+                  <ParamBinding nodeId={nodeId} definition={definition} field={field} value={value} />
                 )
               }
             >

@@ -1,19 +1,24 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useDocumentStore } from '../store/document-store';
 import { useValidationStore } from '../store/validation-store';
 import { relativeTime } from '../canvas/format';
 import { IssueList } from './IssueList';
+import { NewParamDialog } from './NewParamDialog';
+import { PARAM_TYPE_LABELS } from './pipeline-param-types';
 import { PipelineParamField } from './PipelineParamField';
 import { RunLogPanel } from './RunLogPanel';
 import { VersionHistory } from './VersionHistory';
 
 /** What the inspector shows with no node selected: the pipeline itself. */
 export function PipelinePanel() {
-  const { name, description, params, nodeCount, edgeCount, version, updatedAt } = useDocumentStore(
+  const { name, description, params, paramInfo, nodeCount, edgeCount, version, updatedAt, readOnly } = useDocumentStore(
     useShallow((state) => ({
       name: state.name,
       description: state.description,
       params: state.params,
+      paramInfo: state.paramInfo,
+      readOnly: state.readOnlyVersion !== null,
       nodeCount: state.nodes.length,
       edgeCount: state.edges.length,
       version: state.version,
@@ -24,6 +29,7 @@ export function PipelinePanel() {
   const setDescription = useDocumentStore((state) => state.setDescription);
   const selectNode = useDocumentStore((state) => state.selectNode);
   const issues = useValidationStore((state) => state.issues);
+  const [makingParam, setMakingParam] = useState(false);
 
   return (
     <div className="pw-inspector__body" data-testid="pipeline-inspector">
@@ -75,11 +81,28 @@ export function PipelinePanel() {
                 </dt>
                 <dd>
                   <PipelineParamField name={key} value={value} />
+                  {(paramInfo[key]?.type || paramInfo[key]?.description) && (
+                    <p className="pw-field__help" data-testid={`param-info-${key}`}>
+                      {[paramInfo[key].type && PARAM_TYPE_LABELS[paramInfo[key].type], paramInfo[key].description]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </p>
+                  )}
                 </dd>
               </div>
             ))}
           </dl>
         )}
+        {!readOnly && (
+          <button
+            type="button"
+            className="pw-button pw-button--small pw-inspector__add-param"
+            onClick={() => setMakingParam(true)}
+          >
+            New pipeline param…
+          </button>
+        )}
+        {makingParam && <NewParamDialog origin={null} onClose={() => setMakingParam(false)} />}
       </section>
       {issues.length > 0 && (
         <section className="pw-inspector__section" aria-label="Problems">

@@ -1,4 +1,4 @@
-import { TEMPLATE_PARAM_TYPES, type TemplateParam } from '@pipewright/nodes';
+import { TEMPLATE_PARAM_TYPES, type PipelineParamInfo, type TemplateParam } from '@pipewright/nodes';
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
 import { describeError } from '../api/http';
@@ -37,12 +37,15 @@ export function SaveTemplateDialog({
   pipelineName,
   pipelineDescription,
   params,
+  paramInfo,
   onClose,
 }: {
   pipelineId: string;
   pipelineName: string;
   pipelineDescription?: string;
   params: Record<string, unknown>;
+  /** What the params were said to be when made: the form starts from it. */
+  paramInfo: Record<string, PipelineParamInfo>;
   onClose: () => void;
 }) {
   const [name, setName] = useState(pipelineName);
@@ -52,7 +55,13 @@ export function SaveTemplateDialog({
     Object.fromEntries(
       Object.entries(params).map(([param, value]) => [
         param,
-        { include: true, type: '', default: shown(value), description: '', allowed: '' },
+        {
+          include: true,
+          type: paramInfo[param]?.type ?? '',
+          default: shown(value),
+          description: paramInfo[param]?.description ?? '',
+          allowed: '',
+        },
       ]),
     ),
   );

@@ -9,12 +9,14 @@ import {
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
 import { useDocumentStore } from '../store/document-store';
+import { showNewestRun } from '../store/run-store';
 import { useViewStore } from '../store/view-store';
 
-/** Opens an old version read-only on the canvas. */
+/** Opens an old version read-only on the canvas, with its own newest run (none when it never ran). */
 export async function openVersion(pipelineId: string, version: number): Promise<void> {
   try {
     useDocumentStore.getState().loadPipeline(await getPipelineVersion(pipelineId, version), { readOnly: true });
+    showNewestRun(pipelineId, version);
   } catch (error) {
     useViewStore
       .getState()
@@ -26,6 +28,7 @@ export async function openVersion(pipelineId: string, version: number): Promise<
 export async function openLatest(pipelineId: string): Promise<void> {
   try {
     useDocumentStore.getState().loadPipeline(await getPipeline(pipelineId));
+    showNewestRun(pipelineId);
   } catch (error) {
     useViewStore
       .getState()
@@ -35,12 +38,16 @@ export async function openLatest(pipelineId: string): Promise<void> {
 
 /** Saves the version on the canvas as the newest one: restoring never loses the versions in between. */
 export async function restoreVersion(pipelineId: string): Promise<void> {
-  const { readOnlyVersion, name, description, params, nodes, edges } = useDocumentStore.getState();
+  const { readOnlyVersion, name, description, params, paramInfo, nodes, edges } = useDocumentStore.getState();
   if (readOnlyVersion === null) return;
   const { documentToPipeline } = await import('../store/pipeline-mapping');
   try {
-    const stored = await updatePipeline(pipelineId, documentToPipeline({ name, description, params, nodes, edges }));
+    const stored = await updatePipeline(
+      pipelineId,
+      documentToPipeline({ name, description, params, paramInfo, nodes, edges }),
+    );
     useDocumentStore.getState().loadPipeline(stored);
+    showNewestRun(pipelineId);
     useViewStore
       .getState()
       .showNotice({ tone: 'success', title: `Restored version ${readOnlyVersion} as version ${stored.version}` });

@@ -9,7 +9,7 @@ import {
   type XYPosition,
 } from '@xyflow/react';
 import { create } from 'zustand';
-import { pipelineNodeSchema, type AnyNodeDefinition } from '@pipewright/nodes';
+import { pipelineNodeSchema, type AnyNodeDefinition, type PipelineParamInfo } from '@pipewright/nodes';
 import type { StoredPipeline } from '../api/pipelines';
 import { initialParams } from './initial-params';
 import { pinnedType } from '../catalog/node-catalog';
@@ -64,6 +64,11 @@ export interface DocumentState extends PipelineDocument {
   setName(name: string): void;
   /** Sets (or with `undefined`, removes) a pipeline param that nodes may bind with `{ "$param": name }`. */
   setPipelineParam(name: string, value: unknown): void;
+  /** Makes a pipeline param with its type and description and binds a node's param to it, in one undo step. */
+  addPipelineParam(
+    param: { name: string; value: unknown; info: PipelineParamInfo },
+    bind?: { nodeId: string; name: string },
+  ): void;
   setDescription(description: string): void;
   selectNode(nodeId: string | null): void;
   loadPipeline(stored: StoredPipeline | null, options?: { readOnly?: boolean }): void;
@@ -85,6 +90,7 @@ const emptyDocument = (): PipelineDocument => ({
   name: 'Untitled pipeline',
   description: undefined,
   params: {},
+  paramInfo: {},
   nodes: [],
   edges: [],
 });
@@ -94,6 +100,7 @@ function snapshotOf(state: PipelineDocument): DocumentSnapshot {
     name: state.name,
     description: state.description,
     params: state.params,
+    paramInfo: state.paramInfo,
     nodes: state.nodes.map((node) => ({ ...node, selected: false, dragging: false })),
     edges: state.edges.map((edge) => ({ ...edge, selected: false })),
   };
@@ -318,10 +325,35 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       record(`pipeline-param:${name}`);
       set((state) => {
         const params = { ...state.params };
-        if (value === undefined) delete params[name];
-        else params[name] = value;
-        return { params, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 };
+        const paramInfo = { ...state.paramInfo };
+        if (value === undefined) {
+          delete params[name];
+          delete paramInfo[name];
+        } else params[name] = value;
+        return { params, paramInfo, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 };
       });
+    },
+
+    addPipelineParam(param, bind) {
+      if (get().readOnlyVersion !== null) return;
+      record(null);
+      const info = Object.fromEntries(Object.entries(param.info).filter(([, value]) => value !== undefined));
+      set((state) => ({
+        params: { ...state.params, [param.name]: param.value },
+        paramInfo: { ...state.paramInfo, ...(Object.keys(info).length > 0 && { [param.name]: info }) },
+        nodes: bind
+          ? state.nodes.map((node) =>
+              node.id === bind.nodeId
+                ? {
+                    ...node,
+                    data: { ...node.data, params: { ...node.data.params, [bind.name]: { $param: param.name } } },
+                  }
+                : node,
+            )
+          : state.nodes,
+        editRevision: state.editRevision + 1,
+        contentRevision: state.contentRevision + 1,
+      }));
     },
 
     setName(name) {
@@ -453,8 +485,8 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
 
 /** The document as it is now, in the shape the pipeline file mapping takes. */
 export function currentDocument(): PipelineDocument {
-  const { name, description, params, nodes, edges } = useDocumentStore.getState();
-  return { name, description, params, nodes, edges };
+  const { name, description, params, paramInfo, nodes, edges } = useDocumentStore.getState();
+  return { name, description, params, paramInfo, nodes, edges };
 }
 
 export const selectIsDirty = (state: DocumentState) =>

@@ -1,5 +1,11 @@
 import type { Edge, Node } from '@xyflow/react';
-import { PIPELINE_FORMAT, splitEndpoint, type PipelineFile, type PortType } from '@pipewright/nodes';
+import {
+  PIPELINE_FORMAT,
+  splitEndpoint,
+  type PipelineFile,
+  type PipelineParamInfo,
+  type PortType,
+} from '@pipewright/nodes';
 import { findDefinition } from '../catalog/node-catalog';
 
 /** What a canvas node holds of the pipeline file: everything but id and position. */
@@ -17,6 +23,8 @@ export interface PipelineDocument {
   name: string;
   description?: string;
   params: Record<string, unknown>;
+  /** The type and description of pipeline params, where someone gave them. */
+  paramInfo: Record<string, PipelineParamInfo>;
   nodes: PipelineFlowNode[];
   edges: PipelineFlowEdge[];
 }
@@ -68,7 +76,14 @@ export function pipelineToDocument(file: PipelineFile): PipelineDocument {
     const connection = { source: from.nodeId, sourceHandle: from.port, target: to.nodeId, targetHandle: to.port };
     return makeEdge(connection, outputPortType(nodes, from.nodeId, from.port));
   });
-  return { name: file.name, description: file.description, params: { ...file.params }, nodes, edges };
+  return {
+    name: file.name,
+    description: file.description,
+    params: { ...file.params },
+    paramInfo: { ...file.paramInfo },
+    nodes,
+    edges,
+  };
 }
 
 /** The pipeline file (`pipewright/v1`) a document saves as: the same file export and the CLI use. */
@@ -78,6 +93,7 @@ export function documentToPipeline(document: PipelineDocument): PipelineFile {
     name: document.name.trim() || 'Untitled pipeline',
     ...(document.description ? { description: document.description } : {}),
     params: document.params,
+    ...(Object.keys(document.paramInfo).length > 0 && { paramInfo: document.paramInfo }),
     nodes: document.nodes.map((node) => ({
       id: node.id,
       type: node.data.type,

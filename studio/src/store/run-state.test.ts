@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDocument, RunEvent, RunEventBody } from '@pipewright/nodes';
-import { applyRunEvent, emptyRunView, mergeRunDocument, type RunView } from './run-state';
+import type { TuningReport } from '@pipewright/nodes';
+import { applyRunEvent, emptyRunView, mergeRunDocument, tuningOf, type RunView } from './run-state';
 
 function play(bodies: RunEventBody[], from: RunView = emptyRunView('run-1')): RunView {
   return bodies.reduce<RunView>((run, body, index) => {
@@ -125,6 +126,64 @@ describe('training curves', () => {
       { type: 'node-cancelled', nodeId: 'a' },
     ]);
     expect(run.nodes.a).toMatchObject({ status: 'cancelled', durationMs: 1000 });
+  });
+});
+
+describe('tuning trials', () => {
+  const trial = (n: number, mean: number) => ({
+    trial: n,
+    params: { maxDepth: n },
+    score: { mean, std: 0.01, values: [mean] },
+    cv: { folds: 1 },
+  });
+  const report = (trials: ReturnType<typeof trial>[], best: number): TuningReport => ({
+    trainer: 'train.tree',
+    search: 'grid',
+    metric: 'accuracy',
+    goal: 'max',
+    folds: 3,
+    planned: 3,
+    trials,
+    best,
+  });
+
+  it('shows the trials table each progress event carries, then the one the finished node reports', () => {
+    let run = play([
+      { type: 'run-started' },
+      { type: 'node-started', nodeId: 'tune' },
+      { type: 'node-progress', nodeId: 'tune', pct: 30, tuning: report([trial(2, 0.9)], 2) },
+      { type: 'node-log', nodeId: 'tune', level: 'info', message: 'a log line keeps the table' },
+    ]);
+    expect(tuningOf(run.nodes.tune)?.trials.map((t) => t.trial)).toEqual([2]);
+    run = play(
+      [{ type: 'node-progress', nodeId: 'tune', pct: 60, tuning: report([trial(1, 0.95), trial(2, 0.9)], 1) }],
+      run,
+    );
+    expect(tuningOf(run.nodes.tune)).toMatchObject({ best: 1, trials: [{ trial: 1 }, { trial: 2 }] });
+    const done = report([trial(1, 0.95), trial(2, 0.9), trial(3, 0.97)], 3);
+    run = play(
+      [
+        {
+          type: 'node-finished',
+          nodeId: 'tune',
+          cached: false,
+          durationMs: 10,
+          outputs: [],
+          metrics: { tuning: done },
+        },
+      ],
+      run,
+    );
+    expect(tuningOf(run.nodes.tune)?.best).toBe(3);
+    // A retried job starts its table afresh.
+    const retried = play(
+      [{ type: 'node-started', nodeId: 'tune' }],
+      play(
+        [{ type: 'node-progress', nodeId: 'tune', pct: 1, tuning: report([trial(1, 0.9)], 1) }],
+        emptyRunView('run-1'),
+      ),
+    );
+    expect(retried.nodes.tune.tuning).toBeUndefined();
   });
 });
 

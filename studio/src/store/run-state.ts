@@ -6,6 +6,7 @@ import type {
   RunEvent,
   RunStatus,
   Status,
+  TuningReport,
 } from '@pipewright/nodes';
 
 /** One point of a training curve: what a `node-progress` event carried for an epoch. */
@@ -41,6 +42,8 @@ export interface NodeRunView {
   logs: NodeLogLine[];
   /** Per-epoch loss (and validation loss) as training went, for the live curve. */
   history: EpochPoint[];
+  /** train.tune: its trials so far, as its latest progress event carried them (once done: metrics.tuning). */
+  tuning?: TuningReport;
   finishedAt?: string;
 }
 
@@ -98,6 +101,12 @@ export function addEpochPoint(history: EpochPoint[], point: EpochPoint): EpochPo
   return [...history.slice(-(HISTORY_POINTS_KEPT - 1)), point];
 }
 
+/** A tuning node's trials: live from its progress, then as its finished metrics report them. */
+export function tuningOf(node: NodeRunView): TuningReport | undefined {
+  const finished = node.metrics?.tuning as TuningReport | undefined;
+  return finished ?? node.tuning;
+}
+
 /** Progress arrives as a percentage (0–100); the view keeps a fraction. */
 export function progressFraction(pct: number): number {
   if (!Number.isFinite(pct)) return 0;
@@ -131,6 +140,7 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
         progress: 0,
         startedAt: event.at,
         history: [],
+        tuning: undefined,
         error: undefined,
       }));
       break;
@@ -145,6 +155,7 @@ export function applyRunEvent(run: RunView, event: RunEvent): RunView {
         loss: event.loss ?? node.loss,
         valLoss: event.valLoss ?? node.valLoss,
         metrics: event.metrics ?? node.metrics,
+        tuning: event.tuning ?? node.tuning,
         history:
           event.epoch !== undefined && (event.loss !== undefined || event.valLoss !== undefined)
             ? addEpochPoint(node.history, {

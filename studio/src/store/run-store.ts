@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { followRunEvents, type EventStreamState } from '../api/run-events';
 import { getRun, listPipelineRuns, listRunEvents } from '../api/runs';
 import { describeError } from '../api/http';
+import { useViewStore } from './view-store';
 import { reportDeployment } from '../actions/deployment-outcome';
 import {
   applyRunEvent,
@@ -19,12 +20,20 @@ interface RunStoreState {
   streamError: string | null;
   /** Shows a run that just started and follows its events. */
   follow(runId: string): void;
-  /** Shows the newest run of a pipeline, following it when it is still going. */
-  showLatest(pipelineId: string): Promise<void>;
+  /**
+   * Shows the newest run of a pipeline (with `version`, of that version: none when it never ran), following it
+   * when it is still going.
+   */
+  showLatest(pipelineId: string, version?: number): Promise<void>;
+  /** The version whose newest run `showLatest` looked for (`null`: the pipeline's), and whether it has answered. */
+  shownVersion: number | null;
+  shownLoaded: boolean;
   clear(): void;
 }
 
 let stopFollowing: (() => void) | null = null;
+/** The `showLatest` call that counts: an older one still loading when another starts shows nothing. */
+let latestRequest = 0;
 
 export const useRunStore = create<RunStoreState>()((set, get) => {
   const stop = () => {
@@ -45,9 +54,12 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
     run: null,
     stream: 'closed',
     streamError: null,
+    shownVersion: null,
+    shownLoaded: false,
 
     follow(runId) {
       stop();
+      latestRequest++;
       set({ run: emptyRunView(runId), stream: 'connecting', streamError: null });
       stopFollowing = followRunEvents(runId, 0, {
         onEvent(event) {
@@ -72,14 +84,20 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
       });
     },
 
-    async showLatest(pipelineId) {
+    async showLatest(pipelineId, version) {
       stop();
-      set({ run: null, stream: 'closed', streamError: null });
-      const runs = await listPipelineRuns(pipelineId, 1);
+      const request = ++latestRequest;
+      set({ run: null, stream: 'closed', streamError: null, shownVersion: version ?? null, shownLoaded: false });
+      const runs = await listPipelineRuns(pipelineId, 1, version);
       const latest = runs.items[0];
-      if (!latest) return;
+      if (request !== latestRequest) return;
+      if (!latest) {
+        set({ shownLoaded: true });
+        return;
+      }
       if (isRunActive(latest.status)) {
         get().follow(latest.id);
+        set({ shownLoaded: true });
         return;
       }
       // Replaying the stored events brings back what only they carry: loss curves and logs.
@@ -87,18 +105,33 @@ export const useRunStore = create<RunStoreState>()((set, get) => {
         getRun(latest.id),
         listRunEvents(latest.id).catch(() => ({ items: [] })),
       ]);
+      if (request !== latestRequest) return;
       const replayed = events.items.reduce(applyRunEvent, emptyRunView(latest.id));
       // Finished, but its deploys have yet to report: followed until they have.
       if (awaitsDeployments(replayed)) {
         get().follow(latest.id);
+        set({ shownLoaded: true });
         return;
       }
-      set({ run: mergeRunDocument(replayed, document) });
+      set({ run: mergeRunDocument(replayed, document), shownLoaded: true });
     },
 
     clear() {
       stop();
-      set({ run: null, stream: 'closed', streamError: null });
+      latestRequest++;
+      set({ run: null, stream: 'closed', streamError: null, shownVersion: null, shownLoaded: false });
     },
   };
 });
+
+/** Shows the newest run of the pipeline (with `version`, of that version), saying so when it cannot be loaded. */
+export function showNewestRun(pipelineId: string, version?: number): void {
+  useRunStore
+    .getState()
+    .showLatest(pipelineId, version)
+    .catch((error: unknown) =>
+      useViewStore
+        .getState()
+        .showNotice({ tone: 'warning', title: 'Could not load the last run', message: describeError(error) }),
+    );
+}
