@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -36,10 +36,13 @@ export class JobDirectories {
   readonly workerId = randomUUID();
   private readonly root: string;
 
+  private readonly workDir: string;
+
   constructor(
     @Inject(SETTINGS) settings: Settings,
     @InjectDataSource() private readonly db: DataSource,
   ) {
+    this.workDir = settings.workDir;
     this.root = join(settings.workDir, 'jobs');
   }
 
@@ -54,8 +57,12 @@ export class JobDirectories {
     await writeFile(join(this.own, 'owner.json'), JSON.stringify(owner));
   }
 
-  /** Removes the directories of workers that are gone; answers their ids. */
+  /**
+   * Removes the directories of workers that are gone, and scratch
+   * directories abandoned beside them; answers the workers' ids.
+   */
   async removeStale(): Promise<string[]> {
+    await removeAbandonedScratch(this.workDir, ['jobs']);
     const others = (await readdir(this.root, { withFileTypes: true }).catch(() => []))
       .filter((entry) => entry.isDirectory() && entry.name !== this.workerId)
       .map((entry) => entry.name);
@@ -101,4 +108,27 @@ function processRuns(pid: number): boolean {
     // EPERM: it runs, as another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** No scratch directory lives this long: a preview, an upload or a dataset's inspection ends within minutes. */
+export const SCRATCH_ABANDONED_MS = 24 * 60 * 60_000;
+
+/**
+ * A request's scratch directory in `workDir` (a preview, an upload, a
+ * dataset's inspection, a challenger's scoring; job directories of earlier
+ * versions too) is removed when the request ends; one whose process was
+ * killed stays. Nothing there is older than a day unless abandoned, so those
+ * go (`keep`: entries that are not scratch). Answers their names.
+ */
+export async function removeAbandonedScratch(workDir: string, keep: string[], now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await readdir(workDir, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory() || keep.includes(entry.name)) continue;
+    const path = join(workDir, entry.name);
+    const modified = (await stat(path).catch(() => undefined))?.mtimeMs;
+    if (modified === undefined || now - modified < SCRATCH_ABANDONED_MS) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(entry.name);
+  }
+  return removed;
 }
