@@ -295,6 +295,32 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('makes a pipeline param from the pipeline panel too, naming a problem only once there is one', async () => {
+    const created = (await call('POST', '/pipelines', irisPipeline('Panel param', 3))) as { id: string };
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    const panel = page.getByTestId('pipeline-inspector');
+    await panel.getByRole('button', { name: 'New pipeline param…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New pipeline param' });
+    await dialog.waitFor();
+    // Nothing typed yet: nothing is wrong yet.
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    expect(await dialog.getByTestId('new-param-name-error').textContent()).toContain('give the param a name');
+    expect(await dialog.getByTestId('new-param-default-error').textContent()).toContain('is not a number');
+    await dialog.getByLabel('Name').fill('threshold');
+    await dialog.getByLabel('Default').fill('0.5');
+    await dialog.getByLabel('Description').fill('Probability above which a row counts as positive');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await panel.getByLabel('Pipeline param threshold').inputValue()).toBe('0.5');
+    expect(await panel.getByTestId('param-info-threshold').textContent()).toBe(
+      'Number · Probability above which a row counts as positive',
+    );
+    await page.screenshot({ path: join(screenshots, 'panel-param.png') });
+    expect(nativeDialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('fits a finished twelve-node run legibly into the canvas beside the inspector, the profile’s metrics whole', async () => {
     const created = (await call('POST', '/pipelines', twelveNodePipeline('Twelve, fitted'))) as { id: string };
     await runToSuccess(call, created.id);
@@ -368,6 +394,14 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
       };
     };
     const inOrder = { nameBeforeVersion: true, runBeforeWorkspace: true, headerFits: true };
+    // The header's chips (version, workspace) are padded alike on both sides: the text never touches the border.
+    for (const chip of [page.getByTestId('save-state').locator('.pw-chip'), page.getByTestId('current-workspace')]) {
+      const padding = await chip.evaluate((element) => {
+        const style = getComputedStyle(element);
+        return { left: style.paddingLeft, right: style.paddingRight };
+      });
+      expect(padding.right).toBe(padding.left);
+    }
     expect(await clear()).toEqual(inOrder);
     const idleWidth = (await box(run)).width;
     await run.click();

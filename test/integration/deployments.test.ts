@@ -398,7 +398,13 @@ describe('deployments and predictions', () => {
       docs.body.paths['/api/predict/cancer'].post.requestBody.content['application/json'].schema.properties.rows.items
         .properties;
     expect(rowProperties['mean radius']).toMatchObject({ type: 'number' });
+    // Names no deployment has are counted together, never as series of their own.
+    for (const name of ['made-up-1', 'made-up-2']) {
+      expect((await predict(server.url, name, 'junk', { rows: [withoutScores(testRows[0])] })).status).toBe(401);
+    }
     const metrics = await scrapeMetrics(server);
+    expect(metrics).not.toContain('made-up');
+    expect(metrics).toMatch(/pipewright_predict_errors_total\{deployment="",version="",code="unauthenticated"\} \d+/);
     expect(metrics).toMatch(/pipewright_predict_requests_total\{deployment="cancer",version="1",status="200"\} \d+/);
     expect(metrics).toMatch(
       /pipewright_predict_errors_total\{deployment="cancer",version="",code="unauthenticated"\} \d+/,

@@ -74,8 +74,9 @@ export function NewParamDialog({ origin, onClose }: { origin: ParamOrigin | null
   const typeError = mismatch?.type;
   const defaultError = parsed.error ?? mismatch?.value;
   const invalid = Boolean(nameError || typeError || defaultError);
-  // An empty name is only a problem once the person has typed or tried to make the param.
+  // An empty field is only a problem once the person has typed in it or tried to make the param.
   const showNameError = Boolean(nameError) && (tried || trimmedName !== '');
+  const showDefaultError = Boolean(defaultError) && (tried || fallback.trim() !== '');
 
   const create = () => {
     setTried(true);
@@ -197,12 +198,12 @@ export function NewParamDialog({ origin, onClose }: { origin: ParamOrigin | null
                   spellCheck={false}
                   autoComplete="off"
                   placeholder={type === 'columns' ? 'a, b, c' : undefined}
-                  aria-invalid={Boolean(defaultError)}
-                  aria-describedby={defaultError ? 'new-param-default-error' : undefined}
+                  aria-invalid={showDefaultError}
+                  aria-describedby={showDefaultError ? 'new-param-default-error' : undefined}
                   onChange={(event) => setFallback(event.target.value)}
                 />
               )}
-              {error('new-param-default-error', defaultError)}
+              {showDefaultError && error('new-param-default-error', defaultError)}
             </div>
           </div>
           <div className="pw-field">
