@@ -59,12 +59,33 @@ describe('runs', () => {
     expect(finishedNodes).toEqual(Object.keys(run.nodes));
   });
 
-  it('answers a second run of the unchanged pipeline from the cache', async () => {
+  it('answers a second run of the unchanged pipeline from the cache as it starts, without a job', async () => {
     const started = await api<{ id: string }>(server, 'POST', `/pipelines/${pipelineId}/runs`, {});
-    const run = await finished(started.body.id);
+    // Finished when its start is answered: every node's key was found in the store, so no worker was needed.
+    const run = (await api<RunDocument>(server, 'GET', `/runs/${started.body.id}`)).body;
     expect(run.status).toBe('succeeded');
     for (const node of Object.values(run.nodes)) expect(node).toMatchObject({ status: 'cached', cached: true });
     expect(run.nodes.metrics.metrics?.accuracy).toBeGreaterThan(0.93);
+    const client = new pg.Client({ connectionString: server.server.database.url });
+    await client.connect();
+    try {
+      const jobs = await client.query(
+        'SELECT count(*)::int AS n FROM run_nodes WHERE run_id = $1 AND job_id IS NOT NULL',
+        [started.body.id],
+      );
+      expect(jobs.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+    // The studio sees what a worker's cache hits show: each node started, then finished cached; the run's end last.
+    const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${started.body.id}/events`)).body.items;
+    const nodeIds = Object.keys(run.nodes);
+    for (const nodeId of nodeIds) {
+      const types = events.filter((event) => 'nodeId' in event && event.nodeId === nodeId).map((event) => event.type);
+      expect(types).toEqual(['node-queued', 'node-started', 'node-finished']);
+    }
+    expect(events.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded' });
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   });
 
   it('re-runs only the nodes after a changed param', async () => {

@@ -77,9 +77,15 @@ export class RunScheduler {
   /**
    * Creates a run and queues what can start; the audit log says who started
    * it (or which part of Pipewright). Inside `manager`'s transaction when one
-   * is given: the run then exists only if that commits.
+   * is given: the run then exists only if that commits. With `answers` (every
+   * node's stored result, from CachedRunAnswers) the run is answered from the
+   * cache at once and no job is sent.
    */
-  async start(input: NewRun, manager: EntityManager = this.db.manager): Promise<RunEntity> {
+  async start(
+    input: NewRun,
+    manager: EntityManager = this.db.manager,
+    answers?: ReadonlyMap<string, NodeSuccess>,
+  ): Promise<RunEntity> {
     return manager.transaction(async (tx) => {
       const runs = tx.getRepository(RunEntity);
       const run = await runs.save(
@@ -139,6 +145,7 @@ export class RunScheduler {
       );
       for (const job of input.plan.jobs)
         await this.events.append(run.id, { type: 'node-queued', nodeId: job.nodeId }, tx);
+      if (answers) await this.answerFromCache(tx, run, nodes, answers);
       await this.dispatchReady(tx, run, nodes);
       await this.finishIfDone(tx, run, nodes);
       return run;
@@ -241,51 +248,87 @@ export class RunScheduler {
       const nodes = await this.nodes(tx, runId);
       const node = nodes.find((n) => n.nodeId === nodeId);
       if (!node || node.status !== 'running') return;
-      const metrics = metricsOf(result.outputs);
-      const finished = {
-        status: transition(node.status, result.cached ? 'hit-cache' : 'succeed'),
-        cached: result.cached,
-        cacheKey: result.key,
-        durationMs: Math.round(result.durationMs),
-        outputs: result.outputs,
-        metrics: metrics ?? null,
-        progress: 100,
-        finishedAt: new Date(),
-      };
-      Object.assign(node, finished);
-      // One update of the columns that changed: `save` would read the row back first, a round trip more.
-      await tx.query(
-        `UPDATE run_nodes SET status = $3, cached = $4, cache_key = $5, duration_ms = $6, outputs = $7::jsonb,
-                metrics = $8::jsonb, progress = $9, finished_at = $10
-          WHERE run_id = $1 AND node_id = $2`,
-        [
-          runId,
-          nodeId,
-          finished.status,
-          finished.cached,
-          finished.cacheKey,
-          finished.durationMs,
-          JSON.stringify(finished.outputs),
-          finished.metrics === null ? null : JSON.stringify(finished.metrics),
-          finished.progress,
-          finished.finishedAt,
-        ],
-      );
-      await this.events.append(
-        runId,
-        {
-          type: 'node-finished',
-          nodeId,
-          cached: result.cached,
-          durationMs: node.durationMs ?? 0,
-          outputs: summariseOutputs(result.outputs),
-          ...(metrics ? { metrics } : {}),
-        },
-        tx,
-      );
+      await this.recordSuccess(tx, runId, node, result);
       await this.dispatchReady(tx, run, nodes);
       await this.finishIfDone(tx, run, nodes);
     });
+  }
+
+  /** A running node's success (or cache hit): its row and its `node-finished` event. */
+  private async recordSuccess(
+    tx: EntityManager,
+    runId: string,
+    node: RunNodeEntity,
+    result: NodeSuccess,
+  ): Promise<void> {
+    const metrics = metricsOf(result.outputs);
+    const finished = {
+      status: transition(node.status, result.cached ? 'hit-cache' : 'succeed'),
+      cached: result.cached,
+      cacheKey: result.key,
+      durationMs: Math.round(result.durationMs),
+      outputs: result.outputs,
+      metrics: metrics ?? null,
+      progress: 100,
+      finishedAt: new Date(),
+    };
+    Object.assign(node, finished);
+    // One update of the columns that changed: `save` would read the row back first, a round trip more.
+    await tx.query(
+      `UPDATE run_nodes SET status = $3, cached = $4, cache_key = $5, duration_ms = $6, outputs = $7::jsonb,
+              metrics = $8::jsonb, progress = $9, started_at = $10, finished_at = $11
+        WHERE run_id = $1 AND node_id = $2`,
+      [
+        runId,
+        node.nodeId,
+        finished.status,
+        finished.cached,
+        finished.cacheKey,
+        finished.durationMs,
+        JSON.stringify(finished.outputs),
+        finished.metrics === null ? null : JSON.stringify(finished.metrics),
+        finished.progress,
+        node.startedAt ?? finished.finishedAt,
+        finished.finishedAt,
+      ],
+    );
+    await this.events.append(
+      runId,
+      {
+        type: 'node-finished',
+        nodeId: node.nodeId,
+        cached: result.cached,
+        durationMs: finished.durationMs,
+        outputs: summariseOutputs(result.outputs),
+        ...(metrics ? { metrics } : {}),
+      },
+      tx,
+    );
+  }
+
+  /**
+   * A run every node of which is answered from the cache (CachedRunAnswers): each node starts and finishes
+   * cached as the run starts, with the events a worker's cache hits would give, and no job is sent.
+   */
+  private async answerFromCache(
+    tx: EntityManager,
+    run: RunEntity,
+    nodes: RunNodeEntity[],
+    answers: ReadonlyMap<string, NodeSuccess>,
+  ): Promise<void> {
+    if (!nodes.every((node) => answers.has(node.nodeId))) return;
+    run.status = runTransition(run.status, 'start');
+    run.startedAt = new Date();
+    await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
+    for (const job of run.plan.jobs) {
+      const node = nodes.find((n) => n.nodeId === job.nodeId);
+      const result = answers.get(job.nodeId);
+      if (!node || !result) continue;
+      node.status = transition(node.status, 'start');
+      node.startedAt = new Date();
+      await this.events.append(run.id, { type: 'node-started', nodeId: node.nodeId }, tx);
+      await this.recordSuccess(tx, run.id, node, result);
+    }
   }
 
   /** Records a node's failure; the nodes downstream of it will not run. */

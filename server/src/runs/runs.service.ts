@@ -27,6 +27,7 @@ import { RunEventStore } from '../events/run-event-store.js';
 import type { PipelineEntity } from '../pipelines/pipeline.entity.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
 import { checkKeyRecipient, type KeyRecipient } from '../auth/key-reveal.js';
+import { CachedRunAnswers } from './cached-run-answers.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
@@ -84,6 +85,7 @@ export class RunsService {
     private readonly pipelines: PipelinesService,
     private readonly compiler: PipelineCompiler,
     private readonly scheduler: RunScheduler,
+    private readonly cachedRuns: CachedRunAnswers,
     private readonly eventStore: RunEventStore,
     private readonly previewer: TablePreviewer,
     private readonly datasets: DatasetsService,
@@ -115,6 +117,7 @@ export class RunsService {
   ): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
     await this.datasets.pinVersions(plan, pipeline.workspaceId, options.pins, manager);
+    const answers = await this.cachedRuns.answer(plan, pipeline.workspaceId, []);
     const run = await this.scheduler.start(
       {
         name: file.name,
@@ -131,6 +134,7 @@ export class RunsService {
         scheduleId: options.scheduleId ?? null,
       },
       manager,
+      answers,
     );
     return { id: run.id };
   }
@@ -143,19 +147,24 @@ export class RunsService {
   async startFile(file: unknown, options: StartOptions & { dataDirs: string[] }): Promise<{ id: string }> {
     const plan = this.compiler.compile(file, options.params);
     await this.datasets.pinVersions(plan, DEFAULT_WORKSPACE_ID);
-    const run = await this.scheduler.start({
-      name: plan.name,
-      origin: 'cli',
-      workspaceId: DEFAULT_WORKSPACE_ID,
-      createdBy: null,
-      keyRecipient: checkKeyRecipient(options.keyRecipient),
-      pipelineId: null,
-      version: null,
-      params: plan.params,
-      plan,
-      dataDirs: options.dataDirs,
-      trigger: { kind: 'cli' },
-    });
+    const answers = await this.cachedRuns.answer(plan, DEFAULT_WORKSPACE_ID, options.dataDirs);
+    const run = await this.scheduler.start(
+      {
+        name: plan.name,
+        origin: 'cli',
+        workspaceId: DEFAULT_WORKSPACE_ID,
+        createdBy: null,
+        keyRecipient: checkKeyRecipient(options.keyRecipient),
+        pipelineId: null,
+        version: null,
+        params: plan.params,
+        plan,
+        dataDirs: options.dataDirs,
+        trigger: { kind: 'cli' },
+      },
+      undefined,
+      answers,
+    );
     return { id: run.id };
   }
 

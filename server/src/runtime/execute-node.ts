@@ -26,6 +26,9 @@ import {
   type ExecuteNodeResult,
 } from './types.js';
 
+/** What a job's cache key is made from. */
+type JobIdentity = Pick<ExecuteNodeRequest, 'type' | 'version' | 'params' | 'inputs' | 'sample'>;
+
 /**
  * Runs one node as a job: answers from the artifact store when the same job
  * ran before, otherwise runs the node in its own directory with a sandboxed
@@ -53,6 +56,32 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     return { key, cached: false, outputs, durationMs: elapsed() };
   } catch (error) {
     throw toRunError(request.nodeId, definition.type, error, deps.signal);
+  }
+}
+
+/**
+ * What a job that ran before stored, found without running anything: its key
+ * is computed as executeNode computes it, and the store answers for that key.
+ * Undefined when the job would run (nothing stored under its key) or when
+ * only running it can say what is wrong (an unknown type, a bad param, a
+ * missing file): the job then runs and reports that itself.
+ */
+export async function storedResult(
+  request: JobIdentity,
+  deps: Pick<ExecuteNodeDeps, 'store' | 'dataDirs' | 'mayRead' | 'datasets' | 'registry'>,
+): Promise<ExecuteNodeResult | undefined> {
+  const started = performance.now();
+  const definition = (deps.registry ?? catalogRegistry).get(request.type, request.version);
+  if (!definition) return undefined;
+  try {
+    const params = parseParams(definition, request.params);
+    checkInputs(definition, request.inputs);
+    const key = await jobKeyOf(definition, params, request, deps);
+    const stored = await deps.store.readOutputs(key);
+    if (!stored) return undefined;
+    return { key, cached: true, outputs: stored, durationMs: Math.round(performance.now() - started) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -183,8 +212,8 @@ async function withJobContext<T>(
 async function jobKeyOf(
   definition: AnyNodeDefinition,
   params: Record<string, unknown>,
-  request: ExecuteNodeRequest,
-  deps: ExecuteNodeDeps,
+  request: JobIdentity,
+  deps: Pick<ExecuteNodeDeps, 'dataDirs' | 'mayRead' | 'datasets'>,
 ): Promise<string> {
   const file = await sourceFileFingerprint(definition, params, deps);
   const inputKeys = Object.fromEntries(Object.entries(request.inputs).map(([port, value]) => [port, value.key]));
