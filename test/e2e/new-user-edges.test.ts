@@ -263,6 +263,10 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('Seed of the train/test split');
     expect(await dialog.getByLabel('Description').inputValue()).toBe('Seed of the train/test split');
+    // Its buttons stand apart, as in every dialog of the studio.
+    const cancel = (await dialog.getByRole('button', { name: 'Cancel' }).boundingBox())!;
+    const make = (await dialog.getByRole('button', { name: 'Make and bind' }).boundingBox())!;
+    expect(make.x - (cancel.x + cancel.width)).toBeGreaterThanOrEqual(6);
     await page.screenshot({ path: join(screenshots, 'new-param-dialog.png') });
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
