@@ -394,6 +394,14 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
       };
     };
     const inOrder = { nameBeforeVersion: true, runBeforeWorkspace: true, headerFits: true };
+    // The header's chips (version, workspace) are padded alike on both sides: the text never touches the border.
+    for (const chip of [page.getByTestId('save-state').locator('.pw-chip'), page.getByTestId('current-workspace')]) {
+      const padding = await chip.evaluate((element) => {
+        const style = getComputedStyle(element);
+        return { left: style.paddingLeft, right: style.paddingRight };
+      });
+      expect(padding.right).toBe(padding.left);
+    }
     expect(await clear()).toEqual(inOrder);
     const idleWidth = (await box(run)).width;
     await run.click();
