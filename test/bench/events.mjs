@@ -72,7 +72,7 @@ async function runBench() {
   chmodSync(home, 0o755);
   process.env.PIPEWRIGHT_HOME = home;
   process.env.PIPEWRIGHT_ADMIN_EMAIL = 'bench@example.com';
-  process.env.PIPEWRIGHT_ADMIN_PASSWORD = 'bench-password';
+  process.env.PIPEWRIGHT_ADMIN_PASSWORD = 'quiet-harbour-lantern-7';
   process.env.PORT = String(await (await import('../../server/dist/free-port.js')).freePort());
   const loadBefore = machineLine();
   const { startServer } = await import('../../server/dist/application.js');
@@ -85,7 +85,7 @@ async function runBench() {
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
+      body: JSON.stringify({ email: 'bench@example.com', password: 'quiet-harbour-lantern-7' }),
     });
     if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
     const { accessToken } = await login.json();
@@ -108,6 +108,10 @@ async function runBench() {
     for (let r = 0; r < RUNS; r++) {
       runIds.push((await runs.startFile(pipeline, { params: {}, dataDirs: [] })).id);
     }
+    // Each node is taken as a worker takes it (only a running node's progress is recorded).
+    for (const runId of runIds) {
+      for (let i = 0; i < NODES; i++) await scheduler.claim(runId, `n${i}`);
+    }
 
     const client = fork(fileURLToPath(import.meta.url), [
       '--client',
@@ -129,23 +133,27 @@ async function runBench() {
     };
     await next(); // ready
 
-    // Each run's events are sent in order by its own loop, paced to RATE / RUNS a second.
+    // Each run's events are sent in order by its own loop, paced to RATE / RUNS a second. As NodeJobRunner does, a
+    // node's reports are chained (each recorded after the one before) and the node does not wait for them.
     const perRun = Math.ceil(EVENTS / RUNS);
     const started = performance.now();
+    const recorded = [];
     await Promise.all(
       runIds.map(async (runId, r) => {
         const count = Math.min(perRun, EVENTS - r * perRun);
+        const chains = Array.from({ length: NODES }, () => Promise.resolve());
         for (let i = 0; i < count; i++) {
           const due = started + (i * 1000 * RUNS) / RATE;
           const wait = due - performance.now();
           if (wait > 1) await sleep(wait);
-          await scheduler.progress(runId, `n${i % NODES}`, (100 * i) / count, {
-            detail: `event ${i}`,
-            metrics: { sentAt: Date.now() },
-          });
+          const nodeId = `n${i % NODES}`;
+          const body = { detail: `event ${i}`, metrics: { sentAt: Date.now() } };
+          chains[i % NODES] = chains[i % NODES].then(() => scheduler.progress(runId, nodeId, (100 * i) / count, body));
         }
+        recorded.push(...chains);
       }),
     );
+    await Promise.all(recorded);
     const sendMs = performance.now() - started;
     const received = await next();
     const clientPeak = clientRss.stop();

@@ -2,8 +2,9 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunScheduler } from '../../server/dist/runs/run-scheduler.js';
 import { slowBreastCancerPipeline } from './example-pipelines.js';
-import { api, startTestServer, type TestServer } from './test-environment.js';
+import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
 
 type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -147,6 +148,38 @@ describe('run events over Socket.IO', () => {
       await client.end();
     }
   }
+
+  it("writes progress reported at once by many runs' nodes gapless, each node's in the order it reported", async () => {
+    const runIds = [await startRun(), await startRun()];
+    for (const runId of runIds) {
+      await waitFor(async () => {
+        const run = await api<{ nodes: Record<string, { status: string }> }>(server, 'GET', `/runs/${runId}`);
+        return run.body.nodes.train.status === 'running' ? true : undefined;
+      });
+    }
+    // Reports made in one turn of the event loop, by both runs' trainers and by a node that is not running,
+    // beside the worker's own reports: they are written together.
+    const scheduler = server.server.app.get(RunScheduler);
+    const reports = runIds.flatMap((runId) => [
+      ...Array.from({ length: 50 }, (_, i) =>
+        scheduler.progress(runId, 'train', 0.5, { detail: `report ${i}`, metrics: { order: i } }),
+      ),
+      scheduler.progress(runId, 'metrics', 50, { detail: 'not running' }),
+    ]);
+    await Promise.all(reports);
+    for (const runId of runIds) await api(server, 'POST', `/runs/${runId}/cancel`);
+
+    for (const runId of runIds) {
+      const stored = await storedEvents(runId);
+      expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => index + 1));
+      const ours = stored.filter(
+        (event): event is Extract<RunEvent, { type: 'node-progress' }> =>
+          event.type === 'node-progress' && event.metrics?.order !== undefined,
+      );
+      expect(ours.map((event) => event.metrics?.order)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(stored.some((event) => event.nodeId === 'metrics' && event.type === 'node-progress')).toBe(false);
+    }
+  });
 
   it('says so when the run does not exist', async () => {
     const socket = connect();

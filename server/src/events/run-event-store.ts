@@ -10,6 +10,16 @@ export const RUN_EVENTS_CHANNEL = 'pipewright_run_events';
 /** What a worker reports while it runs a node. */
 export type NodeReport = Extract<RunEventBody, { type: 'node-progress' } | { type: 'node-log' }>;
 
+interface PendingReport {
+  runId: string;
+  body: NodeReport;
+  resolve(event: RunEvent | undefined): void;
+  reject(error: unknown): void;
+}
+
+/** The most node reports one statement writes. */
+const REPORT_BATCH_LIMIT = 1000;
+
 /**
  * The run's event log. Appending numbers the event from `runs.last_seq`
  * (the row lock orders a run's events), stores it and NOTIFYs, all in one
@@ -18,6 +28,9 @@ export type NodeReport = Extract<RunEventBody, { type: 'node-progress' } | { typ
  */
 @Injectable()
 export class RunEventStore {
+  private readonly pendingReports: PendingReport[] = [];
+  private writingReports = false;
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async append(runId: string, body: RunEventBody, manager: EntityManager = this.db.manager): Promise<RunEvent> {
@@ -40,8 +53,48 @@ export class RunEventStore {
   /**
    * What a worker reports about a node it runs (progress, a log line): the
    * event appended and announced, and for progress the node's progress column
-   * set, in one statement, only while the node is running and its run is
-   * neither finished nor being cancelled.
+   * set, only while the node is running and its run is neither finished nor
+   * being cancelled. Resolves once stored, with the event, or undefined when
+   * it was dropped.
+   *
+   * Reports are written in batches: while one batch is being written, every
+   * report that arrives (from any run) joins the next, which goes as one
+   * statement (one commit, one notification a run) when the first is done.
+   * An idle worker's report is written at once; the database sees one
+   * statement a batch rather than one a report.
+   */
+  appendNodeReport(runId: string, body: NodeReport): Promise<RunEvent | undefined> {
+    return new Promise((resolve, reject) => {
+      this.pendingReports.push({ runId, body, resolve, reject });
+      if (!this.writingReports) void this.writeReports();
+    });
+  }
+
+  private async writeReports(): Promise<void> {
+    this.writingReports = true;
+    // Reports made in the same turn of the event loop join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.pendingReports.length > 0) {
+        const batch = this.pendingReports.splice(0, REPORT_BATCH_LIMIT);
+        try {
+          const events = await this.appendReportBatch(batch);
+          batch.forEach((report, index) => report.resolve(events[index]));
+        } catch (error) {
+          for (const report of batch) report.reject(error);
+        }
+      }
+    } finally {
+      this.writingReports = false;
+    }
+  }
+
+  /**
+   * One statement for a batch of node reports of any runs. Each run's row is
+   * locked (in id order, so two batches never wait on each other in a
+   * circle) and its `last_seq` advanced by its reports, numbered in the order
+   * they were made; a node's progress column takes its last progress; each
+   * run is announced once, with its highest seq.
    *
    * The run's state is read from the run's row as this statement updates it,
    * so under the row lock that a cancel and a run's end take: a report that
@@ -51,33 +104,58 @@ export class RunEventStore {
    * carry that guarantee alone: it is read from the snapshot taken before
    * the wait, which still shows the node running.
    */
-  async appendNodeReport(
-    runId: string,
-    body: NodeReport,
-    manager: EntityManager = this.db.manager,
-  ): Promise<RunEvent | undefined> {
-    const progress = body.type === 'node-progress' ? Math.max(0, Math.min(100, body.pct)) : null;
-    const rows = (await manager.query(
-      `WITH next AS (
-         UPDATE runs SET last_seq = last_seq + 1
-          WHERE id = $1
-            AND status IN ('queued', 'running') AND cancel_requested_at IS NULL
-            AND EXISTS (SELECT 1 FROM run_nodes WHERE run_id = $1 AND node_id = $2 AND status = 'running')
-         RETURNING last_seq
+  private async appendReportBatch(batch: PendingReport[]): Promise<(RunEvent | undefined)[]> {
+    const rows = (await this.db.query(
+      `WITH input AS (
+         SELECT i.run_id, i.node_id, i.type, i.payload, i.pct, i.ord
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::real[]) WITH ORDINALITY
+                AS i (run_id, node_id, type, payload, pct, ord)
+          WHERE EXISTS (SELECT 1 FROM run_nodes n
+                         WHERE n.run_id = i.run_id AND n.node_id = i.node_id AND n.status = 'running')
+       ), counts AS (
+         SELECT run_id, count(*)::int AS n FROM input GROUP BY run_id
+       ), locked AS (
+         SELECT r.id FROM runs r WHERE r.id IN (SELECT run_id FROM counts) ORDER BY r.id FOR UPDATE
+       ), next AS (
+         UPDATE runs r SET last_seq = r.last_seq + c.n FROM counts c
+          WHERE r.id = c.run_id AND r.id IN (SELECT id FROM locked)
+            AND r.status IN ('queued', 'running') AND r.cancel_requested_at IS NULL
+         RETURNING r.id, r.last_seq, c.n
+       ), numbered AS (
+         SELECT i.run_id, i.node_id, i.type, i.payload, i.pct, i.ord,
+                next.last_seq - next.n + row_number() OVER (PARTITION BY i.run_id ORDER BY i.ord) AS seq
+           FROM input i JOIN next ON next.id = i.run_id
        ), inserted AS (
          INSERT INTO run_events (run_id, seq, type, node_id, payload)
-         SELECT $1, last_seq, $3, $2, $4::jsonb FROM next
-         RETURNING seq, created_at
-       ), node AS (
-         UPDATE run_nodes SET progress = $5
-         WHERE $5::real IS NOT NULL AND run_id = $1 AND node_id = $2 AND status = 'running'
-           AND EXISTS (SELECT 1 FROM next)
+         SELECT run_id, seq, type, node_id, payload FROM numbered
+         RETURNING run_id, seq, created_at
+       ), latest AS (
+         SELECT DISTINCT ON (run_id, node_id) run_id, node_id, pct FROM numbered
+          WHERE pct IS NOT NULL ORDER BY run_id, node_id, ord DESC
+       ), progressed AS (
+         UPDATE run_nodes n SET progress = latest.pct FROM latest
+          WHERE n.run_id = latest.run_id AND n.node_id = latest.node_id AND n.status = 'running'
        )
-       SELECT seq, created_at, pg_notify('${RUN_EVENTS_CHANNEL}', $1 || ':' || seq) FROM inserted`,
-      [runId, body.nodeId, body.type, JSON.stringify(body), progress],
-    )) as { seq: number; created_at: Date }[];
-    if (rows.length === 0) return undefined;
-    return toRunEvent(runId, rows[0].seq, rows[0].created_at, body);
+       SELECT numbered.ord, inserted.seq, inserted.created_at,
+              CASE WHEN inserted.seq = max(inserted.seq) OVER (PARTITION BY inserted.run_id)
+                   THEN pg_notify('${RUN_EVENTS_CHANNEL}', inserted.run_id || ':' || inserted.seq) END
+         FROM inserted JOIN numbered ON numbered.run_id = inserted.run_id AND numbered.seq = inserted.seq`,
+      [
+        batch.map((report) => report.runId),
+        batch.map((report) => report.body.nodeId),
+        batch.map((report) => report.body.type),
+        batch.map((report) => JSON.stringify(report.body)),
+        batch.map((report) =>
+          report.body.type === 'node-progress' ? Math.max(0, Math.min(100, report.body.pct)) : null,
+        ),
+      ],
+    )) as { ord: string; seq: number; created_at: Date }[];
+    const events: (RunEvent | undefined)[] = batch.map(() => undefined);
+    for (const row of rows) {
+      const index = Number(row.ord) - 1;
+      events[index] = toRunEvent(batch[index].runId, Number(row.seq), row.created_at, batch[index].body);
+    }
+    return events;
   }
 
   async appendAll(runId: string, bodies: RunEventBody[], manager: EntityManager = this.db.manager): Promise<void> {

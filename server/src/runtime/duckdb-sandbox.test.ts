@@ -108,6 +108,18 @@ describe('DuckDbSandbox', () => {
     expect(await sql.all(`SELECT * FROM ${sql.from(table)}`)).toEqual([{ id: 1, name: 'x', score: null, ok: true }]);
   });
 
+  it('gives each job a fresh instance (made ahead of it) that sees nothing of the job before', async () => {
+    const first = await sandbox();
+    await first.exec('CREATE TABLE secret AS SELECT 42 AS answer');
+    // A job with other limits gets an instance made with them; the jobs after it, ones with the defaults again.
+    for (const limits of [{ memoryLimit: '1GB' }, {}, {}, {}]) {
+      const next = await sandbox({ limits });
+      expect((await failure(next.all('SELECT * FROM secret'))).message).toMatch(/secret/);
+      const table = await next.writeTable('out', 'SELECT 1 AS id');
+      expect(await next.all(`SELECT * FROM ${next.from(table)}`)).toEqual([{ id: 1 }]);
+    }
+  });
+
   it('hands numeric columns over as Float64Array with NaN for missing', async () => {
     const sql = await sandbox();
     const batch = await sql.columns(

@@ -69,25 +69,15 @@ export class DuckDbSandbox implements SqlEngine {
   static async open(options: SqlSandboxOptions): Promise<DuckDbSandbox> {
     const jobDir = realpathSync(options.jobDir);
     const limits = { ...DEFAULT_SQL_LIMITS, ...options.limits };
-    const instance = await DuckDBInstance.create(':memory:', {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      memory_limit: limits.memoryLimit,
-      threads: String(limits.threads),
-      temp_directory: join(jobDir, '.spill'),
-      // DuckDB's defaults for these name the server user's home directory, which a refusal would show. They
-      // point nowhere instead, outside the allowed directory: inside it, INSTALL would be allowed to write.
-      home_directory: NO_DIRECTORY,
-      extension_directory: `${NO_DIRECTORY}/extensions`,
-      secret_directory: `${NO_DIRECTORY}/secrets`,
-    });
+    const { instance, connection } = await takeInstance(limits);
     try {
-      const connection = await instance.connect();
+      await connection.run(`SET temp_directory = ${quoteLiteral(join(jobDir, '.spill'))}`);
       await connection.run(`SET allowed_directories = [${quoteLiteral(`${jobDir}/`)}]`);
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
       return new DuckDbSandbox(instance, connection, jobDir, options.jobKey, limits, options.signal);
     } catch (error) {
+      connection.closeSync();
       instance.closeSync();
       throw error;
     }
@@ -170,11 +160,15 @@ export class DuckDbSandbox implements SqlEngine {
     const path = join(this.jobDir, uri);
     // The COPY around it is not a query DuckDB can show its parse tree of: the query is checked on its own.
     await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
-    await this.exec(`COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    // COPY answers the number of rows it wrote.
+    const copied = await this.query(async (connection) =>
+      (
+        await prepareOne(connection, `COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`)
+      ).run(),
+    );
+    const rows = copied.rowsChanged;
     this.registerTable(uri, path);
-    const stored = `SELECT * FROM read_parquet(${quoteLiteral(path)})`;
-    const columns = await this.describe(stored);
-    const [{ rows }] = await this.all(`SELECT count(*) AS rows FROM read_parquet(${quoteLiteral(path)})`);
+    const columns = await this.describe(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
     return {
       kind: 'table',
       key: `${this.jobKey}:${port}`,
@@ -218,11 +212,18 @@ export class DuckDbSandbox implements SqlEngine {
     return table;
   }
 
+  /**
+   * Refuses further statements at once and closes the instance on the next turn of the event loop: closing a
+   * used instance blocks the thread for milliseconds (tens under load), which then overlap the worker's report
+   * of the job to the database instead of delaying it.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.connection.closeSync();
-    this.instance.closeSync();
+    setImmediate(() => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
   }
 
   /** One statement at a time (a connection runs them in turn), each under the time limit and the job's signal. */
@@ -265,6 +266,47 @@ export class DuckDbSandbox implements SqlEngine {
     message = message.replaceAll(`${this.jobDir}/`, '').replaceAll(this.jobDir, '.');
     if (message === error.message) return error;
     return new NodeError(message, { param: error.param, column: error.column, row: error.row });
+  }
+}
+
+/** An instance made ahead of the next job, with the settings every job's instance starts with. */
+interface SpareInstance {
+  limitsKey: string;
+  ready: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+}
+let spare: SpareInstance | undefined;
+
+/**
+ * A fresh instance for a job: the one made ahead when it has these limits, and then the next one is made in the
+ * background, so creating an instance (about 20 ms, more under load) overlaps the end of the job before instead
+ * of delaying this one. Each instance serves exactly one job; nothing of one job's SQL is seen by another.
+ */
+async function takeInstance(limits: SqlLimits): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const limitsKey = `${limits.memoryLimit}|${limits.threads}`;
+  const taken = spare?.limitsKey === limitsKey ? spare.ready : undefined;
+  spare = { limitsKey, ready: createInstance(limits) };
+  // A spare that failed to start is made again by the job that takes it.
+  spare.ready.catch(() => undefined);
+  return taken ? taken.catch(() => createInstance(limits)) : createInstance(limits);
+}
+
+async function createInstance(limits: SqlLimits): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    memory_limit: limits.memoryLimit,
+    threads: String(limits.threads),
+    // DuckDB's defaults for these name the server user's home directory, which a refusal would show. They
+    // point nowhere instead, outside the allowed directory: inside it, INSTALL would be allowed to write.
+    home_directory: NO_DIRECTORY,
+    extension_directory: `${NO_DIRECTORY}/extensions`,
+    secret_directory: `${NO_DIRECTORY}/secrets`,
+  });
+  try {
+    return { instance, connection: await instance.connect() };
+  } catch (error) {
+    instance.closeSync();
+    throw error;
   }
 }
 
