@@ -447,6 +447,38 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps a node’s run outputs readable in the dark theme', async () => {
+    const created = (await call('POST', '/pipelines', irisPipeline('Dark outputs', 3))) as { id: string };
+    await runToSuccess(call, created.id);
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    await studio.select('split');
+    const outputs = page.getByTestId('node-inspector').locator('.pw-outputs li').first();
+    await outputs.waitFor();
+    // WCAG contrast of the text against the inspector behind it.
+    const contrast = await outputs.evaluate((element) => {
+      const rgb = (colour: string) =>
+        colour
+          .match(/[\d.]+/g)!
+          .slice(0, 3)
+          .map(Number);
+      const luminance = (colour: string) => {
+        const [r, g, b] = rgb(colour).map((channel) => {
+          const c = channel / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const text = luminance(getComputedStyle(element).color);
+      const panel = luminance(getComputedStyle(element.closest('.pw-inspector')!).backgroundColor);
+      return (Math.max(text, panel) + 0.05) / (Math.min(text, panel) + 0.05);
+    });
+    expect(contrast).toBeGreaterThanOrEqual(4.5);
+    await page.screenshot({ path: join(screenshots, 'dark-outputs.png') });
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+  });
+
   it('fits a tall pipeline without hiding nodes under the minimap or the zoom buttons', async () => {
     const created = (await call('POST', '/pipelines', tallPipeline('Tall'))) as { id: string };
     await page.goto(`${server.url}/#/pipelines/${created.id}`);
