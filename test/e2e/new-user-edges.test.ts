@@ -263,6 +263,10 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('Seed of the train/test split');
     expect(await dialog.getByLabel('Description').inputValue()).toBe('Seed of the train/test split');
+    // Its buttons stand apart, as in every dialog of the studio.
+    const cancel = (await dialog.getByRole('button', { name: 'Cancel' }).boundingBox())!;
+    const make = (await dialog.getByRole('button', { name: 'Make and bind' }).boundingBox())!;
+    expect(make.x - (cancel.x + cancel.width)).toBeGreaterThanOrEqual(6);
     await page.screenshot({ path: join(screenshots, 'new-param-dialog.png') });
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
@@ -441,6 +445,38 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     await page.screenshot({ path: join(screenshots, 'old-version-1280.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps a node’s run outputs readable in the dark theme', async () => {
+    const created = (await call('POST', '/pipelines', irisPipeline('Dark outputs', 3))) as { id: string };
+    await runToSuccess(call, created.id);
+    await page.goto(`${server.url}/#/pipelines/${created.id}`);
+    await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    await studio.select('split');
+    const outputs = page.getByTestId('node-inspector').locator('.pw-outputs li').first();
+    await outputs.waitFor();
+    // WCAG contrast of the text against the inspector behind it.
+    const contrast = await outputs.evaluate((element) => {
+      const rgb = (colour: string) =>
+        colour
+          .match(/[\d.]+/g)!
+          .slice(0, 3)
+          .map(Number);
+      const luminance = (colour: string) => {
+        const [r, g, b] = rgb(colour).map((channel) => {
+          const c = channel / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const text = luminance(getComputedStyle(element).color);
+      const panel = luminance(getComputedStyle(element.closest('.pw-inspector')!).backgroundColor);
+      return (Math.max(text, panel) + 0.05) / (Math.min(text, panel) + 0.05);
+    });
+    expect(contrast).toBeGreaterThanOrEqual(4.5);
+    await page.screenshot({ path: join(screenshots, 'dark-outputs.png') });
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
   });
 
   it('fits a tall pipeline without hiding nodes under the minimap or the zoom buttons', async () => {

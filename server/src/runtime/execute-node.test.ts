@@ -1,12 +1,21 @@
+import { readFile } from 'node:fs/promises';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalog, defineNode, NodeRegistry, tableInput, type PortValue, type TableRef } from '@pipewright/nodes';
+import {
+  catalog,
+  defineNode,
+  NodeError,
+  NodeRegistry,
+  tableInput,
+  type PortValue,
+  type TableRef,
+} from '@pipewright/nodes';
 import { z } from 'zod';
 import { LocalArtifactStore } from './artifact-store.js';
 import { readTable } from './testing.js';
-import { executeNode } from './execute-node.js';
+import { executeNode, withoutServerPaths } from './execute-node.js';
 import { loadTensorFlow } from './tensorflow-backend.js';
 import { NodeRunError, type ExecuteNodeDeps, type ExecuteNodeRequest } from './types.js';
 
@@ -154,6 +163,37 @@ describe('executeNode', () => {
     expect(await readTable(result.outputs.out, deps.store)).toEqual([{ x: 'gone' }]);
     expect(readFileSync(join(dataDir, 'points.csv'), 'utf8')).toBe('x,y\n1,a\n2,b\n3,a\n');
     expect(await readTable(table, deps.store)).toEqual(before);
+  });
+
+  it('names no server directory in a failure: a job file by its name, an engine failure by base names', async () => {
+    const lost = defineNode({
+      type: 'test.lost',
+      version: 1,
+      category: 'source',
+      title: 'Lost',
+      description: 'Fails naming a file of its job.',
+      docs: { summary: 'Test node.' },
+      inputs: [],
+      outputs: [{ name: 'out', type: 'table' }],
+      params: z.object({ expected: z.boolean() }).strict(),
+      queue: 'cpu',
+      async run(ctx, _inputs, p) {
+        const staged = await ctx.artifacts.stageFile('points.csv', 'path');
+        if (p.expected) throw new NodeError(`${staged} has no column "z"`, { column: 'z' });
+        await readFile(`${staged}.missing`);
+        throw new Error('unreachable');
+      },
+    });
+    const withLost = { ...deps, registry: new NodeRegistry([...catalog, lost]) };
+    const named = await failure(executeNode(request('test.lost', { expected: true }), withLost));
+    expect(named.failure).toEqual({ message: 'file-path-points.csv has no column "z"', column: 'z' });
+    const engine = await failure(executeNode(request('test.lost', { expected: false }), withLost));
+    expect(engine.failure.message).toBe(
+      "test.lost failed unexpectedly: ENOENT: no such file or directory, open 'file-path-points.csv.missing'",
+    );
+    expect(withoutServerPaths('expected 3/4 of rows, at /srv/a/b.csv (and "/etc/x")')).toBe(
+      'expected 3/4 of rows, at b.csv (and "x")',
+    );
   });
 
   it('stops a training job when the run is cancelled', async () => {

@@ -1,5 +1,6 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   NodeError,
   registry as catalogRegistry,
@@ -55,7 +56,7 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     const outputs = await runJob(definition, request, params, key, deps);
     return { key, cached: false, outputs, durationMs: elapsed() };
   } catch (error) {
-    throw toRunError(request.nodeId, definition.type, error, deps.signal);
+    throw toRunError(request.nodeId, definition.type, error, deps);
   }
 }
 
@@ -130,7 +131,7 @@ export async function executePart(
       return result;
     });
   } catch (error) {
-    throw toRunError(request.nodeId, definition.type, error, deps.signal);
+    throw toRunError(request.nodeId, definition.type, error, deps);
   }
 }
 
@@ -314,13 +315,18 @@ function datasetResolver(deps: Pick<ExecuteNodeDeps, 'datasets'>): DatasetResolv
   };
 }
 
-function toRunError(nodeId: string, type: string, error: unknown, signal: AbortSignal): NodeRunError {
+function toRunError(
+  nodeId: string,
+  type: string,
+  error: unknown,
+  deps: Pick<ExecuteNodeDeps, 'signal' | 'workDir'>,
+): NodeRunError {
   if (error instanceof NodeRunError) return error;
-  if (error instanceof QueryCancelledError || signal.aborted) {
+  if (error instanceof QueryCancelledError || deps.signal.aborted) {
     return new NodeRunError(nodeId, { message: 'cancelled' }, { cancelled: true });
   }
   if (error instanceof NodeError) {
-    const failure: NodeFailure = { message: error.message };
+    const failure: NodeFailure = { message: withoutJobDirectories(error.message, deps.workDir) };
     if (error.param !== undefined) failure.param = error.param;
     if (error.column !== undefined) failure.column = error.column;
     if (error.row !== undefined) failure.row = error.row;
@@ -330,5 +336,30 @@ function toRunError(nodeId: string, type: string, error: unknown, signal: AbortS
   // in one line, and the stack goes to the worker's own log.
   console.error(`node "${nodeId}" (${type}) failed:`, error);
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return new NodeRunError(nodeId, { message: `${type} failed unexpectedly: ${message}` });
+  return new NodeRunError(nodeId, { message: `${type} failed unexpectedly: ${withoutServerPaths(message)}` });
+}
+
+/**
+ * A node's message names a file of its job by its name in the job directory:
+ * where the server keeps its jobs (under its home) is none of the user's
+ * business, and means nothing to them.
+ */
+export function withoutJobDirectories(message: string, workDir: string): string {
+  // The sandbox names files by the job directory's real path: the work directory may be reached through a link.
+  const roots = new Set([resolve(workDir), existsSync(workDir) ? realpathSync(workDir) : resolve(workDir)]);
+  for (const root of roots) message = message.replace(new RegExp(`${escapeRegExp(root)}/[^/\\s'"]+/`, 'g'), '');
+  return message;
+}
+
+/**
+ * An engine's own failure (Node's ENOENT, a library's) may name any file of
+ * the server: it is shown by its base name, which is what a user could
+ * recognise (a file they gave), without the server's directories.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(/(?<=^|[\s'"`(=])(?:\/[^\s'"`,:;()[\]]+)+/g, (path) => basename(path));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
