@@ -150,13 +150,30 @@ describe('run events over Socket.IO', () => {
   }
 
   it("writes progress reported at once by many runs' nodes gapless, each node's in the order it reported", async () => {
-    const runIds = [await startRun(), await startRun()];
-    for (const runId of runIds) {
-      await waitFor(async () => {
-        const run = await api<{ nodes: Record<string, { status: string }> }>(server, 'GET', `/runs/${runId}`);
-        return run.body.nodes.train.status === 'running' ? true : undefined;
+    // Both trainers must be running at once: a trainer that runs for minutes (cancelled below), and both runs on
+    // one seed, so the second run's upstream nodes come from the first's cache and its trainer starts soon after.
+    const slow = slowBreastCancerPipeline(100_000);
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', slow);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const slowId = created.body.id;
+    const start = async (): Promise<string> => {
+      const started = await api<{ id: string }>(server, 'POST', `/pipelines/${slowId}/runs`, {
+        params: { seed: 1000 },
       });
-    }
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      return started.body.id;
+    };
+    const runIds = [await start(), await start()];
+    await waitFor(
+      async () => {
+        const runs = await Promise.all(
+          runIds.map((runId) => api<{ nodes: Record<string, { status: string }> }>(server, 'GET', `/runs/${runId}`)),
+        );
+        return runs.every((run) => run.body.nodes.train.status === 'running') ? true : undefined;
+      },
+      60_000,
+      'both trainers running',
+    );
     // Reports made in one turn of the event loop, by both runs' trainers and by a node that is not running,
     // beside the worker's own reports: they are written together.
     const scheduler = server.server.app.get(RunScheduler);
