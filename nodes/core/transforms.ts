@@ -97,14 +97,15 @@ export const transformOps: { [Op in TransformStep['op']]: TransformOp<StepOf<Op>
   onehot: {
     sql(step) {
       const col = quoteIdent(step.column);
-      const add = step.categories.map((category) => ({
-        name: `${step.column}_${category}`,
+      const names = onehotColumns(step);
+      const add = step.categories.map((category, k) => ({
+        name: names.byCategory[k],
         expr: `CASE WHEN CAST(${col} AS VARCHAR) = ${quoteLiteral(category)} THEN 1.0 ELSE 0.0 END`,
       }));
-      if (step.other) {
+      if (names.other !== undefined) {
         const known = step.categories.map((c) => quoteLiteral(c)).join(', ') || 'NULL';
         add.push({
-          name: `${step.column}_other`,
+          name: names.other,
           expr: `CASE WHEN ${col} IS NOT NULL AND CAST(${col} AS VARCHAR) NOT IN (${known}) THEN 1.0 ELSE 0.0 END`,
         });
       }
@@ -112,12 +113,13 @@ export const transformOps: { [Op in TransformStep['op']]: TransformOp<StepOf<Op>
     },
     row(step, slotOf) {
       const s = slotOf(step.column);
-      const targets = step.categories.map((category) => slotOf(`${step.column}_${category}`));
+      const names = onehotColumns(step);
+      const targets = names.byCategory.map(slotOf);
       const position = new Map<string, number>();
       step.categories.forEach((category, k) => {
         if (!position.has(category)) position.set(category, k);
       });
-      const other = step.other ? slotOf(`${step.column}_other`) : -1;
+      const other = names.other !== undefined ? slotOf(names.other) : -1;
       return (values, base) => {
         const value = values[base + s];
         const text = value === null || value === undefined ? null : String(value);
@@ -151,9 +153,21 @@ export const transformOps: { [Op in TransformStep['op']]: TransformOp<StepOf<Op>
   },
 };
 
+/** The columns one-hot encoding adds: one a category (in the step's order), then `<column>_other` where it has one. */
+function onehotColumns(step: StepOf<'onehot'>): { byCategory: string[]; other?: string } {
+  const byCategory = step.categories.map((category) => `${step.column}_${category}`);
+  return step.other ? { byCategory, other: `${step.column}_other` } : { byCategory };
+}
+
 /** The entry of transformOps for `step`'s op. */
 function opOf<S extends TransformStep>(step: S): TransformOp<S> {
   return transformOps[step.op] as unknown as TransformOp<S>;
+}
+
+/** The columns a step reads from the table before it, the ones it adds (one-hot's), and the one it leaves out. */
+export function stepColumns(step: TransformStep): { reads: string[]; adds: string[]; removes?: string } {
+  const { add = [], remove } = opOf(step).sql(step, 'score');
+  return { reads: 'columns' in step ? step.columns : [step.column], adds: add.map((a) => a.name), removes: remove };
 }
 
 /**
