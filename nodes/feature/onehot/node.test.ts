@@ -74,4 +74,17 @@ describe('feature.onehot', () => {
     );
     expect(error.failure).toMatchObject({ param: 'columns', column: 'beak_length_mm' });
   });
+
+  it('refuses to add a column the table already has, naming both', async () => {
+    const clash = await runNodeForTest(
+      'feature.expression',
+      { name: 'island_Dream', expression: 'body_mass_g / 1000' },
+      { in: penguins },
+    );
+    const error = await runNodeForTest('feature.onehot', { columns: ['island'] }, { in: clash.outputs.out }).catch(
+      (e) => e,
+    );
+    expect(error.message).toContain('encoding "island" would add column "island_Dream", which the table already has');
+    expect(error.failure).toMatchObject({ param: 'columns', column: 'island' });
+  });
 });
