@@ -203,7 +203,9 @@ describe('fused data nodes', () => {
 
     const events = (await api<{ items: RunEvent[] }>(fused, 'GET', `/runs/${one.id}/events`)).body.items;
     for (const nodeId of Object.keys(one.nodes)) {
-      const kinds = events.filter((e) => e.nodeId === nodeId && e.type !== 'node-progress' && e.type !== 'node-log');
+      const kinds = events.filter(
+        (e) => 'nodeId' in e && e.nodeId === nodeId && e.type !== 'node-progress' && e.type !== 'node-log',
+      );
       expect(
         kinds.map((e) => e.type),
         nodeId,
