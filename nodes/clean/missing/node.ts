@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   columnsParam,
   defineNode,
+  fittedNodePorts,
   NodeError,
   quoteIdent,
   requireColumn,
@@ -44,11 +45,7 @@ export const cleanMissing = defineNode({
     },
     example: '{ "type": "clean.missing", "params": { "strategy": "median" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
   async run(ctx, inputs, p) {

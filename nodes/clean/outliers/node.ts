@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   columnsParam,
   defineNode,
+  fittedNodePorts,
   finiteOrNull,
   numericColumns,
   quoteIdent,
@@ -53,11 +54,7 @@ export const cleanOutliers = defineNode({
     },
     example: '{ "type": "clean.outliers", "params": { "columns": ["age", "bmi"], "method": "iqr", "action": "clip" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
   async run(ctx, inputs, p) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   columnParam,
   defineNode,
+  fittedNodePorts,
   finiteOrNull,
   NodeError,
   numericColumns,
@@ -39,11 +40,7 @@ export const featureBin = defineNode({
     },
     example: '{ "type": "feature.bin", "params": { "column": "age", "bins": 4, "method": "quantile" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
   async run(ctx, inputs, p) {

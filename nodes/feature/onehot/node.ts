@@ -2,9 +2,11 @@ import { z } from 'zod';
 import {
   columnsParam,
   defineNode,
+  fittedNodePorts,
   NodeError,
   quoteIdent,
   requireColumn,
+  stepColumns,
   tableInput,
   writeFittedOutputs,
   type ColumnInfo,
@@ -39,11 +41,7 @@ export const featureOnehot = defineNode({
     },
     example: '{ "type": "feature.onehot", "params": { "columns": ["island", "sex"], "maxCategories": 10 } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
   async run(ctx, inputs, p) {
@@ -63,8 +61,9 @@ export const featureOnehot = defineNode({
         .slice(0, p.maxCategories)
         .map((r) => String(r.category))
         .sort();
+      const step: TransformStep = { op: 'onehot', column: column.name, categories, other };
       taken.delete(column.name);
-      for (const added of [...categories, ...(other ? ['other'] : [])].map((c) => `${column.name}_${c}`)) {
+      for (const added of stepColumns(step).adds) {
         if (taken.has(added)) {
           throw new NodeError(`encoding "${column.name}" would add column "${added}", which the table already has`, {
             param: 'columns',
@@ -73,7 +72,7 @@ export const featureOnehot = defineNode({
         }
         taken.add(added);
       }
-      steps.push({ op: 'onehot', column: column.name, categories, other });
+      steps.push(step);
       if (other)
         ctx.log(`column "${column.name}": ${rows.length} categories, kept the ${p.maxCategories} most frequent`);
     }

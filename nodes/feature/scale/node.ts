@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   columnsParam,
   defineNode,
+  fittedNodePorts,
   finiteOrNull,
   numericColumns,
   quoteIdent,
@@ -45,11 +46,7 @@ export const featureScale = defineNode({
     },
     example: '{ "type": "feature.scale", "params": { "columns": ["age", "bmi"], "method": "standard" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
   async run(ctx, inputs, p) {

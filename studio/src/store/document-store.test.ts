@@ -105,4 +105,21 @@ describe('document store', () => {
     store().setNodeText(id, 'label', '');
     expect(documentToPipeline(store()).nodes[0]).not.toHaveProperty('label');
   });
+
+  it('makes a drag one undo step, and a click that moves nothing no edit', () => {
+    const id = store().addNode(definition('source.csv'), { x: 0, y: 0 });
+    const revision = store().editRevision;
+    const steps = store().past.length;
+    store().onNodesChange([{ type: 'position', id, position: { x: 0, y: 0 }, dragging: true }]);
+    store().onNodesChange([{ type: 'position', id, position: { x: 0, y: 0 }, dragging: false }]);
+    expect([store().editRevision, store().past.length]).toEqual([revision, steps]);
+    store().onNodesChange([{ type: 'position', id, position: { x: 0, y: 0 }, dragging: true }]);
+    for (const x of [10, 20, 30])
+      store().onNodesChange([{ type: 'position', id, position: { x, y: 5 }, dragging: true }]);
+    store().onNodesChange([{ type: 'position', id, position: { x: 30, y: 5 }, dragging: false }]);
+    expect(store().past.length).toBe(steps + 1);
+    expect(store().editRevision).toBe(revision + 3);
+    store().undo();
+    expect(store().nodes[0].position).toEqual({ x: 0, y: 0 });
+  });
 });

@@ -48,6 +48,8 @@ export interface DocumentState extends PipelineDocument {
   lastRecordKey: string | null;
   lastRecordAt: number;
   dragging: boolean;
+  /** Whether the drag going on has recorded its undo step yet. */
+  dragRecorded: boolean;
   /** An old version opened to look at: the canvas shows it and refuses edits until the latest is back. */
   readOnlyVersion: number | null;
 
@@ -106,6 +108,18 @@ function snapshotOf(state: PipelineDocument): DocumentSnapshot {
   };
 }
 
+/**
+ * How an edit enters the history. `history`: the undo step it belongs to — a
+ * key makes repeats within COALESCE_MS one step (typing in one field), null a
+ * step of its own, false the step already recorded (the moves of a drag after
+ * its first). `content`: whether it can change validation (moving a node
+ * cannot), which bumps `contentRevision` so the document is checked again.
+ */
+interface EditKind {
+  history: string | null | false;
+  content: boolean;
+}
+
 export const useDocumentStore = create<DocumentState>()((set, get) => {
   /** Remembers the document before an edit, so undo can bring it back. */
   const record = (key: string | null) => {
@@ -121,6 +135,27 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       lastRecordKey: key,
       lastRecordAt: now,
     });
+  };
+
+  /**
+   * The one way the document changes: refused while an old version is open,
+   * recorded for undo, and counted in the revisions that saving and
+   * validation follow. `recipe` gives the changed fields, or null for no edit
+   * after all (nothing selected to delete); `edit` answers whether it edited.
+   */
+  const edit = (kind: EditKind, recipe: (state: DocumentState) => Partial<PipelineDocument> | null): boolean => {
+    const before = get();
+    if (before.readOnlyVersion !== null) return false;
+    const changes = recipe(before);
+    if (changes === null) return false;
+    if (kind.history !== false) record(kind.history);
+    const state = get();
+    set({
+      ...changes,
+      editRevision: state.editRevision + 1,
+      contentRevision: kind.content ? state.contentRevision + 1 : state.contentRevision,
+    });
+    return true;
   };
 
   const restore = (snapshot: DocumentSnapshot): Partial<DocumentState> => {
@@ -139,6 +174,9 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     };
   };
 
+  const deselected = <T extends { selected?: boolean }>(items: T[]): T[] =>
+    items.map((item) => (item.selected ? { ...item, selected: false } : item));
+
   return {
     ...emptyDocument(),
     pipelineId: null,
@@ -153,6 +191,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     lastRecordKey: null,
     lastRecordAt: 0,
     dragging: false,
+    dragRecorded: false,
     readOnlyVersion: null,
 
     onNodesChange(changes) {
@@ -171,93 +210,75 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
           !node || !change.position || change.position.x !== node.position.x || change.position.y !== node.position.y
         );
       });
-      const edits = changes.filter(
+      const removals = changes.some(
         (change) => change.type === 'remove' || change.type === 'add' || change.type === 'replace',
       );
-      let dragging = state.dragging;
-      if (moves.some((change) => change.type === 'position' && change.dragging) && !dragging) {
-        record(null);
-        dragging = true;
-      }
-      if (moves.some((change) => change.type === 'position' && !change.dragging)) dragging = false;
-      if (edits.length) record('remove');
-      const changed = moved || edits.length > 0;
+      const dragMoves = moves.some((change) => change.type === 'position' && change.dragging);
+      const dragEnds = moves.some((change) => change.type === 'position' && !change.dragging);
+      const dragging = !dragEnds && (dragMoves || state.dragging);
+      // A drag is one undo step, recorded at its first move: the positions before the drag.
+      const edited = edit(
+        { history: removals ? 'remove' : dragMoves && !state.dragRecorded ? null : false, content: removals },
+        (current) => (moved || removals ? { nodes: applyNodeChanges(changes, current.nodes) } : null),
+      );
       set({
-        nodes: applyNodeChanges(changes, get().nodes),
+        ...(!edited && { nodes: applyNodeChanges(changes, state.nodes) }),
         dragging,
-        editRevision: changed ? state.editRevision + 1 : state.editRevision,
-        contentRevision: edits.length ? state.contentRevision + 1 : state.contentRevision,
+        dragRecorded: dragging && (state.dragRecorded || (edited && dragMoves)),
       });
     },
 
     onEdgesChange(changes) {
-      const state = get();
-      const edits = changes.some((change) => change.type !== 'select');
-      if (edits && state.readOnlyVersion !== null) return;
-      if (edits) record('remove');
-      set({
-        edges: applyEdgeChanges(changes, state.edges),
-        editRevision: edits ? state.editRevision + 1 : state.editRevision,
-        contentRevision: edits ? state.contentRevision + 1 : state.contentRevision,
-      });
+      if (changes.every((change) => change.type === 'select')) {
+        set((state) => ({ edges: applyEdgeChanges(changes, state.edges) }));
+        return;
+      }
+      edit({ history: 'remove', content: true }, (state) => ({ edges: applyEdgeChanges(changes, state.edges) }));
     },
 
     onConnect(connection) {
-      if (!connection.sourceHandle || !connection.targetHandle || get().readOnlyVersion !== null) return;
-      record(null);
-      const state = get();
-      const port = { ...connection, sourceHandle: connection.sourceHandle, targetHandle: connection.targetHandle };
-      // An input takes one connection: a new one replaces the old.
-      const others = state.edges.filter(
-        (edge) => !(edge.target === connection.target && edge.targetHandle === connection.targetHandle),
-      );
-      const edge = makeEdge(port, outputPortType(state.nodes, connection.source, connection.sourceHandle));
-      set({
-        edges: addEdge(edge, others),
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
+      const { sourceHandle, targetHandle } = connection;
+      if (!sourceHandle || !targetHandle) return;
+      edit({ history: null, content: true }, (state) => {
+        // An input takes one connection: a new one replaces the old.
+        const others = state.edges.filter(
+          (edge) => !(edge.target === connection.target && edge.targetHandle === targetHandle),
+        );
+        const port = { ...connection, sourceHandle, targetHandle };
+        return { edges: addEdge(makeEdge(port, outputPortType(state.nodes, connection.source, sourceHandle)), others) };
       });
     },
 
     addNode(definition, position) {
-      if (get().readOnlyVersion !== null) return '';
-      record(null);
-      const state = get();
-      const id = nextNodeId(
-        definition.type,
-        state.nodes.map((node) => node.id),
-      );
-      const node: PipelineFlowNode = {
-        id,
-        type: 'pipeline',
-        position,
-        selected: true,
-        data: {
-          type: pinnedType(definition),
-          params: initialParams(
-            definition.type,
-            state.nodes.map((other) => other.data.type),
-          ),
-        },
-      };
-      set({
-        nodes: [...state.nodes.map((other) => (other.selected ? { ...other, selected: false } : other)), node],
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
+      let id = '';
+      edit({ history: null, content: true }, (state) => {
+        id = nextNodeId(
+          definition.type,
+          state.nodes.map((node) => node.id),
+        );
+        const node: PipelineFlowNode = {
+          id,
+          type: 'pipeline',
+          position,
+          selected: true,
+          data: {
+            type: pinnedType(definition),
+            params: initialParams(
+              definition.type,
+              state.nodes.map((other) => other.data.type),
+            ),
+          },
+        };
+        return { nodes: [...deselected(state.nodes), node] };
       });
       return id;
     },
 
     removeNode(nodeId) {
-      if (get().readOnlyVersion !== null) return;
-      record(null);
-      const state = get();
-      set({
+      edit({ history: null, content: true }, (state) => ({
         nodes: state.nodes.filter((node) => node.id !== nodeId),
         edges: state.edges.filter((edge) => edge.source !== nodeId && edge.target !== nodeId),
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
-      });
+      }));
     },
 
     renameNode(nodeId, newId) {
@@ -265,11 +286,9 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
       if (newId === nodeId) return null;
       const checked = pipelineNodeSchema.shape.id.safeParse(newId);
       if (!checked.success) return checked.error.issues[0]?.message ?? 'not a valid id';
-      const state = get();
-      if (state.nodes.some((node) => node.id === newId)) return `another node is already called "${newId}"`;
-      record(null);
+      if (get().nodes.some((node) => node.id === newId)) return `another node is already called "${newId}"`;
       const rename = (id: string) => (id === nodeId ? newId : id);
-      set({
+      edit({ history: null, content: true }, (state) => ({
         nodes: state.nodes.map((node) => (node.id === nodeId ? { ...node, id: newId } : node)),
         edges: state.edges.map((edge) => {
           if (edge.source !== nodeId && edge.target !== nodeId) return edge;
@@ -281,17 +300,12 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
           };
           return { ...edge, ...connection, id: edgeId(connection) };
         }),
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
-      });
+      }));
       return null;
     },
 
     setParam(nodeId, name, value) {
-      if (get().readOnlyVersion !== null) return;
-      record(`param:${nodeId}:${name}`);
-      const state = get();
-      set({
+      edit({ history: `param:${nodeId}:${name}`, content: true }, (state) => ({
         nodes: state.nodes.map((node) => {
           if (node.id !== nodeId) return node;
           const params = { ...node.data.params };
@@ -299,16 +313,11 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
           else params[name] = value;
           return { ...node, data: { ...node.data, params } };
         }),
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
-      });
+      }));
     },
 
     setNodeText(nodeId, field, text) {
-      if (get().readOnlyVersion !== null) return;
-      record(`${field}:${nodeId}`);
-      const state = get();
-      set({
+      edit({ history: `${field}:${nodeId}`, content: false }, (state) => ({
         nodes: state.nodes.map((node) => {
           if (node.id !== nodeId) return node;
           const data = { ...node.data };
@@ -316,29 +325,24 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
           else delete data[field];
           return { ...node, data };
         }),
-        editRevision: state.editRevision + 1,
-      });
+      }));
     },
 
     setPipelineParam(name, value) {
-      if (get().readOnlyVersion !== null) return;
-      record(`pipeline-param:${name}`);
-      set((state) => {
+      edit({ history: `pipeline-param:${name}`, content: true }, (state) => {
         const params = { ...state.params };
         const paramInfo = { ...state.paramInfo };
         if (value === undefined) {
           delete params[name];
           delete paramInfo[name];
         } else params[name] = value;
-        return { params, paramInfo, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 };
+        return { params, paramInfo };
       });
     },
 
     addPipelineParam(param, bind) {
-      if (get().readOnlyVersion !== null) return;
-      record(null);
       const info = Object.fromEntries(Object.entries(param.info).filter(([, value]) => value !== undefined));
-      set((state) => ({
+      edit({ history: null, content: true }, (state) => ({
         params: { ...state.params, [param.name]: param.value },
         paramInfo: { ...state.paramInfo, ...(Object.keys(info).length > 0 && { [param.name]: info }) },
         nodes: bind
@@ -351,24 +355,15 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
                 : node,
             )
           : state.nodes,
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
       }));
     },
 
     setName(name) {
-      if (get().readOnlyVersion !== null) return;
-      record('name');
-      set((state) => ({ name, editRevision: state.editRevision + 1, contentRevision: state.contentRevision + 1 }));
+      edit({ history: 'name', content: true }, () => ({ name }));
     },
 
     setDescription(description) {
-      if (get().readOnlyVersion !== null) return;
-      record('description');
-      set((state) => ({
-        description: description || undefined,
-        editRevision: state.editRevision + 1,
-      }));
+      edit({ history: 'description', content: false }, () => ({ description: description || undefined }));
     },
 
     selectNode(nodeId) {
@@ -376,7 +371,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         nodes: state.nodes.map((node) =>
           node.selected === (node.id === nodeId) ? node : { ...node, selected: node.id === nodeId },
         ),
-        edges: state.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)),
+        edges: deselected(state.edges),
       }));
     },
 
@@ -396,6 +391,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
         lastRecordKey: null,
         lastRecordAt: 0,
         dragging: false,
+        dragRecorded: false,
       });
     },
 
@@ -404,35 +400,29 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     pasteFragment(fragment, offset) {
-      if (fragment.nodes.length === 0 || get().readOnlyVersion !== null) return [];
-      record(null);
-      const state = get();
-      const pasted = copyOfFragment(
-        fragment,
-        state.nodes.map((node) => node.id),
-        offset,
-      );
-      set({
-        nodes: [...state.nodes.map((node) => (node.selected ? { ...node, selected: false } : node)), ...pasted.nodes],
-        edges: [...state.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)), ...pasted.edges],
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
+      let ids: string[] = [];
+      edit({ history: null, content: true }, (state) => {
+        if (fragment.nodes.length === 0) return null;
+        const pasted = copyOfFragment(
+          fragment,
+          state.nodes.map((node) => node.id),
+          offset,
+        );
+        ids = pasted.nodes.map((node) => node.id);
+        return {
+          nodes: [...deselected(state.nodes), ...pasted.nodes],
+          edges: [...deselected(state.edges), ...pasted.edges],
+        };
       });
-      return pasted.nodes.map((node) => node.id);
+      return ids;
     },
 
     deleteSelection() {
-      if (get().readOnlyVersion !== null) return;
-      const state = get();
-      const gone = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
-      const edges = state.edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target));
-      if (gone.size === 0 && edges.length === state.edges.length) return;
-      record(null);
-      set({
-        nodes: state.nodes.filter((node) => !gone.has(node.id)),
-        edges,
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
+      edit({ history: null, content: true }, (state) => {
+        const gone = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
+        const edges = state.edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target));
+        if (gone.size === 0 && edges.length === state.edges.length) return null;
+        return { nodes: state.nodes.filter((node) => !gone.has(node.id)), edges };
       });
     },
 
@@ -443,27 +433,18 @@ export const useDocumentStore = create<DocumentState>()((set, get) => {
     },
 
     fixLeak(leak) {
-      if (get().readOnlyVersion !== null) return;
-      record(null);
-      const state = get();
-      const { nodes, edges } = moveAfterSplit(state, leak);
-      set({
-        nodes,
-        edges,
-        editRevision: state.editRevision + 1,
-        contentRevision: state.contentRevision + 1,
+      edit({ history: null, content: true }, (state) => {
+        const { nodes, edges } = moveAfterSplit(state, leak);
+        return { nodes, edges };
       });
     },
 
     moveNodes(positions) {
-      if (get().readOnlyVersion !== null) return;
-      record(null);
-      set((state) => ({
+      edit({ history: null, content: false }, (state) => ({
         nodes: state.nodes.map((node) => {
           const position = positions.get(node.id);
           return position ? { ...node, position } : node;
         }),
-        editRevision: state.editRevision + 1,
       }));
     },
 
