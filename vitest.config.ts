@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // @pipewright/server/testing (server/package.json), which is built for tsc and
 // read from source here.
 const fromSource = {
+  // Before '@pipewright/nodes', which would otherwise take this path for nodes/index.ts/contracts.
+  '@pipewright/nodes/contracts': fileURLToPath(new URL('./nodes/contracts/index.ts', import.meta.url)),
   '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)),
   '@pipewright/server/testing': fileURLToPath(new URL('./server/src/runtime/testing.ts', import.meta.url)),
 };
