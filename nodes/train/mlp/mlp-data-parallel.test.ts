@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadTensorFlow } from '../../../server/src/runtime/tensorflow-backend.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, loadTensorFlow, NodeRunError, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 /** Batches of 256 rows: 128 a thread on two threads, and 22 Adam steps an epoch of telco_churn's 5,634 rows. */
 const PARAMS = { label: 'churn', batchSize: 256, epochs: 8, validationFraction: 0.1, seed: 3 };
