@@ -27,6 +27,12 @@ import {
   runEventListSchema,
   runEventSchema,
   runSummarySchema,
+  scheduleSchema,
+  firingSchema,
+  instantiatedPipelineSchema,
+  templateDetailSchema,
+  templateSummarySchema,
+  workerInfoSchema,
   startedRunSchema,
   storedPipelineSchema,
   tablePreviewSchema,
@@ -55,7 +61,7 @@ function expectContract<S extends z.ZodType>(schema: S, answer: { status: number
 /** GET (or any method) with the answer held to its contract and its status checked. */
 async function call<S extends z.ZodType>(
   identity: Identity,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   schema: S,
   status: number,
@@ -251,6 +257,32 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
       200,
     );
     expect(versions.total).toBe(2);
+  });
+
+  it('templates, schedules and workers: the gallery, a saved template and its pipeline, a schedule, the workers', async () => {
+    const gallery = await call(editor, 'GET', '/templates', pageSchema(templateSummarySchema), 200);
+    expect(gallery.items.some((template) => template.gallery)).toBe(true);
+    await call(editor, 'GET', `/templates/${gallery.items[0].id}`, templateDetailSchema, 200);
+    const saved = await call(editor, 'POST', `/pipelines/${pipelineId}/template`, templateDetailSchema, 201, {
+      name: 'Contract template',
+    });
+    expect(saved.versions).toHaveLength(1);
+    const made = await call(editor, 'POST', `/templates/${saved.id}/instantiate`, instantiatedPipelineSchema, 201, {});
+    await call(editor, 'GET', `/pipelines/${made.id}`, storedPipelineSchema, 200);
+
+    const schedule = await call(editor, 'POST', `/pipelines/${pipelineId}/schedules`, scheduleSchema, 201, {
+      cron: '0 6 * * *',
+      timezone: 'Europe/Paris',
+    });
+    expect(schedule.nextFireAt).not.toBeNull();
+    const paused = await call(editor, 'PATCH', `/schedules/${schedule.id}`, scheduleSchema, 200, { paused: true });
+    expect(paused.nextFireAt).toBeNull();
+    const schedules = await call(editor, 'GET', `/pipelines/${pipelineId}/schedules`, pageSchema(scheduleSchema), 200);
+    expect(schedules.items.map((s) => s.id)).toEqual([schedule.id]);
+    await call(editor, 'GET', `/schedules/${schedule.id}/runs`, pageSchema(firingSchema), 200);
+
+    const workers = await call(editor, 'GET', '/workers', pageSchema(workerInfoSchema), 200);
+    expect(workers.items.filter((worker) => worker.live)).toHaveLength(1);
   });
 
   it('the check fails on an answer off its contract: a field missing, one it does not name, a wrong type', () => {
