@@ -13,3 +13,4 @@ export * from './predict.js';
 export * from './templates.js';
 export * from './schedules.js';
 export * from './workers.js';
+export * from './people.js';

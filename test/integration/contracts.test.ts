@@ -7,6 +7,13 @@ import {
   apiErrorBodySchema,
   apiKeyListSchema,
   apiKeySummarySchema,
+  auditEventSchema,
+  loginAnswerSchema,
+  meSchema,
+  memberSummarySchema,
+  userSummarySchema,
+  userWithPasswordSchema,
+  workspaceSummarySchema,
   batchJobSchema,
   createdApiKeySchema,
   datasetListSchema,
@@ -154,7 +161,15 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
         'the run to succeed',
       );
       expect(finished.trigger).toMatchObject({ kind: 'user' });
-      const stored = await call(editor, 'GET', `/runs/${runId}/events`, runEventListSchema, 200);
+      // The auto-deploy's outcome follows the run's end as its own event.
+      const stored = await waitFor(
+        async () => {
+          const events = await call(editor, 'GET', `/runs/${runId}/events`, runEventListSchema, 200);
+          return events.items.some((event) => event.type === 'deployment') ? events : undefined;
+        },
+        30_000,
+        'the deployment event',
+      );
       const types = new Set(stored.items.map((event) => event.type));
       for (const type of ['run-started', 'node-queued', 'node-started', 'node-finished', 'run-finished', 'deployment'])
         expect(types, type).toContain(type);
@@ -283,6 +298,43 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
 
     const workers = await call(editor, 'GET', '/workers', pageSchema(workerInfoSchema), 200);
     expect(workers.items.filter((worker) => worker.live)).toHaveLength(1);
+  });
+
+  it('people: me, a login, users, workspaces, members, a switch, the audit log', async () => {
+    const me = await call(editor, 'GET', '/auth/me', meSchema, 200);
+    expect(me.user.role).toBe('editor');
+    const login = await call(server, 'POST', '/auth/login', loginAnswerSchema, 200, server.admin);
+    expect(login.user.instanceAdmin).toBe(true);
+
+    const made = await call(server, 'POST', '/users', userWithPasswordSchema, 201, {
+      email: 'contract@pipewright.test',
+      role: 'viewer',
+    });
+    expect(made.oneTimePassword).toBeDefined();
+    await call(server, 'POST', `/users/${made.id}/password`, userWithPasswordSchema, 200);
+    await call(server, 'PATCH', `/users/${made.id}`, userSummarySchema, 200, { disabled: true });
+    const users = await call(server, 'GET', '/users', pageSchema(userSummarySchema), 200);
+    expect(users.items.map((user) => user.email)).toContain('contract@pipewright.test');
+
+    const team = await call(server, 'POST', '/workspaces', workspaceSummarySchema, 201, { name: 'Contract team' });
+    await call(server, 'PATCH', `/workspaces/${team.id}`, workspaceSummarySchema, 200, { name: 'Contract team 2' });
+    await call(server, 'GET', '/workspaces', pageSchema(workspaceSummarySchema), 200);
+    const member = await call(server, 'POST', `/workspaces/${team.id}/members`, memberSummarySchema, 201, {
+      email: me.user.email,
+      role: 'viewer',
+    });
+    await call(server, 'PATCH', `/workspaces/${team.id}/members/${member.userId}`, memberSummarySchema, 200, {
+      role: 'editor',
+    });
+    await call(server, 'GET', `/workspaces/${team.id}/members`, pageSchema(memberSummarySchema), 200);
+    const switched = await call(editor, 'POST', '/auth/workspace', meSchema, 200, { workspaceId: team.id });
+    expect(switched.user.workspaceId).toBe(team.id);
+    await call(editor, 'POST', '/auth/workspace', meSchema, 200, { workspaceId: me.user.workspaceId });
+
+    const audit = await call(server, 'GET', '/audit?limit=500', pageSchema(auditEventSchema), 200);
+    expect(audit.items.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['user.created', 'workspace.created', 'member.added', 'run.started', 'key.created']),
+    );
   });
 
   it('the check fails on an answer off its contract: a field missing, one it does not name, a wrong type', () => {
