@@ -1,9 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Unit tests run the catalog from source, so a node edited a moment ago is the
-// one the runtime executes (and NodeError is one class, not dist's and src's).
-const nodesFromSource = { '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)) };
+// Unit tests run the catalog and the runtime from source, so a node edited a
+// moment ago is the one the runtime executes (and NodeError is one class, not
+// dist's and src's). Node tests reach the runtime through its test entry,
+// @pipewright/server/testing (server/package.json), which is built for tsc and
+// read from source here.
+const fromSource = {
+  // Before '@pipewright/nodes', which would otherwise take this path for nodes/index.ts/contracts.
+  '@pipewright/nodes/contracts': fileURLToPath(new URL('./nodes/contracts/index.ts', import.meta.url)),
+  '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)),
+  '@pipewright/server/testing': fileURLToPath(new URL('./server/src/runtime/testing.ts', import.meta.url)),
+};
 
 // Three projects: fast units beside the code, integration against a real
 // PostgreSQL + worker, and browser tests against the built studio.
@@ -11,7 +19,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: nodesFromSource },
+        resolve: { alias: fromSource },
         test: {
           name: 'unit',
           include: ['nodes/**/*.test.ts', 'server/src/**/*.test.ts', 'studio/src/**/*.test.ts'],

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStepsToRow, compileRowSteps, transformOps, type Row, type SlotValue } from './transforms.js';
 import type { TableRef, TransformStep, TransformValue } from './values.js';
-import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '@pipewright/server/testing';
 
 type TableName = 'penguins' | 'edges';
 type Case = { table: TableName; steps: TransformStep[] };

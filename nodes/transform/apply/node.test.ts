@@ -8,7 +8,7 @@ import {
   type TransformStep,
   type TransformValue,
 } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 
 let train: TableRef;
 let test: TableRef;
