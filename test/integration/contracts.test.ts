@@ -186,6 +186,36 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
     expect(reveals.items).toEqual([]);
   });
 
+  it('a preview of whole numbers past 2^53 answers them as exact text, not a failed request', async () => {
+    const upload = await uploadDataset(editor, 'small.csv', 'a\n1\n2\n');
+    const dataset = expectContract(datasetVersionSummarySchema, upload, 'POST /datasets');
+    const file = {
+      format: 'pipewright/v1',
+      name: 'big numbers',
+      nodes: [
+        { id: 'src', type: 'source.csv', params: { path: dataset.path } },
+        { id: 'sql', type: 'clean.sql', params: { query: 'SELECT a, 9007199254740993::BIGINT AS big FROM input' } },
+      ],
+      edges: [{ from: 'src.out', to: 'sql.in' }],
+    };
+    const pipeline = await call(editor, 'POST', '/pipelines', storedPipelineSchema, 201, file);
+    const run = await call(editor, 'POST', `/pipelines/${pipeline.id}/runs`, startedRunSchema, 201, {});
+    await waitFor(
+      async () => {
+        const document = await call(editor, 'GET', `/runs/${run.id}`, runDocumentSchema, 200);
+        if (document.status === 'failed') throw new Error(`the run failed: ${JSON.stringify(document.nodes)}`);
+        return document.status === 'succeeded' || undefined;
+      },
+      60_000,
+      'the run to succeed',
+    );
+    const preview = await call(editor, 'GET', `/runs/${run.id}/nodes/sql/preview`, tablePreviewSchema, 200);
+    expect(preview.rows).toEqual([
+      { a: 1, big: '9007199254740993' },
+      { a: 2, big: '9007199254740993' },
+    ]);
+  });
+
   it('deployments: list, detail, versions, keys, promote, figures, a batch, predictions', async () => {
     const published = await waitFor(
       async () => {
