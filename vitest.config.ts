@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 // Unit tests run the catalog from source, so a node edited a moment ago is the
 // one the runtime executes (and NodeError is one class, not dist's and src's).
-const nodesFromSource = { '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)) };
+// The studio's entry (descriptions only) first: an alias also matches the paths below its name.
+const nodesFromSource = {
+  '@pipewright/nodes/descriptions': fileURLToPath(new URL('./nodes/descriptions.ts', import.meta.url)),
+  '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)),
+};
 
 // Three projects: fast units beside the code, integration against a real
 // PostgreSQL + worker, and browser tests against the built studio.
