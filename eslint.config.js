@@ -43,6 +43,23 @@ export default tseslint.config(
     },
   },
   {
+    // Node tests run nodes through the runtime's test entry, not by reaching into the server's sources.
+    files: ['nodes/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/src/**', '**/server/dist/**'],
+              message: 'node tests import the runtime from @pipewright/server/testing.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**', 'bin/**', 'test/bench/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
   },

@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Unit tests run the catalog from source, so a node edited a moment ago is the
-// one the runtime executes (and NodeError is one class, not dist's and src's).
-// The studio's entry (descriptions only) first: an alias also matches the paths below its name.
-const nodesFromSource = {
+// Unit tests run the catalog and the runtime from source, so a node edited a
+// moment ago is the one the runtime executes (and NodeError is one class, not
+// dist's and src's). Node tests reach the runtime through its test entry,
+// @pipewright/server/testing (server/package.json), which is built for tsc and
+// read from source here. The studio's entry (descriptions only) comes before
+// the catalog's: an alias also matches the paths below its name.
+const fromSource = {
   '@pipewright/nodes/descriptions': fileURLToPath(new URL('./nodes/descriptions.ts', import.meta.url)),
   '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)),
+  '@pipewright/server/testing': fileURLToPath(new URL('./server/src/runtime/testing.ts', import.meta.url)),
 };
 
 // Three projects: fast units beside the code, integration against a real
@@ -15,7 +19,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: nodesFromSource },
+        resolve: { alias: fromSource },
         test: {
           name: 'unit',
           include: ['nodes/**/*.test.ts', 'server/src/**/*.test.ts', 'studio/src/**/*.test.ts'],

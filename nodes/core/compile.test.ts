@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../catalog.js';
 import { compilePipeline } from './compile.js';
@@ -8,38 +10,72 @@ import { PipelineInvalidError } from './errors.js';
 import { validatePipeline } from './validate.js';
 
 // Golden tests: every pipeline file under test/fixtures/pipelines compiles to
-// the plan (or the issues) stored beside it. UPDATE_GOLDEN=1 rewrites them;
-// review the diff before committing.
+// the plan (or the issues) stored beside it. A missing golden file fails the
+// test; UPDATE_GOLDENS=1 writes them all (review the diff before committing).
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/pipelines');
-const update = process.env.UPDATE_GOLDEN === '1';
+const update = process.env.UPDATE_GOLDENS === '1';
 
 function files(kind: 'valid' | 'invalid'): string[] {
   return readdirSync(join(fixtures, kind)).filter((name) => name.endsWith('.json') && !name.endsWith('.golden.json'));
 }
 
-function matchGolden(path: string, actual: unknown) {
+/**
+ * The golden file beside `path`, written from `actual` first when `write` (laid out by prettier, as
+ * `npm run lint` checks it); a missing one is an error.
+ */
+async function golden(path: string, actual: unknown, write: boolean): Promise<unknown> {
   const goldenPath = path.replace(/\.json$/, '.golden.json');
-  if (update || !existsSync(goldenPath)) writeFileSync(goldenPath, `${JSON.stringify(actual, null, 2)}\n`);
-  expect(actual).toEqual(JSON.parse(readFileSync(goldenPath, 'utf8')));
+  if (write) {
+    const options = await prettier.resolveConfig(goldenPath);
+    writeFileSync(
+      goldenPath,
+      await prettier.format(JSON.stringify(actual, null, 2), { ...options, filepath: goldenPath }),
+    );
+  }
+  if (!existsSync(goldenPath)) {
+    throw new Error(
+      `${basename(goldenPath)} is missing: write it with UPDATE_GOLDENS=1 npx vitest run nodes/core/compile.test.ts, then review it`,
+    );
+  }
+  return JSON.parse(readFileSync(goldenPath, 'utf8'));
 }
+
+async function matchGolden(path: string, actual: unknown) {
+  expect(actual).toEqual(await golden(path, actual, update));
+}
+
+describe('golden files', () => {
+  it('a pipeline file without its golden file fails, saying how to write it, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipewright-golden-'));
+    try {
+      const path = join(dir, 'new-pipeline.json');
+      await expect(golden(path, { jobs: [] }, false)).rejects.toThrow(
+        'new-pipeline.golden.json is missing: write it with UPDATE_GOLDENS=1',
+      );
+      expect(existsSync(join(dir, 'new-pipeline.golden.json'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('compilePipeline golden plans', () => {
   for (const name of files('valid')) {
-    it(`compiles ${name}`, () => {
+    it(`compiles ${name}`, async () => {
       const path = join(fixtures, 'valid', name);
       const plan = compilePipeline(JSON.parse(readFileSync(path, 'utf8')), { registry });
-      matchGolden(path, plan);
+      await matchGolden(path, plan);
     });
   }
 });
 
 describe('validatePipeline golden issues', () => {
   for (const name of files('invalid')) {
-    it(`rejects ${name}`, () => {
+    it(`rejects ${name}`, async () => {
       const path = join(fixtures, 'invalid', name);
       const result = validatePipeline(JSON.parse(readFileSync(path, 'utf8')), { registry });
       expect(result.ok).toBe(false);
-      matchGolden(path, result.issues);
+      await matchGolden(path, result.issues);
     });
   }
 });

@@ -5,7 +5,7 @@ import type { ColumnInfo, PortValue, TableRef } from './values.js';
 import type { TensorFlowApi } from './tensorflow.js';
 import type { RowSample } from './row-sample.js';
 import type { OnnxRuntimeApi } from './onnx-runtime.js';
-import type { TuningReport } from './metrics.js';
+import type { ProgressDetail } from '../contracts/run-events.js';
 
 /** A node as validation and the compiled plan see it: its resolved params and where its inputs come from. */
 export interface GraphNode {
@@ -101,16 +101,8 @@ export interface ConnectionAccess {
   query(connection: string, sql: string, where: { param: string; queryParam: string }): Promise<ColumnBatch>;
 }
 
-export interface ProgressDetail {
-  detail?: string;
-  epoch?: number;
-  epochs?: number;
-  loss?: number;
-  valLoss?: number;
-  metrics?: Record<string, number>;
-  /** train.tune: its trials table so far, resent whole with each report (a late report replaces an earlier one). */
-  tuning?: TuningReport;
-}
+/** What `ctx.progress(pct, detail)` adds to a node's progress event: the run-event contract's. */
+export type { ProgressDetail };
 
 export interface NodeContext {
   readonly runId: string;

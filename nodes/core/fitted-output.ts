@@ -1,6 +1,15 @@
-import type { NodeContext } from './define-node.js';
+import type { NodeContext, NodeDefinition } from './define-node.js';
 import { transformSql } from './transforms.js';
 import type { FittedTransform, TableRef, TransformStep, TransformValue } from './values.js';
+
+/** The ports of a node that fits a transform: a table in, and writeFittedOutputs' two outputs. */
+export const fittedNodePorts: Pick<NodeDefinition, 'inputs' | 'outputs'> = {
+  inputs: [{ name: 'in', type: 'table' }],
+  outputs: [
+    { name: 'out', type: 'table' },
+    { name: 'transform', type: 'transform' },
+  ],
+};
 
 /**
  * The two outputs of a node that fits a transform: its input with the fitted

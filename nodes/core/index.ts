@@ -8,7 +8,19 @@ export * from './catalog-registry.js';
 export * from './validate.js';
 export * from './compile.js';
 export * from './status.js';
-export * from './events.js';
+// The run-event and run document types are the API contract's (nodes/contracts).
+export type {
+  ClientToServerEvents,
+  DeploymentOutcome,
+  NodeFailure,
+  OutputSummary,
+  PromotionDecision,
+  RunEvent,
+  RunEventBody,
+  RunStatus,
+  ServerToClientEvents,
+} from '../contracts/run-events.js';
+export type { RunDataset, RunDocument, RunNodeState, RunTrigger } from '../contracts/runs.js';
 export * from './transforms.js';
 export * from './inputs.js';
 export * from './metrics.js';

@@ -39,7 +39,7 @@ export interface TableRef {
   kind: 'table';
   /** Content address of this value: the producing job's cache key plus the port. */
   key: string;
-  /** Where the runtime stored the Parquet file (artifact-store relative). */
+  /** Where the runtime stored the Parquet file (artifact-store relative); `deferred:<key>` when none was written. */
   uri: string;
   rows: number;
   columns: ColumnInfo[];
@@ -49,6 +49,21 @@ export interface TableRef {
   scoring?: ScoringInfo;
   /** Set by sample.rows (or a source that read a sample for it): how many rows were kept of how many. */
   sample?: TableSampleInfo;
+  /**
+   * Set when the rows were not written (an intermediate of fused data nodes that only they read): the SQL
+   * that computes them again from stored tables, for a preview or a later run that reads them.
+   */
+  deferred?: DeferredTable;
+}
+
+/**
+ * A table kept as the SQL that made it. `inputs` are the keys of the stored tables it reads, each under the
+ * relation name the runtime derives from its key; `statements` ran before `select` (a node's scratch tables).
+ */
+export interface DeferredTable {
+  inputs: string[];
+  statements: string[];
+  select: string;
 }
 
 export interface ScoringInfo {

@@ -60,7 +60,7 @@ function contestant(command, argv, env = {}) {
 const pandasHere = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
 if (!pandasHere) console.error(`no pandas for ${PYTHON} (apt-get install -y python3-pandas): its rows are left out`);
 
-const results = { pipewright: [], pandas: [], duckdb: [] };
+const results = { pipewright: [], unfused: [], pandas: [], duckdb: [] };
 for (let round = 0; round < ROUNDS; round++) {
   console.log(`round ${round + 1} of ${ROUNDS}`);
   const pipewright = await contestant(process.execPath, [
@@ -73,6 +73,17 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   results.pipewright.push(pipewright);
   console.log(`  pipewright ${fmt(pipewright.ms / 1000)} s (CPU ${fmt(pipewright.cpuMs / 1000)} s)`);
+  // The same run with each data node a job of its own (no fused unit): what fusing buys, in the same run.
+  const unfused = await contestant(
+    process.execPath,
+    [join(root, 'test/bench/lib/run-pipeline-in-process.mjs'), pipelineFile, '1'],
+    { PIPEWRIGHT_FUSE_DATA_NODES: 'false' },
+  );
+  if (unfused.status !== 'succeeded') {
+    throw new Error(`the unfused Pipewright run ended ${unfused.status}: ${JSON.stringify(unfused.nodes)}`);
+  }
+  results.unfused.push(unfused);
+  console.log(`  pipewright unfused ${fmt(unfused.ms / 1000)} s (CPU ${fmt(unfused.cpuMs / 1000)} s)`);
   if (pandasHere) {
     const pandas = await contestant(PYTHON, [join(root, 'test/bench/lib/data_pandas.py'), csv, CATEGORICAL.join(',')]);
     results.pandas.push(pandas);
@@ -96,6 +107,20 @@ const add = (f) => figures.push(figure({ bench, ...f }));
 const ours = of('pipewright', 'ms');
 add({ metric: `pipewright run, ${fmt(ROWS)} rows, 13 nodes`, value: ours / 1000, unit: 's' });
 add({ metric: 'pipewright CPU time', value: of('pipewright', 'cpuMs') / 1000, unit: 's' });
+add({
+  metric: 'time ÷ the same run, each node a job of its own',
+  value: ours / 1000,
+  unit: 's',
+  baseline: `unfused ${fmt(of('unfused', 'ms') / 1000)} s`,
+  ratio: ours / of('unfused', 'ms'),
+});
+add({
+  metric: 'CPU time ÷ the same run unfused',
+  value: of('pipewright', 'cpuMs') / 1000,
+  unit: 's',
+  baseline: `unfused ${fmt(of('unfused', 'cpuMs') / 1000)} s`,
+  ratio: of('pipewright', 'cpuMs') / of('unfused', 'cpuMs'),
+});
 if (pandasHere) {
   add({
     metric: 'time ÷ pandas',
@@ -129,14 +154,18 @@ add({
   ratio: of('pipewright', 'cpuMs') / of('duckdb', 'cpuMs'),
 });
 add({ metric: 'peak RSS, server + worker (one process)', value: of('pipewright', 'peakMiB'), unit: 'MiB' });
+add({ metric: 'peak RSS, unfused run', value: of('unfused', 'peakMiB'), unit: 'MiB' });
 if (pandasHere) add({ metric: 'peak RSS, pandas', value: of('pandas', 'peakMiB'), unit: 'MiB' });
 add({ metric: 'peak RSS, DuckDB', value: of('duckdb', 'peakMiB'), unit: 'MiB' });
 
 const nodeIds = Object.keys(results.pipewright[0].nodes);
 const nodeLines = [
-  '| node | time (s) |',
-  '| --- | ---: |',
-  ...nodeIds.map((id) => `| ${id} | ${fmt(median(results.pipewright.map((r) => r.nodes[id].durationMs)) / 1000)} |`),
+  '| node | time (s) | unfused (s) |',
+  '| --- | ---: | ---: |',
+  ...nodeIds.map(
+    (id) =>
+      `| ${id} | ${fmt(median(results.pipewright.map((r) => r.nodes[id].durationMs)) / 1000)} | ${fmt(median(results.unfused.map((r) => r.nodes[id].durationMs)) / 1000)} |`,
+  ),
 ];
 const loadAfter = machineLine();
 const table = [
@@ -159,12 +188,13 @@ Machine at the start: ${loadBefore}; at the end: ${loadAfter}.
 ${fmt(ROWS)} generated rows (20 columns, 3 categorical, 2 % of cells missing, 1 % duplicate rows):
 source → duplicates → split → missing (median, mode) → IQR clip → scale → one-hot, the test side through
 \`transform.apply\` (13 nodes), run as \`pipewright run\` runs it (server services and a worker in one process,
-embedded PostgreSQL). Baselines in the same run, taken in turn: pandas (${PYTHON}, nothing written) and the
+embedded PostgreSQL), its data nodes fused into one unit on the worker; the same run with each node a job of
+its own (\`PIPEWRIGHT_FUSE_DATA_NODES=false\`) beside it. Baselines in the same run, taken in turn: pandas (${PYTHON}, nothing written) and the
 same steps as DuckDB SQL in one process (Parquet out). CPU time is the contestant process's own (user + system).
 
 ${table.join('\n')}
 
-Time a node took in the Pipewright run (from the run document):
+Time a node took in the Pipewright run and in the unfused one (from the run documents):
 
 ${nodeLines.join('\n')}`,
   );

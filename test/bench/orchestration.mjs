@@ -49,14 +49,14 @@ const chainFile = join(scratch, 'chain.json');
 writeFileSync(chainFile, JSON.stringify(chain));
 
 /** Runs the in-process runner on `file`; answers its rounds and its peak RSS (MiB). */
-function runPipeline(file, rounds, flags = []) {
+function runPipeline(file, rounds, flags = [], env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [join(root, 'test/bench/lib/run-pipeline-in-process.mjs'), file, String(rounds), ...flags],
       {
         cwd: scratch,
-        env: { ...process.env, PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(csv) },
+        env: { ...process.env, PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(csv), ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
@@ -99,9 +99,17 @@ async function directSteps() {
 }
 
 const overheads = [];
+const unfusedOverheads = [];
 const directTotals = [];
 const chainTimes = [];
+const unfusedTimes = [];
 let chainPeak = 0;
+/** Each node's overhead in one run of the chain: its node-finished since its upstream's, less its direct step. */
+const overheadsOf = (run, direct) =>
+  Array.from(
+    { length: NODES },
+    (_, i) => run.finished[`n${i}`] - (i === 0 ? 0 : run.finished[`n${i - 1}`]) - direct[i],
+  );
 for (let round = 0; round < ROUNDS; round++) {
   const direct = await directSteps();
   directTotals.push(direct.reduce((a, b) => a + b, 0));
@@ -109,14 +117,20 @@ for (let round = 0; round < ROUNDS; round++) {
   chainPeak = Math.max(chainPeak, peakMiB);
   const [run] = results;
   chainTimes.push(run.ms);
-  for (let i = 0; i < NODES; i++) {
-    const since = i === 0 ? 0 : run.finished[`n${i - 1}`];
-    overheads.push(run.finished[`n${i}`] - since - direct[i]);
-  }
-  console.log(`round ${round + 1}: chain ${fmt(run.ms)} ms, direct SQL ${fmt(directTotals.at(-1))} ms`);
+  overheads.push(...overheadsOf(run, direct));
+  // The same chain with each node a job of its own (no fused unit), in turn with it: what fusing buys.
+  const [unfused] = (await runPipeline(chainFile, 1, [], { PIPEWRIGHT_FUSE_DATA_NODES: 'false' })).results;
+  unfusedTimes.push(unfused.ms);
+  unfusedOverheads.push(...overheadsOf(unfused, direct));
+  console.log(
+    `round ${round + 1}: chain ${fmt(run.ms)} ms, unfused ${fmt(unfused.ms)} ms, direct SQL ${fmt(directTotals.at(-1))} ms`,
+  );
 }
-const sorted = [...overheads].sort((a, b) => a - b);
-const pct = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const percentile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const pct = (q) => percentile(overheads, q);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const example = join(root, 'examples/breast-cancer.json');
@@ -136,11 +150,31 @@ const figures = [
   figure({ bench, metric: 'per-node overhead p50', value: pct(0.5), unit: 'ms' }),
   figure({
     bench,
+    metric: 'per-node overhead p95, each node a job of its own',
+    value: percentile(unfusedOverheads, 0.95),
+    unit: 'ms',
+  }),
+  figure({
+    bench,
+    metric: 'per-node overhead p50, each node a job of its own',
+    value: percentile(unfusedOverheads, 0.5),
+    unit: 'ms',
+  }),
+  figure({
+    bench,
     metric: `${NODES}-node chain, end to end`,
     value: median(chainTimes),
     unit: 'ms',
     baseline: `direct SQL ${fmt(median(directTotals))} ms`,
     ratio: median(chainTimes) / median(directTotals),
+  }),
+  figure({
+    bench,
+    metric: `${NODES}-node chain, each node a job of its own`,
+    value: median(unfusedTimes),
+    unit: 'ms',
+    baseline: `direct SQL ${fmt(median(directTotals))} ms`,
+    ratio: median(unfusedTimes) / median(directTotals),
   }),
   figure({
     bench,
@@ -172,7 +206,8 @@ Machine at the start: ${loadBefore}; at the end: ${machineLine()}.
 
 A chain of ${NODES} cheap data nodes (source.csv of ${fmt(ROWS)} rows, then clean.filter nodes that keep every row)
 through the server's services, the pg-boss queue and a worker in one process (as \`pipewright run\`), with an
-empty artifact store each round; the same steps run directly in one DuckDB in the same run. A node's overhead is
+empty artifact store each round — fused into one unit on the worker, and in turn with it each node a job of its own
+(\`PIPEWRIGHT_FUSE_DATA_NODES=false\`); the same steps run directly in one DuckDB in the same run. A node's overhead is
 the time between its upstream node's \`node-finished\` event and its own, less the direct time of its step; the
 percentiles are over every node of every round. The cached re-run is \`examples/breast-cancer.json\` run a second
 time on the artifacts of the first: from asking for the run to its \`run-finished\` event.

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../server/src/free-port.ts';
+import { freePort } from '../../server/dist/free-port.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -183,6 +183,18 @@ describe('the template gallery, a template’s form, schedules and saving a temp
     };
     expect(stored.params.seed).toBe(42);
     expect(stored.template).toMatchObject({ name: 'Our cancer service', version: 1 });
+
+    // Renamed from the list as a new version: what the server adds to a stored pipeline (the template it came
+    // from among it) is not sent back with the file.
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('button', { name: /^Rename From our template/ }).click();
+    const form = page.getByRole('form', { name: /^Rename From our template/ });
+    await form.getByLabel('New name').fill('From our template, renamed');
+    await form.getByLabel('New name').press('Enter');
+    await form.waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: /From our template, renamed/ }).textContent()).toContain('v2');
+    const renamed = (await call('GET', `/pipelines/${made}`)) as { name: string; version: number; template: unknown };
+    expect(renamed).toMatchObject({ name: 'From our template, renamed', version: 2, template: stored.template });
   });
 
   it('adds a version under an existing name, shows its schema change before a run, and lets a source pin a version', async () => {

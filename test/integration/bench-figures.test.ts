@@ -2,18 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain ES module of the benchmarks, without types
 import { figure, figureTable, meets, readFigures, writePerformanceSection } from '../bench/figures.mjs';
-
-interface Figure {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  target?: string;
-  met?: boolean;
-}
 
 describe('bench figures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-bench-figures-'));
@@ -27,14 +16,14 @@ describe('bench figures', () => {
     figure({ bench: 'data', metric: 'time ÷ pandas', value: 12.5, unit: 's', ratio: 0.9, target: '≤ 0.333' });
     figure({ bench: 'events', metric: 'rate', value: 1200, unit: 'events/s', target: '≥ 1,000' });
     figure({ bench: 'start', metric: 'warm', value: 3.2, unit: 's' });
-    const figures = readFigures(file) as Figure[];
+    const figures = readFigures(file);
     expect(figures.map((f) => [f.bench, f.metric, f.met])).toEqual([
       ['data', 'time ÷ pandas', false],
       ['events', 'rate', true],
       ['start', 'warm', undefined],
     ]);
     expect(figures[0]).toMatchObject({ value: 12.5, unit: 's', ratio: 0.9, target: '≤ 0.333' });
-    const table = figureTable(figures) as string;
+    const table = figureTable(figures);
     expect(table).toContain('| data   | time ÷ pandas | 12.5 s');
     expect(table).toContain('NOT met');
   });

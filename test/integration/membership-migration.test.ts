@@ -65,7 +65,7 @@ describe('the memberships migration', () => {
       expect(session.workspace_id).toBe(TEAM);
     });
     await database.stop();
-    const env = { ...environment.env, PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...environment.env, PORT: '0' };
     delete env.PIPEWRIGHT_ADMIN_EMAIL;
     delete env.PIPEWRIGHT_ADMIN_PASSWORD;
     running = await startServer({ settings: readSettings(env), worker: false, logger: ['error'], log: () => {} });

@@ -4,12 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { parityPipeline, passes, referenceFigure, runParity } from '../parity/parity-pipeline.mjs';
 
-interface ParityResult {
-  metric: string;
-  ours?: number;
-  error?: string;
-}
-
 const cases: [string, string[]][] = [
   ['iris', ['tree', 'forest', 'boosting', 'knn', 'naivebayes', 'kmeans']],
   ['penguins', ['tree', 'forest', 'boosting', 'knn', 'naivebayes']],
@@ -19,7 +13,7 @@ const cases: [string, string[]][] = [
 describe('parity with scikit-learn (lean)', () => {
   it('builds one valid pipeline per dataset: sources, imputation, trainer, score and evaluate per model', () => {
     const file = parityPipeline('penguins', ['tree', 'kmeans']);
-    expect(file.nodes.map((n: { type: string }) => n.type)).toEqual([
+    expect(file.nodes.map((n) => n.type)).toEqual([
       'source.csv',
       'source.csv',
       'clean.missing',
@@ -33,7 +27,7 @@ describe('parity with scikit-learn (lean)', () => {
   });
 
   it.each(cases)('%s: every model within tolerance of scikit-learn, or better', async (name, models) => {
-    const results = (await runParity(name, models)) as Record<string, ParityResult>;
+    const results = await runParity(name, models);
     for (const model of models) {
       const figure = referenceFigure(name, model);
       const result = results[model];

@@ -194,7 +194,7 @@ describe('run events over Socket.IO', () => {
           event.type === 'node-progress' && event.metrics?.order !== undefined,
       );
       expect(ours.map((event) => event.metrics?.order)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-      expect(stored.some((event) => event.nodeId === 'metrics' && event.type === 'node-progress')).toBe(false);
+      expect(stored.some((event) => event.type === 'node-progress' && event.nodeId === 'metrics')).toBe(false);
     }
   });
 

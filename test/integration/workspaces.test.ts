@@ -258,7 +258,7 @@ describe('the generated first-admin password', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    const env = { ...environment.env, PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...environment.env, PORT: '0' };
     delete env.PIPEWRIGHT_ADMIN_EMAIL;
     delete env.PIPEWRIGHT_ADMIN_PASSWORD;
     running = await startServer({ settings: readSettings(env), worker: false, logger: ['error'], log: () => {} });

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // s3rver is an S3-compatible server in Node (S3's REST API over a directory): the store tests talk to it over HTTP.
@@ -25,7 +24,7 @@ export async function startS3TestServer(bucket = 'pipewright-test'): Promise<S3T
     directory: dir,
     configureBuckets: [{ name: bucket }],
   });
-  const address = (await server.run()) as AddressInfo;
+  const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,

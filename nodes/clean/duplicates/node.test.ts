@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, REPO_ROOT, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, REPO_ROOT, runNodeForTest } from '@pipewright/server/testing';
 import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 let dirty: TableRef;

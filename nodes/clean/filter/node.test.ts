@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 
 let penguins: TableRef;
 let rows: Record<string, SqlValue>[];

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, runNodeForTest } from '@pipewright/server/testing';
 
 let penguins: TableRef;
 let left: TableRef;

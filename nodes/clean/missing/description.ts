@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnsParam } from '../../core/index.js';
 import { describeNode } from '../../core/define-node.js';
+import { fittedNodePorts } from '../../core/fitted-output.js';
 
 export const STRATEGIES = ['drop', 'mean', 'median', 'mode', 'constant'] as const;
 
@@ -33,11 +34,7 @@ export const cleanMissingDescription = describeNode({
     },
     example: '{ "type": "clean.missing", "params": { "strategy": "median" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
 });

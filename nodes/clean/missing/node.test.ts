@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 let penguins: TableRef;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnsParam } from '../../core/index.js';
 import { describeNode } from '../../core/define-node.js';
+import { fittedNodePorts } from '../../core/fitted-output.js';
 
 const METHODS = ['iqr', 'zscore'] as const;
 export type Method = (typeof METHODS)[number];
@@ -34,11 +35,7 @@ export const cleanOutliersDescription = describeNode({
     },
     example: '{ "type": "clean.outliers", "params": { "columns": ["age", "bmi"], "method": "iqr", "action": "clip" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlValue, TableRef, TransformValue } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 import { dirtyFaults, rowAfterDedupe } from '../../../test/fixtures/data/dirty-faults.js';
 
 const deduped: Partial<Record<'penguins' | 'diabetes', { table: TableRef; rows: Record<string, SqlValue>[] }>> = {};

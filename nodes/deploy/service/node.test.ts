@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBundle, TableRef } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, NodeRunError, runNodeForTest } from '@pipewright/server/testing';
 
 describe('deploy.service', () => {
   let model: ModelBundle;

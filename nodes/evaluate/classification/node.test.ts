@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { loadSplit, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, tableFromCsvLines } from '@pipewright/server/testing';
 
 async function metricsOf(table: TableRef, params: Record<string, unknown> = {}): Promise<MetricsValue['metrics']> {
   return ((await runNodeForTest('evaluate.classification', params, { in: table })).outputs.metrics as MetricsValue)

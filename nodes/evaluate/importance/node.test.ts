@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportanceMetricsReport, MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, NodeRunError, runNodeForTest } from '@pipewright/server/testing';
 
 let carsTrain: TableRef;
 let carsTest: TableRef;

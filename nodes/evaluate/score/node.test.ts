@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBundle, TableRef } from '../../core/index.js';
-import { loadCsvTable, loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, runNodeForTest } from '@pipewright/server/testing';
 
 let cancerTrain: TableRef;
 let cancerTest: TableRef;

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, NodeRunError, readTable, runNodeForTest, tableFromCsvLines } from '@pipewright/server/testing';
 import type { CorrelationReport } from './node.js';
 
 let penguins: TableRef;

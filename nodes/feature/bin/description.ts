@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnParam } from '../../core/index.js';
 import { describeNode } from '../../core/define-node.js';
+import { fittedNodePorts } from '../../core/fitted-output.js';
 
 const params = z
   .object({
@@ -31,11 +32,7 @@ export const featureBinDescription = describeNode({
     },
     example: '{ "type": "feature.bin", "params": { "column": "age", "bins": 4, "method": "quantile" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
 });

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyStepsToRow, type SqlValue, type TableRef, type TransformValue } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { applyStepsToRow, type Row, type SqlValue, type TableRef, type TransformValue } from '../../core/index.js';
+import { loadCsvTable, readRequestRows, runNodeForTest } from '@pipewright/server/testing';
 
 let penguins: TableRef;
-let rows: Record<string, SqlValue>[];
+let rows: Row[];
 
 beforeAll(async () => {
   penguins = await loadCsvTable('test/fixtures/data/penguins.csv');
-  rows = await readTable(penguins);
+  rows = await readRequestRows(penguins);
 });
 
 function counts(values: SqlValue[]): Record<string, number> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnsParam } from '../../core/index.js';
 import { describeNode } from '../../core/define-node.js';
+import { fittedNodePorts } from '../../core/fitted-output.js';
 
 const params = z
   .object({
@@ -27,11 +28,7 @@ export const featureOnehotDescription = describeNode({
     },
     example: '{ "type": "feature.onehot", "params": { "columns": ["island", "sex"], "maxCategories": 10 } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStepsToRow, type SqlValue, type TableRef, type TransformValue } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 
 let penguins: TableRef;
 let rows: Record<string, SqlValue>[];
@@ -73,5 +73,18 @@ describe('feature.onehot', () => {
       (e) => e,
     );
     expect(error.failure).toMatchObject({ param: 'columns', column: 'beak_length_mm' });
+  });
+
+  it('refuses to add a column the table already has, naming both', async () => {
+    const clash = await runNodeForTest(
+      'feature.expression',
+      { name: 'island_Dream', expression: 'body_mass_g / 1000' },
+      { in: penguins },
+    );
+    const error = await runNodeForTest('feature.onehot', { columns: ['island'] }, { in: clash.outputs.out }).catch(
+      (e) => e,
+    );
+    expect(error.message).toContain('encoding "island" would add column "island_Dream", which the table already has');
+    expect(error.failure).toMatchObject({ param: 'columns', column: 'island' });
   });
 });

@@ -3,6 +3,7 @@ import {
   NodeError,
   quoteIdent,
   requireColumn,
+  stepColumns,
   tableInput,
   writeFittedOutputs,
   type ColumnInfo,
@@ -32,8 +33,9 @@ export const featureOnehot = defineNode({
         .slice(0, p.maxCategories)
         .map((r) => String(r.category))
         .sort();
+      const step: TransformStep = { op: 'onehot', column: column.name, categories, other };
       taken.delete(column.name);
-      for (const added of [...categories, ...(other ? ['other'] : [])].map((c) => `${column.name}_${c}`)) {
+      for (const added of stepColumns(step).adds) {
         if (taken.has(added)) {
           throw new NodeError(`encoding "${column.name}" would add column "${added}", which the table already has`, {
             param: 'columns',
@@ -42,7 +44,7 @@ export const featureOnehot = defineNode({
         }
         taken.add(added);
       }
-      steps.push({ op: 'onehot', column: column.name, categories, other });
+      steps.push(step);
       if (other)
         ctx.log(`column "${column.name}": ${rows.length} categories, kept the ${p.maxCategories} most frequent`);
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnsParam } from '../../core/index.js';
 import { describeNode } from '../../core/define-node.js';
+import { fittedNodePorts } from '../../core/fitted-output.js';
 
 const METHODS = ['standard', 'min-max', 'robust'] as const;
 export type Method = (typeof METHODS)[number];
@@ -30,11 +31,7 @@ export const featureScaleDescription = describeNode({
     },
     example: '{ "type": "feature.scale", "params": { "columns": ["age", "bmi"], "method": "standard" } }',
   },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'out', type: 'table' },
-    { name: 'transform', type: 'transform' },
-  ],
+  ...fittedNodePorts,
   params,
   queue: 'cpu',
 });

@@ -5,8 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelBundle, TableRef } from '../../core/index.js';
 import { modelToOnnx } from '../../train/onnx/model-onnx.js';
-import { writeOnnx } from '../../../server/src/model-export/onnx-writer.js';
-import { loadCsvTable, loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, runNodeForTest, writeOnnx } from '@pipewright/server/testing';
 
 const IRIS_MODEL = 'test/fixtures/models/iris-float-input.onnx';
 const MEASUREMENTS = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'];

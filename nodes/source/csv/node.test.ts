@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsValue, TableProfile, TableRef } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { NodeRunError, readTable, runNodeForTest } from '@pipewright/server/testing';
 import { dirtyFaults } from '../../../test/fixtures/data/dirty-faults.js';
 
 function writeTempCsv(name: string, text: string): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest, testStore } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest, testStore } from '@pipewright/server/testing';
 
 describe('source.parquet', () => {
   it('reads a Parquet file with its column names, types and rows', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { duckdbForTest, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { duckdbForTest, readTable, runNodeForTest } from '@pipewright/server/testing';
 import { sampleRuns } from './parquet-sample.js';
 
 const TOTAL = 1_000_000;

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { postgresReachable, runNodeForTest, TEST_DATABASE_URL } from '../../../server/src/runtime/testing.js';
+import { runNodeForTest, startTestPostgres, type TestPostgres } from '@pipewright/server/testing';
 
-// The local PostgreSQL; skipped where there is none.
-const url = TEST_DATABASE_URL;
-const table = `pw_source_${randomBytes(4).toString('hex')}`;
-
-const available = await postgresReachable(url);
+// The test's own database (a fresh embedded PostgreSQL): the table is the only one there.
+const table = 'accounts';
+let postgres: TestPostgres;
+let url: string;
+let connections: Record<string, string>;
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -20,10 +19,11 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-const connections = { warehouse: url };
-
-describe.skipIf(!available)('source.postgres', () => {
+describe('source.postgres', () => {
   beforeAll(async () => {
+    postgres = await startTestPostgres();
+    url = postgres.url;
+    connections = { warehouse: url };
     await admin(
       `CREATE TABLE ${table} (id integer, price numeric(8,2), name text, active boolean, born date, seen timestamptz)`,
     );
@@ -33,7 +33,7 @@ describe.skipIf(!available)('source.postgres', () => {
       (3, 1234.5, NULL, NULL, '1906-12-09', '2024-05-02 08:00:00+00')`);
   });
   afterAll(async () => {
-    await admin(`DROP TABLE IF EXISTS ${table}`);
+    await postgres?.stop();
   });
 
   it('reads a query’s rows with numbers, text, booleans and datetimes typed', async () => {

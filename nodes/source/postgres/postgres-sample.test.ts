@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { postgresReachable, runNodeForTest, TEST_DATABASE_URL } from '../../../server/src/runtime/testing.js';
+import { runNodeForTest, startTestPostgres, type TestPostgres } from '@pipewright/server/testing';
 import { registry } from '../../catalog.js';
 import { compilePipeline } from '../../core/compile.js';
 import { sampleableQuery } from './postgres-sample.js';
@@ -60,11 +59,11 @@ describe('the plan hands sample.rows’ sample to the PostgreSQL source before i
   });
 });
 
-// The local PostgreSQL; skipped where there is none.
-const url = TEST_DATABASE_URL;
-const available = await postgresReachable(url);
-const table = `pw_sample_${randomBytes(4).toString('hex')}`;
-const connections = { warehouse: url };
+// The test's own database (a fresh embedded PostgreSQL): the table is the only one there.
+const table = 'events';
+let postgres: TestPostgres;
+let url: string;
+let connections: Record<string, string>;
 const TOTAL = 50_000;
 
 async function sql(text: string): Promise<pg.QueryResult> {
@@ -102,8 +101,11 @@ const sampledQueryIn = (logs: { message: string }[]): string => {
   return line?.slice(line.indexOf(': ') + 2) ?? '';
 };
 
-describe.skipIf(!available)('source.postgres reading a sample for sample.rows', () => {
+describe('source.postgres reading a sample for sample.rows', () => {
   beforeAll(async () => {
+    postgres = await startTestPostgres();
+    url = postgres.url;
+    connections = { warehouse: url };
     await sql(`CREATE TABLE ${table} (id integer, v double precision, label text)`);
     await sql(
       `INSERT INTO ${table} SELECT g, g * 3, CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END FROM generate_series(1, ${TOTAL}) AS g`,
@@ -111,7 +113,7 @@ describe.skipIf(!available)('source.postgres reading a sample for sample.rows', 
     await sql(`ANALYZE ${table}`);
   });
   afterAll(async () => {
-    await sql(`DROP TABLE IF EXISTS ${table}`);
+    await postgres?.stop();
   });
 
   it('a fraction is sampled inside PostgreSQL: a Sample Scan reads only part of the table', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableRef } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest, tableFromCsvLines } from '@pipewright/server/testing';
 import { rowHash } from '../../core/row-hash.js';
 
 let people: TableRef;

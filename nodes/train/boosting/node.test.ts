@@ -3,7 +3,7 @@ import type { ModelBundle } from '../../core/index.js';
 import { encodeFeatures } from '../feature-encoding.js';
 import { predictBatch, predictRows } from '../model-scoring.js';
 import { trainerFor } from '../trainers.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, readRequestRows, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 /** scikit-learn's HistGradientBoosting with defaults on the same splits (datasets/REFERENCE.md, `boosting`). */
 const REFERENCE = { breastCancer: 0.9649, penguins: 0.9855, cars: 0.911 };
@@ -42,7 +42,7 @@ describe('train.boosting', () => {
     expect((await testMetrics(model, test)).accuracy).toBeGreaterThanOrEqual(REFERENCE.penguins - 0.02);
 
     const scored = await runNodeForTest('evaluate.score', {}, { model, in: test });
-    const rows = await scored.readTable(scored.outputs.out);
+    const rows = await readRequestRows(scored.outputs.out);
     const served = predictRows(model, rows.slice(0, 12));
     served.forEach((p, i) => {
       expect(p.prediction).toBe(rows[i].prediction);
@@ -87,11 +87,11 @@ describe('train.boosting', () => {
     const params = { label: 'churn', iterations: 500, learningRate: 0.3, earlyStopping: 'on', patience: 5 };
     const run = await runNodeForTest('train.boosting', params, { in: train });
     const model = run.outputs.model as ModelBundle;
-    const { iterations, validationRows, valLoss } = model.training as Record<string, number>;
+    const { iterations, validationRows, valLoss, rows } = model.training as Record<string, number>;
     expect(iterations).toBeLessThan(500);
     expect((model.state.trees as unknown[]).length).toBe(iterations);
     // 10 % of the training rows, stratified by class.
-    expect(validationRows).toBe(Math.round(model.training.rows * 0.1));
+    expect(validationRows).toBe(Math.round(rows * 0.1));
     expect(valLoss).toBeGreaterThan(0);
     expect(run.logs.some((l) => l.message.startsWith(`stopped early after ${iterations} iterations`))).toBe(true);
     const reported = run.progress.filter((p) => p.detail.valLoss !== undefined);

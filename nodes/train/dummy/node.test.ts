@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.dummy', () => {
   it('gives every row the training class shares, so it predicts the most frequent class', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.forest', () => {
   it('classifies breast cancer within 0.02 of scikit-learn (accuracy 0.9649, AUC 0.9936)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { adjustedRandIndex } from './kmeans-model.js';
-import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest } from '@pipewright/server/testing';
 
 describe('adjustedRandIndex', () => {
   it('is 1 for the same grouping under other names and matches a case worked by hand', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.knn', () => {
   it('matches scikit-learn on wine: accuracy 0.9722, log loss 0.0910', async () => {

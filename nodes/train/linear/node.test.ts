@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelBundle, TableRef } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, NodeRunError, runNodeForTest } from '@pipewright/server/testing';
 
 /** scikit-learn on the same fixed splits (datasets/REFERENCE.md); ames: the min-norm least-squares figure. */
 const REFERENCE = { diabetes: 0.4526, cars: 0.8481, ames: 0.8785 };

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelBundle, TableRef } from '../../core/index.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadCsvTable, loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, loadSplit, NodeRunError, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 /** scikit-learn's LogisticRegression on the same fixed splits (datasets/REFERENCE.md). */
 const REFERENCE = { breastCancer: { accuracy: 0.9649, logLoss: 0.0772 }, iris: { accuracy: 0.9333 } };

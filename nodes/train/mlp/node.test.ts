@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsValue, ModelBundle } from '../../core/index.js';
 import { regressionMetrics } from '../../evaluate/regression-metrics.js';
 import { predictRows } from '../model-scoring.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadTensorFlow } from '../../../server/src/runtime/tensorflow-backend.js';
-import { loadSplit, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadSplit, loadTensorFlow, NodeRunError, runNodeForTest } from '@pipewright/server/testing';
 
 /** scikit-learn's MLP (64, 64), adam, on the same fixed splits (datasets/REFERENCE.md). */
 const REFERENCE = { iris: 0.9667, breastCancer: 0.9737, cars: 0.9134 };

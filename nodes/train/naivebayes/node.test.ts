@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.naivebayes', () => {
   it.each([

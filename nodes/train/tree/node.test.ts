@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.tree', () => {
   it('classifies iris as scikit-learn does (test accuracy 0.9667) and scores raw rows the same way', async () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePipeline, type ModelBundle, type TuningReport } from '../../core/index.js';
 import { registry } from '../../catalog.js';
-import { NodeRunError } from '../../../server/src/runtime/types.js';
-import { loadSplit, runNodeForTest, testMetrics } from '../../../server/src/runtime/testing.js';
+import { loadSplit, NodeRunError, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 import { trainers } from '../trainers.js';
 import { trainTune } from './node.js';
 import { expandTrials, planProblems, type SearchPlan } from './search-space.js';

@@ -2,11 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   applyStepsToRow,
   type PortValue,
+  type Row,
   type SqlValue,
   type TableRef,
+  type TransformStep,
   type TransformValue,
 } from '../../core/index.js';
-import { loadCsvTable, readTable, runNodeForTest } from '../../../server/src/runtime/testing.js';
+import { loadCsvTable, readTable, runNodeForTest } from '@pipewright/server/testing';
 
 let train: TableRef;
 let test: TableRef;
@@ -112,6 +114,33 @@ describe('transform.apply', () => {
     ).catch((e) => e);
     expect(error.failure.column).toBe('body_mass_g');
     expect(error.message).toContain('(feature.scale) works on column "body_mass_g", which this table lacks');
+  });
+
+  it("checks a step's column after one-hot encoding: its added columns are there, the encoded one is not", async () => {
+    const onehot = await runNodeForTest('feature.onehot', { columns: ['island'] }, { in: train });
+    const dream = await runNodeForTest('feature.scale', { columns: ['island_Dream'] }, { in: onehot.outputs.out });
+    const island = await runNodeForTest('clean.missing', { strategy: 'mode' }, { in: train });
+    const steps = [onehot, dream, island].flatMap((run) => (run.outputs.transform as TransformValue).transform.steps);
+    const chain = (only: TransformStep[]): TransformValue => ({
+      kind: 'transform',
+      key: `chain-${JSON.stringify(only)}`,
+      transform: { id: `chain-${JSON.stringify(only)}`, nodeId: 'chain', nodeType: 'feature.chain', steps: only },
+    });
+    const encodedThenScaled = steps.slice(0, 2);
+    const applied = await runNodeForTest('transform.apply', {}, { transform: chain(encodedThenScaled), in: test });
+    const rows = await applied.readTable(applied.outputs.out);
+    expect(rows.map((r) => r.island_Dream)).toEqual(
+      (await readTable(test)).map((r) => applyStepsToRow(encodedThenScaled, r as Row).island_Dream),
+    );
+    // clean.missing's fill of "island" comes after the encoding took that column away.
+    const imputeIsland = steps.find((s) => s.op === 'impute' && s.column === 'island')!;
+    const error = await runNodeForTest(
+      'transform.apply',
+      {},
+      { transform: chain([steps[0], imputeIsland]), in: test },
+    ).catch((e) => e);
+    expect(error.failure.column).toBe('island');
+    expect(error.message).toContain('works on column "island", which this table lacks');
   });
 
   it('passes a table that already had the transform through unchanged', async () => {

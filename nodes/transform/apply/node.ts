@@ -1,4 +1,4 @@
-import { defineNode, NodeError, tableInput, transformSql } from '../../core/index.js';
+import { defineNode, NodeError, stepColumns, tableInput, transformSql } from '../../core/index.js';
 import { transformApplyDescription } from './description.js';
 
 export const transformApply = defineNode({
@@ -13,7 +13,8 @@ export const transformApply = defineNode({
     const present = new Set(input.columns.map((c) => c.name));
     for (const step of steps) {
       // Earlier steps may add columns (one-hot): only a column no step adds must be in the table.
-      for (const column of step.op === 'dropMissing' ? step.columns : [step.column]) {
+      const { reads, adds, removes } = stepColumns(step);
+      for (const column of reads) {
         if (!present.has(column)) {
           throw new NodeError(
             `the transform fitted by "${transform.nodeId}" (${transform.nodeType}) works on column "${column}", which this table lacks`,
@@ -21,11 +22,8 @@ export const transformApply = defineNode({
           );
         }
       }
-      if (step.op === 'onehot') {
-        present.delete(step.column);
-        for (const category of step.categories) present.add(`${step.column}_${category}`);
-        if (step.other) present.add(`${step.column}_other`);
-      }
+      if (removes !== undefined) present.delete(removes);
+      for (const column of adds) present.add(column);
     }
     const out = await ctx.sql.writeTable('out', transformSql(steps, ctx.sql.from(input), input.columns, 'score'), {
       transforms: already ? input.transforms : [...input.transforms, transform],

@@ -1,23 +1,9 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { z } from 'zod';
+import { MAX_STORED_INTEGER } from '@pipewright/nodes/contracts';
 import { BadRequestError } from './api-errors.js';
 
-/** The largest value of PostgreSQL's `integer`, which holds every version, seq and count we store. */
-export const MAX_STORED_INTEGER = 2_147_483_647;
-
-/**
- * A whole number a column will hold, so a number past the column's range is
- * a 400 naming the field at the boundary, not the database's 500.
- */
-export function storedInteger(min = 0) {
-  const range = `must be a whole number from ${min} to ${MAX_STORED_INTEGER}`;
-  return z.number({ error: range }).int(range).min(min, range).max(MAX_STORED_INTEGER, range);
-}
-
-/** The same, read from a query string. */
-export function storedIntegerText(min = 0) {
-  return z.coerce.number().pipe(storedInteger(min));
-}
+// A stored whole number in a body or a query: the API contract's, so the studio and the server read one rule.
+export { MAX_STORED_INTEGER, storedInteger, storedIntegerText } from '@pipewright/nodes/contracts';
 
 /** A path segment that is a stored whole number (`/pipelines/:id/versions/:version`). */
 @Injectable()

@@ -7,6 +7,7 @@ import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
 import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
+import { loadTable } from '../runtime/fused-unit.js';
 import { ARTIFACT_STORE } from './artifact-store.token.js';
 
 export interface TablePreview {
@@ -54,7 +55,8 @@ export class TablePreviewer {
         jobKey: table.key,
         limits: { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
       });
-      sandbox.registerTable(table.uri, await this.store.materialise(table.uri, sandbox.jobDir));
+      // A table kept as its SQL (an intermediate of fused data nodes) is computed from the stored tables it reads.
+      await loadTable(sandbox, this.store, table);
       const rows = await sandbox.all(`SELECT * FROM ${sandbox.from(table)} LIMIT ${Math.trunc(limit)}`);
       return { columns: table.columns, rows, total: table.rows };
     } finally {

@@ -32,6 +32,11 @@ export interface Settings {
    */
   workerConcurrency: number;
   /**
+   * `PIPEWRIGHT_FUSE_DATA_NODES`, default true: consecutive data nodes of a run run as one unit on one worker,
+   * tables kept in its DuckDB between them (FusedUnit); `false` runs each as a job of its own (for comparison).
+   */
+  fuseDataNodes: boolean;
+  /**
    * `PIPEWRIGHT_JOB_HEARTBEAT_SECONDS`, default 30: a worker that has not
    * reported on its job for this long is taken for dead, and the job is given
    * to another worker.
@@ -123,6 +128,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     workDir: join(home, 'work'),
     studioDir: join(packageRoot, 'studio', 'dist'),
     workerConcurrency: readConcurrency(env.PIPEWRIGHT_WORKER_CONCURRENCY),
+    fuseDataNodes: readSwitch('PIPEWRIGHT_FUSE_DATA_NODES', env.PIPEWRIGHT_FUSE_DATA_NODES, true),
     jobHeartbeatSeconds: readWholeNumber(
       'PIPEWRIGHT_JOB_HEARTBEAT_SECONDS',
       env.PIPEWRIGHT_JOB_HEARTBEAT_SECONDS,
@@ -206,6 +212,14 @@ function readAdmin(env: NodeJS.ProcessEnv): Settings['admin'] {
   const problem = password === undefined ? undefined : passwordProblem(password, email ?? 'admin@localhost');
   if (problem) throw new SettingsError(`PIPEWRIGHT_ADMIN_PASSWORD: ${problem}`);
   return email || password ? { email, password } : undefined;
+}
+
+function readSwitch(name: string, value: string | undefined, fallback: boolean): boolean {
+  const text = value?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new SettingsError(`${name} must be true or false; got "${value}"`);
 }
 
 function readTrustProxy(value: string | undefined): Settings['trustProxy'] {

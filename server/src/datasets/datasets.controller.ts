@@ -12,7 +12,8 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { z } from 'zod';
+import { datasetUploadFieldsSchema, type DatasetList } from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
@@ -33,15 +34,6 @@ interface StoredUpload {
   path: string;
   size: number;
 }
-
-/** The list, with the largest file an upload may send, so a client can say so before a file is picked. */
-export interface DatasetList extends Page<DatasetSummary> {
-  uploadLimitBytes: number;
-  /** The most rows one `POST /datasets/:name/rows` may add. */
-  appendRowsLimit: number;
-}
-
-const uploadFieldsSchema = z.object({ name: z.string().optional() }).strict();
 
 @Controller('datasets')
 export class DatasetsController {
@@ -69,7 +61,7 @@ export class DatasetsController {
   upload(
     @CurrentCaller() caller: Caller,
     @UploadedFile() file: StoredUpload | undefined,
-    @Body(new ZodPipe(uploadFieldsSchema)) fields: z.infer<typeof uploadFieldsSchema>,
+    @Body(new ZodPipe(datasetUploadFieldsSchema)) fields: z.infer<typeof datasetUploadFieldsSchema>,
   ): Promise<DatasetVersionSummary> {
     return this.datasets.add(
       file && {

@@ -10,10 +10,8 @@ import {
   quoteIdent,
   quoteLiteral,
   registry,
-  type ColumnInfo,
   type PipelineIssue,
   type Plan,
-  type SchemaChange,
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../api/api-errors.js';
@@ -22,6 +20,7 @@ import type { Page, PageQuery } from '../api/page.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { JobQueue } from '../queue/job-queue.js';
+import type { DatasetSummary, DatasetVersionSummary } from '@pipewright/nodes/contracts';
 import { isInside } from '../runtime/artifact-store.js';
 import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
 import type { DatasetResolver, ResolvedDataset } from '../runtime/types.js';
@@ -29,44 +28,7 @@ import { inspectDatasetFile, sha256, type DatasetContent } from './dataset-inspe
 import { checkCsvRecords, checkJsonRows, csvLines, rowsBatch, type CheckedRows } from './dataset-rows.js';
 import { DatasetEntity, DatasetVersionEntity, type DatasetFormat } from './dataset.entity.js';
 
-/** A named dataset, as lists show it: its latest version's file and content. */
-export interface DatasetSummary {
-  id: string;
-  name: string;
-  format: DatasetFormat;
-  /** The latest version. */
-  version: number;
-  /** How many versions are kept. */
-  versions: number;
-  /** The latest version's file: what a source node's `path` param also takes. */
-  path: string;
-  sizeBytes: number;
-  rows: number | null;
-  columns: ColumnInfo[] | null;
-  /** How the latest version's columns differ from the version before it. */
-  schemaChange?: SchemaChange;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DatasetVersionSummary {
-  id: string;
-  datasetId: string;
-  name: string;
-  version: number;
-  path: string;
-  format: DatasetFormat;
-  sizeBytes: number;
-  rows: number | null;
-  columns: ColumnInfo[] | null;
-  delimiter?: string;
-  fingerprint: string | null;
-  origin: DatasetVersionEntity['origin'];
-  fileName: string;
-  createdAt: string;
-  /** Against the version before it; absent when the columns are the same (or it is the first). */
-  schemaChange?: SchemaChange;
-}
+export type { DatasetSummary, DatasetVersionSummary };
 
 /** A file multer has written to the incoming folder. */
 export interface IncomingFile {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { BatchJob } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
@@ -15,22 +16,8 @@ import { DeploymentRepository } from './deployment.repository.js';
 export const ABANDONED_AFTER_SECONDS = 120;
 export const ABANDONED_ERROR = 'the server stopped while scoring; start the batch again';
 
-export interface BatchJob {
-  id: string;
-  deployment: string;
-  version: number;
-  input: string;
-  status: 'running' | 'succeeded' | 'failed';
-  /** 0 to 100. */
-  progress: number;
-  rowsDone: number;
-  rowsTotal: number | null;
-  /** The predictions, as a dataset (what source.parquet's `path` takes). */
-  output?: { id: string; name: string; path: string };
-  error?: string;
-  startedAt: string;
-  finishedAt?: string;
-}
+/** A batch-scoring job as the API answers it: the contract's. */
+export type { BatchJob };
 
 export interface BatchJobRow {
   id: string;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ApiKeySummary, KeyReveal } from '@pipewright/nodes/contracts';
 import { NotFoundError } from '../api/api-errors.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { encryptFor, type KeyRecipient } from '../auth/key-reveal.js';
@@ -12,22 +13,9 @@ import { DeploymentRepository } from './deployment.repository.js';
 /** Requests a second an API key may make unless its creator says otherwise. */
 export const DEFAULT_KEY_RATE_PER_SECOND = 100_000;
 
-export interface KeySummary {
-  id: string;
-  name: string;
-  prefix: string;
-  rateLimitPerSecond: number;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-/** A new deployment's first API key, encrypted to whoever started the run that created it. */
-export interface KeyReveal {
-  nodeId: string;
-  name: string;
-  /** RSA-OAEP (SHA-256) ciphertext, base64: only the private key the run was started with reads it. */
-  ciphertext: string;
-}
+/** An API key as lists show it (never the key itself), and a run's new key encrypted to its starter: the contract's. */
+export type KeySummary = ApiKeySummary;
+export type { KeyReveal };
 
 /**
  * A deployment's API keys: issued (the secret is answered once; the database keeps its hash), listed by prefix,

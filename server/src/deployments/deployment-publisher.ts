@@ -7,6 +7,7 @@ import {
   type PortValue,
   type PromotionDecision,
 } from '@pipewright/nodes';
+import type { DeployResult } from '@pipewright/nodes/contracts';
 import type { EntityManager } from 'typeorm';
 import { ApiError, BadRequestError, ConflictError } from '../api/api-errors.js';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
@@ -20,12 +21,8 @@ import { DeploymentKeys } from './deployment-keys.js';
 import type { DeploymentEntity, VersionTrigger } from './deployment.entity.js';
 import { DeploymentRepository } from './deployment.repository.js';
 
-export interface DeployResult {
-  name: string;
-  version: number;
-  /** Only when the deployment was created: its first API key, shown this once. */
-  apiKey?: string;
-}
+/** What a deploy by hand answers: the contract's. */
+export type { DeployResult };
 
 /**
  * Whom a published version belongs to: the deployment's workspace, the user who published it (none: the CLI),

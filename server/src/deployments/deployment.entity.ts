@@ -1,22 +1,10 @@
 import type { PromotionDecision } from '@pipewright/nodes';
+import type { HandPromotion, VersionTrigger } from '@pipewright/nodes/contracts';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 
-/** What made a version: a user's run (or an admin's deploy by hand), a schedule's run, the CLI. */
-export interface VersionTrigger {
-  kind: 'user' | 'schedule' | 'cli';
-  userId?: string;
-  email?: string;
-  /** Deployed by hand (POST /api/deployments) rather than by a run's deploy.service node. */
-  manual?: boolean;
-}
-
-/** An admin made a version serve by hand (a candidate promoted, or a rollback to it). */
-export interface HandPromotion {
-  userId: string;
-  email: string;
-  at: string;
-}
+// What made a version, and an admin's promotion by hand: stored as the API answers them (the contract's shapes).
+export type { HandPromotion, VersionTrigger };
 
 @Entity('deployments')
 export class DeploymentEntity {

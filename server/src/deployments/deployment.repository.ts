@@ -6,6 +6,7 @@ import { isUuid } from '../api/ids.js';
 import { DEPLOYMENTS_CHANNEL, DeploymentRegistry } from '../predict/deployment-registry.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 import type { PromotionDecision } from '@pipewright/nodes';
+import type { DeploymentSummary, DeploymentVersion } from '@pipewright/nodes/contracts';
 import {
   DeploymentEntity,
   DeploymentKeyEntity,
@@ -14,40 +15,9 @@ import {
   type VersionTrigger,
 } from './deployment.entity.js';
 
-export interface DeploymentSummary {
-  name: string;
-  activeVersion: number;
-  versions: number;
-  canary: { version: number; share: number } | null;
-  algorithm: string;
-  task: string;
-  label?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/**
- * A version in a deployment's history: whether it serves, what made it, its evaluation's figures, and (every
- * version a run published) whether its policy promoted it and why — for a challenger, both models' figures
- * on the same rows. `active` is `serving` under its older name.
- */
-export interface VersionSummary {
-  version: number;
-  serving: boolean;
-  active: boolean;
-  runId: string | null;
-  nodeId: string;
-  algorithm: string;
-  inputs: { name: string; type: string }[];
-  classes?: (string | number | boolean)[];
-  createdAt: string;
-  trigger?: VersionTrigger;
-  metrics?: Record<string, number>;
-  promoted?: boolean;
-  reason?: string;
-  decision?: PromotionDecision;
-  handPromotion?: HandPromotion;
-}
+/** A version in a deployment's history: the API contract's. */
+export type VersionSummary = DeploymentVersion;
+export type { DeploymentSummary };
 
 /** A new version as it is stored: where its model came from, who published it. */
 export interface NewVersion {

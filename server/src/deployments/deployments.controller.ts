@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { z } from 'zod';
+import {
+  batchRequestSchema,
+  bundleQuerySchema,
+  canaryRequestSchema,
+  createKeyRequestSchema,
+  deployRequestSchema,
+  promoteRequestSchema,
+  type DeploymentDetail,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { ServingMetrics, type VersionServingFigures } from '../metrics/serving-metrics.js';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
@@ -10,21 +19,6 @@ import { DeploymentKeys, type KeyReveal, type KeySummary } from './deployment-ke
 import { DeploymentPublisher, type DeployResult } from './deployment-publisher.js';
 import { DeploymentTraffic } from './deployment-traffic.js';
 import { DeploymentRepository, type DeploymentSummary, type VersionSummary } from './deployment.repository.js';
-import { storedInteger, storedIntegerText } from '../api/whole-numbers.js';
-
-const deploySchema = z
-  .object({ runId: z.string().min(1), nodeId: z.string().min(1), name: z.string().min(1).optional() })
-  .strict();
-const promoteSchema = z.object({ version: storedInteger(1) }).strict();
-const canarySchema = z.object({ version: storedInteger(1), share: z.number().min(0).max(1) }).strict();
-const keySchema = z
-  .object({
-    name: z.string().min(1).max(100).optional(),
-    rateLimitPerSecond: z.number().int().min(1).max(1_000_000).optional(),
-  })
-  .strict();
-const batchSchema = z.object({ dataset: z.string().min(1) }).strict();
-const bundleQuerySchema = z.object({ version: storedIntegerText(1).optional() }).strict();
 
 /** Deploying, promoting and keys are an admin's acts; everyone logged in may look. */
 @Controller('deployments')
@@ -41,7 +35,7 @@ export class DeploymentsController {
   @Roles('admin')
   @Post()
   deploy(
-    @Body(new ZodPipe(deploySchema)) body: z.infer<typeof deploySchema>,
+    @Body(new ZodPipe(deployRequestSchema)) body: z.infer<typeof deployRequestSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeployResult> {
     return this.publisher.deploy(body, request.caller!);
@@ -58,10 +52,7 @@ export class DeploymentsController {
 
   /** The deployment and its versions; its keys (names, prefixes) only to an admin, who manages them. */
   @Get(':name')
-  async get(
-    @Param('name') name: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<DeploymentSummary & { versionList: VersionSummary[]; keys?: KeySummary[] }> {
+  async get(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<DeploymentDetail> {
     const caller = request.caller!;
     const deployment = await this.repository.find(name, caller.workspaceId);
     return {
@@ -94,7 +85,7 @@ export class DeploymentsController {
   @HttpCode(200)
   promote(
     @Param('name') name: string,
-    @Body(new ZodPipe(promoteSchema)) body: z.infer<typeof promoteSchema>,
+    @Body(new ZodPipe(promoteRequestSchema)) body: z.infer<typeof promoteRequestSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeploymentSummary> {
     return this.traffic.promote(name, body.version, request.caller!);
@@ -104,7 +95,7 @@ export class DeploymentsController {
   @Put(':name/canary')
   canary(
     @Param('name') name: string,
-    @Body(new ZodPipe(canarySchema)) body: z.infer<typeof canarySchema>,
+    @Body(new ZodPipe(canaryRequestSchema)) body: z.infer<typeof canaryRequestSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeploymentSummary> {
     return this.traffic.setCanary(name, body.version, body.share, request.caller!);
@@ -136,7 +127,7 @@ export class DeploymentsController {
   @Post(':name/keys')
   createKey(
     @Param('name') name: string,
-    @Body(new ZodPipe(keySchema)) body: z.infer<typeof keySchema>,
+    @Body(new ZodPipe(createKeyRequestSchema)) body: z.infer<typeof createKeyRequestSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<KeySummary & { apiKey: string }> {
     return this.keyService.create(name, body, request.caller!);
@@ -168,7 +159,7 @@ export class DeploymentsController {
   @HttpCode(202)
   batch(
     @Param('name') name: string,
-    @Body(new ZodPipe(batchSchema)) body: z.infer<typeof batchSchema>,
+    @Body(new ZodPipe(batchRequestSchema)) body: z.infer<typeof batchRequestSchema>,
     @Req() request: AuthenticatedRequest,
   ): Promise<BatchJob> {
     return this.batches.start(name, body.dataset, request.caller!);

@@ -1,4 +1,11 @@
 import type { ColumnInfo } from '@pipewright/nodes';
+import {
+  MAX_PREDICTION_ROWS,
+  predictionErrorBodySchema,
+  predictionRequestSchema,
+  predictionResponseSchema,
+} from '@pipewright/nodes/contracts';
+import { z } from 'zod';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 
 const JSON_TYPES: Record<ColumnInfo['type'], Record<string, unknown>> = {
@@ -8,21 +15,47 @@ const JSON_TYPES: Record<ColumnInfo['type'], Record<string, unknown>> = {
   datetime: { type: 'string', format: 'date-time' },
 };
 
-const ERROR = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        row: { type: 'integer' },
-        column: { type: 'string' },
-      },
-      required: ['code', 'message'],
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
+
+/**
+ * A contract's zod schema as the JSON Schema an OpenAPI 3.1 document holds: what a client may send or read
+ * (`io: 'input'`, so objects are not closed), without the safe-integer bounds zod gives every whole number.
+ */
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const converted = z.toJSONSchema(schema, {
+    io: 'input',
+    override: ({ jsonSchema: node }) => {
+      if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
+      if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
     },
-  },
-};
+  }) as JsonSchema;
+  const { $schema: _dialect, ...document } = converted;
+  return document;
+}
+
+/** The contract's schema with the items of its array `property` made specific (a model's rows, its classes). */
+function withItems(schema: JsonSchema, property: string, items: Record<string, unknown>): JsonSchema {
+  return { ...schema, properties: { ...schema.properties, [property]: { ...schema.properties?.[property], items } } };
+}
+
+const ERROR = jsonSchema(predictionErrorBodySchema);
+const REQUEST = jsonSchema(predictionRequestSchema);
+const RESPONSE = jsonSchema(predictionResponseSchema);
+
+/** What a prediction answers: one `prediction` a row; a classifier's probabilities by its `classes`, a regressor's none. */
+function responseSchema(
+  classes: (string | number | boolean)[] | undefined,
+  prediction: Record<string, unknown>,
+): JsonSchema {
+  const schema = withItems(RESPONSE, 'predictions', prediction);
+  const { probabilities, ...others } = schema.properties ?? {};
+  if (!classes) return { ...schema, properties: others };
+  const byClass = {
+    type: 'object',
+    properties: Object.fromEntries(classes.map((c) => [String(c), { type: 'number' }])),
+  };
+  return { ...schema, properties: { ...others, probabilities: { ...probabilities, items: byClass } } };
+}
 
 /** An OpenAPI 3.1 document of the prediction endpoints of these deployments' active versions. */
 export function predictionOpenApi(bundles: ServingBundle[], serverUrl?: string): Record<string, unknown> {
@@ -47,11 +80,7 @@ export function predictionOpenApi(bundles: ServingBundle[], serverUrl?: string):
           required: true,
           content: {
             'application/json': {
-              schema: {
-                type: 'object',
-                properties: { rows: { type: 'array', minItems: 1, maxItems: 10_000, items: rowSchema } },
-                required: ['rows'],
-              },
+              schema: withItems(REQUEST, 'rows', rowSchema),
             },
           },
         },
@@ -60,27 +89,7 @@ export function predictionOpenApi(bundles: ServingBundle[], serverUrl?: string):
             description: 'One prediction a row, in order',
             content: {
               'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    predictions: { type: 'array', items: prediction },
-                    ...(model.task === 'classification'
-                      ? {
-                          probabilities: {
-                            type: 'array',
-                            items: {
-                              type: 'object',
-                              properties: Object.fromEntries(
-                                (model.classes ?? []).map((c) => [String(c), { type: 'number' }]),
-                              ),
-                            },
-                          },
-                        }
-                      : {}),
-                    version: { type: 'integer' },
-                  },
-                  required: ['predictions', 'version'],
-                },
+                schema: responseSchema(model.task === 'classification' ? (model.classes ?? []) : undefined, prediction),
               },
             },
           },
@@ -93,7 +102,10 @@ export function predictionOpenApi(bundles: ServingBundle[], serverUrl?: string):
             content: { 'application/json': { schema: ERROR } },
           },
           404: { description: 'No such deployment', content: { 'application/json': { schema: ERROR } } },
-          413: { description: 'More than 10,000 rows', content: { 'application/json': { schema: ERROR } } },
+          413: {
+            description: `More than ${MAX_PREDICTION_ROWS.toLocaleString('en')} rows`,
+            content: { 'application/json': { schema: ERROR } },
+          },
           429: { description: 'The API key’s rate limit', content: { 'application/json': { schema: ERROR } } },
         },
       },

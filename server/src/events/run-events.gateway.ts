@@ -8,9 +8,13 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { ClientToServerEvents, ServerToClientEvents } from '@pipewright/nodes';
+import {
+  subscribeRequestSchema,
+  unsubscribeRequestSchema,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@pipewright/nodes/contracts';
 import type { Namespace, Socket } from 'socket.io';
-import { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { checkSocketOrigin } from '../api/web-hardening.js';
 import { SETTINGS } from '../config/settings.module.js';
@@ -20,12 +24,8 @@ import type { Caller } from '../auth/roles.js';
 import { authenticateSockets } from '../auth/socket-authentication.js';
 import { SocketSessions } from '../auth/socket-sessions.js';
 import { RunEventRelay } from './run-event-relay.js';
-import { storedInteger } from '../api/whole-numbers.js';
 
 type RunSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-
-const subscribeSchema = z.object({ runId: z.string().min(1), afterSeq: storedInteger(0).default(0) });
-const unsubscribeSchema = z.object({ runId: z.string().min(1) });
 
 /** A run a socket follows, and the workspace it was reached through. */
 interface Subscription {
@@ -65,7 +65,7 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: RunSocket, @MessageBody() body: unknown): Promise<void> {
-    const request = subscribeSchema.safeParse(body);
+    const request = subscribeRequestSchema.safeParse(body);
     if (!request.success) {
       const runId = typeof (body as { runId?: unknown })?.runId === 'string' ? (body as { runId: string }).runId : '';
       socket.emit('subscribe-error', {
@@ -104,7 +104,7 @@ export class RunEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   @SubscribeMessage('unsubscribe')
   unsubscribe(@ConnectedSocket() socket: RunSocket, @MessageBody() body: unknown): void {
-    const request = unsubscribeSchema.safeParse(body);
+    const request = unsubscribeRequestSchema.safeParse(body);
     if (request.success) this.drop(socket.id, request.data.runId);
   }
 

@@ -1,14 +1,8 @@
+import type { VersionFigures } from '@pipewright/nodes/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-export interface VersionServingFigures {
-  version: number;
-  requests: number;
-  rows: number;
-  errors: number;
-  meanMs: number | null;
-  /** The upper bound of the latency bucket that holds the 99th percentile. */
-  p99Ms: number | null;
-}
+/** One version's serving figures as `GET /deployments/:name/metrics` answers them: the contract's. */
+export type VersionServingFigures = VersionFigures;
 
 /** Latency bucket bounds, seconds. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import type { PipelineIssue } from '@pipewright/nodes';
+import type { ValidationAnswer } from '@pipewright/nodes/contracts';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
@@ -32,7 +32,7 @@ export class PipelinesController {
 
   @Post('validate')
   @HttpCode(200)
-  validate(@Body() file: unknown): { ok: boolean; issues: PipelineIssue[] } {
+  validate(@Body() file: unknown): ValidationAnswer {
     return this.pipelines.validate(file);
   }
 

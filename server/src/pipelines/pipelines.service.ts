@@ -2,43 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineInvalidError, type PipelineFile, type PipelineIssue } from '@pipewright/nodes';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import type {
+  PipelineSummary,
+  PipelineTemplateOrigin,
+  PipelineVersionSummary,
+  StoredPipeline,
+} from '@pipewright/nodes/contracts';
 import { NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
 import { PipelineCompiler } from '../compiler/pipeline-compiler.js';
 import { PipelineEntity, PipelineVersionEntity } from './pipeline.entity.js';
 
-/** The template version a pipeline was made from. */
-export interface PipelineTemplateOrigin {
-  id: string;
-  name: string;
-  version: number;
-}
-
-/** A saved version: the file plus what the server adds. */
-export type StoredPipeline = PipelineFile & {
-  id: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  template?: PipelineTemplateOrigin;
-};
-
-export interface PipelineSummary {
-  id: string;
-  name: string;
-  description?: string;
-  version: number;
-  template?: PipelineTemplateOrigin;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PipelineVersionSummary {
-  version: number;
-  name: string;
-  createdAt: string;
-}
+export type { PipelineSummary, PipelineTemplateOrigin, PipelineVersionSummary, StoredPipeline };
 
 @Injectable()
 export class PipelinesService {

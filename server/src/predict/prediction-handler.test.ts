@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelBundle, TableRef } from '@pipewright/nodes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { loadCsvTable, readTable, runNodeForTest } from '../runtime/testing.js';
 import { createPredictionHandler, PREDICT_BODY_LIMIT_BYTES } from './prediction-handler.js';
 import { rowSchema, type RequestRow } from './request-rows.js';
@@ -112,6 +113,57 @@ describe('the prediction handler reads the body as node:http delivers it', () =>
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload-too-large' } });
     }
+  });
+
+  it("refuses a prediction that is not POSTed, telling how to send one, in the API's error shape", async () => {
+    const response = await fetch(`${sync}/api/predict/cancer`, { headers: { authorization: 'Bearer key' } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'method-not-allowed',
+        message: 'predictions are POSTed: POST /api/predict/<name> { "rows": [...] }',
+      },
+    });
+  });
+
+  it('keeps /metrics to the holder of its token, saying what to send, and off without one', async () => {
+    const scrape = async (options: { metricsToken?: string }, token?: string) => {
+      const handle = createPredictionHandler(
+        { deployment: () => deployment, key: () => undefined },
+        new ServingMetrics(),
+        options,
+      );
+      const server = createServer((request, response) => {
+        if (!handle(request, response)) response.writeHead(404).end();
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    expect(await scrape({}, 'anything')).toEqual({
+      status: 401,
+      body: JSON.stringify({
+        error: {
+          code: 'unauthenticated',
+          message: '/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token',
+        },
+      }),
+    });
+    const wrong = await scrape({ metricsToken: 'scrape' }, 'wrong');
+    expect(wrong.status).toBe(401);
+    expect(JSON.parse(wrong.body)).toEqual({
+      error: {
+        code: 'unauthenticated',
+        message: 'send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`',
+      },
+    });
+    const scraped = await scrape({ metricsToken: 'scrape' }, 'scrape');
+    expect(scraped.status).toBe(200);
+    expect(scraped.body).toContain('# TYPE');
   });
 
   it('answers a name that is not valid percent-encoding with 400, and a junk key alike for any deployment (issue 14)', async () => {

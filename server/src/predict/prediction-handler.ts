@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOnnxModel } from '@pipewright/nodes';
 import { ApiError } from '../api/api-errors.js';
-import { describeError } from '../api/error-answer.js';
+import { describeError, type ErrorAnswer } from '../api/error-answer.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import { KeyRateLimiter } from './key-rate-limiter.js';
@@ -72,8 +72,7 @@ export function createPredictionHandler(
     // /metrics (and this process) without end, and list the made-up names to whoever scrapes it.
     let counted = UNKNOWN_DEPLOYMENT;
     const fail = (error: unknown): void => {
-      const { status, code, body } = describeError(error, (details) => console.error('prediction failed:', details));
-      send(response, status, body);
+      const { status, code } = sendError(response, error);
       metrics?.failed(counted, version, status, code);
     };
     const answer = (deployment: LoadedDeployment, body: unknown): void => {
@@ -155,14 +154,10 @@ export function createPredictionHandler(
     const url = request.url ?? '';
     if (metrics && url === '/metrics' && request.method === 'GET') {
       if (!options.metricsToken || bearerToken(request.headers.authorization) !== options.metricsToken) {
-        send(response, 401, {
-          error: {
-            code: 'unauthenticated',
-            message: options.metricsToken
-              ? 'send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`'
-              : '/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token',
-          },
-        });
+        const message = options.metricsToken
+          ? 'send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`'
+          : '/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token';
+        sendError(response, new ApiError(401, 'unauthenticated', message));
         return true;
       }
       metrics.text().then(
@@ -170,7 +165,7 @@ export function createPredictionHandler(
           response.writeHead(200, { 'content-type': metrics.contentType });
           response.end(text);
         },
-        () => send(response, 500, { error: { code: 'internal', message: 'metrics are unavailable' } }),
+        () => sendError(response, new ApiError(500, 'internal', 'metrics are unavailable')),
       );
       return true;
     }
@@ -178,19 +173,15 @@ export function createPredictionHandler(
     const match = ROUTE.exec(url);
     if (!match) return false;
     if (request.method !== 'POST') {
-      send(response, 405, {
-        error: {
-          code: 'method-not-allowed',
-          message: 'predictions are POSTed: POST /api/predict/<name> { "rows": [...] }',
-        },
-      });
+      const message = 'predictions are POSTed: POST /api/predict/<name> { "rows": [...] }';
+      sendError(response, new ApiError(405, 'method-not-allowed', message));
       return true;
     }
     let name: string;
     try {
       name = decodeURIComponent(match[1]);
     } catch (error) {
-      send(response, 400, describeError(error, () => undefined).body);
+      sendError(response, error);
       return true;
     }
     serve(name, request, response);
@@ -312,11 +303,14 @@ function tooLarge(): ApiError {
   );
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
+/** Answers `error` as the NestJS routes would (describeError, the one mapping), and says how. */
+function sendError(response: ServerResponse, error: unknown): ErrorAnswer {
+  const answer = describeError(error, (details) => console.error('prediction failed:', details));
   // A refusal sent before the body was read: close the connection rather than read the rest of it.
   if (!response.req.complete) response.shouldKeepAlive = false;
-  if (status === 503) response.setHeader('Retry-After', '1');
-  sendJson(response, status, JSON.stringify(body));
+  if (answer.status === 503) response.setHeader('Retry-After', '1');
+  sendJson(response, answer.status, JSON.stringify(answer.body));
+  return answer;
 }
 
 function sendJson(response: ServerResponse, status: number, text: string): void {

@@ -1,7 +1,9 @@
 import type { ColumnInfo, ModelBundle, SlotValue } from '@pipewright/nodes';
+import { MAX_PREDICTION_ROWS } from '@pipewright/nodes/contracts';
 import { ApiError, BadRequestError } from '../api/api-errors.js';
 
-export const MAX_ROWS_PER_REQUEST = 10_000;
+/** The most rows one request may send: the prediction contract's. */
+export const MAX_ROWS_PER_REQUEST = MAX_PREDICTION_ROWS;
 
 type Cell = string | number | boolean | null;
 export type RequestRow = Record<string, Cell>;

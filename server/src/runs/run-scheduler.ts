@@ -51,6 +51,17 @@ export interface ClaimedNode {
   attempt: number;
 }
 
+/**
+ * The job of a fused unit (consecutive data nodes on one worker): the nodes that `fuses` accepts, once ready,
+ * are held for this job instead of being sent — they keep its id as their job, so the supervisor and a cancel
+ * see them as that job's — and the worker running it claims them in turn (claimHeld).
+ */
+export interface UnitJob {
+  jobId: string;
+  queue: QueueName;
+  fuses(job: PlanJob): boolean;
+}
+
 export interface NodeSuccess {
   key: string;
   cached: boolean;
@@ -241,7 +252,8 @@ export class RunScheduler {
     await this.events.appendNodeReport(runId, { type: 'node-log', nodeId, level, message });
   }
 
-  async succeed(runId: string, nodeId: string, result: NodeSuccess): Promise<void> {
+  /** With `unit`, the data nodes this makes ready are held for the unit's job rather than sent (UnitJob). */
+  async succeed(runId: string, nodeId: string, result: NodeSuccess, unit?: UnitJob): Promise<void> {
     await this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run) return;
@@ -249,9 +261,31 @@ export class RunScheduler {
       const node = nodes.find((n) => n.nodeId === nodeId);
       if (!node || node.status !== 'running') return;
       await this.recordSuccess(tx, runId, node, result);
-      await this.dispatchReady(tx, run, nodes);
+      await this.dispatchReady(tx, run, nodes, unit);
       await this.finishIfDone(tx, run, nodes);
     });
+  }
+
+  /**
+   * Claims the next node held for a unit's job (in plan order; one its worker was running when it stopped
+   * first), or undefined when none is left to run.
+   */
+  async claimHeld(runId: string, jobId: string): Promise<ClaimedNode | undefined> {
+    const run = await this.db.getRepository(RunEntity).findOne({ where: { id: runId } });
+    if (!run || isFinal(run.status) || run.cancelRequestedAt) return undefined;
+    const nodes = await this.nodes(this.db.manager, runId);
+    const held = nodes.filter((n) => n.jobId === jobId && (n.status === 'queued' || n.status === 'running'));
+    const order = new Map(run.plan.jobs.map((job, index) => [job.nodeId, index]));
+    held.sort(
+      (a, b) =>
+        Number(b.status === 'running') - Number(a.status === 'running') ||
+        (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0),
+    );
+    for (const node of held) {
+      const claimed = await this.claim(runId, node.nodeId);
+      if (claimed) return claimed;
+    }
+    return undefined;
   }
 
   /** A running node's success (or cache hit): its row and its `node-finished` event. */
@@ -408,8 +442,13 @@ export class RunScheduler {
     return tx.getRepository(RunNodeEntity).find({ where: { runId } });
   }
 
-  /** Sends every queued node whose inputs are all done and that has no job yet. */
-  private async dispatchReady(tx: EntityManager, run: RunEntity, nodes: RunNodeEntity[]): Promise<void> {
+  /** Sends every queued node whose inputs are all done and that has no job yet (or holds it for `unit`). */
+  private async dispatchReady(
+    tx: EntityManager,
+    run: RunEntity,
+    nodes: RunNodeEntity[],
+    unit?: UnitJob,
+  ): Promise<void> {
     if (run.cancelRequestedAt || isFinal(run.status)) return;
     const byId = new Map(nodes.map((n) => [n.nodeId, n]));
     let gpuWorkers: boolean | undefined;
@@ -417,6 +456,14 @@ export class RunScheduler {
       const node = byId.get(job.nodeId);
       if (!node || node.status !== 'queued' || node.jobId) continue;
       if (!job.dependsOn.every((upstream) => isDone(byId.get(upstream)?.status ?? 'queued'))) continue;
+      if (unit?.fuses(job)) {
+        node.queue = unit.queue;
+        node.jobId = unit.jobId;
+        await tx
+          .getRepository(RunNodeEntity)
+          .update({ runId: run.id, nodeId: job.nodeId }, { queue: node.queue, jobId: node.jobId });
+        continue;
+      }
       let queue: QueueName = 'cpu';
       if (job.queue === 'gpu') {
         gpuWorkers ??= await this.hasLiveGpuWorker(tx);
@@ -437,11 +484,13 @@ export class RunScheduler {
     ids: Set<string>,
   ): Promise<void> {
     const jobsByQueue = new Map<QueueName, string[]>();
+    const cancelledNow = new Set<string>();
     for (const job of run.plan.jobs) {
       const node = nodes.find((n) => n.nodeId === job.nodeId);
       if (!node || !ids.has(node.nodeId) || isFinal(node.status)) continue;
       node.status = transition(node.status, 'cancel');
       node.finishedAt = new Date();
+      cancelledNow.add(node.nodeId);
       await tx
         .getRepository(RunNodeEntity)
         .update({ runId: run.id, nodeId: node.nodeId }, { status: node.status, finishedAt: node.finishedAt });
@@ -451,8 +500,13 @@ export class RunScheduler {
         jobsByQueue.set(queue, [...(jobsByQueue.get(queue) ?? []), node.jobId]);
       }
     }
-    // Jobs not yet fetched are withdrawn; one a worker already holds finds its node cancelled.
-    for (const [queue, jobIds] of jobsByQueue) await this.queue.cancel(queue, jobIds, tx);
+    // Jobs not yet fetched are withdrawn; one a worker already holds finds its node cancelled. The job of a
+    // fused unit other nodes of which ran or run in it is the worker's own: it ends as the unit does.
+    const others = new Set(nodes.filter((n) => !cancelledNow.has(n.nodeId) && n.jobId).map((n) => n.jobId));
+    for (const [queue, jobIds] of jobsByQueue) {
+      const withdrawn = [...new Set(jobIds)].filter((id) => !others.has(id));
+      if (withdrawn.length > 0) await this.queue.cancel(queue, withdrawn, tx);
+    }
   }
 
   private async finishIfDone(tx: EntityManager, run: RunEntity, nodes: RunNodeEntity[]): Promise<void> {

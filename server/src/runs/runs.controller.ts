@@ -1,25 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { RunDocument, RunEvent } from '@pipewright/nodes';
-import { z } from 'zod';
+import {
+  pipelineRunsQuerySchema,
+  previewQuerySchema,
+  runEventsQuerySchema,
+  startRunSchema,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
-import { pageQuerySchema, type Page } from '../api/page.js';
+import type { Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import type { TablePreview } from '../artifacts/table-previewer.js';
 import { RunsService, type RunSummary } from './runs.service.js';
-import { storedIntegerText } from '../api/whole-numbers.js';
-
-const startRunSchema = z
-  .object({
-    params: z.record(z.string(), z.unknown()).optional(),
-    /** An RSA-OAEP public key (JWK): a deployment this run creates shows its API key, encrypted to it, once. */
-    keyRecipient: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-const eventsQuerySchema = z.object({ afterSeq: storedIntegerText(0).default(0) }).strict();
-const previewQuerySchema = z.object({ port: z.string().min(1).default('out') }).strict();
-/** `?version=N` lists only the runs of that version of the pipeline (the studio shows an old version's own run). */
-const pipelineRunsQuerySchema = pageQuerySchema.extend({ version: storedIntegerText(1).optional() }).strict();
 
 @Controller()
 export class RunsController {
@@ -63,7 +56,7 @@ export class RunsController {
   async events(
     @CurrentCaller() caller: Caller,
     @Param('id') runId: string,
-    @Query(new ZodPipe(eventsQuerySchema)) query: z.infer<typeof eventsQuerySchema>,
+    @Query(new ZodPipe(runEventsQuerySchema)) query: z.infer<typeof runEventsQuerySchema>,
   ): Promise<{ items: RunEvent[] }> {
     return { items: await this.runs.events(runId, caller.workspaceId, query.afterSeq) };
   }

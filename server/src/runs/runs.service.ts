@@ -13,6 +13,7 @@ import {
   type RunTrigger,
   type Status,
 } from '@pipewright/nodes';
+import type { RunSummary } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from '../auth/default-workspace.js';
 import { ApiError, NotFoundError } from '../api/api-errors.js';
@@ -31,17 +32,7 @@ import { CachedRunAnswers } from './cached-run-answers.js';
 import { RunScheduler } from './run-scheduler.js';
 import { RunEntity, RunNodeEntity } from './run.entity.js';
 
-export interface RunSummary {
-  id: string;
-  pipelineId: string | null;
-  version: number | null;
-  name: string;
-  status: RunStatus;
-  trigger: RunTrigger;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RunSummary };
 
 /** A run as other modules see it (deployments: whose it is, what it planned, how it ended). */
 export interface RunRecord {

@@ -103,6 +103,8 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   private async stageTable(key: string, jobDir: string, staging: string, table: TableRef): Promise<TableRef> {
+    // A table kept as its SQL has no file: the manifest holds all of it.
+    if (table.deferred) return table;
     const written = join(jobDir, table.uri);
     if (!isAbsolute(table.uri) && isInside(jobDir, written) && existsSync(written)) {
       const name = basename(written);

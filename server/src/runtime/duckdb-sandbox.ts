@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
@@ -38,9 +39,34 @@ export interface SqlSandboxOptions {
   limits?: Partial<SqlLimits>;
   /** Aborting interrupts the running statement and refuses later ones. */
   signal?: AbortSignal;
+  /**
+   * Fused data nodes (FusedUnit): tables are read by relation names derived from their keys, writeTable keeps
+   * its rows in this instance, and what a node ran is recorded so its outputs can be computed again.
+   */
+  keepTables?: boolean;
+}
+
+/** What a node of a fused unit ran to make one of its tables (see DeferredTable). */
+export interface TableRecipe {
+  statements: string[];
+  select: string;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const RELATION_PREFIX = 'pipewright_t_';
+const RELATION_NAME = /pipewright_t_[0-9a-f]+/gi;
+/**
+ * SQL whose answer may differ when run again (random values, the clock, sequences, samples) or that reads
+ * anything but its input tables (files): a table made by it is written, never kept as its SQL.
+ */
+const UNREPEATABLE =
+  /\b(?:random|uuid|gen_random_uuid|uuidv4|uuidv7|setseed|nextval|currval|now|today|current_date|current_time|current_timestamp|localtime|localtimestamp|transaction_timestamp|get_current_time|get_current_timestamp|read_\w+|glob|sniff_csv|parquet_\w+|query_table|query|sample|tablesample|using)\b/i;
+
+/** The name a table is read by in a fused unit and in a deferred table's SQL: derived from its key alone. */
+export function relationName(key: string): string {
+  return `${RELATION_PREFIX}${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
 
 /** A directory that does not exist (Debian's home of users that have none). */
 const NO_DIRECTORY = '/nonexistent';
@@ -52,6 +78,14 @@ const NO_DIRECTORY = '/nonexistent';
 export class DuckDbSandbox implements SqlEngine {
   /** Table uri (store-relative or job-relative) → readable path inside the job directory. */
   private readonly tablePaths = new Map<string, string>();
+  /** Table key → the relation it is read by (keepTables, and deferred tables computed here). */
+  private readonly relations = new Map<string, string>();
+  /** The statements this node ran through exec, in order (keepTables). */
+  private recorded: string[] = [];
+  /** What each table this node wrote was made by (keepTables), by its key. */
+  private readonly recipes = new Map<string, TableRecipe>();
+  /** Whether this node brought in rows from outside SQL (createTable, a staged file): then nothing is repeatable. */
+  private opaque = false;
   /** Staged copy's path → the path the user gave, which error messages show instead. */
   private readonly shownPaths = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -61,9 +95,10 @@ export class DuckDbSandbox implements SqlEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly jobDir: string,
-    private readonly jobKey: string,
+    private jobKey: string,
     private readonly limits: SqlLimits,
     private readonly signal: AbortSignal | undefined,
+    private readonly keepTables: boolean,
   ) {}
 
   static async open(options: SqlSandboxOptions): Promise<DuckDbSandbox> {
@@ -75,7 +110,15 @@ export class DuckDbSandbox implements SqlEngine {
       await connection.run(`SET allowed_directories = [${quoteLiteral(`${jobDir}/`)}]`);
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
-      return new DuckDbSandbox(instance, connection, jobDir, options.jobKey, limits, options.signal);
+      return new DuckDbSandbox(
+        instance,
+        connection,
+        jobDir,
+        options.jobKey,
+        limits,
+        options.signal,
+        options.keepTables ?? false,
+      );
     } catch (error) {
       connection.closeSync();
       instance.closeSync();
@@ -91,9 +134,119 @@ export class DuckDbSandbox implements SqlEngine {
   /** A user's file staged at `staged`: errors about it name `shown`, the path the user gave. */
   nameStagedFile(staged: string, shown: string): void {
     this.shownPaths.set(staged, shown);
+    this.opaque = true;
+  }
+
+  /** The files staged for the node so far (a fused unit removes them when the node is done). */
+  stagedFiles(): string[] {
+    return [...this.shownPaths.keys()];
+  }
+
+  /** Whether tables are read by relation names and written tables kept here (a fused unit). */
+  get keepsTables(): boolean {
+    return this.keepTables;
+  }
+
+  /** The relations tables are read by here. */
+  relationNames(): Set<string> {
+    return new Set(this.relations.values());
+  }
+
+  /** Whether `from(table)` can read the table. */
+  hasTable(table: TableRef): boolean {
+    return this.relations.has(table.key) || (!this.keepTables && this.tablePaths.has(table.uri));
+  }
+
+  /** The next node of a fused unit starts: its tables are keyed by `jobKey`, and nothing of it is recorded yet. */
+  beginNode(jobKey: string): void {
+    this.jobKey = jobKey;
+    this.recorded = [];
+    this.recipes.clear();
+    this.opaque = false;
+  }
+
+  /** Makes a stored Parquet file readable under the relation name of `table`'s key. */
+  async relateFile(table: TableRef, localPath: string): Promise<void> {
+    const name = relationName(table.key);
+    await this.internal(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet(${quoteLiteral(localPath)})`);
+    this.relations.set(table.key, name);
+  }
+
+  /** Makes `table` readable under its relation name as another table already here (the same rows, another key). */
+  async relateAlias(table: TableRef, of: TableRef): Promise<void> {
+    const name = relationName(table.key);
+    if (this.relations.get(table.key) === name) return;
+    await this.internal(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${this.from(of)}`);
+    this.relations.set(table.key, name);
+  }
+
+  /**
+   * Computes a deferred table here, under its relation name, from its inputs (already readable): its
+   * statements, then its select, each checked as a node's SQL is; the scratch tables of the statements go.
+   */
+  async computeDeferred(table: TableRef): Promise<void> {
+    const deferred = table.deferred;
+    if (!deferred) throw new Error(`table ${table.key} is not deferred`);
+    const name = relationName(table.key);
+    for (const statement of deferred.statements) await this.exec(statement);
+    await this.query((connection) => refuseInstanceCatalog(connection, deferred.select));
+    await this.exec(`CREATE OR REPLACE TABLE ${name} AS ${deferred.select}`);
+    this.relations.set(table.key, name);
+    await this.dropAllBut(new Set(this.relations.values()));
+  }
+
+  /** Drops the relation of a table no longer read here. */
+  async release(key: string): Promise<void> {
+    const name = this.relations.get(key);
+    if (!name) return;
+    this.relations.delete(key);
+    if ([...this.relations.values()].includes(name)) return;
+    await this.dropAllBut(new Set(this.relations.values()));
+  }
+
+  /** Drops every table and view here but the relations named (a node's scratch tables, released ones). */
+  async dropAllBut(keep: ReadonlySet<string>): Promise<void> {
+    const reader = await this.query((connection) =>
+      connection.runAndReadAll(
+        `SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE NOT internal
+         UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE NOT internal`,
+      ),
+    );
+    // Views first: one may read a table dropped after it.
+    for (const [name, kind] of reader.getRows() as [string, string][]) {
+      if (!keep.has(name)) await this.internal(`DROP ${kind} IF EXISTS ${quoteIdent(name)}`);
+    }
+  }
+
+  /**
+   * How the table `key` this node wrote can be computed again from its inputs alone, or undefined when it
+   * cannot: the node brought rows in from outside SQL, or its SQL is not repeatable or reads another table
+   * than `inputKeys`.
+   */
+  recipeOf(key: string, inputKeys: readonly string[]): TableRecipe | undefined {
+    const recipe = this.recipes.get(key);
+    if (!recipe || this.opaque) return undefined;
+    const allowed = new Set(inputKeys.map(relationName));
+    for (const sql of [...recipe.statements, recipe.select]) {
+      if (UNREPEATABLE.test(sql) || sql.includes(this.jobDir)) return undefined;
+      for (const named of sql.match(RELATION_NAME) ?? []) if (!allowed.has(named.toLowerCase())) return undefined;
+    }
+    return recipe;
+  }
+
+  /** Writes a table kept here (keepTables) as zstd Parquet in the job directory; answers its job-relative uri. */
+  async writeKept(key: string, fileName: string): Promise<string> {
+    const name = this.relations.get(key);
+    if (!name) throw new Error(`table ${key} is not kept in this unit`);
+    await this.internal(
+      `COPY ${name} TO ${quoteLiteral(join(this.jobDir, fileName))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    return fileName;
   }
 
   from(table: TableRef): string {
+    const related = this.relations.get(table.key);
+    if (related) return related;
     const path = this.tablePaths.get(table.uri);
     if (!path) throw new Error(`table ${table.key} (${table.uri}) was not made available to this job`);
     return `read_parquet(${quoteLiteral(path)})`;
@@ -110,6 +263,12 @@ export class DuckDbSandbox implements SqlEngine {
 
   async exec(sql: string): Promise<void> {
     await this.query(async (connection) => (await prepareOne(connection, sql)).run());
+    if (this.keepTables) this.recorded.push(sql);
+  }
+
+  /** A statement of the runtime's own (names it made, paths it chose): not checked, not recorded. */
+  private async internal(sql: string): Promise<void> {
+    await this.query((connection) => connection.run(sql));
   }
 
   async describe(sql: string): Promise<ColumnInfo[]> {
@@ -156,6 +315,7 @@ export class DuckDbSandbox implements SqlEngine {
     options: { transforms?: TableRef['transforms'] } = {},
   ): Promise<TableRef> {
     if (!IDENTIFIER.test(port)) throw new Error(`output port "${port}" cannot name a file`);
+    if (this.keepTables) return this.keepTable(port, selectSql, options);
     const uri = `${port}.parquet`;
     const path = join(this.jobDir, uri);
     // The COPY around it is not a query DuckDB can show its parse tree of: the query is checked on its own.
@@ -179,8 +339,40 @@ export class DuckDbSandbox implements SqlEngine {
     };
   }
 
+  /**
+   * writeTable in a fused unit: the rows stay in this instance under the table's relation name, and what made
+   * them is recorded. The unit writes them afterwards when someone outside it will read them.
+   */
+  private async keepTable(
+    port: string,
+    selectSql: string,
+    options: { transforms?: TableRef['transforms'] },
+  ): Promise<TableRef> {
+    const key = `${this.jobKey}:${port}`;
+    const name = relationName(key);
+    await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
+    await this.query(async (connection) =>
+      (await prepareOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`)).run(),
+    );
+    this.relations.set(key, name);
+    this.recipes.set(key, { statements: [...this.recorded], select: selectSql });
+    const [counted] = await this.query(async (connection) =>
+      (await connection.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows(),
+    );
+    const columns = await this.describe(`SELECT * FROM ${name}`);
+    return {
+      kind: 'table',
+      key,
+      uri: `kept:${key}`,
+      rows: Number(counted[0]),
+      columns,
+      transforms: options.transforms ?? [],
+    };
+  }
+
   async createTable(name: string, batch: ColumnBatch): Promise<string> {
     if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain table name`);
+    this.opaque = true;
     const table = quoteIdent(name);
     const definition = batch.columns.map((column) => {
       if (column.type === 'datetime') throw new Error(`createTable takes no datetime columns ("${column.name}")`);

@@ -5,6 +5,7 @@ import {
   NodeError,
   registry as catalogRegistry,
   type AnyNodeDefinition,
+  type FanOut,
   type NodeContext,
   type NodeFailure,
   type PortType,
@@ -15,6 +16,7 @@ import { fingerprintFile, resolveDataFile } from './data-files.js';
 import { QueryCancelledError } from './duckdb-errors.js';
 import { workerThreadPool } from './thread-pool.js';
 import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from './duckdb-sandbox.js';
+import { loadTable } from './fused-unit.js';
 import { computeJobKey } from './job-key.js';
 import { postgresConnectionAccess } from './postgres-connections.js';
 import { onnxRuntime } from './onnx-runtime.js';
@@ -51,7 +53,10 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
 
     if (request.useCache) {
       const stored = await deps.store.readOutputs(key);
-      if (stored) return { key, cached: true, outputs: stored, durationMs: elapsed() };
+      if (stored) {
+        await deps.unit?.leave(request.nodeId).catch(() => undefined);
+        return { key, cached: true, outputs: stored, durationMs: elapsed() };
+      }
     }
     const outputs = await runJob(definition, request, params, key, deps);
     return { key, cached: false, outputs, durationMs: elapsed() };
@@ -97,7 +102,15 @@ async function runJob(
     const outputs = await definition.run(ctx, request.inputs, params);
     progress.flush();
     if (deps.signal.aborted) throw new QueryCancelledError();
-    return deps.store.saveOutputs(key, jobDir, checkOutputs(definition, outputs, key));
+    const checked = checkOutputs(definition, outputs, key);
+    if (!deps.unit) return deps.store.saveOutputs(key, jobDir, checked);
+    const stored = await deps.store.saveOutputs(
+      key,
+      jobDir,
+      await deps.unit.settle(request.nodeId, request.inputs, checked),
+    );
+    deps.unit.stored(stored);
+    return stored;
   });
 }
 
@@ -148,65 +161,86 @@ async function withJobContext<T>(
   fanOut: boolean,
   body: (ctx: NodeContext, jobDir: string, progress: ReturnType<typeof throttleProgress>) => Promise<T>,
 ): Promise<T> {
+  const progress = throttleProgress((pct, detail) => deps.onProgress(pct, detail));
+  const parts = async (): Promise<FanOut | undefined> => (fanOut && deps.fanOut ? deps.fanOut(key) : undefined);
+  // A node of a fused unit runs in the unit's instance and directory, which outlive it.
+  if (deps.unit && fanOut) {
+    const unit = deps.unit;
+    try {
+      await unit.enter(key, request.inputs);
+      return await body(jobContext(request, key, deps, unit.sql, progress, await parts()), unit.jobDir, progress);
+    } finally {
+      // Tidying the unit after a node never hides how the node ended; what it could not drop goes with the unit.
+      await unit.leave(request.nodeId).catch(() => undefined);
+    }
+  }
   await mkdir(deps.workDir, { recursive: true });
   const jobDir = await mkdtemp(join(deps.workDir, `${key.slice(0, 16)}-`));
   let sandbox: DuckDbSandbox | undefined;
   try {
     sandbox = await DuckDbSandbox.open({ jobDir, jobKey: key, limits: deps.sqlLimits, signal: deps.signal });
-    const sql = sandbox;
     for (const value of Object.values(request.inputs)) {
-      if (value.kind === 'table') sql.registerTable(value.uri, await deps.store.materialise(value.uri, sql.jobDir));
+      if (value.kind === 'table') await loadTable(sandbox, deps.store, value);
     }
-    const progress = throttleProgress((pct, detail) => deps.onProgress(pct, detail));
-    const parts = fanOut && deps.fanOut ? await deps.fanOut(key) : undefined;
-    const ctx: NodeContext = {
-      runId: request.runId,
-      nodeId: request.nodeId,
-      jobKey: key,
-      sql,
-      tf: deps.tf,
-      onnx: onnxRuntime,
-      signal: deps.signal,
-      threads: workerThreadPool(deps.signal),
-      ...(parts ? { fanOut: parts } : {}),
-      ...(request.sample ? { sample: request.sample } : {}),
-      connections: postgresConnectionAccess(deps.connections ?? {}, {
-        timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
-        rowLimit: deps.postgresRowLimit,
-        signal: deps.signal,
-      }),
-      artifacts: {
-        stageFile: async (path, param) => {
-          const resolved = await resolveDataFile(path, deps.dataDirs, param, deps.mayRead);
-          const staged = join(sql.jobDir, `file-${param}-${basename(resolved)}`);
-          await cloneFile(resolved, staged);
-          sql.nameStagedFile(staged, path);
-          return staged;
-        },
-        readFile: async (path, param) => readFile(await resolveDataFile(path, deps.dataDirs, param, deps.mayRead)),
-        stageDataset: async (name, version, param) => {
-          const dataset = await datasetResolver(deps).resolve(name, version, param);
-          const staged = join(sql.jobDir, `dataset-${param}-${basename(dataset.realPath)}`);
-          await cloneFile(dataset.realPath, staged);
-          sql.nameStagedFile(staged, `dataset "${dataset.name}" v${dataset.version}`);
-          return {
-            file: staged,
-            name: dataset.name,
-            version: dataset.version,
-            format: dataset.format,
-            ...(dataset.delimiter ? { delimiter: dataset.delimiter } : {}),
-            ...(dataset.schemaChange ? { schemaChange: dataset.schemaChange } : {}),
-          };
-        },
-      },
-      progress,
-      log: (message, level = 'info') => deps.onLog(level, message),
-    };
-    return await body(ctx, sql.jobDir, progress);
+    return await body(jobContext(request, key, deps, sandbox, progress, await parts()), sandbox.jobDir, progress);
   } finally {
     sandbox?.close();
     await rm(jobDir, { recursive: true, force: true });
   }
+}
+
+/** The ctx a node runs with, over the job's sandboxed SQL. */
+function jobContext(
+  request: ExecuteNodeRequest,
+  key: string,
+  deps: ExecuteNodeDeps,
+  sql: DuckDbSandbox,
+  progress: ReturnType<typeof throttleProgress>,
+  parts: FanOut | undefined,
+): NodeContext {
+  return {
+    runId: request.runId,
+    nodeId: request.nodeId,
+    jobKey: key,
+    sql,
+    tf: deps.tf,
+    onnx: onnxRuntime,
+    signal: deps.signal,
+    threads: workerThreadPool(deps.signal),
+    ...(parts ? { fanOut: parts } : {}),
+    ...(request.sample ? { sample: request.sample } : {}),
+    connections: postgresConnectionAccess(deps.connections ?? {}, {
+      timeoutMs: deps.sqlLimits?.timeoutMs ?? DEFAULT_SQL_LIMITS.timeoutMs,
+      rowLimit: deps.postgresRowLimit,
+      signal: deps.signal,
+    }),
+    artifacts: {
+      stageFile: async (path, param) => {
+        const resolved = await resolveDataFile(path, deps.dataDirs, param, deps.mayRead);
+        const staged = join(sql.jobDir, `file-${param}-${basename(resolved)}`);
+        await cloneFile(resolved, staged);
+        sql.nameStagedFile(staged, path);
+        return staged;
+      },
+      readFile: async (path, param) => readFile(await resolveDataFile(path, deps.dataDirs, param, deps.mayRead)),
+      stageDataset: async (name, version, param) => {
+        const dataset = await datasetResolver(deps).resolve(name, version, param);
+        const staged = join(sql.jobDir, `dataset-${param}-${basename(dataset.realPath)}`);
+        await cloneFile(dataset.realPath, staged);
+        sql.nameStagedFile(staged, `dataset "${dataset.name}" v${dataset.version}`);
+        return {
+          file: staged,
+          name: dataset.name,
+          version: dataset.version,
+          format: dataset.format,
+          ...(dataset.delimiter ? { delimiter: dataset.delimiter } : {}),
+          ...(dataset.schemaChange ? { schemaChange: dataset.schemaChange } : {}),
+        };
+      },
+    },
+    progress,
+    log: (message, level = 'info') => deps.onLog(level, message),
+  };
 }
 
 /** The job's cache key: type, version, params, the keys of its inputs, a source's file and sample. */

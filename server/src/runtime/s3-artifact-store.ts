@@ -111,7 +111,8 @@ export class S3ArtifactStore implements ArtifactStore {
     );
     // The job directory's copies have been uploaded; like the local store, saving moves them.
     for (const value of Object.values(outputs)) {
-      if (value.kind === 'table' && !isAbsolute(value.uri)) await rm(join(jobDir, value.uri), { force: true });
+      if (value.kind === 'table' && !value.deferred && !isAbsolute(value.uri))
+        await rm(join(jobDir, value.uri), { force: true });
     }
     return stored;
   }
@@ -130,6 +131,8 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private async uploadTable(key: string, jobDir: string, table: TableRef): Promise<TableRef> {
+    // A table kept as its SQL has no file: the manifest holds all of it.
+    if (table.deferred) return table;
     const written = join(jobDir, table.uri);
     if (!isAbsolute(table.uri) && isInside(jobDir, written) && existsSync(written)) {
       const uri = `${key.slice(0, 2)}/${key}/${basename(written)}`;

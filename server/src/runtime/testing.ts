@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import {
   quoteLiteral,
   registry,
@@ -12,14 +12,22 @@ import {
   type ModelBundle,
   type PortValue,
   type ProgressDetail,
+  type Row,
   type SqlValue,
   type TableRef,
 } from '@pipewright/nodes';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { LocalArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { plainSqlValue } from './duckdb-types.js';
 import { executeNode, executePart } from './execute-node.js';
 import { loadTensorFlow } from './tensorflow-backend.js';
 import type { ExecuteNodeDeps, ExecuteNodeRequest } from './types.js';
+
+// What node tests use of the runtime beside running nodes: this file is their one entry into the
+// server (`@pipewright/server/testing`).
+export { NodeRunError } from './types.js';
+export { loadTensorFlow } from './tensorflow-backend.js';
+export { writeOnnx } from '../model-export/onnx-writer.js';
 
 /**
  * Runs nodes in tests through the real runtime: a real artifact store in a
@@ -147,6 +155,21 @@ export async function readTable(
   }
 }
 
+/**
+ * The rows of a stored table as a JSON request carries them, for tests that score rows one by one
+ * as the prediction service does; a whole number beyond 2^53 (which JSON cannot carry) is refused.
+ */
+export async function readRequestRows(ref: PortValue | undefined, store?: ArtifactStore): Promise<Row[]> {
+  return (await readTable(ref, store)).map((row) => {
+    const plain: Row = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (typeof value === 'bigint') throw new Error(`column ${name} holds ${value}, beyond a JSON number`);
+      plain[name] = value;
+    }
+    return plain;
+  });
+}
+
 /** Reads a CSV (relative to the repository root) with source.csv, cached across a test file. */
 export async function loadCsvTable(path: string, params: Record<string, unknown> = {}): Promise<TableRef> {
   const run = await runNodeForTest('source.csv', { path, ...params }, {}, { useCache: true });
@@ -180,19 +203,33 @@ export async function testMetrics(model: ModelBundle, test: TableRef): Promise<M
   return ((await runNodeForTest(evaluate, {}, { in: scored.outputs.out })).outputs.metrics as MetricsValue).metrics;
 }
 
-/** The local PostgreSQL tests use: DATABASE_URL, else 127.0.0.1:5432 database "test". */
-export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** A PostgreSQL of a test's own. */
+export interface TestPostgres {
+  url: string;
+  /** Stops the server and removes its directory. */
+  stop(): Promise<void>;
+}
 
-/** Whether a PostgreSQL answers at `url`; tests that need one are skipped where none does. */
-export async function postgresReachable(url = TEST_DATABASE_URL): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
+/**
+ * A fresh embedded PostgreSQL (the one `npm start` runs) in a scratch directory, for the tests of what
+ * reads PostgreSQL: they run everywhere, against a real server, with nothing to set up.
+ */
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const dir = await mkdtemp(join(tmpdir(), 'pipewright-test-pg-'));
+  // As root, PostgreSQL runs as the postgres user, which must reach its data directory.
+  await chmod(dir, 0o755);
   try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
+    const embedded = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+    return {
+      url: embedded.url,
+      async stop() {
+        await embedded.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }
 

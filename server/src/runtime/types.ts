@@ -56,6 +56,11 @@ export interface ExecuteNodeDeps {
   postgresRowLimit?: number;
   /** Where node types are looked up; the catalog's registry when absent. */
   registry?: NodeRegistry;
+  /**
+   * The fused unit this node runs in (consecutive data nodes of a run on this worker, sharing one DuckDB):
+   * absent, the node runs in a sandbox and directory of its own.
+   */
+  unit?: import('./fused-unit.js').FusedUnit;
 }
 
 export interface ExecuteNodeResult {

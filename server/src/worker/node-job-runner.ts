@@ -4,11 +4,12 @@ import { ARTIFACT_STORE } from '../artifacts/artifact-store.token.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
-import { RunScheduler, type ClaimedNode } from '../runs/run-scheduler.js';
+import { RunScheduler, type ClaimedNode, type UnitJob } from '../runs/run-scheduler.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
 import { executeNode, executePart } from '../runtime/execute-node.js';
+import { FusedUnit, fusesWithData } from '../runtime/fused-unit.js';
 import { NodeRunError } from '../runtime/types.js';
-import type { PartJob } from '../queue/job-queue.js';
+import type { NodeJob, PartJob, QueueName } from '../queue/job-queue.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobDirectories } from './job-directories.js';
@@ -60,10 +61,57 @@ export class NodeJobRunner {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  async run(runId: string, nodeId: string, tf: TensorFlowApi, signal: AbortSignal): Promise<void> {
-    const claimed = await this.scheduler.claim(runId, nodeId);
+  /**
+   * Runs the node of a job. A data node's job becomes a fused unit (FusedUnit): the data nodes it makes ready
+   * are held for this job and run here after it, one at a time, in one DuckDB with the tables between them
+   * kept in memory; each is still claimed, reported and recorded as a node of its own. A job given again
+   * (its worker stopped) goes on with the nodes held for it.
+   */
+  async run(
+    job: NodeJob & { jobId?: string; queue?: QueueName },
+    tf: TensorFlowApi,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { runId, nodeId, jobId } = job;
+    let claimed = await this.scheduler.claim(runId, nodeId);
+    if (!claimed && jobId) claimed = await this.scheduler.claimHeld(runId, jobId);
     if (!claimed) return;
+    if (!jobId || !job.queue || !this.settings.fuseDataNodes || !fusesWithData(claimed.job)) {
+      await this.runNode(claimed, tf, signal);
+      return;
+    }
+    const unitJob: UnitJob = { jobId, queue: job.queue, fuses: (planned) => fusesWithData(planned) };
+    const unit = await FusedUnit.open({
+      store: this.store,
+      workDir: this.directories.own,
+      plan: claimed.run.plan,
+      sqlLimits: { timeoutMs: sqlTimeoutMs(this.settings, claimed.run.trigger) },
+      signal,
+    });
+    try {
+      let next: ClaimedNode | undefined = claimed;
+      while (next) {
+        if (!(await this.runNode(next, tf, signal, unit, unitJob))) return;
+        next = await this.scheduler.claimHeld(runId, jobId);
+      }
+    } finally {
+      await unit.close();
+    }
+  }
 
+  /**
+   * Runs one claimed node and records how it ended; answers false when the run was cancelled (nothing more
+   * of it runs here). An error thrown from here (the worker stopping, the database gone) fails the job.
+   */
+  private async runNode(
+    claimed: ClaimedNode,
+    tf: TensorFlowApi,
+    signal: AbortSignal,
+    unit?: FusedUnit,
+    unitJob?: UnitJob,
+  ): Promise<boolean> {
+    const runId = claimed.run.id;
+    const nodeId = claimed.job.nodeId;
     // Progress and logs are appended in the order the node reports them, and
     // all before the node's end is recorded.
     let reported: Promise<void> = Promise.resolve();
@@ -101,16 +149,18 @@ export class NodeJobRunner {
           onProgress: (pct: number, detail: ProgressDetail) =>
             report(() => this.scheduler.progress(runId, nodeId, pct, detail)),
           onLog: (level, message) => report(() => this.scheduler.log(runId, nodeId, level, message)),
+          ...(unit ? { unit } : {}),
         },
       );
       await reported;
-      await this.scheduler.succeed(runId, nodeId, result);
+      await this.scheduler.succeed(runId, nodeId, result, unitJob);
+      return true;
     } catch (error) {
       await reported;
       if (signal.aborted && !(signal.reason instanceof RunCancelled)) throw signal.reason ?? error;
       if (signal.reason instanceof RunCancelled || (error instanceof NodeRunError && error.cancelled)) {
         await this.scheduler.cancelled(runId, nodeId);
-        return;
+        return false;
       }
       const failure =
         error instanceof NodeRunError
@@ -119,6 +169,7 @@ export class NodeJobRunner {
               message: `${claimed.job.type} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
             };
       await this.scheduler.fail(runId, nodeId, failure);
+      return true;
     }
   }
 

@@ -103,7 +103,11 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.cancelTimer.unref();
 
     for (const queue of this.queues) {
-      await this.queue.work(queue, this.settings.workerConcurrency, (job) => this.take(job.data, job.signal));
+      await this.queue.work(queue, this.settings.workerConcurrency, (job) =>
+        this.take(job.data, job.signal, (tf, signal) =>
+          this.runner.run({ ...job.data, jobId: job.id, queue }, tf, signal),
+        ),
+      );
     }
     // Parts of nodes fanned out (a forest's trees, tuning trials) have slots of their own: a node waiting for its
     // parts holds a node slot, never the slots its parts need.
@@ -138,8 +142,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private async take(
     job: { runId: string; nodeId: string },
     jobSignal: AbortSignal,
-    run: (tf: TensorFlowApi, signal: AbortSignal) => Promise<void> = (tf, signal) =>
-      this.runner.run(job.runId, job.nodeId, tf, signal),
+    run: (tf: TensorFlowApi, signal: AbortSignal) => Promise<void> = (tf, signal) => this.runner.run(job, tf, signal),
   ): Promise<void> {
     if (this.stopping || !this.tf) throw new WorkerStopping();
     const active: ActiveJob = { runId: job.runId, controller: new AbortController() };

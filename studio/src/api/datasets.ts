@@ -1,49 +1,11 @@
-import type { ColumnInfo, SchemaChange } from '@pipewright/nodes';
+import type { DatasetList, DatasetSummary, DatasetVersionSummary, Page } from '@pipewright/nodes/contracts';
 import { failedResponseError, requestJson, unreachableError } from './http';
-import type { Page } from './pipelines';
 
-/** A named dataset, as the list shows it: its latest version's file and content. */
-export interface Dataset {
-  id: string;
-  name: string;
-  /** What a source node's `path` param takes (the latest version's file). */
-  path: string;
-  format: 'csv' | 'parquet';
-  sizeBytes: number;
-  /** The latest version, and how many are kept. */
-  version: number;
-  versions: number;
-  rows: number | null;
-  columns: ColumnInfo[] | null;
-  /** How the latest version's columns differ from the version before it. */
-  schemaChange?: SchemaChange;
-  createdAt: string;
-  updatedAt?: string;
-}
-
+/** A named dataset, as the list shows it: its latest version's file and content (the API contract's). */
+export type Dataset = DatasetSummary;
 /** One version of a named dataset (what an upload answers, too). */
-export interface DatasetVersion {
-  id: string;
-  datasetId: string;
-  name: string;
-  version: number;
-  path: string;
-  format: 'csv' | 'parquet';
-  sizeBytes: number;
-  rows: number | null;
-  columns: ColumnInfo[] | null;
-  fingerprint: string | null;
-  origin: string;
-  fileName: string;
-  createdAt: string;
-  /** Against the version before it; absent when the columns are the same (or it is the first). */
-  schemaChange?: SchemaChange;
-}
-
-export interface DatasetList extends Page<Dataset> {
-  /** The largest file an upload may send (the server's PIPEWRIGHT_UPLOAD_LIMIT_MB). */
-  uploadLimitBytes: number;
-}
+export type DatasetVersion = DatasetVersionSummary;
+export type { DatasetList };
 
 export function listDatasets(): Promise<DatasetList> {
   return requestJson('GET', '/datasets?limit=500');

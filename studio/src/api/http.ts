@@ -1,12 +1,7 @@
+import type { ApiErrorBody } from '@pipewright/nodes/contracts';
+
 /** The error body every endpoint answers with: `{ error: { code, message, nodeId?, param?, … } }`. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  nodeId?: string;
-  param?: string;
-  column?: string;
-  row?: number;
-}
+export type { ApiErrorBody };
 
 export class ApiError extends Error {
   readonly status: number;

@@ -1,3 +1,4 @@
+import type { KeyReveal } from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
 
 /**
@@ -25,11 +26,7 @@ export async function newRunKeyPair(): Promise<RunKeyPair | undefined> {
   return { recipient: { kty, n, e }, privateKey: pair.privateKey };
 }
 
-export interface KeyReveal {
-  nodeId: string;
-  name: string;
-  ciphertext: string;
-}
+export type { KeyReveal };
 
 /** The run's waiting key reveals, for the one who started it; handed out once (a second call finds none). */
 export function takeKeyReveals(runId: string): Promise<{ items: KeyReveal[] }> {

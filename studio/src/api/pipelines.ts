@@ -1,32 +1,15 @@
-import type { PipelineFile, PipelineIssue } from '@pipewright/nodes';
+import type { PipelineFile } from '@pipewright/nodes';
+import type {
+  Page,
+  PipelineSummary,
+  PipelineVersionSummary,
+  StoredPipeline,
+  ValidationAnswer,
+} from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
-/** A saved pipeline: the file plus what the server adds to every version. */
-export type StoredPipeline = PipelineFile & {
-  id: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export interface PipelineSummary {
-  id: string;
-  name: string;
-  description?: string;
-  version: number;
-  createdAt?: string;
-  updatedAt: string;
-}
-
-export interface ValidationAnswer {
-  ok: boolean;
-  issues: PipelineIssue[];
-}
+// The shapes the server answers: the API contract's, inferred from its zod schemas.
+export type { Page, PipelineSummary, PipelineVersionSummary, StoredPipeline, ValidationAnswer };
 
 export function listPipelines(page: { limit?: number; offset?: number } = {}): Promise<Page<PipelineSummary>> {
   const query = new URLSearchParams({ limit: String(page.limit ?? 100), offset: String(page.offset ?? 0) });
@@ -50,12 +33,6 @@ export function validatePipelineFile(file: PipelineFile): Promise<ValidationAnsw
   return requestJson('POST', '/pipelines/validate', file);
 }
 
-export interface PipelineVersionSummary {
-  version: number;
-  name: string;
-  createdAt: string;
-}
-
 export function deletePipeline(id: string): Promise<void> {
   return requestJson('DELETE', `/pipelines/${encodeURIComponent(id)}`);
 }
@@ -70,6 +47,14 @@ export function getPipelineVersion(id: string, version: number): Promise<StoredP
 
 /** Renames a pipeline: its current file with the new name, saved as a new version. */
 export async function renamePipeline(id: string, name: string): Promise<StoredPipeline> {
-  const { id: _id, version: _version, createdAt: _created, updatedAt: _updated, ...file } = await getPipeline(id);
+  // What the server adds to the file (the template it came from, too) is not part of the file it takes back.
+  const {
+    id: _id,
+    version: _version,
+    createdAt: _created,
+    updatedAt: _updated,
+    template: _template,
+    ...file
+  } = await getPipeline(id);
   return updatePipeline(id, { ...file, name });
 }

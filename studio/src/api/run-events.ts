@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '@pipewright/nodes';
+import type { ClientToServerEvents, RunEvent, ServerToClientEvents } from '@pipewright/nodes/contracts';
 import { announceLoggedOut } from './http';
 
 export type EventStreamState = 'connecting' | 'live' | 'reconnecting';

@@ -1,16 +1,8 @@
-import type { ColumnInfo, RunDocument, RunEvent, RunStatus } from '@pipewright/nodes';
+import type { Page, RunDocument, RunEvent, RunSummary, TablePreview } from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
-import type { Page } from './pipelines';
 
-export interface RunSummary {
-  id: string;
-  pipelineId: string | null;
-  version: number | null;
-  status: RunStatus;
-  createdAt: string;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-}
+// The shapes the server answers: the API contract's, inferred from its zod schemas.
+export type { RunSummary, TablePreview };
 
 /** `keyRecipient`: the public key a deployment this run creates encrypts its first API key to (key-reveals.ts). */
 export function startRun(
@@ -39,12 +31,6 @@ export function cancelRun(runId: string): Promise<unknown> {
 
 export function listRunEvents(runId: string, afterSeq = 0): Promise<{ items: RunEvent[] }> {
   return requestJson('GET', `/runs/${encodeURIComponent(runId)}/events?afterSeq=${afterSeq}`);
-}
-
-export interface TablePreview {
-  columns: ColumnInfo[];
-  rows: Record<string, unknown>[];
-  total: number;
 }
 
 export function previewTable(runId: string, nodeId: string, port: string): Promise<TablePreview> {
