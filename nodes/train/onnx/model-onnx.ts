@@ -157,6 +157,11 @@ function applyStep(g: OnnxGraphBuilder, columns: Map<string, ColumnValue>, step:
       columns.delete(step.column);
       return;
     }
+    default: {
+      // Every op of transformOps (nodes/core/transforms.ts) needs its ONNX form here too: a new one does not compile.
+      const unhandled: never = step;
+      throw new NodeError(`no ONNX form for step ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 
