@@ -154,6 +154,15 @@ export interface ThreadPool {
     tasks: T[],
     onResult?: (done: number) => Promise<void> | void,
   ): Promise<R[]>;
+  /**
+   * Runs fn(tf, shared, thread) once on each of `size` threads at once, each
+   * thread with its own TensorFlow.js on this worker's backend, and answers
+   * their results in thread order: for work whose threads cooperate through
+   * SharedArrayBuffers in `shared` (data-parallel training). fn may be
+   * async. Absent where the worker's backend does not compute in this
+   * process's threads (a GPU or libtensorflow, which use every core already).
+   */
+  withTensorFlow?<S, R>(kernel: { module: string; name: string }, shared: S): Promise<R[]>;
 }
 
 /**

@@ -80,6 +80,7 @@ export const mlpTrainer = defineTrainer(mlpDescription, {
       seed: p.seed,
       ...(split.validation.length ? { validation: subset(split.validation) } : {}),
       signal: hooks.signal,
+      threads: ctx.threads,
       onEpoch: (epoch, loss, valLoss) =>
         hooks.progress(epoch / p.epochs, {
           epoch,
@@ -90,7 +91,8 @@ export const mlpTrainer = defineTrainer(mlpDescription, {
     });
     if (hooks.final) {
       const stopped = result.epochsRun < p.epochs ? `stopped early after ${result.epochsRun} epochs, ` : '';
-      ctx.log(`${stopped}kept the weights of epoch ${result.bestEpoch}: loss ${result.loss.toFixed(4)}`);
+      const threads = result.threads > 1 ? ` (data-parallel on ${result.threads} threads)` : '';
+      ctx.log(`${stopped}kept the weights of epoch ${result.bestEpoch}: loss ${result.loss.toFixed(4)}${threads}`);
     }
     const state: MlpState = {
       activation: p.activation,
