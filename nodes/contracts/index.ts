@@ -10,3 +10,7 @@ export * from './run-events.js';
 export * from './runs.js';
 export * from './deployments.js';
 export * from './predict.js';
+export * from './templates.js';
+export * from './schedules.js';
+export * from './workers.js';
+export * from './people.js';

@@ -364,8 +364,8 @@ ${requestLines.join('\n')}
 
 A request is read, checked and scored in one pass (\`server/src/predict/score-rows.ts\`
 \`scoreRequest\`). Per deployed version, the fitted transforms are compiled once into
-closures over slot indices (\`compileRowSteps\` in nodes/core/transforms.ts, the
-same arithmetic as \`applyStepsToRow\`) and the row reader is generated once
+closures over slot indices (\`compileRowSteps\`: each op's row form in \`transformOps\`,
+nodes/core/transforms.ts, which \`applyStepsToRow\` runs too) and the row reader is generated once
 with the schema's field names as literals, so reading a field is a cached
 property load, not a hash lookup (5× faster for 1,000 rows of 30 fields). The
 values go straight into one array and from there into the encoded rows the

@@ -7,6 +7,13 @@ import {
   apiErrorBodySchema,
   apiKeyListSchema,
   apiKeySummarySchema,
+  auditEventSchema,
+  loginAnswerSchema,
+  meSchema,
+  memberSummarySchema,
+  userSummarySchema,
+  userWithPasswordSchema,
+  workspaceSummarySchema,
   batchJobSchema,
   createdApiKeySchema,
   datasetListSchema,
@@ -27,6 +34,12 @@ import {
   runEventListSchema,
   runEventSchema,
   runSummarySchema,
+  scheduleSchema,
+  firingSchema,
+  instantiatedPipelineSchema,
+  templateDetailSchema,
+  templateSummarySchema,
+  workerInfoSchema,
   startedRunSchema,
   storedPipelineSchema,
   tablePreviewSchema,
@@ -55,7 +68,7 @@ function expectContract<S extends z.ZodType>(schema: S, answer: { status: number
 /** GET (or any method) with the answer held to its contract and its status checked. */
 async function call<S extends z.ZodType>(
   identity: Identity,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   schema: S,
   status: number,
@@ -148,7 +161,15 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
         'the run to succeed',
       );
       expect(finished.trigger).toMatchObject({ kind: 'user' });
-      const stored = await call(editor, 'GET', `/runs/${runId}/events`, runEventListSchema, 200);
+      // The auto-deploy's outcome follows the run's end as its own event.
+      const stored = await waitFor(
+        async () => {
+          const events = await call(editor, 'GET', `/runs/${runId}/events`, runEventListSchema, 200);
+          return events.items.some((event) => event.type === 'deployment') ? events : undefined;
+        },
+        30_000,
+        'the deployment event',
+      );
       const types = new Set(stored.items.map((event) => event.type));
       for (const type of ['run-started', 'node-queued', 'node-started', 'node-finished', 'run-finished', 'deployment'])
         expect(types, type).toContain(type);
@@ -163,6 +184,36 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
     expect(preview.rows.length).toBeGreaterThan(0);
     const reveals = await call(editor, 'POST', `/runs/${runId}/key-reveals`, keyRevealListSchema, 200, {});
     expect(reveals.items).toEqual([]);
+  });
+
+  it('a preview of whole numbers past 2^53 answers them as exact text, not a failed request', async () => {
+    const upload = await uploadDataset(editor, 'small.csv', 'a\n1\n2\n');
+    const dataset = expectContract(datasetVersionSummarySchema, upload, 'POST /datasets');
+    const file = {
+      format: 'pipewright/v1',
+      name: 'big numbers',
+      nodes: [
+        { id: 'src', type: 'source.csv', params: { path: dataset.path } },
+        { id: 'sql', type: 'clean.sql', params: { query: 'SELECT a, 9007199254740993::BIGINT AS big FROM input' } },
+      ],
+      edges: [{ from: 'src.out', to: 'sql.in' }],
+    };
+    const pipeline = await call(editor, 'POST', '/pipelines', storedPipelineSchema, 201, file);
+    const run = await call(editor, 'POST', `/pipelines/${pipeline.id}/runs`, startedRunSchema, 201, {});
+    await waitFor(
+      async () => {
+        const document = await call(editor, 'GET', `/runs/${run.id}`, runDocumentSchema, 200);
+        if (document.status === 'failed') throw new Error(`the run failed: ${JSON.stringify(document.nodes)}`);
+        return document.status === 'succeeded' || undefined;
+      },
+      60_000,
+      'the run to succeed',
+    );
+    const preview = await call(editor, 'GET', `/runs/${run.id}/nodes/sql/preview`, tablePreviewSchema, 200);
+    expect(preview.rows).toEqual([
+      { a: 1, big: '9007199254740993' },
+      { a: 2, big: '9007199254740993' },
+    ]);
   });
 
   it('deployments: list, detail, versions, keys, promote, figures, a batch, predictions', async () => {
@@ -251,6 +302,69 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
       200,
     );
     expect(versions.total).toBe(2);
+  });
+
+  it('templates, schedules and workers: the gallery, a saved template and its pipeline, a schedule, the workers', async () => {
+    const gallery = await call(editor, 'GET', '/templates', pageSchema(templateSummarySchema), 200);
+    expect(gallery.items.some((template) => template.gallery)).toBe(true);
+    await call(editor, 'GET', `/templates/${gallery.items[0].id}`, templateDetailSchema, 200);
+    const saved = await call(editor, 'POST', `/pipelines/${pipelineId}/template`, templateDetailSchema, 201, {
+      name: 'Contract template',
+    });
+    expect(saved.versions).toHaveLength(1);
+    const made = await call(editor, 'POST', `/templates/${saved.id}/instantiate`, instantiatedPipelineSchema, 201, {});
+    await call(editor, 'GET', `/pipelines/${made.id}`, storedPipelineSchema, 200);
+
+    const schedule = await call(editor, 'POST', `/pipelines/${pipelineId}/schedules`, scheduleSchema, 201, {
+      cron: '0 6 * * *',
+      timezone: 'Europe/Paris',
+    });
+    expect(schedule.nextFireAt).not.toBeNull();
+    const paused = await call(editor, 'PATCH', `/schedules/${schedule.id}`, scheduleSchema, 200, { paused: true });
+    expect(paused.nextFireAt).toBeNull();
+    const schedules = await call(editor, 'GET', `/pipelines/${pipelineId}/schedules`, pageSchema(scheduleSchema), 200);
+    expect(schedules.items.map((s) => s.id)).toEqual([schedule.id]);
+    await call(editor, 'GET', `/schedules/${schedule.id}/runs`, pageSchema(firingSchema), 200);
+
+    const workers = await call(editor, 'GET', '/workers', pageSchema(workerInfoSchema), 200);
+    expect(workers.items.filter((worker) => worker.live)).toHaveLength(1);
+  });
+
+  it('people: me, a login, users, workspaces, members, a switch, the audit log', async () => {
+    const me = await call(editor, 'GET', '/auth/me', meSchema, 200);
+    expect(me.user.role).toBe('editor');
+    const login = await call(server, 'POST', '/auth/login', loginAnswerSchema, 200, server.admin);
+    expect(login.user.instanceAdmin).toBe(true);
+
+    const made = await call(server, 'POST', '/users', userWithPasswordSchema, 201, {
+      email: 'contract@pipewright.test',
+      role: 'viewer',
+    });
+    expect(made.oneTimePassword).toBeDefined();
+    await call(server, 'POST', `/users/${made.id}/password`, userWithPasswordSchema, 200);
+    await call(server, 'PATCH', `/users/${made.id}`, userSummarySchema, 200, { disabled: true });
+    const users = await call(server, 'GET', '/users', pageSchema(userSummarySchema), 200);
+    expect(users.items.map((user) => user.email)).toContain('contract@pipewright.test');
+
+    const team = await call(server, 'POST', '/workspaces', workspaceSummarySchema, 201, { name: 'Contract team' });
+    await call(server, 'PATCH', `/workspaces/${team.id}`, workspaceSummarySchema, 200, { name: 'Contract team 2' });
+    await call(server, 'GET', '/workspaces', pageSchema(workspaceSummarySchema), 200);
+    const member = await call(server, 'POST', `/workspaces/${team.id}/members`, memberSummarySchema, 201, {
+      email: me.user.email,
+      role: 'viewer',
+    });
+    await call(server, 'PATCH', `/workspaces/${team.id}/members/${member.userId}`, memberSummarySchema, 200, {
+      role: 'editor',
+    });
+    await call(server, 'GET', `/workspaces/${team.id}/members`, pageSchema(memberSummarySchema), 200);
+    const switched = await call(editor, 'POST', '/auth/workspace', meSchema, 200, { workspaceId: team.id });
+    expect(switched.user.workspaceId).toBe(team.id);
+    await call(editor, 'POST', '/auth/workspace', meSchema, 200, { workspaceId: me.user.workspaceId });
+
+    const audit = await call(server, 'GET', '/audit?limit=500', pageSchema(auditEventSchema), 200);
+    expect(audit.items.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['user.created', 'workspace.created', 'member.added', 'run.started', 'key.created']),
+    );
   });
 
   it('the check fails on an answer off its contract: a field missing, one it does not name, a wrong type', () => {

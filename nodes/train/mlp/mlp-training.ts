@@ -1,5 +1,7 @@
+import type { ThreadPool } from '../../core/define-node.js';
 import type { Tensor, TensorFlowApi } from '../../core/tensorflow.js';
 import { seededRandom, shuffleInPlace } from '../cross-validation.js';
+import { MIN_SHARD_ROWS, startMlpReplicas, type MlpReplicas } from './mlp-data-parallel.js';
 import type { MlpActivation, MlpLayer } from './mlp-model.js';
 
 export interface MlpTrainingSet {
@@ -28,6 +30,8 @@ export interface MlpTrainingOptions {
   validation?: MlpTrainingSet;
   onEpoch?(epoch: number, loss: number, valLoss: number | undefined): void | Promise<void>;
   signal?: AbortSignal;
+  /** Worker threads: with TensorFlow.js on them, large enough batches train data-parallel (mlp-data-parallel.ts). */
+  threads?: ThreadPool;
 }
 
 export interface MlpTrainingResult {
@@ -38,6 +42,8 @@ export interface MlpTrainingResult {
   bestEpoch: number;
   loss: number;
   valLoss?: number;
+  /** Threads it trained on: more than one when data-parallel. */
+  threads: number;
 }
 
 const BETA1 = 0.9;
@@ -45,6 +51,21 @@ const BETA2 = 0.999;
 const ADAM_EPSILON = 1e-8;
 /** An improvement smaller than this does not reset the patience count (scikit-learn's tol). */
 const TOLERANCE = 1e-4;
+
+/** Fewer steps an epoch than this and the rows train in this thread: starting the threads would cost more. */
+const DATA_PARALLEL_FROM_STEPS = 8;
+
+/** The threads to train on, where there are some and the batches are large enough to share out. */
+function dataParallelPool(
+  train: MlpTrainingSet,
+  options: MlpTrainingOptions,
+): (ThreadPool & Required<Pick<ThreadPool, 'withTensorFlow'>>) | undefined {
+  const pool = options.threads;
+  if (!pool?.withTensorFlow || pool.size < 2) return undefined;
+  if (options.batchSize / pool.size < MIN_SHARD_ROWS) return undefined;
+  if (train.rows < options.batchSize * DATA_PARALLEL_FROM_STEPS) return undefined;
+  return pool as ThreadPool & Required<Pick<ThreadPool, 'withTensorFlow'>>;
+}
 
 /**
  * Mini-batch Adam on a dense network with the backward pass written out:
@@ -68,11 +89,31 @@ export async function trainMlp(
     return [tf.tensor2d(w, [inputs, outputs]), tf.tensor2d(b, [1, outputs])];
   });
   let params: Tensor[] = initial.flat();
+  const pool = dataParallelPool(train, options);
+  let replicas: MlpReplicas | undefined;
+  if (pool) {
+    replicas = startMlpReplicas(pool, {
+      x: train.x,
+      y: train.y,
+      rows: train.rows,
+      sizes,
+      loss: options.loss,
+      activation: options.activation,
+      dropout: options.dropout,
+      seed: options.seed,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      l2: options.l2,
+      initial: Float32Array.from(params.flatMap((p) => Array.from(p.dataSync()))),
+    });
+  }
   let moments: Tensor[] = params.flatMap((p) => [tf.zeros(p.shape), tf.zeros(p.shape)]);
   let best: Tensor[] | undefined;
 
-  const X = tf.tensor2d(train.x, [train.rows, options.width]);
-  const Y = tf.tensor2d(train.y, [train.rows, options.outputs]);
+  // The training rows as tensors here, where the threads do not hold them instead.
+  const rows = replicas
+    ? undefined
+    : [tf.tensor2d(train.x, [train.rows, options.width]), tf.tensor2d(train.y, [train.rows, options.outputs])];
   const valX = options.validation && tf.tensor2d(options.validation.x, [options.validation.rows, options.width]);
   const valY = options.validation && tf.tensor2d(options.validation.y, [options.validation.rows, options.outputs]);
   const layerCount = sizes.length - 1;
@@ -105,8 +146,15 @@ export async function trainMlp(
   try {
     for (epoch = 1; epoch <= options.epochs; epoch++) {
       shuffleInPlace(order, random);
+      if (replicas) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
+        loss = (await replicas.epoch(epoch, order)) / train.rows;
+        tf.dispose(params);
+        params = unflatten(tf, replicas.weights, sizes);
+      }
       let epochLoss: Tensor | undefined;
-      for (let start = 0; start < train.rows; start += batchSize) {
+      for (let start = 0; rows && start < train.rows; start += batchSize) {
+        const [X, Y] = rows;
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('cancelled');
         const indices = order.subarray(start, Math.min(start + batchSize, train.rows));
         const n = indices.length;
@@ -168,7 +216,7 @@ export async function trainMlp(
         if (epochLoss) tf.dispose([epochLoss, batchLoss]);
         epochLoss = total;
       }
-      loss = epochLoss ? (await epochLoss.data())[0] / train.rows : Number.NaN;
+      if (!replicas) loss = epochLoss ? (await epochLoss.data())[0] / train.rows : Number.NaN;
       epochLoss?.dispose();
       if (valX && valY) {
         const v = tf.tidy(() => lossOf(forward(valX, params), valY));
@@ -204,10 +252,27 @@ export async function trainMlp(
       bestEpoch: best ? bestEpoch : Math.min(epoch, options.epochs),
       loss,
       ...(valLoss !== undefined ? { valLoss: best ? bestLoss : valLoss } : {}),
+      threads: pool?.size ?? 1,
     };
   } finally {
-    tf.dispose([X, Y, ...params, ...moments, ...(best ?? [])]);
+    // A thread's failure has already ended the others and is what this call throws.
+    await replicas?.stop().catch(() => undefined);
+    tf.dispose([...(rows ?? []), ...params, ...moments, ...(best ?? [])]);
     if (valX) tf.dispose(valX);
     if (valY) tf.dispose(valY);
   }
+}
+
+/** Tensors W0, b0, W1, b1, … from the flat layout of mlp-data-parallel.ts. */
+function unflatten(tf: TensorFlowApi, flat: Float32Array, sizes: number[]): Tensor[] {
+  const tensors: Tensor[] = [];
+  let at = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const [inputs, outputs] = [sizes[l - 1], sizes[l]];
+    tensors.push(tf.tensor2d(flat.slice(at, at + inputs * outputs), [inputs, outputs]));
+    at += inputs * outputs;
+    tensors.push(tf.tensor2d(flat.slice(at, at + outputs), [1, outputs]));
+    at += outputs;
+  }
+  return tensors;
 }

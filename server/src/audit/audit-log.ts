@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { AuditEvent } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Page } from '../api/page.js';
 import type { AuditAction } from './audit-actions.js';
@@ -21,16 +22,8 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actor: { id: string | null; name: string };
-  action: AuditAction;
-  workspaceId: string | null;
-  workspaceName: string | null;
-  object: { type: string; id: string };
-  details: Record<string, unknown>;
-}
+/** One act in the audit log as `GET /audit` answers it: the contract's. */
+export type { AuditEvent };
 
 export interface AuditQuery {
   /** A user id, or an email / system name (case-insensitive). */

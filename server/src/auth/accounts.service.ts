@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { WorkspaceAccess } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_WORKSPACE_ID } from './default-workspace.js';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
@@ -24,12 +25,8 @@ export const SESSION_DAYS = 14;
 export const ACCOUNTS_CHANNEL = 'pipewright_accounts';
 export type AccountChange = { tokenHash: string } | { userId: string };
 
-/** A workspace a user may work in, with the role there: what the studio's switcher offers. */
-export interface WorkspaceAccess {
-  id: string;
-  name: string;
-  role: Role;
-}
+/** A workspace a user may work in, with the role there: the contract's. */
+export type { WorkspaceAccess };
 
 /** A logged-in session: who acts through it, and which stored session it is. */
 export interface Session {

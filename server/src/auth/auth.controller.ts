@@ -1,38 +1,26 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import {
+  loginRequestSchema,
+  passwordChangeSchema,
+  workspaceSwitchSchema,
+  type LoginAnswer,
+  type Me,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import { ApiError } from '../api/api-errors.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { MAX_PASSWORD_LENGTH } from '@pipewright/nodes';
-import { AccountsService, type WorkspaceAccess } from './accounts.service.js';
+import { AccountsService } from './accounts.service.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
 import { offeredDeviceToken, sameToken, setDeviceCookie } from './device-cookie.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
-import { AllowedBeforePasswordChange, Public, Roles, type Caller } from './roles.js';
+import { AllowedBeforePasswordChange, Public, Roles } from './roles.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
-
-const loginSchema = z
-  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) })
-  .strict();
-const passwordSchema = z
-  .object({
-    currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-    // Length, common and email-derived passwords are checked by passwordProblem, which says which.
-    newPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-  })
-  .strict();
-const switchSchema = z.object({ workspaceId: z.string().min(1).max(100) }).strict();
 
 class TooManyLoginsError extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'too-many-logins', `too many failed logins: try again in ${retryAfterSeconds} s`);
   }
-}
-
-/** Who I am, and the workspaces I may switch to. */
-export interface Me {
-  user: Caller;
-  workspaces: WorkspaceAccess[];
 }
 
 @Controller('auth')
@@ -52,10 +40,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   async login(
-    @Body(new ZodPipe(loginSchema)) body: z.infer<typeof loginSchema>,
+    @Body(new ZodPipe(loginRequestSchema)) body: z.infer<typeof loginRequestSchema>,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<Me & { accessToken: string; expiresAt: string }> {
+  ): Promise<LoginAnswer> {
     const email = body.email.trim().toLowerCase();
     const offered = offeredDeviceToken(request, email);
     const expected = offered ? await this.accounts.deviceTokenOf(email) : undefined;
@@ -109,7 +97,7 @@ export class AuthController {
   @HttpCode(200)
   async switchWorkspace(
     @Req() request: AuthenticatedRequest,
-    @Body(new ZodPipe(switchSchema)) body: z.infer<typeof switchSchema>,
+    @Body(new ZodPipe(workspaceSwitchSchema)) body: z.infer<typeof workspaceSwitchSchema>,
   ): Promise<Me> {
     const user = await this.accounts.switchWorkspace(request.session!, body.workspaceId);
     return { user, workspaces: await this.accounts.workspacesOf(user) };
@@ -122,7 +110,7 @@ export class AuthController {
   @HttpCode(204)
   async changePassword(
     @Req() request: AuthenticatedRequest,
-    @Body(new ZodPipe(passwordSchema)) body: z.infer<typeof passwordSchema>,
+    @Body(new ZodPipe(passwordChangeSchema)) body: z.infer<typeof passwordChangeSchema>,
   ): Promise<void> {
     await this.accounts.changePassword(
       request.caller!,

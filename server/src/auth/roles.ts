@@ -1,7 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
+import type { Role } from '@pipewright/nodes/contracts';
 
-export const ROLES = ['admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles a member may have: the API contract's.
+export { ROLES, type Role } from '@pipewright/nodes/contracts';
 
 /**
  * Who is calling: the user a session belongs to, as it acts now — in the

@@ -1,35 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { z } from 'zod';
+import {
+  newUserSchema,
+  userChangeSchema,
+  userListQuerySchema,
+  type UserSummary,
+  type UserWithPassword,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import type { Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import { MAX_PASSWORD_LENGTH } from '@pipewright/nodes';
 import { CurrentCaller } from './current-caller.js';
-import { Roles, ROLES, type Caller } from './roles.js';
-import { UsersService, type UserSummary, type UserWithPassword } from './users.service.js';
-
-const listSchema = z
-  .object({
-    workspaceId: z.string().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-  })
-  .strict();
-const newUserSchema = z
-  .object({
-    email: z.email().max(320),
-    /** Without one, a one-time password is generated and answered once; else it must pass passwordProblem. */
-    password: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional(),
-    role: z.enum(ROLES),
-    /** The workspace the user joins; the admin's current one when absent. */
-    workspaceId: z.string().min(1).max(100).optional(),
-  })
-  .strict();
-const changeSchema = z
-  .object({ disabled: z.boolean().optional(), instanceAdmin: z.boolean().optional() })
-  .strict()
-  .refine((change) => change.disabled !== undefined || change.instanceAdmin !== undefined, {
-    message: 'say what to change: { disabled?, instanceAdmin? }',
-  });
+import { Roles, type Caller } from './roles.js';
+import { UsersService } from './users.service.js';
 
 /** Accounts are an admin's business, inside the workspaces that admin administers. */
 @Roles('admin')
@@ -40,7 +22,7 @@ export class UsersController {
   @Get()
   list(
     @CurrentCaller() caller: Caller,
-    @Query(new ZodPipe(listSchema)) query: z.infer<typeof listSchema>,
+    @Query(new ZodPipe(userListQuerySchema)) query: z.infer<typeof userListQuerySchema>,
   ): Promise<Page<UserSummary>> {
     return this.users.list(caller, query);
   }
@@ -58,7 +40,7 @@ export class UsersController {
   update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
-    @Body(new ZodPipe(changeSchema)) body: z.infer<typeof changeSchema>,
+    @Body(new ZodPipe(userChangeSchema)) body: z.infer<typeof userChangeSchema>,
   ): Promise<UserSummary> {
     return this.users.update(caller, id, body);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { MembershipSummary, UserSummary, UserWithPassword } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BadRequestError, ConflictError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
@@ -11,25 +12,8 @@ import { passwordProblem } from './password-policy.js';
 import type { Caller, Role } from './roles.js';
 import { MembershipEntity, UserEntity } from './user.entity.js';
 
-export interface MembershipSummary {
-  workspaceId: string;
-  workspaceName: string;
-  role: Role;
-}
-
-/** An account as an admin sees it: only its memberships in workspaces that admin manages. */
-export interface UserSummary {
-  id: string;
-  email: string;
-  instanceAdmin: boolean;
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  memberships: MembershipSummary[];
-}
-
-/** A user just made or whose password was reset: the generated password, shown this once. */
-export type UserWithPassword = UserSummary & { oneTimePassword?: string };
+// The shapes the API answers: the contract's.
+export type { MembershipSummary, UserSummary, UserWithPassword };
 
 /**
  * Accounts, as admins manage them. A workspace admin sees and adds users in

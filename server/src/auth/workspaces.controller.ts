@@ -1,14 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { z } from 'zod';
+import {
+  memberRoleSchema,
+  newMemberSchema,
+  workspaceNameSchema,
+  type MemberSummary,
+  type WorkspaceSummary,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import type { Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { CurrentCaller } from './current-caller.js';
-import { InstanceAdminOnly, Roles, ROLES, type Caller } from './roles.js';
-import { WorkspacesService, type MemberSummary, type WorkspaceSummary } from './workspaces.service.js';
-
-const nameSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
-const newMemberSchema = z.object({ email: z.string().trim().min(1).max(320), role: z.enum(ROLES) }).strict();
-const roleSchema = z.object({ role: z.enum(ROLES) }).strict();
+import { InstanceAdminOnly, Roles, type Caller } from './roles.js';
+import { WorkspacesService } from './workspaces.service.js';
 
 /**
  * Workspaces keep teams' pipelines, runs, datasets and deployments apart.
@@ -31,7 +34,7 @@ export class WorkspacesController {
   @Post()
   create(
     @CurrentCaller() caller: Caller,
-    @Body(new ZodPipe(nameSchema)) body: z.infer<typeof nameSchema>,
+    @Body(new ZodPipe(workspaceNameSchema)) body: z.infer<typeof workspaceNameSchema>,
   ): Promise<WorkspaceSummary> {
     return this.workspaces.create(caller, body.name);
   }
@@ -40,7 +43,7 @@ export class WorkspacesController {
   rename(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
-    @Body(new ZodPipe(nameSchema)) body: z.infer<typeof nameSchema>,
+    @Body(new ZodPipe(workspaceNameSchema)) body: z.infer<typeof workspaceNameSchema>,
   ): Promise<WorkspaceSummary> {
     return this.workspaces.rename(caller, id, body.name);
   }
@@ -66,7 +69,7 @@ export class WorkspacesController {
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Param('userId') userId: string,
-    @Body(new ZodPipe(roleSchema)) body: z.infer<typeof roleSchema>,
+    @Body(new ZodPipe(memberRoleSchema)) body: z.infer<typeof memberRoleSchema>,
   ): Promise<MemberSummary> {
     return this.workspaces.changeMember(caller, id, userId, body.role);
   }

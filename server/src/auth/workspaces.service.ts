@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { MemberSummary, WorkspaceSummary } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
@@ -9,23 +10,8 @@ import type { Caller, Role } from './roles.js';
 import { MembershipEntity, UserEntity, WorkspaceEntity } from './user.entity.js';
 import { manages } from './users.service.js';
 
-export interface WorkspaceSummary {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** The caller's role there (admin everywhere for an instance admin). */
-  role: Role;
-  members: number;
-}
-
-export interface MemberSummary {
-  userId: string;
-  email: string;
-  role: Role;
-  instanceAdmin: boolean;
-  disabled: boolean;
-  since: string;
-}
+// The shapes the API answers: the contract's.
+export type { MemberSummary, WorkspaceSummary };
 
 /**
  * Workspaces and who works in them. Only an instance admin makes

@@ -144,23 +144,16 @@ describe('the prediction handler reads the body as node:http delivers it', () =>
       });
       return { status: response.status, body: await response.text() };
     };
-    expect(await scrape({}, 'anything')).toEqual({
+    const refusal = (message: string) => ({
       status: 401,
-      body: JSON.stringify({
-        error: {
-          code: 'unauthenticated',
-          message: '/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token',
-        },
-      }),
+      body: JSON.stringify({ error: { code: 'unauthenticated', message } }),
     });
-    const wrong = await scrape({ metricsToken: 'scrape' }, 'wrong');
-    expect(wrong.status).toBe(401);
-    expect(JSON.parse(wrong.body)).toEqual({
-      error: {
-        code: 'unauthenticated',
-        message: 'send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`',
-      },
-    });
+    expect(await scrape({}, 'anything')).toEqual(
+      refusal('/metrics is off: set PIPEWRIGHT_METRICS_TOKEN on the server and scrape with that token'),
+    );
+    expect(await scrape({ metricsToken: 'scrape' }, 'wrong')).toEqual(
+      refusal('send the metrics token (PIPEWRIGHT_METRICS_TOKEN) as `Authorization: Bearer <token>`'),
+    );
     const scraped = await scrape({ metricsToken: 'scrape' }, 'scrape');
     expect(scraped.status).toBe(200);
     expect(scraped.body).toContain('# TYPE');

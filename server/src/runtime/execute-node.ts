@@ -206,7 +206,7 @@ function jobContext(
     tf: deps.tf,
     onnx: onnxRuntime,
     signal: deps.signal,
-    threads: workerThreadPool(deps.signal),
+    threads: workerThreadPool(deps.signal, undefined, deps.tf.getBackend()),
     ...(parts ? { fanOut: parts } : {}),
     ...(request.sample ? { sample: request.sample } : {}),
     connections: postgresConnectionAccess(deps.connections ?? {}, {

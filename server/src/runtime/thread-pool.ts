@@ -25,6 +25,27 @@ import(workerData.module).then((module) => {
 }, (error) => parentPort.postMessage({ index: -1, error: String(error && error.stack || error) }));
 `;
 
+/**
+ * The script of a thread that runs with TensorFlow.js: loads it on the
+ * backend named in workerData (as the worker loaded its own), then the
+ * kernel's module, and answers fn(tf, shared, thread) once, awaited.
+ */
+const TENSORFLOW_THREAD_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+Promise.all([import(workerData.tensorflow), import(workerData.module)])
+  .then(async ([backend, module]) => {
+    const tf = await backend.loadThreadTensorFlow(workerData.backend);
+    return module[workerData.name](tf, workerData.shared, workerData.thread);
+  })
+  .then(
+    (result) => parentPort.postMessage({ result }),
+    (error) => parentPort.postMessage({ error: String((error && error.stack) || error) }),
+  );
+`;
+
+/** TensorFlow.js backends whose kernels run in the calling thread, so more threads compute more. */
+const IN_THREAD_BACKENDS = new Set(['wasm']);
+
 /** Threads a pool runs: PIPEWRIGHT_THREADS, or every core the process may use. */
 export function threadCount(env: NodeJS.ProcessEnv = process.env): number {
   const asked = Number(env.PIPEWRIGHT_THREADS);
@@ -38,22 +59,37 @@ export function threadCount(env: NodeJS.ProcessEnv = process.env): number {
  * nodes/dist. Undefined when no runnable module exists (not built).
  */
 export function runnableModule(url: string): string | undefined {
-  if (!url.endsWith('.ts')) return url;
+  if (!url.startsWith('file:')) return url;
   const path = fileURLToPath(url);
-  const compiled = path.replace(/([/\\])nodes([/\\])(?!dist[/\\])/, '$1nodes$2dist$2').replace(/\.ts$/, '.js');
-  return compiled !== path && existsSync(compiled) ? pathToFileURL(compiled).href : undefined;
+  // A .js URL made beside a source file (new URL('./kernel.js', import.meta.url) in a test) names its twin too.
+  if (!url.endsWith('.ts') && existsSync(path)) return url;
+  const compiled = path
+    .replace(/([/\\])nodes([/\\])(?!dist[/\\])/, '$1nodes$2dist$2')
+    .replace(/([/\\])server([/\\])src([/\\])/, '$1server$2dist$3')
+    .replace(/\.ts$/, '.js');
+  if (compiled === path) return url.endsWith('.ts') ? undefined : url;
+  return existsSync(compiled) ? pathToFileURL(compiled).href : undefined;
 }
 
 /**
  * A ThreadPool whose threads start for each map() and end with it (a fit
  * is long next to starting a thread, and nothing idles between jobs).
  * Returns undefined, so callers run in their own thread, when there is
- * only one thread to use.
+ * only one thread to use. `tensorFlowBackend`: the backend the worker's
+ * TensorFlow.js runs on; where it computes in the calling thread (wasm),
+ * the pool offers withTensorFlow.
  */
-export function workerThreadPool(signal: AbortSignal, size = threadCount()): ThreadPool | undefined {
+export function workerThreadPool(
+  signal: AbortSignal,
+  size = threadCount(),
+  tensorFlowBackend?: string,
+): ThreadPool | undefined {
   if (size < 2) return undefined;
   return {
     size,
+    ...(tensorFlowBackend && IN_THREAD_BACKENDS.has(tensorFlowBackend)
+      ? { withTensorFlow: (kernel, shared) => withTensorFlow(kernel, shared, size, tensorFlowBackend, signal) }
+      : {}),
     async map<S, T, R>(
       kernel: { module: string; name: string },
       shared: S,
@@ -107,4 +143,56 @@ export function workerThreadPool(signal: AbortSignal, size = threadCount()): Thr
       return results;
     },
   };
+}
+
+/**
+ * Runs kernel(tf, shared, thread) on `size` threads at once, each with
+ * TensorFlow.js on `backend`. The first thread to fail (or the signal)
+ * ends them all: cooperating threads may be waiting on each other.
+ */
+async function withTensorFlow<S, R>(
+  kernel: { module: string; name: string },
+  shared: S,
+  size: number,
+  backend: string,
+  signal: AbortSignal,
+): Promise<R[]> {
+  const module = runnableModule(kernel.module);
+  // The backend loader beside this file: its compiled twin where this runs from the sources (tests).
+  const tensorflow = runnableModule(import.meta.url.replace(/thread-pool\.(ts|js)$/, 'tensorflow-backend.$1'));
+  if (!module || !tensorflow) throw new Error(`thread kernel ${kernel.module} is not built (npm run build)`);
+  if (signal.aborted) throw new QueryCancelledError();
+  const threads: Worker[] = [];
+  const results = new Array<R>(size);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const cancel = () => reject(new QueryCancelledError());
+      signal.addEventListener('abort', cancel, { once: true });
+      let done = 0;
+      const finish = (error?: unknown) => {
+        signal.removeEventListener('abort', cancel);
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve();
+      };
+      for (let thread = 0; thread < size; thread++) {
+        const worker = new Worker(TENSORFLOW_THREAD_SCRIPT, {
+          eval: true,
+          workerData: { module, name: kernel.name, shared, thread, tensorflow, backend },
+        });
+        threads.push(worker);
+        worker.on('error', finish);
+        worker.on('exit', (code) => {
+          if (code !== 0) finish(new Error(`thread kernel ${kernel.name}: thread ${thread} exited with ${code}`));
+        });
+        worker.on('message', (message: { result?: R; error?: string }) => {
+          if (message.error !== undefined) return finish(new Error(`thread kernel ${kernel.name}: ${message.error}`));
+          results[thread] = message.result as R;
+          if (++done === size) finish();
+        });
+      }
+    });
+  } finally {
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+  return results;
 }

@@ -3,20 +3,15 @@ import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
 import { pageQuerySchema, type Page, type PageQuery } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
-import {
-  scheduleBodySchema,
-  SchedulesService,
-  type FiringView,
-  type ScheduleBody,
-  type ScheduleView,
-} from './schedules.service.js';
+import { scheduleBodySchema, type Firing, type Schedule, type ScheduleBody } from '@pipewright/nodes/contracts';
+import { SchedulesService } from './schedules.service.js';
 
 @Controller()
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @Get('pipelines/:id/schedules')
-  list(@CurrentCaller() caller: Caller, @Param('id') pipelineId: string): Promise<Page<ScheduleView>> {
+  list(@CurrentCaller() caller: Caller, @Param('id') pipelineId: string): Promise<Page<Schedule>> {
     return this.schedules.list(pipelineId, caller.workspaceId);
   }
 
@@ -26,12 +21,12 @@ export class SchedulesController {
     @CurrentCaller() caller: Caller,
     @Param('id') pipelineId: string,
     @Body(new ZodPipe(scheduleBodySchema)) body: ScheduleBody,
-  ): Promise<ScheduleView> {
+  ): Promise<Schedule> {
     return this.schedules.create(pipelineId, caller, body);
   }
 
   @Get('schedules/:id')
-  get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<ScheduleView> {
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<Schedule> {
     return this.schedules.get(id, caller.workspaceId);
   }
 
@@ -40,7 +35,7 @@ export class SchedulesController {
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Body(new ZodPipe(scheduleBodySchema)) body: ScheduleBody,
-  ): Promise<ScheduleView> {
+  ): Promise<Schedule> {
     return this.schedules.update(id, caller, body);
   }
 
@@ -56,7 +51,7 @@ export class SchedulesController {
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Query(new ZodPipe(pageQuerySchema)) page: PageQuery,
-  ): Promise<Page<FiringView>> {
+  ): Promise<Page<Firing>> {
     return this.schedules.firings(id, caller.workspaceId, page);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { datasetNameSchema, type RunStatus, type RunTrigger } from '@pipewright/nodes';
+import { datasetNameSchema } from '@pipewright/nodes';
+import type { Firing, Schedule, ScheduleBody } from '@pipewright/nodes/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../api/api-errors.js';
 import { isUuid } from '../api/ids.js';
 import type { Page, PageQuery } from '../api/page.js';
@@ -13,45 +13,7 @@ import { DatasetEntity } from '../datasets/dataset.entity.js';
 import { PipelinesService } from '../pipelines/pipelines.service.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { RunEntity } from '../runs/run.entity.js';
-import { ScheduleEntity, ScheduleFiringEntity, type FiringOutcome } from './schedule.entity.js';
-
-export const scheduleBodySchema = z
-  .object({
-    cron: z.string().optional(),
-    timezone: z.string().optional(),
-    onDataset: z.string().optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    paused: z.boolean().optional(),
-  })
-  .strict();
-
-export type ScheduleBody = z.infer<typeof scheduleBodySchema>;
-
-export interface ScheduleView {
-  id: string;
-  pipelineId: string;
-  /** Five fields: minute hour day-of-month month day-of-week. */
-  cron: string | null;
-  timezone: string;
-  onDataset: string | null;
-  params: Record<string, unknown>;
-  paused: boolean;
-  /** When its cron fires next (null when paused, or for a dataset trigger). */
-  nextFireAt: string | null;
-  lastFiring: FiringView | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface FiringView {
-  id: string;
-  firedAt: string;
-  trigger: RunTrigger;
-  outcome: FiringOutcome;
-  reason: string | null;
-  run: { id: string; status: RunStatus; createdAt: string; finishedAt: string | null } | null;
-}
+import { ScheduleEntity, ScheduleFiringEntity } from './schedule.entity.js';
 
 /** The key of a schedule's cron in pg-boss (one pg-boss schedule per Pipewright schedule). */
 const cronKey = (scheduleId: string) => scheduleId;
@@ -71,7 +33,7 @@ export class SchedulesService {
     private readonly audit: AuditLog,
   ) {}
 
-  async list(pipelineId: string, workspaceId: string): Promise<Page<ScheduleView>> {
+  async list(pipelineId: string, workspaceId: string): Promise<Page<Schedule>> {
     const pipeline = await this.pipelines.find(pipelineId, workspaceId);
     const rows = await this.db
       .getRepository(ScheduleEntity)
@@ -79,11 +41,11 @@ export class SchedulesService {
     return { items: await Promise.all(rows.map((row) => this.view(row))), total: rows.length };
   }
 
-  async get(id: string, workspaceId: string): Promise<ScheduleView> {
+  async get(id: string, workspaceId: string): Promise<Schedule> {
     return this.view(await this.find(id, workspaceId));
   }
 
-  async create(pipelineId: string, caller: Caller, body: ScheduleBody): Promise<ScheduleView> {
+  async create(pipelineId: string, caller: Caller, body: ScheduleBody): Promise<Schedule> {
     const pipeline = await this.pipelines.find(pipelineId, caller.workspaceId);
     if (body.cron === undefined && body.onDataset === undefined) {
       throw new BadRequestError(
@@ -121,7 +83,7 @@ export class SchedulesService {
   }
 
   /** Changes what is given: `cron` makes it a cron schedule, `onDataset` a dataset trigger; `paused` pauses or resumes. */
-  async update(id: string, caller: Caller, body: ScheduleBody): Promise<ScheduleView> {
+  async update(id: string, caller: Caller, body: ScheduleBody): Promise<Schedule> {
     const workspaceId = caller.workspaceId;
     const current = await this.find(id, workspaceId);
     const trigger = await this.checkTrigger(body, workspaceId, current);
@@ -189,7 +151,7 @@ export class SchedulesService {
   }
 
   /** What the schedule fired, newest first: each run it started, or why it started none. */
-  async firings(id: string, workspaceId: string, page: PageQuery): Promise<Page<FiringView>> {
+  async firings(id: string, workspaceId: string, page: PageQuery): Promise<Page<Firing>> {
     const schedule = await this.find(id, workspaceId);
     const [rows, total] = await this.db.getRepository(ScheduleFiringEntity).findAndCount({
       where: { scheduleId: schedule.id },
@@ -280,7 +242,7 @@ export class SchedulesService {
     this.compiler.compile(file, params);
   }
 
-  private async view(row: ScheduleEntity): Promise<ScheduleView> {
+  private async view(row: ScheduleEntity): Promise<Schedule> {
     const [last] = await this.db
       .getRepository(ScheduleFiringEntity)
       .find({ where: { scheduleId: row.id }, order: { firedAt: 'DESC', id: 'ASC' }, take: 1 });
@@ -301,7 +263,7 @@ export class SchedulesService {
     };
   }
 
-  private async firingViews(rows: ScheduleFiringEntity[]): Promise<FiringView[]> {
+  private async firingViews(rows: ScheduleFiringEntity[]): Promise<Firing[]> {
     const runIds = rows.flatMap((row) => (row.runId ? [row.runId] : []));
     const runs = runIds.length
       ? await this.db

@@ -1,22 +1,20 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { TemplateFile } from '@pipewright/nodes';
 import type { Response } from 'express';
-import { z } from 'zod';
+import {
+  instantiateSchema,
+  saveTemplateSchema,
+  templateVersionQuerySchema,
+  type TemplateDetail,
+  type TemplateSummary,
+} from '@pipewright/nodes/contracts';
+import type { z } from 'zod';
 import { CurrentCaller } from '../auth/current-caller.js';
 import type { Caller } from '../auth/roles.js';
 import type { Page } from '../api/page.js';
 import { ZodPipe } from '../api/zod.pipe.js';
 import { datasetFileStem } from '../datasets/datasets.service.js';
-import {
-  instantiateSchema,
-  saveTemplateSchema,
-  TemplatesService,
-  type TemplateDetail,
-  type TemplateSummary,
-} from './templates.service.js';
-import { storedIntegerText } from '../api/whole-numbers.js';
-
-const versionQuerySchema = z.object({ version: storedIntegerText(1).optional() }).strict();
+import { TemplatesService } from './templates.service.js';
 
 @Controller()
 export class TemplatesController {
@@ -38,7 +36,7 @@ export class TemplatesController {
   get(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
-    @Query(new ZodPipe(versionQuerySchema)) query: z.infer<typeof versionQuerySchema>,
+    @Query(new ZodPipe(templateVersionQuerySchema)) query: z.infer<typeof templateVersionQuerySchema>,
   ): Promise<TemplateDetail> {
     return this.templates.get(id, caller.workspaceId, query.version);
   }
@@ -49,7 +47,7 @@ export class TemplatesController {
   async export(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
-    @Query(new ZodPipe(versionQuerySchema)) query: z.infer<typeof versionQuerySchema>,
+    @Query(new ZodPipe(templateVersionQuerySchema)) query: z.infer<typeof templateVersionQuerySchema>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TemplateFile> {
     const template = await this.templates.get(id, caller.workspaceId, query.version);

@@ -12,9 +12,14 @@ import {
   type PipelineFile,
   type TableRef,
   type TemplateFile,
-  type TemplateParam,
   type TemplateParamType,
 } from '@pipewright/nodes';
+import {
+  instantiateSchema,
+  saveTemplateSchema,
+  type TemplateDetail,
+  type TemplateSummary,
+} from '@pipewright/nodes/contracts';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ApiError, BadRequestError, NotFoundError } from '../api/api-errors.js';
@@ -30,66 +35,6 @@ import { canonicalJson } from '../runtime/job-key.js';
 import { RunEntity, RunNodeEntity } from '../runs/run.entity.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
 import { TemplateEntity, TemplateVersionEntity } from './template.entity.js';
-import { storedInteger } from '../api/whole-numbers.js';
-
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  description: string;
-  category: string | null;
-  /** One of the gallery's (every workspace sees it), or saved in this workspace. */
-  gallery: boolean;
-  version: number;
-  params: TemplateParam[];
-  /** How many nodes its pipeline has. */
-  nodes: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TemplateDetail extends TemplateSummary {
-  /** The version asked for (the current one by default), as a data-only file. */
-  document: TemplateFile;
-  versions: { version: number; createdAt: string }[];
-}
-
-export const saveTemplateSchema = z
-  .object({
-    name: z.string().min(1).max(200).optional(),
-    description: z.string().max(2000).optional(),
-    category: z.string().max(60).optional(),
-    /** The pipeline params the form asks for; every pipeline param (types worked out) when absent. */
-    params: z
-      .array(
-        z
-          .object({
-            name: z.string(),
-            type: z.string().optional(),
-            default: z.unknown().optional(),
-            description: z.string().max(500).optional(),
-            allowed: z
-              .array(z.union([z.string(), z.number(), z.boolean()]))
-              .min(1)
-              .optional(),
-            columns: z.array(z.string()).optional(),
-            min: z.number().optional(),
-            max: z.number().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
-  })
-  .strict();
-
-export const instantiateSchema = z
-  .object({
-    params: z.record(z.string(), z.unknown()).optional(),
-    /** The new pipeline's name (the template's pipeline's name by default). */
-    name: z.string().min(1).max(200).optional(),
-    /** A version of the template (the current one by default). */
-    version: storedInteger(1).optional(),
-  })
-  .strict();
 
 /** Files a template may make datasets from: those shipped under `examples/`. */
 const SHIPPED_DATA_DIR = join(packageRoot, 'examples');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { WorkerInfo } from '@pipewright/nodes/contracts';
 import { DataSource } from 'typeorm';
 import type { GpuDevice } from '../runtime/webgpu-backend.js';
 import { WorkerEntity } from './worker.entity.js';
@@ -8,21 +9,8 @@ import { WorkerEntity } from './worker.entity.js';
 export const LIVE_WITHIN_SECONDS = 30;
 export const HEARTBEAT_MS = 5_000;
 
-export interface WorkerInfo {
-  id: string;
-  name: string;
-  queues: string[];
-  backend: string;
-  gpu: string | null;
-  gpuInfo: GpuDevice | null;
-  cores: number;
-  memoryBytes: number;
-  concurrency: number;
-  runningJobs: number;
-  startedAt: string;
-  heartbeatAt: string;
-  live: boolean;
-}
+/** A registered worker as `GET /workers` answers it: the contract's. */
+export type { WorkerInfo };
 
 @Injectable()
 export class WorkerRegistry {

@@ -1,74 +1,29 @@
-import type { AuditAction } from '@pipewright/nodes';
-import type { Role, SessionUser, WorkspaceAccess } from '../store/session-store';
+import type {
+  AuditEvent,
+  AuditFilter,
+  Me,
+  MemberSummary,
+  MembershipSummary,
+  NewUser,
+  Page,
+  Role,
+  UserSummary,
+  UserWithPassword,
+  WorkspaceSummary,
+} from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
-import type { Page } from './pipelines';
 
-/** Who I am and where I may work: `GET /auth/me`, and the answer of a workspace switch. */
-export interface Me {
-  user: SessionUser;
-  workspaces: WorkspaceAccess[];
-}
-
-export interface MembershipSummary {
-  workspaceId: string;
-  workspaceName: string;
-  role: Role;
-}
-
-/** An account as an admin sees it: its memberships in the workspaces that admin manages. */
-export interface UserSummary {
-  id: string;
-  email: string;
-  instanceAdmin: boolean;
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  memberships: MembershipSummary[];
-}
-
-/** A user just made, or whose password was reset: the generated password, answered this once. */
-export type UserWithPassword = UserSummary & { oneTimePassword?: string };
-
-export interface WorkspaceSummary {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** The caller's role there. */
-  role: Role;
-  members: number;
-}
-
-export interface MemberSummary {
-  userId: string;
-  email: string;
-  role: Role;
-  instanceAdmin: boolean;
-  disabled: boolean;
-  since: string;
-}
-
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actor: { id: string | null; name: string };
-  action: AuditAction;
-  workspaceId: string | null;
-  workspaceName: string | null;
-  object: { type: string; id: string };
-  details: Record<string, unknown>;
-}
-
-export interface AuditFilter {
-  /** An action, or a family of them: `deployment.*`. */
-  action?: string;
-  /** A user's email (or id), or a system actor's name. */
-  actor?: string;
-  /** ISO timestamps. */
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
+// The shapes the server answers and takes: the API contract's, inferred from its zod schemas.
+export type {
+  AuditEvent,
+  AuditFilter,
+  Me,
+  MemberSummary,
+  MembershipSummary,
+  UserSummary,
+  UserWithPassword,
+  WorkspaceSummary,
+};
 
 export const getMe = (): Promise<Me> => requestJson('GET', '/auth/me');
 
@@ -80,12 +35,7 @@ export const changeOwnPassword = (currentPassword: string, newPassword: string):
 
 export const listUsers = (): Promise<Page<UserSummary>> => requestJson('GET', '/users?limit=500');
 
-export const createUser = (user: {
-  email: string;
-  role: Role;
-  workspaceId: string;
-  password?: string;
-}): Promise<UserWithPassword> => requestJson('POST', '/users', user);
+export const createUser = (user: NewUser): Promise<UserWithPassword> => requestJson('POST', '/users', user);
 
 export const setUserDisabled = (id: string, disabled: boolean): Promise<UserSummary> =>
   requestJson('PATCH', `/users/${encodeURIComponent(id)}`, { disabled });

@@ -1,40 +1,8 @@
-import type { RunStatus, RunTrigger } from '@pipewright/nodes';
+import type { Firing, Page, Schedule, ScheduleBody } from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
-import type { Page } from './pipelines';
 
-/** One time a schedule fired: the run it started, or why it started none. */
-export interface Firing {
-  id: string;
-  firedAt: string;
-  trigger: RunTrigger;
-  outcome: 'started' | 'held' | 'failed';
-  reason: string | null;
-  run: { id: string; status: RunStatus; createdAt: string; finishedAt: string | null } | null;
-}
-
-export interface Schedule {
-  id: string;
-  pipelineId: string;
-  /** Five fields: minute hour day-of-month month day-of-week. */
-  cron: string | null;
-  timezone: string;
-  onDataset: string | null;
-  params: Record<string, unknown>;
-  paused: boolean;
-  nextFireAt: string | null;
-  lastFiring: Firing | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** `{cron, timezone?}` or `{onDataset}`, with `params?` for its runs and `paused?`. */
-export interface ScheduleBody {
-  cron?: string;
-  timezone?: string;
-  onDataset?: string;
-  params?: Record<string, unknown>;
-  paused?: boolean;
-}
+// The shapes the server answers and takes: the API contract's, inferred from its zod schemas.
+export type { Firing, Schedule, ScheduleBody };
 
 export function listSchedules(pipelineId: string): Promise<Page<Schedule>> {
   return requestJson('GET', `/pipelines/${encodeURIComponent(pipelineId)}/schedules`);

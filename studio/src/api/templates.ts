@@ -1,34 +1,17 @@
-import type { TemplateFile, TemplateParam } from '@pipewright/nodes';
+import type {
+  InstantiateRequest,
+  Page,
+  SaveTemplateRequest,
+  TemplateDetail,
+  TemplateSummary,
+} from '@pipewright/nodes/contracts';
 import { requestJson } from './http';
-import type { Page } from './pipelines';
 
-/** A template as lists show it: the gallery's (every workspace sees them) and the workspace's own. */
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  description: string;
-  category: string | null;
-  gallery: boolean;
-  version: number;
-  params: TemplateParam[];
-  nodes: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TemplateDetail extends TemplateSummary {
-  document: TemplateFile;
-  versions: { version: number; createdAt: string }[];
-}
+// The shapes the server answers and takes: the API contract's, inferred from its zod schemas.
+export type { TemplateDetail, TemplateSummary };
 
 /** What "Save as template" declares for one pipeline param; the server works out what is left out. */
-export interface DeclaredParam {
-  name: string;
-  type?: TemplateParam['type'];
-  default?: unknown;
-  description?: string;
-  allowed?: (string | number | boolean)[];
-}
+export type DeclaredParam = NonNullable<SaveTemplateRequest['params']>[number];
 
 export function listTemplates(): Promise<Page<TemplateSummary>> {
   return requestJson('GET', '/templates');
@@ -40,18 +23,12 @@ export function getTemplate(id: string, version?: number): Promise<TemplateDetai
 }
 
 /** A new pipeline from a template version, its declared params set from the form. */
-export function instantiateTemplate(
-  id: string,
-  body: { params: Record<string, unknown>; name?: string; version?: number },
-): Promise<{ id: string }> {
+export function instantiateTemplate(id: string, body: InstantiateRequest): Promise<{ id: string }> {
   return requestJson('POST', `/templates/${encodeURIComponent(id)}/instantiate`, body);
 }
 
 /** Saves the pipeline's current version as a template (the next version of the workspace's one of that name). */
-export function saveAsTemplate(
-  pipelineId: string,
-  body: { name: string; description?: string; category?: string; params: DeclaredParam[] },
-): Promise<TemplateDetail> {
+export function saveAsTemplate(pipelineId: string, body: SaveTemplateRequest): Promise<TemplateDetail> {
   return requestJson('POST', `/pipelines/${encodeURIComponent(pipelineId)}/template`, body);
 }
 

@@ -1,4 +1,4 @@
-import { describeSchemaChange } from '@pipewright/nodes';
+import { describeSchemaChange } from '@pipewright/nodes/descriptions';
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import { deleteDataset, listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { describeError } from '../api/http';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RunDocument } from '@pipewright/nodes';
+import type { RunDocument } from '@pipewright/nodes/descriptions';
 import { getPipeline, getPipelineVersion } from '../api/pipelines';
 import { getRun, listPipelineRuns } from '../api/runs';
 import { describeError } from '../api/http';

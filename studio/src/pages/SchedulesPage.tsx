@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RunTrigger } from '@pipewright/nodes';
+import type { RunTrigger } from '@pipewright/nodes/descriptions';
 import { listDatasets } from '../api/datasets';
 import { describeError } from '../api/http';
 import { getPipeline, type StoredPipeline } from '../api/pipelines';

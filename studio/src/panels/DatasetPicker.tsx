@@ -1,4 +1,4 @@
-import { describeSchemaChange } from '@pipewright/nodes';
+import { describeSchemaChange } from '@pipewright/nodes/descriptions';
 import { useEffect, useState } from 'react';
 import { listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { formatBytes } from '../canvas/format';

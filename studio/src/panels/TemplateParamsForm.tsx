@@ -1,4 +1,4 @@
-import { templateValueProblem, type TemplateParam } from '@pipewright/nodes';
+import { templateValueProblem, type TemplateParam } from '@pipewright/nodes/descriptions';
 import { useEffect, useState } from 'react';
 import { listDatasets, type Dataset } from '../api/datasets';
 

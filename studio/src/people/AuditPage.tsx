@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@pipewright/nodes';
+import { AUDIT_ACTIONS } from '@pipewright/nodes/descriptions';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import { listAuditEvents, listUsers, type AuditEvent, type AuditFilter } from '../api/people';

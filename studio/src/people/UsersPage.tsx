@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes/descriptions';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import {

@@ -3,7 +3,7 @@
 // round with a fresh artifact store so nothing is a cache hit unless
 // `--cached` (then the first round fills the store and the others re-run on
 // it). `node run-pipeline-in-process.mjs FILE ROUNDS [--cached]`. Prints one
-// JSON line a round on stdout: {ms, cpuMs, status, nodes: {id: {durationMs, cached}},
+// JSON line a round on stdout: {ms, cpuMs, status, nodes: {id: {durationMs, cached, metrics?}},
 // finished: {id: ms}}, where ms is from asking for the run to its
 // run-finished event and finished[id] to the node's node-finished event.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,7 +52,12 @@ try {
     const nodes = Object.fromEntries(
       Object.entries(document.nodes).map(([nodeId, node]) => [
         nodeId,
-        { durationMs: node.durationMs, cached: node.cached, ...(node.error ? { error: node.error } : {}) },
+        {
+          durationMs: node.durationMs,
+          cached: node.cached,
+          ...(node.metrics ? { metrics: node.metrics } : {}),
+          ...(node.error ? { error: node.error } : {}),
+        },
       ]),
     );
     process.stdout.write(
