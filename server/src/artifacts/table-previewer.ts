@@ -7,7 +7,7 @@ import { ApiError } from '../api/api-errors.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
-import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
+import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
 import { loadTable } from '../runtime/fused-unit.js';
 import { ARTIFACT_STORE } from './artifact-store.token.js';
 
@@ -56,7 +56,11 @@ export class TablePreviewer {
       sandbox = await DuckDbSandbox.open({
         jobDir: dir,
         jobKey: table.key,
-        limits: { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
+        // A table kept as its SQL is computed again from the written tables before it, which takes the work of
+        // the nodes between them: it gets their threads, more memory (beyond which DuckDB spills) and more time.
+        limits: table.deferred
+          ? { memoryLimit: '1GB', threads: DEFAULT_SQL_LIMITS.threads, timeoutMs: 120_000 }
+          : { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
       });
       // A table kept as its SQL (an intermediate of fused data nodes) is computed from the stored tables it reads.
       await loadTable(sandbox, this.store, table);
