@@ -286,6 +286,29 @@ describe('fused data nodes', () => {
     }
   });
 
+  it('trains on a table a run before kept as SQL, computing it for the trainer', async () => {
+    // The trainer now reads scale.out and scale_test.out, which the first run never wrote (the scale is a cache hit).
+    const rewire = (pipeline: ReturnType<typeof preparePipeline>) => {
+      pipeline.edges = pipeline.edges.filter((edge) => edge.to !== 'train.in' && edge.to !== 'score.in');
+      pipeline.edges.push({ from: 'scale.out', to: 'train.in' }, { from: 'scale_test.out', to: 'score.in' });
+      return pipeline;
+    };
+    const [one, other] = [
+      await run(fused, rewire(preparePipeline(csvPath))),
+      await run(unfused, rewire(preparePipeline(csvPath))),
+    ];
+    expect(one.status).toBe('succeeded');
+    expect(one.nodes.scale).toMatchObject({ status: 'cached', cached: true });
+    expect(one.nodes.train).toMatchObject({ status: 'succeeded', cached: false });
+    expect((await storedTables(fused, one.id)).get('scale.out')?.deferred).toBeDefined();
+    const [mine, theirs] = [
+      await preview(fused, one.id, 'score', 'out'),
+      await preview(unfused, other.id, 'score', 'out'),
+    ];
+    expect(mine.total).toBe(theirs.total);
+    expect(mine.rows).toEqual(theirs.rows);
+  });
+
   it('names the node that failed in the middle of a unit, cancels what follows, and runs its other branch', async () => {
     const pipeline = preparePipeline(csvPath);
     // A filter on the train side whose predicate names no column; the test side does not read it.
