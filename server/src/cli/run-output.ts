@@ -1,11 +1,4 @@
-import type {
-  DeploymentOutcome,
-  NodeFailure,
-  OutputSummary,
-  PlanJob,
-  RunDocument,
-  RunEvent,
-} from '@pipewright/nodes';
+import type { DeploymentOutcome, NodeFailure, OutputSummary, PlanJob, RunDocument, RunEvent } from '@pipewright/nodes';
 import type { CliDeployment, CliRunDocument } from '@pipewright/nodes/contracts';
 import cliProgress from 'cli-progress';
 
