@@ -5,9 +5,11 @@ import { defineConfig } from 'vitest/config';
 // moment ago is the one the runtime executes (and NodeError is one class, not
 // dist's and src's). Node tests reach the runtime through its test entry,
 // @pipewright/server/testing (server/package.json), which is built for tsc and
-// read from source here.
+// read from source here. The package's subpath entries (the studio's
+// descriptions, the contracts) come before the catalog's: an alias also
+// matches the paths below its name.
 const fromSource = {
-  // Before '@pipewright/nodes', which would otherwise take this path for nodes/index.ts/contracts.
+  '@pipewright/nodes/descriptions': fileURLToPath(new URL('./nodes/descriptions.ts', import.meta.url)),
   '@pipewright/nodes/contracts': fileURLToPath(new URL('./nodes/contracts/index.ts', import.meta.url)),
   '@pipewright/nodes': fileURLToPath(new URL('./nodes/index.ts', import.meta.url)),
   '@pipewright/server/testing': fileURLToPath(new URL('./server/src/runtime/testing.ts', import.meta.url)),

@@ -1,9 +1,12 @@
 export * from './core/index.js';
 export { catalog, registry } from './catalog.js';
+export { descriptions } from './description-catalog.js';
+export { trainerDescriptions } from './train/trainer-descriptions.js';
+export type { AnyTrainerDescription, TrainerDescription } from './train/trainer-description.js';
 export { predictRows, type RowPrediction } from './train/model-scoring.js';
 export { compileRowScorer, predictBatch, scoreBatch, type RowScorer } from './train/model-scoring.js';
 export { isOnnxModel, onnxModelBytes, scoreOnnxBatch, ONNX_ALGORITHM } from './model/onnx/onnx-model.js';
-export { deploymentNameSchema } from './deploy/service/node.js';
+export { deploymentNameSchema } from './deploy/service/description.js';
 export { encodeFeatures, rowsToBatch } from './train/feature-encoding.js';
 export { loadCsv, type CsvReadOptions } from './source/csv/node.js';
 export { trainerFor, trainers } from './train/trainers.js';
@@ -21,8 +24,8 @@ export {
   type Comparison,
   type ModelEvaluation,
 } from './deploy/service/champion.js';
-export { modelToOnnx, onnxExportRefusal } from './train/onnx/model-onnx.js';
-export { esmExportRefusal, modelKind } from './train/esm-export.js';
+export { modelToOnnx } from './train/onnx/model-onnx.js';
+export { esmExportRefusal, modelKind, onnxExportRefusal } from './train/export-refusals.js';
 export type { OnnxGraph, OnnxTensor, OnnxAttribute } from './train/onnx/onnx-graph.js';
-export type { CorrelationReport, CorrelationPair, LabelAssociation } from './explore/correlation/node.js';
-export type { ScatterReport } from './explore/scatter/node.js';
+export type { CorrelationReport, CorrelationPair, LabelAssociation } from './explore/correlation/description.js';
+export type { ScatterReport } from './explore/scatter/description.js';

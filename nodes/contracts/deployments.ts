@@ -95,6 +95,23 @@ export const deploymentListSchema = pageSchema(deploymentSummarySchema);
 export const deploymentVersionListSchema = pageSchema(deploymentVersionSchema);
 export const apiKeyListSchema = pageSchema(apiKeySummarySchema);
 
+/** A request the canary answered, with both versions' predictions (`GET /deployments/:name/comparisons`, newest first). */
+export const canaryComparisonSchema = z
+  .object({
+    servedVersion: z.number().int(),
+    otherVersion: z.number().int(),
+    rows: z.number().int().min(0),
+    /** Rows both versions predicted alike. */
+    agreeingRows: z.number().int().min(0),
+    /** The first 100 predictions of each version. */
+    served: z.array(z.unknown()),
+    other: z.array(z.unknown()),
+    createdAt: timestampSchema,
+  })
+  .strict();
+export type CanaryComparison = z.infer<typeof canaryComparisonSchema>;
+export const canaryComparisonListSchema = z.object({ items: z.array(canaryComparisonSchema) }).strict();
+
 /** A new deployment's first API key, encrypted to whoever started the run that created it. */
 export const keyRevealSchema = z
   .object({

@@ -1,10 +1,10 @@
-import type { AnyNodeDefinition } from './define-node.js';
+import type { AnyNodeDefinition, AnyNodeDescription } from './define-node.js';
 
-/** Looks node definitions up by type id and version. */
-export class NodeRegistry {
-  private readonly byType = new Map<string, AnyNodeDefinition[]>();
+/** Looks node definitions (or, in the studio, descriptions) up by type id and version. */
+export class NodeRegistry<D extends AnyNodeDescription = AnyNodeDefinition> {
+  private readonly byType = new Map<string, D[]>();
 
-  constructor(definitions: readonly AnyNodeDefinition[]) {
+  constructor(definitions: readonly D[]) {
     for (const definition of definitions) {
       const versions = this.byType.get(definition.type) ?? [];
       if (versions.some((existing) => existing.version === definition.version)) {
@@ -17,14 +17,14 @@ export class NodeRegistry {
   }
 
   /** The given version, or the newest when none is given. */
-  get(type: string, version?: number): AnyNodeDefinition | undefined {
+  get(type: string, version?: number): D | undefined {
     const versions = this.byType.get(type);
     if (!versions) return undefined;
     return version === undefined ? versions[0] : versions.find((d) => d.version === version);
   }
 
   /** The newest version of every type, in registration order. */
-  latest(): AnyNodeDefinition[] {
+  latest(): D[] {
     return [...this.byType.values()].map((versions) => versions[0]);
   }
 

@@ -199,7 +199,13 @@ export interface NodeDocs {
   example?: string;
 }
 
-export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
+/**
+ * A node as the studio, validation and the compiler see it: what it is, its
+ * ports and its params, never how it runs. The studio bundles descriptions
+ * only (descriptions.ts), so a node's run code and what it imports stay out
+ * of the browser.
+ */
+export interface NodeDescription<P extends z.ZodObject = z.ZodObject> {
   type: string;
   version: number;
   category: NodeCategory;
@@ -231,6 +237,10 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
    * `readsSample` and this node is its only reader; undefined when it cannot be.
    */
   sampleToPush?(params: z.infer<P>): RowSample | undefined;
+}
+
+/** A node as a worker runs it: its description and its run code. */
+export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> extends NodeDescription<P> {
   run(ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>): Promise<NodeOutputs>;
   /**
    * One part of the node's work that `run` handed to `ctx.fanOut`, run as its own job on any worker:
@@ -240,12 +250,18 @@ export interface NodeDefinition<P extends z.ZodObject = z.ZodObject> {
 }
 
 export type AnyNodeDefinition = NodeDefinition<z.ZodObject>;
+export type AnyNodeDescription = NodeDescription<z.ZodObject>;
+
+/** A node's description, in a file of its own that imports nothing its run needs. */
+export function describeNode<P extends z.ZodObject>(description: NodeDescription<P>): NodeDescription<P> {
+  return description;
+}
 
 export function defineNode<P extends z.ZodObject>(definition: NodeDefinition<P>): NodeDefinition<P> {
   return definition;
 }
 
 /** JSON Schema of a node's params, for forms in the studio and the OpenAPI document. */
-export function paramsJsonSchema(node: AnyNodeDefinition): Record<string, unknown> {
+export function paramsJsonSchema(node: AnyNodeDescription): Record<string, unknown> {
   return z.toJSONSchema(node.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { columnParam, columnsParam } from '../core/column-params.js';
-import { defineNode, type NodeDefinition, type NodeDocs, type NodeQueue } from '../core/define-node.js';
+import type { NodeDefinition } from '../core/define-node.js';
 import type { ColumnBatch, NodeContext, NodeInputs, ProgressDetail } from '../core/define-node.js';
 import type { Tensor, TensorFlowApi } from '../core/tensorflow.js';
 import type { FeatureEncoding, ModelTask } from '../core/values.js';
@@ -8,32 +7,15 @@ import type { RowSelection } from './feature-encoding.js';
 import type { ModelView } from './model-state.js';
 import type { OnnxGraphBuilder } from './onnx/onnx-graph.js';
 import { prepareFit, trainModel } from './train-model.js';
-import type { TaskParam } from './trainer-input.js';
+import type { BaseTrainerParams, TrainerDescription } from './trainer-description.js';
 
 /**
- * A trainer is one declaration: its params and docs (the node the studio
- * shows), how it fits, and how its models score rows. Scoring, cross-
- * validation and serving find `predict` and the fast `kernels` through the
- * trainer catalog (trainers.ts) by the bundle's `algorithm`, which is the
- * node type's second half: `train.<algorithm>`.
+ * How a trainer fits and how its models score rows, beside its description
+ * (description.ts). Scoring, cross-validation and serving find `predict` and
+ * the fast `kernels` through the trainer catalog (trainers.ts) by the
+ * bundle's `algorithm`, which is the node type's second half: `train.<algorithm>`.
  */
-export interface TrainerSpec<A extends string, P extends z.ZodObject> {
-  algorithm: A;
-  /** The node's version (default 1). */
-  version?: number;
-  title: string;
-  description: string;
-  docs: NodeDocs;
-  params: P;
-  queue: NodeQueue;
-  /**
-   * What its models do. One task: always that one. Classification and
-   * regression: as the trainer's `task` param (taskParam) says, `auto`
-   * judging by the label.
-   */
-  tasks: TrainerTasks<z.infer<P>>;
-  /** Whether numeric features are standardised (distance and gradient models) or kept in their units. */
-  standardize: boolean;
+export interface TrainerRun<P extends z.ZodObject> {
   fit(ctx: NodeContext, data: FitData, params: z.infer<P>, hooks: FitHooks): Promise<FitResult>;
   /**
    * A part of a fit that `fit` handed to `ctx.fanOut` (a forest's trees), run on another worker over the
@@ -44,8 +26,16 @@ export interface TrainerSpec<A extends string, P extends z.ZodObject> {
   predict: Predictor;
   /** Faster forms of `predict` that serving takes where they exist. */
   kernels?: TrainerKernels;
-  /** How its models are written as ONNX operators, or why they cannot be (the studio shows the reason). */
+  /** How its models are written as ONNX operators; absent only where the description says why they cannot be. */
+  onnx?: OnnxWriter;
+}
+
+/** A declared trainer: its description, its run code and the `train.<algorithm>` node made of them. */
+export interface Trainer<A extends string = string, P extends z.ZodObject = z.ZodObject>
+  extends Omit<TrainerDescription<A, P>, 'node' | 'onnx'>, Omit<TrainerRun<P>, 'onnx'> {
+  /** How its models are written as ONNX operators, or why they cannot be. */
   onnx: OnnxExport;
+  node: NodeDefinition<P> & { type: `train.${A}` };
 }
 
 /**
@@ -55,18 +45,10 @@ export interface TrainerSpec<A extends string, P extends z.ZodObject> {
  * probabilities, FLOAT N × 1 numbers, or INT64 N cluster indices — and
  * returns that value's name.
  */
-export type OnnxExport = { write(graph: OnnxGraphBuilder, model: ModelView, x: string): string } | { cannot: string };
-
-export type TrainerTasks<Params> =
-  | readonly ['classification']
-  | readonly ['regression']
-  | readonly ['clustering']
-  | (Params extends { task: TaskParam } ? readonly ['classification', 'regression'] : never);
-
-/** A declared trainer: its spec and the `train.<algorithm>` node made of it. */
-export interface Trainer<A extends string = string, P extends z.ZodObject = z.ZodObject> extends TrainerSpec<A, P> {
-  node: NodeDefinition<P> & { type: `train.${A}` };
+export interface OnnxWriter {
+  write(graph: OnnxGraphBuilder, model: ModelView, x: string): string;
 }
+export type OnnxExport = OnnxWriter | { cannot: string };
 
 /** Any trainer of the catalog, whatever its params. */
 export type AnyTrainer = Trainer<string, z.ZodObject>;
@@ -133,60 +115,36 @@ export interface FitResult {
   summary?: Record<string, unknown>;
 }
 
-/** The params every trainer's schema gives, whatever else it takes. */
-export interface BaseTrainerParams {
-  features: string[];
-  label?: string;
-  folds?: number;
-}
-
 export function defineTrainer<A extends string, P extends z.ZodObject & z.ZodType<BaseTrainerParams>>(
-  spec: TrainerSpec<A, P>,
+  description: TrainerDescription<A, P>,
+  run: TrainerRun<P>,
 ): Trainer<A, P> {
-  const type = `train.${spec.algorithm}` as const;
-  const node = defineNode({
-    type,
-    version: spec.version ?? 1,
-    category: 'train',
-    title: spec.title,
-    description: spec.description,
-    docs: spec.docs,
-    inputs: [{ name: 'in', type: 'table' }],
-    outputs: [{ name: 'model', type: 'model' }],
-    params: spec.params,
-    queue: spec.queue,
-    run: (ctx, inputs, params) => trainModel(ctx, inputs, params, spec),
-    ...(spec.fitPart
+  const onnx = description.onnx ?? run.onnx;
+  if (!onnx) throw new Error(`train.${description.algorithm} neither writes ONNX nor says why it cannot`);
+  const trainer: Omit<Trainer<A, P>, 'node'> = { ...description, ...run, onnx };
+  const node: NodeDefinition<P> & { type: `train.${A}` } = {
+    ...description.node,
+    run: (ctx, inputs, params) => trainModel(ctx, inputs, params, trainer),
+    ...(run.fitPart
       ? {
           runPart: async (ctx: NodeContext, inputs: NodeInputs, params: z.infer<P>, part: unknown) => {
-            const { data } = await prepareFit(ctx, inputs, params, spec);
-            return spec.fitPart?.(ctx, data, params, part);
+            const { data } = await prepareFit(ctx, inputs, params, trainer);
+            return run.fitPart?.(ctx, data, params, part);
           },
         }
       : {}),
-  });
-  return { ...spec, node: { ...node, type } };
+  };
+  return { ...trainer, node };
 }
 
-/** The params every supervised trainer takes. */
-export const trainerParams = {
-  label: columnParam(),
-  features: columnsParam().default([]),
-  folds: z
-    .number()
-    .int()
-    .min(0)
-    .max(20)
-    .default(0)
-    .refine((k) => k !== 1, 'folds is 0 (no cross-validation) or at least 2'),
-};
-
-export const trainerParamDocs = {
-  label: 'The column to predict.',
-  features: 'Columns to learn from. Empty: every column except the label. Text columns are one-hot encoded.',
-  folds: 'k for k-fold cross-validation (stratified for classes), reported with the model as mean ± std; 0: off.',
-};
-
-export const taskParam = z.enum(['auto', 'classification', 'regression']).default('auto');
-export const taskParamDoc =
-  'classification or regression; auto: text, boolean and whole-number labels with at most 20 values are classes, other numbers regression.';
+export {
+  describeTrainer,
+  taskParam,
+  taskParamDoc,
+  trainerParamDocs,
+  trainerParams,
+  type AnyTrainerDescription,
+  type BaseTrainerParams,
+  type TrainerDescription,
+  type TrainerTasks,
+} from './trainer-description.js';

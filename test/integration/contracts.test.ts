@@ -15,6 +15,7 @@ import {
   userWithPasswordSchema,
   workspaceSummarySchema,
   batchJobSchema,
+  canaryComparisonListSchema,
   createdApiKeySchema,
   datasetListSchema,
   datasetSummarySchema,
@@ -36,6 +37,7 @@ import {
   runSummarySchema,
   scheduleSchema,
   firingSchema,
+  healthAnswerSchema,
   instantiatedPipelineSchema,
   templateDetailSchema,
   templateSummarySchema,
@@ -186,6 +188,36 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
     expect(reveals.items).toEqual([]);
   });
 
+  it('a preview of whole numbers past 2^53 answers them as exact text, not a failed request', async () => {
+    const upload = await uploadDataset(editor, 'small.csv', 'a\n1\n2\n');
+    const dataset = expectContract(datasetVersionSummarySchema, upload, 'POST /datasets');
+    const file = {
+      format: 'pipewright/v1',
+      name: 'big numbers',
+      nodes: [
+        { id: 'src', type: 'source.csv', params: { path: dataset.path } },
+        { id: 'sql', type: 'clean.sql', params: { query: 'SELECT a, 9007199254740993::BIGINT AS big FROM input' } },
+      ],
+      edges: [{ from: 'src.out', to: 'sql.in' }],
+    };
+    const pipeline = await call(editor, 'POST', '/pipelines', storedPipelineSchema, 201, file);
+    const run = await call(editor, 'POST', `/pipelines/${pipeline.id}/runs`, startedRunSchema, 201, {});
+    await waitFor(
+      async () => {
+        const document = await call(editor, 'GET', `/runs/${run.id}`, runDocumentSchema, 200);
+        if (document.status === 'failed') throw new Error(`the run failed: ${JSON.stringify(document.nodes)}`);
+        return document.status === 'succeeded' || undefined;
+      },
+      60_000,
+      'the run to succeed',
+    );
+    const preview = await call(editor, 'GET', `/runs/${run.id}/nodes/sql/preview`, tablePreviewSchema, 200);
+    expect(preview.rows).toEqual([
+      { a: 1, big: '9007199254740993' },
+      { a: 2, big: '9007199254740993' },
+    ]);
+  });
+
   it('deployments: list, detail, versions, keys, promote, figures, a batch, predictions', async () => {
     const published = await waitFor(
       async () => {
@@ -236,6 +268,28 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
     expect(expectContract(predictionResponseSchema, answered, 'POST /predict/contract').predictions).toHaveLength(1);
     const figures = await call(editor, 'GET', '/deployments/contract/metrics', versionFiguresListSchema, 200);
     expect(figures.items[0].requests).toBeGreaterThan(0);
+
+    // A second version, which an admin's deploy makes serve, and the first as a canary taking every request:
+    // each is compared with the version that serves.
+    // (The same run's model, from its deploy.service node: the same node again is the same version.)
+    const second = await call(server, 'POST', '/deployments', deployResultSchema, 201, {
+      runId,
+      nodeId: 'deploy',
+      name: 'contract',
+    });
+    expect(second.version).toBe(2);
+    const canary = await call(server, 'PUT', '/deployments/contract/canary', deploymentSummarySchema, 200, {
+      version: 1,
+      share: 1,
+    });
+    expect(canary).toMatchObject({ activeVersion: 2, canary: { version: 1, share: 1 } });
+    expect((await predict({ rows: [row, row] })).status).toBe(200);
+    const compared = await waitFor(async () => {
+      const list = await call(editor, 'GET', '/deployments/contract/comparisons', canaryComparisonListSchema, 200);
+      return list.items.length > 0 ? list.items : undefined;
+    });
+    expect(compared[0]).toMatchObject({ servedVersion: 1, otherVersion: 2, rows: 2 });
+    await call(server, 'DELETE', '/deployments/contract/canary', deploymentSummarySchema, 200);
 
     const csv = await readFile(`${repoRoot}test/fixtures/data/splits/breast_cancer.test.csv`);
     const upload = await uploadDataset(editor, 'contract-batch.csv', csv);
@@ -298,6 +352,8 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
 
     const workers = await call(editor, 'GET', '/workers', pageSchema(workerInfoSchema), 200);
     expect(workers.items.filter((worker) => worker.live)).toHaveLength(1);
+    const health = await call({ url: server.url }, 'GET', '/health', healthAnswerSchema, 200);
+    expect(health).toMatchObject({ status: 'ok', workers: 1 });
   });
 
   it('people: me, a login, users, workspaces, members, a switch, the audit log', async () => {

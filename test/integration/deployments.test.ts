@@ -12,7 +12,7 @@ import { startServer } from '../../server/dist/application.js';
 import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
 import { freePort } from '../../server/dist/free-port.js';
-import { deployingPipeline } from './example-pipelines.js';
+import { breastCancerPipeline, deployingPipeline, slowBreastCancerPipeline } from './example-pipelines.js';
 import * as ort from 'onnxruntime-node';
 import {
   api,
@@ -670,5 +670,45 @@ describe('deployments and predictions', () => {
     } finally {
       await apiOnly.close();
     }
+  });
+
+  it('deploys a trainer whose run was answered from the cache, and refuses one still training (409 naming its status)', async () => {
+    const slow = await api<{ id: string }>(editor, 'POST', '/pipelines', slowBreastCancerPipeline());
+    const training = await api<{ id: string }>(editor, 'POST', `/pipelines/${slow.body.id}/runs`, {});
+    try {
+      const refused = await api<{ error: { code: string; message: string; nodeId: string } }>(
+        server,
+        'POST',
+        '/deployments',
+        { runId: training.body.id, nodeId: 'train', name: 'unfinished' },
+      );
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'not-trained', nodeId: 'train' });
+      expect(refused.body.error.message).toMatch(
+        new RegExp(`^node "train" of run ${training.body.id} has not succeeded \\(it is (queued|running)\\)`),
+      );
+    } finally {
+      await api(editor, 'POST', `/runs/${training.body.id}/cancel`);
+    }
+
+    // The same nodes as the run deployed above: every one is answered from the cache.
+    const again = await api<{ id: string }>(editor, 'POST', '/pipelines', breastCancerPipeline());
+    const cached = await api<RunDocument>(editor, 'POST', `/pipelines/${again.body.id}/runs`, {});
+    const run = await waitFor(
+      async () => {
+        const document = await api<RunDocument>(server, 'GET', `/runs/${cached.body.id}`);
+        return document.body.status === 'succeeded' ? document.body : undefined;
+      },
+      60_000,
+      'the cached run',
+    );
+    expect(run.nodes.train.status).toBe('cached');
+    const deployed = await api<{ name: string; version: number }>(server, 'POST', '/deployments', {
+      runId: cached.body.id,
+      nodeId: 'train',
+      name: 'cancer-from-cache',
+    });
+    expect(deployed.status).toBe(201);
+    expect(deployed.body).toMatchObject({ name: 'cancer-from-cache', version: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import pg from 'pg';
 import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, waitFor, type TestServer } from './test-environment.js';
+import { startWorker } from './worker-processes.js';
 
 interface Preview {
   columns: { name: string }[];
@@ -28,8 +30,8 @@ const CATEGORIES = ['red', 'green', 'blue'];
 function tableCsv(): string {
   let state = 7;
   const next = (): number => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
   };
   const lines = ['x1,x2,x3,x4,colour,label'];
   for (let i = 0; i < 3000; i++) {
@@ -284,6 +286,29 @@ describe('fused data nodes', () => {
     }
   });
 
+  it('trains on a table a run before kept as SQL, computing it for the trainer', async () => {
+    // The trainer now reads scale.out and scale_test.out, which the first run never wrote (the scale is a cache hit).
+    const rewire = (pipeline: ReturnType<typeof preparePipeline>) => {
+      pipeline.edges = pipeline.edges.filter((edge) => edge.to !== 'train.in' && edge.to !== 'score.in');
+      pipeline.edges.push({ from: 'scale.out', to: 'train.in' }, { from: 'scale_test.out', to: 'score.in' });
+      return pipeline;
+    };
+    const [one, other] = [
+      await run(fused, rewire(preparePipeline(csvPath))),
+      await run(unfused, rewire(preparePipeline(csvPath))),
+    ];
+    expect(one.status).toBe('succeeded');
+    expect(one.nodes.scale).toMatchObject({ status: 'cached', cached: true });
+    expect(one.nodes.train).toMatchObject({ status: 'succeeded', cached: false });
+    expect((await storedTables(fused, one.id)).get('scale.out')?.deferred).toBeDefined();
+    const [mine, theirs] = [
+      await preview(fused, one.id, 'score', 'out'),
+      await preview(unfused, other.id, 'score', 'out'),
+    ];
+    expect(mine.total).toBe(theirs.total);
+    expect(mine.rows).toEqual(theirs.rows);
+  });
+
   it('names the node that failed in the middle of a unit, cancels what follows, and runs its other branch', async () => {
     const pipeline = preparePipeline(csvPath);
     // A filter on the train side whose predicate names no column; the test side does not read it.
@@ -350,5 +375,84 @@ describe('fused data nodes', () => {
 
     const next = await run(fused, preparePipeline(csvPath, { split: { seed: 7 } }));
     expect(next.status).toBe('succeeded');
+  });
+});
+
+describe('a fused unit whose worker is killed', () => {
+  let dataDir: string;
+  let server: TestServer;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pipewright-fused-loss-'));
+    writeFileSync(join(dataDir, 'table.csv'), tableCsv());
+    // The workers are processes of their own, so one can be killed mid-unit.
+    server = await startTestServer({
+      worker: false,
+      env: { PIPEWRIGHT_DATA_DIRS: dataDir, PIPEWRIGHT_JOB_HEARTBEAT_SECONDS: '10' },
+    });
+  });
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('goes on on another worker with the nodes held for it, computing the tables it never wrote', async () => {
+    workers.push(await startWorker(server.environment.env));
+    const pipeline = {
+      format: 'pipewright/v1',
+      name: 'fused-loss',
+      nodes: [
+        { id: 'source', type: 'source.csv', params: { path: join(dataDir, 'table.csv') }, position: { x: 0, y: 0 } },
+        { id: 'dedup', type: 'clean.duplicates', params: {}, position: { x: 200, y: 0 } },
+        {
+          id: 'slow',
+          type: 'clean.sql',
+          // About 3·10^10 rows to count: seconds, long enough to kill its worker while it runs.
+          params: { query: 'SELECT count(*) AS n FROM input, range(10000000) AS r' },
+          position: { x: 400, y: 0 },
+        },
+        { id: 'after', type: 'clean.select', params: {}, position: { x: 600, y: 0 } },
+      ],
+      edges: [
+        { from: 'source.out', to: 'dedup.in' },
+        { from: 'dedup.out', to: 'slow.in' },
+        { from: 'slow.out', to: 'after.in' },
+      ],
+    };
+    const created = await api<{ id: string }>(server, 'POST', '/pipelines', pipeline);
+    const runId = (await api<{ id: string }>(server, 'POST', `/pipelines/${created.body.id}/runs`, {})).body.id;
+    await waitFor(
+      async () => {
+        const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+        return body.nodes.slow.status === 'running' ? true : undefined;
+      },
+      60_000,
+      'the slow node to start',
+    );
+    workers[0].kill('SIGKILL');
+    workers.push(await startWorker(server.environment.env));
+
+    const run = await waitFor(
+      async () => {
+        const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
+        return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      },
+      150_000,
+      'the run to finish on the second worker',
+    );
+    expect(run.status).toBe('succeeded');
+    const events = (await api<{ items: RunEvent[] }>(server, 'GET', `/runs/${runId}/events`)).body.items;
+    const starts = (nodeId: string) => events.filter((e) => e.type === 'node-started' && e.nodeId === nodeId);
+    // What finished before the kill is not run again; the node that was running is, once.
+    expect(starts('dedup')).toHaveLength(1);
+    expect(starts('slow')).toHaveLength(2);
+    expect(starts('after')).toHaveLength(1);
+    // The count over the deduplicated rows, whose table the second worker computed from the source's.
+    const deduplicated = await api<Preview>(server, 'GET', `/runs/${runId}/nodes/dedup/preview?port=out`);
+    expect(deduplicated.body.total).toBe(3000);
+    const preview = await api<Preview>(server, 'GET', `/runs/${runId}/nodes/after/preview?port=out`);
+    expect(preview.body.rows).toEqual([{ n: 3000 * 10_000_000 }]);
   });
 });

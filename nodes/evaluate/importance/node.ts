@@ -1,31 +1,22 @@
-import { z } from 'zod';
 import {
-  columnParam,
   defineNode,
   modelInput,
   NodeError,
   quoteIdent,
   requireColumn,
   tableInput,
-  type ColumnBatch,
   type FeatureImportance,
   type ImportanceMetricsReport,
+  type ColumnBatch,
   type ModelBundle,
   type NodeContext,
 } from '../../core/index.js';
 import { seededRandom, shuffleInPlace } from '../../train/cross-validation.js';
+import { modelFeatureBatch, ROW } from '../score/model-rows.js';
+import { evaluateImportanceDescription } from './description.js';
 import { bestClass } from '../../train/class-labels.js';
 import { scoreBatch } from '../../train/model-scoring.js';
 import { regressionMetrics } from '../regression-metrics.js';
-import { modelFeatureBatch, ROW } from '../score/model-rows.js';
-
-const params = z
-  .object({
-    label: columnParam().optional(),
-    repeats: z.number().int().min(1).max(100).default(5),
-    seed: z.number().int().min(0).default(42),
-  })
-  .strict();
 
 /** The true values of the rows that have one: class indices (classification) or numbers. */
 interface Truth {
@@ -75,31 +66,7 @@ async function score(model: ModelBundle, batch: ColumnBatch, truth: Truth, onnx:
 }
 
 export const evaluateImportance = defineNode({
-  type: 'evaluate.importance',
-  version: 1,
-  category: 'evaluate',
-  title: 'Permutation importance',
-  description: 'How much each feature matters to a model: the score lost when its values are shuffled.',
-  docs: {
-    summary:
-      'Scores the rows with the model (after the fitted preprocessing it was trained after), then shuffles one ' +
-      'feature column at a time, `repeats` times, and measures how much accuracy (classifiers) or R² (regressors) ' +
-      'drops. Gives one importance (mean drop ± std) per feature, most important first. Use withheld rows, e.g. ' +
-      'the test side of a split: the table needs the feature columns and the true label.',
-    params: {
-      label: 'The column with the true values. Empty: the model’s label.',
-      repeats: 'Shuffles per feature; the importance is their mean drop.',
-      seed: 'Seeds the shuffles: the same seed gives the same importances.',
-    },
-    example: '{ "type": "evaluate.importance", "params": { "repeats": 5 } }',
-  },
-  inputs: [
-    { name: 'model', type: 'model' },
-    { name: 'in', type: 'table' },
-  ],
-  outputs: [{ name: 'metrics', type: 'metrics' }],
-  params,
-  queue: 'cpu',
+  ...evaluateImportanceDescription,
   async run(ctx, inputs, p) {
     const model = modelInput(inputs);
     const input = tableInput(inputs);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsValue, TableRef } from '../../core/index.js';
 import { loadCsvTable, NodeRunError, readTable, runNodeForTest, tableFromCsvLines } from '@pipewright/server/testing';
-import type { CorrelationReport } from './node.js';
+import type { CorrelationReport } from './description.js';
 
 let penguins: TableRef;
 

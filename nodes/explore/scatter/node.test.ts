@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsValue, SqlValue, TableRef } from '../../core/index.js';
 import { loadCsvTable, NodeRunError, readTable, runNodeForTest } from '@pipewright/server/testing';
-import type { ScatterReport } from './node.js';
+import type { ScatterReport } from './description.js';
 
 let penguins: TableRef;
 let rows: Record<string, SqlValue>[];

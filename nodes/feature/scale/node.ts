@@ -1,8 +1,5 @@
-import { z } from 'zod';
 import {
-  columnsParam,
   defineNode,
-  fittedNodePorts,
   finiteOrNull,
   numericColumns,
   quoteIdent,
@@ -10,16 +7,7 @@ import {
   writeFittedOutputs,
   type TransformStep,
 } from '../../core/index.js';
-
-const METHODS = ['standard', 'min-max', 'robust'] as const;
-type Method = (typeof METHODS)[number];
-
-const params = z
-  .object({
-    columns: columnsParam().default([]),
-    method: z.enum(METHODS).default('standard'),
-  })
-  .strict();
+import { featureScaleDescription, type Method } from './description.js';
 
 /** SQL aggregates giving each method's centre and spread (as scikit-learn's scalers compute them). */
 const STATISTICS: Record<Method, (x: string) => [string, string]> = {
@@ -29,26 +17,7 @@ const STATISTICS: Record<Method, (x: string) => [string, string]> = {
 };
 
 export const featureScale = defineNode({
-  type: 'feature.scale',
-  version: 1,
-  category: 'feature',
-  title: 'Scale',
-  description: 'Standardise, min-max or robust-scale numeric columns, learning the scale from this table.',
-  docs: {
-    summary:
-      'Rescales numeric columns with values learned from the table it receives: standard — (x − mean) / std ' +
-      '(population std, as scikit-learn’s StandardScaler); min-max — (x − min) / (max − min), so the fitted range ' +
-      'becomes 0…1; robust — (x − median) / IQR. A column with no spread is only centred. The learned values travel ' +
-      'with the model, so test rows and live requests are scaled exactly as the training rows were.',
-    params: {
-      columns: 'Numeric columns to scale. Empty: every numeric column (name them to leave a numeric label alone).',
-      method: 'standard (default), min-max or robust.',
-    },
-    example: '{ "type": "feature.scale", "params": { "columns": ["age", "bmi"], "method": "standard" } }',
-  },
-  ...fittedNodePorts,
-  params,
-  queue: 'cpu',
+  ...featureScaleDescription,
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
     const columns = numericColumns(input, p.columns, 'columns');

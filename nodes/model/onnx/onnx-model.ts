@@ -9,8 +9,7 @@ import {
 } from '../../core/onnx-runtime.js';
 import type { ColumnInfo, EncodedFeature, ModelBundle, ModelTask } from '../../core/values.js';
 
-/** The `algorithm` of a model bundle made by model.onnx. */
-export const ONNX_ALGORITHM = 'onnx';
+export { isOnnxModel, ONNX_ALGORITHM } from './onnx-algorithm.js';
 
 /** Element types a table's columns can feed: numbers as floats or integers, text as strings. */
 const FEEDABLE = ['float32', 'float64', 'int32', 'int64', 'string'] as const;
@@ -252,10 +251,6 @@ export function onnxColumns(feeds: OnnxFeed[]): { inputs: ColumnInfo[]; features
       : { column: c.name, kind: 'numeric', mean: 0, std: 1, fill: 0 },
   );
   return { inputs, features };
-}
-
-export function isOnnxModel(model: Pick<ModelBundle, 'algorithm'>): boolean {
-  return model.algorithm === ONNX_ALGORITHM;
 }
 
 /** The .onnx bytes an imported model was made of (an export gives them back as they came). */

@@ -1,30 +1,10 @@
-import { z } from 'zod';
 import { defineNode, NodeError, quoteLiteral } from '../../core/index.js';
 import { writeParquetSample } from './parquet-sample.js';
-import { requireOneSource, sourceDataDocs, sourceDataParams, stageSourceData } from '../source-data.js';
-
-const params = z.object(sourceDataParams).strict().superRefine(requireOneSource);
+import { stageSourceData } from '../source-data.js';
+import { sourceParquetDescription } from './description.js';
 
 export const sourceParquet = defineNode({
-  type: 'source.parquet',
-  version: 1,
-  category: 'source',
-  title: 'Parquet file',
-  description: 'Read a Parquet file from the data directories into a table.',
-  docs: {
-    summary:
-      'Reads a Parquet file into a table, keeping the column names and types stored in the file. Parquet is the ' +
-      'fastest way in for large data: it is columnar and compressed, and types need no guessing.',
-    params: sourceDataDocs,
-    example: '{ "type": "source.parquet", "params": { "path": "data/flights-3m.parquet" } }',
-  },
-  inputs: [],
-  outputs: [{ name: 'out', type: 'table' }],
-  params,
-  queue: 'cpu',
-  fileParam: 'path',
-  datasetParam: 'dataset',
-  readsSample: true,
+  ...sourceParquetDescription,
   async run(ctx, _inputs, p) {
     const staged = await stageSourceData(ctx, p, 'parquet');
     const source = `read_parquet(${quoteLiteral(staged.file)})`;

@@ -1,43 +1,12 @@
-import { z } from 'zod';
-import { columnParam, defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
+import { defineNode, quoteIdent, requireColumn, tableInput } from '../../core/index.js';
 import { rowHashSql } from '../../core/row-hash.js';
-
-const params = z
-  .object({
-    fraction: z.number().gt(0).lt(1).default(0.8),
-    seed: z.number().int().default(42),
-    stratify: columnParam().optional(),
-  })
-  .strict();
+import { splitRandomDescription } from './description.js';
 
 /** Guards floor() against 0.29 × 100 = 28.999999999999996. */
 const EPSILON = 1e-9;
 
 export const splitRandom = defineNode({
-  type: 'split.random',
-  version: 1,
-  category: 'split',
-  title: 'Train/test split',
-  description: 'Split rows at random into a train and a test table.',
-  docs: {
-    summary:
-      'Shuffles the rows with a seeded hash and gives the first `fraction` of them on `train`, the rest on `test` ' +
-      '(both in their original order). The same table and seed always give the same split. With `stratify`, every ' +
-      'value of that column keeps its share on both sides.',
-    params: {
-      fraction: 'Share of rows for training, between 0 and 1 (default 0.8: 80 % train, 20 % test).',
-      seed: 'Any whole number; change it for a different shuffle.',
-      stratify: 'A column (usually the label) whose value proportions both sides keep.',
-    },
-    example: '{ "type": "split.random", "params": { "fraction": 0.8, "seed": 42, "stratify": "diagnosis" } }',
-  },
-  inputs: [{ name: 'in', type: 'table' }],
-  outputs: [
-    { name: 'train', type: 'table' },
-    { name: 'test', type: 'table' },
-  ],
-  params,
-  queue: 'cpu',
+  ...splitRandomDescription,
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
     const stratum = p.stratify ? quoteIdent(requireColumn(input, p.stratify, 'stratify').name) : '0';

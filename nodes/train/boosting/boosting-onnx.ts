@@ -1,9 +1,9 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import { treeRegressorOnnx } from '../tree/tree-onnx.js';
 import { boostingState } from './boosting-model.js';
 
 /** ONNX-ML's TreeEnsembleRegressor for the raw scores (baseline + Σ trees), then the link in standard operators. */
-export const boostingOnnx: OnnxExport = {
+export const boostingOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = boostingState(model);
     const k = state.baseline.length;

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { NodeError } from '../../core/index.js';
-import { defineTrainer, taskParam, taskParamDoc, trainerParamDocs, trainerParams } from '../define-trainer.js';
+import { defineTrainer } from '../define-trainer.js';
 import { modelState } from '../model-state.js';
+import { dummyDescription } from './description.js';
 
 /** The one row of outputs every row gets: class probabilities (classification) or the number (regression). */
 interface DummyState {
@@ -11,36 +11,7 @@ interface DummyState {
 const CLASS_STRATEGIES = ['prior', 'mostFrequent'];
 const NUMBER_STRATEGIES = ['mean', 'median'];
 
-export const dummyTrainer = defineTrainer({
-  algorithm: 'dummy',
-  title: 'Baseline (dummy)',
-  description: 'Predict the same for every row: the class shares or the mean. The score a real model must beat.',
-  docs: {
-    summary:
-      'A baseline that never looks at the features, like scikit-learn’s DummyClassifier and DummyRegressor: a ' +
-      'classifier gives every row the class shares of the training rows as probabilities (so it predicts the most ' +
-      'frequent class), a regressor the mean (or median) of the label. Score a real model and this one on the same ' +
-      'test rows: a model that does not beat the baseline has learned nothing useful. The features are still the ' +
-      'model’s inputs, so it is served and scored like any other model.',
-    params: {
-      ...trainerParamDocs,
-      task: taskParamDoc,
-      strategy:
-        'auto: prior for classes, mean for numbers. prior: the class shares; mostFrequent: probability 1 for the most ' +
-        'frequent class; mean or median of the label (regression).',
-    },
-    example: '{ "type": "train.dummy", "params": { "label": "diagnosis" } }',
-  },
-  params: z
-    .object({
-      ...trainerParams,
-      task: taskParam,
-      strategy: z.enum(['auto', 'prior', 'mostFrequent', 'mean', 'median']).default('auto'),
-    })
-    .strict(),
-  queue: 'cpu',
-  tasks: ['classification', 'regression'],
-  standardize: false,
+export const dummyTrainer = defineTrainer(dummyDescription, {
   async fit(_ctx, data, p, hooks) {
     const classification = data.task === 'classification';
     const fits = classification ? CLASS_STRATEGIES : NUMBER_STRATEGIES;

@@ -1,8 +1,8 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import type { KmeansState } from './kmeans-model.js';
 
 /** The nearest centre (squared distances in DOUBLE, the first of equals), as predictKmeans finds it. */
-export const kmeansOnnx: OnnxExport = {
+export const kmeansOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = model.state as unknown as KmeansState;
     const width = state.centers.length / state.k;

@@ -1,8 +1,8 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import type { LinearState } from './linear-model.js';
 
 /** ONNX-ML's LinearRegressor: the weighted sum plus the intercept. */
-export const linearOnnx: OnnxExport = {
+export const linearOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = model.state as unknown as LinearState;
     return g.ml('LinearRegressor', [x], {

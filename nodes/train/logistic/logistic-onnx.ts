@@ -1,4 +1,4 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import type { LogisticState } from './logistic-training.js';
 
 /**
@@ -7,7 +7,7 @@ import type { LogisticState } from './logistic-training.js';
  * (1 − p, p) as two probabilities without relying on the operator's
  * one-row binary special case.
  */
-export const logisticOnnx: OnnxExport = {
+export const logisticOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = model.state as unknown as LogisticState;
     const width = state.weights.length;

@@ -1,8 +1,8 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import type { MlpState } from './mlp-model.js';
 
 /** Standard operators (MatMul, Add, Relu/Tanh, Softmax) in DOUBLE, as mlpOnEncoded computes in 64-bit floats. */
-export const mlpOnnx: OnnxExport = {
+export const mlpOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = model.state as unknown as MlpState;
     let h = g.op1('Cast', [x], { to: { i: 11 } });

@@ -1,8 +1,8 @@
-import type { OnnxExport } from '../define-trainer.js';
+import type { OnnxWriter } from '../define-trainer.js';
 import type { NaiveBayesState } from './naivebayes-model.js';
 
 /** The Gaussian joint log-likelihoods in DOUBLE standard operators, then softmax, as predictNaiveBayes computes them. */
-export const naiveBayesOnnx: OnnxExport = {
+export const naiveBayesOnnx: OnnxWriter = {
   write(g, model, x) {
     const state = model.state as unknown as NaiveBayesState;
     const k = state.priors.length;

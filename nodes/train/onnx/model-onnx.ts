@@ -1,20 +1,7 @@
 import { NodeError } from '../../core/errors.js';
 import type { ModelBundle, TransformStep } from '../../core/values.js';
 import { trainerFor } from '../trainers.js';
-import { isOnnxModel } from '../../model/onnx/onnx-model.js';
 import { OnnxGraphBuilder, type OnnxGraph } from './onnx-graph.js';
-
-/**
- * Why a model cannot be written as ONNX, or undefined when it can: the
- * trainer's own reason (knn, …) or a preprocessing step with no exact ONNX
- * form. The studio shows it next to the download.
- */
-export function onnxExportRefusal(model: Pick<ModelBundle, 'algorithm'>): string | undefined {
-  // An imported model is exported as the bytes it came in (server/src/model-export).
-  if (isOnnxModel(model)) return undefined;
-  const exporter = trainerFor(model.algorithm).onnx;
-  return 'cannot' in exporter ? exporter.cannot : undefined;
-}
 
 /** A column's current value in the graph: DOUBLE [N, 1] numbers (NaN: missing) or STRING [N, 1] text ("": missing). */
 interface ColumnValue {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { paramsJsonSchema } from '../../core/define-node.js';
 import type { TrialValue } from '../../core/metrics.js';
 import { seededRandom } from '../cross-validation.js';
-import type { AnyTrainer } from '../define-trainer.js';
+import type { AnyTrainerDescription } from '../trainer-description.js';
+
+/** What a search reads of a trainer: its params and its node (a trainer or its description). */
+type SearchedTrainer = Pick<AnyTrainerDescription, 'params' | 'node'>;
 
 /** The most trials one tuning node lays out, grid or random. */
 export const MAX_TRIALS = 500;
@@ -54,12 +57,12 @@ const SET_BY_TUNE: Record<string, string> = {
   folds: 'cross-validation is train.tune’s own folds',
 };
 
-function trainerShape(trainer: AnyTrainer): Record<string, z.ZodType> {
+function trainerShape(trainer: SearchedTrainer): Record<string, z.ZodType> {
   return trainer.params.shape as Record<string, z.ZodType>;
 }
 
 /** Whether the trainer's param takes numbers, and only whole ones (read off its JSON Schema, as the form does). */
-function numericKind(trainer: AnyTrainer, name: string): 'integer' | 'number' | undefined {
+function numericKind(trainer: SearchedTrainer, name: string): 'integer' | 'number' | undefined {
   const properties = (paramsJsonSchema(trainer.node).properties ?? {}) as Record<string, { type?: unknown }>;
   const type = properties[name]?.type;
   return type === 'integer' || type === 'number' ? type : undefined;
@@ -75,7 +78,7 @@ function firstIssue(result: z.ZodSafeParseResult<unknown>): string {
  * outside the trainer's range, ranges where a grid needs lists, a grid too
  * large. Empty when the plan can run.
  */
-export function planProblems(trainer: AnyTrainer, plan: SearchPlan): PlanProblem[] {
+export function planProblems(trainer: SearchedTrainer, plan: SearchPlan): PlanProblem[] {
   const shape = trainerShape(trainer);
   const type = trainer.node.type;
   const known = Object.keys(shape).filter((name) => !(name in SET_BY_TUNE));
@@ -207,7 +210,7 @@ function drawFromRange(range: ValueRange, integer: boolean, random: () => number
 }
 
 /** `trials` distinct draws (fewer when the space has fewer combinations), seeded. */
-function randomTrials(trainer: AnyTrainer, plan: SearchPlan): Record<string, TrialValue>[] {
+function randomTrials(trainer: SearchedTrainer, plan: SearchPlan): Record<string, TrialValue>[] {
   const random = seededRandom(plan.seed);
   const names = sortedNames(plan.space);
   const drawn = new Map<string, Record<string, TrialValue>>();
@@ -226,7 +229,7 @@ function randomTrials(trainer: AnyTrainer, plan: SearchPlan): Record<string, Tri
 }
 
 /** The trials a plan lays out, numbered from 1; the plan must have no problems (planProblems). */
-export function expandTrials(trainer: AnyTrainer, plan: SearchPlan): Trial[] {
+export function expandTrials(trainer: SearchedTrainer, plan: SearchPlan): Trial[] {
   const combinations = plan.search === 'grid' ? gridTrials(plan.space) : randomTrials(trainer, plan);
   return combinations.map((params, index) => ({ trial: index + 1, params }));
 }

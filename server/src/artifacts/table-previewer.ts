@@ -1,21 +1,24 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ColumnInfo, SqlValue, TableRef } from '@pipewright/nodes';
+import type { SqlValue, TableRef } from '@pipewright/nodes';
+import type { TablePreview } from '@pipewright/nodes/contracts';
 import { ApiError } from '../api/api-errors.js';
 import { SETTINGS } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ArtifactStore } from '../runtime/artifact-store.js';
-import { DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
+import { DEFAULT_SQL_LIMITS, DuckDbSandbox } from '../runtime/duckdb-sandbox.js';
 import { loadTable } from '../runtime/fused-unit.js';
 import { ARTIFACT_STORE } from './artifact-store.token.js';
 
-export interface TablePreview {
-  columns: ColumnInfo[];
-  /** The first rows, as plain JSON values. */
-  rows: Record<string, SqlValue>[];
-  /** Rows in the whole table. */
-  total: number;
+/** A node's output table's first rows and how many it has: the contract's (`GET /runs/:id/nodes/:node/preview`). */
+export type { TablePreview };
+
+/** A row as JSON carries it: a whole number past 2^53 as its exact digits (a JSON number would round it). */
+function jsonRow(row: Record<string, SqlValue>): TablePreview['rows'][number] {
+  const plain: TablePreview['rows'][number] = {};
+  for (const [name, value] of Object.entries(row)) plain[name] = typeof value === 'bigint' ? value.toString() : value;
+  return plain;
 }
 
 export const PREVIEW_ROWS = 100;
@@ -53,12 +56,16 @@ export class TablePreviewer {
       sandbox = await DuckDbSandbox.open({
         jobDir: dir,
         jobKey: table.key,
-        limits: { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
+        // A table kept as its SQL is computed again from the written tables before it, which takes the work of
+        // the nodes between them: it gets their threads, more memory (beyond which DuckDB spills) and more time.
+        limits: table.deferred
+          ? { memoryLimit: '1GB', threads: DEFAULT_SQL_LIMITS.threads, timeoutMs: 120_000 }
+          : { memoryLimit: '512MB', threads: 1, timeoutMs: 30_000 },
       });
       // A table kept as its SQL (an intermediate of fused data nodes) is computed from the stored tables it reads.
       await loadTable(sandbox, this.store, table);
       const rows = await sandbox.all(`SELECT * FROM ${sandbox.from(table)} LIMIT ${Math.trunc(limit)}`);
-      return { columns: table.columns, rows, total: table.rows };
+      return { columns: table.columns, rows: rows.map(jsonRow), total: table.rows };
     } finally {
       sandbox?.close();
       await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   describeComparison,
   deploymentNameSchema,
+  isDone,
   type ModelBundle,
   type Plan,
   type PortValue,
@@ -343,8 +344,7 @@ export class DeploymentPublisher {
     const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
     if (!job) throw new BadRequestError(`run ${run.id} has no node "${nodeId}"`, { nodeId });
     const node = await this.runs.nodeResult(run.id, nodeId);
-    const done = (status: string | undefined) => status === 'succeeded' || status === 'cached';
-    if (!done(node?.status)) {
+    if (!node || !isDone(node.status)) {
       throw new ApiError(
         409,
         'not-trained',

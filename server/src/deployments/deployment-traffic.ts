@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CanaryComparison } from '@pipewright/nodes/contracts';
 import { BadRequestError } from '../api/api-errors.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Caller } from '../auth/roles.js';
@@ -76,7 +77,7 @@ export class DeploymentTraffic {
   }
 
   /** The requests a canary answered, with both versions' predictions, newest first. */
-  async comparisons(name: string, caller: Caller): Promise<{ items: unknown[] }> {
+  async comparisons(name: string, caller: Caller): Promise<{ items: CanaryComparison[] }> {
     const deployment = await this.repository.find(name, caller.workspaceId);
     return { items: await this.repository.comparisons(deployment.id) };
   }

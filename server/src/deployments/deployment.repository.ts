@@ -6,7 +6,7 @@ import { isUuid } from '../api/ids.js';
 import { DEPLOYMENTS_CHANNEL, DeploymentRegistry } from '../predict/deployment-registry.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
 import type { PromotionDecision } from '@pipewright/nodes';
-import type { DeploymentSummary, DeploymentVersion } from '@pipewright/nodes/contracts';
+import type { CanaryComparison, DeploymentSummary, DeploymentVersion } from '@pipewright/nodes/contracts';
 import {
   DeploymentEntity,
   DeploymentKeyEntity,
@@ -137,13 +137,14 @@ export class DeploymentRepository {
     return repository.save(repository.create(row));
   }
 
-  async comparisons(deploymentId: string): Promise<unknown[]> {
-    return (await this.db.query(
+  async comparisons(deploymentId: string): Promise<CanaryComparison[]> {
+    const rows = (await this.db.query(
       `SELECT served_version AS "servedVersion", other_version AS "otherVersion", rows, agreeing_rows AS "agreeingRows",
               served, other, created_at AS "createdAt"
          FROM deployment_comparisons WHERE deployment_id = $1 ORDER BY created_at DESC LIMIT 100`,
       [deploymentId],
-    )) as unknown[];
+    )) as (Omit<CanaryComparison, 'createdAt'> & { createdAt: Date })[];
+    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
   }
 
   /** Changes a deployment in a transaction that also tells every server instance; this one reloads before answering. */

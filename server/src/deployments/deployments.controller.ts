@@ -6,6 +6,7 @@ import {
   createKeyRequestSchema,
   deployRequestSchema,
   promoteRequestSchema,
+  type CanaryComparison,
   type DeploymentDetail,
 } from '@pipewright/nodes/contracts';
 import type { z } from 'zod';
@@ -109,7 +110,10 @@ export class DeploymentsController {
 
   /** Requests the canary answered, with both versions' predictions. */
   @Get(':name/comparisons')
-  comparisons(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<{ items: unknown[] }> {
+  comparisons(
+    @Param('name') name: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<{ items: CanaryComparison[] }> {
     return this.traffic.comparisons(name, request.caller!);
   }
 

@@ -172,46 +172,56 @@ export class RunScheduler {
     return this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run || isFinal(run.status) || run.cancelRequestedAt) return undefined;
-      const nodes = await this.nodes(tx, runId);
-      const node = nodes.find((n) => n.nodeId === nodeId);
-      const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
-      if (!node || !job || isFinal(node.status)) return undefined;
-
-      const restarted = node.status === 'running';
-      if (!restarted) {
-        node.status = transition(node.status, 'start');
-        node.startedAt = new Date();
-      }
-      node.attempts += 1;
-      node.progress = 0;
-      // An update of the columns that changed: `save` would read the row back first, a round trip more.
-      await tx
-        .getRepository(RunNodeEntity)
-        .update(
-          { runId, nodeId },
-          { status: node.status, startedAt: node.startedAt, attempts: node.attempts, progress: node.progress },
-        );
-      if (run.status === 'queued') {
-        run.status = runTransition(run.status, 'start');
-        run.startedAt = new Date();
-        await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
-      }
-      if (restarted) {
-        await this.events.append(
-          runId,
-          {
-            type: 'node-log',
-            nodeId,
-            level: 'warn',
-            message: 'the worker running this node stopped; running it again',
-          },
-          tx,
-        );
-      }
-      await this.events.append(runId, { type: 'node-started', nodeId }, tx);
-
-      return { run, job, inputs: this.inputsOf(run, job, nodes), attempt: node.attempts };
+      return this.claimIn(tx, run, await this.nodes(tx, runId), nodeId);
     });
+  }
+
+  /** claim, inside a transaction that locked the run (which is neither final nor being cancelled). */
+  private async claimIn(
+    tx: EntityManager,
+    run: RunEntity,
+    nodes: RunNodeEntity[],
+    nodeId: string,
+  ): Promise<ClaimedNode | undefined> {
+    const runId = run.id;
+    const node = nodes.find((n) => n.nodeId === nodeId);
+    const job = run.plan.jobs.find((j) => j.nodeId === nodeId);
+    if (!node || !job || isFinal(node.status)) return undefined;
+
+    const restarted = node.status === 'running';
+    if (!restarted) {
+      node.status = transition(node.status, 'start');
+      node.startedAt = new Date();
+    }
+    node.attempts += 1;
+    node.progress = 0;
+    // An update of the columns that changed: `save` would read the row back first, a round trip more.
+    await tx
+      .getRepository(RunNodeEntity)
+      .update(
+        { runId, nodeId },
+        { status: node.status, startedAt: node.startedAt, attempts: node.attempts, progress: node.progress },
+      );
+    if (run.status === 'queued') {
+      run.status = runTransition(run.status, 'start');
+      run.startedAt = new Date();
+      await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
+    }
+    if (restarted) {
+      await this.events.append(
+        runId,
+        {
+          type: 'node-log',
+          nodeId,
+          level: 'warn',
+          message: 'the worker running this node stopped; running it again',
+        },
+        tx,
+      );
+    }
+    await this.events.append(runId, { type: 'node-started', nodeId }, tx);
+
+    return { run, job, inputs: this.inputsOf(run, job, nodes), attempt: node.attempts };
   }
 
   /**
@@ -252,17 +262,24 @@ export class RunScheduler {
     await this.events.appendNodeReport(runId, { type: 'node-log', nodeId, level, message });
   }
 
-  /** With `unit`, the data nodes this makes ready are held for the unit's job rather than sent (UnitJob). */
-  async succeed(runId: string, nodeId: string, result: NodeSuccess, unit?: UnitJob): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * With `unit`, the data nodes this makes ready are held for the unit's job rather than sent (UnitJob), and
+   * the first node held for it that is ready is claimed in the same transaction and answered: a node of a
+   * unit finishes and the next starts in one round of the database.
+   */
+  async succeed(runId: string, nodeId: string, result: NodeSuccess, unit?: UnitJob): Promise<ClaimedNode | undefined> {
+    return this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
-      if (!run) return;
+      if (!run) return undefined;
       const nodes = await this.nodes(tx, runId);
       const node = nodes.find((n) => n.nodeId === nodeId);
-      if (!node || node.status !== 'running') return;
+      if (!node || node.status !== 'running') return undefined;
       await this.recordSuccess(tx, runId, node, result);
       await this.dispatchReady(tx, run, nodes, unit);
       await this.finishIfDone(tx, run, nodes);
+      if (!unit || isFinal(run.status) || run.cancelRequestedAt) return undefined;
+      const next = this.heldReady(run, nodes, unit.jobId)[0];
+      return next ? this.claimIn(tx, run, nodes, next.nodeId) : undefined;
     });
   }
 
@@ -273,19 +290,29 @@ export class RunScheduler {
   async claimHeld(runId: string, jobId: string): Promise<ClaimedNode | undefined> {
     const run = await this.db.getRepository(RunEntity).findOne({ where: { id: runId } });
     if (!run || isFinal(run.status) || run.cancelRequestedAt) return undefined;
-    const nodes = await this.nodes(this.db.manager, runId);
-    const held = nodes.filter((n) => n.jobId === jobId && (n.status === 'queued' || n.status === 'running'));
-    const order = new Map(run.plan.jobs.map((job, index) => [job.nodeId, index]));
-    held.sort(
-      (a, b) =>
-        Number(b.status === 'running') - Number(a.status === 'running') ||
-        (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0),
-    );
-    for (const node of held) {
+    for (const node of this.heldReady(run, await this.nodes(this.db.manager, runId), jobId)) {
       const claimed = await this.claim(runId, node.nodeId);
       if (claimed) return claimed;
     }
     return undefined;
+  }
+
+  /** The unfinished nodes held for a unit's job whose inputs are done: one that was running first, then plan order. */
+  private heldReady(run: RunEntity, nodes: RunNodeEntity[], jobId: string): RunNodeEntity[] {
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const order = new Map(run.plan.jobs.map((job, index) => [job.nodeId, index]));
+    const ready = run.plan.jobs
+      .filter((job) => job.dependsOn.every((upstream) => isDone(byId.get(upstream)?.status ?? 'queued')))
+      .map((job) => byId.get(job.nodeId))
+      .filter(
+        (n): n is RunNodeEntity =>
+          n !== undefined && n.jobId === jobId && (n.status === 'queued' || n.status === 'running'),
+      );
+    return ready.sort(
+      (a, b) =>
+        Number(b.status === 'running') - Number(a.status === 'running') ||
+        (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0),
+    );
   }
 
   /** A running node's success (or cache hit): its row and its `node-finished` event. */

@@ -91,8 +91,11 @@ export class NodeJobRunner {
     try {
       let next: ClaimedNode | undefined = claimed;
       while (next) {
-        if (!(await this.runNode(next, tf, signal, unit, unitJob))) return;
-        next = await this.scheduler.claimHeld(runId, jobId);
+        const ran = await this.runNode(next, tf, signal, unit, unitJob);
+        if (ran === 'cancelled') return;
+        // A success claims the next held node with it; after a failure (or a success recorded by no one) the
+        // nodes held for this job are looked up.
+        next = typeof ran === 'object' ? ran : await this.scheduler.claimHeld(runId, jobId);
       }
     } finally {
       await unit.close();
@@ -100,8 +103,9 @@ export class NodeJobRunner {
   }
 
   /**
-   * Runs one claimed node and records how it ended; answers false when the run was cancelled (nothing more
-   * of it runs here). An error thrown from here (the worker stopping, the database gone) fails the job.
+   * Runs one claimed node and records how it ended; answers `cancelled` when the run was (nothing more of it
+   * runs here), and after a success in a unit the next node held for it, claimed in the same transaction. An
+   * error thrown from here (the worker stopping, the database gone) fails the job.
    */
   private async runNode(
     claimed: ClaimedNode,
@@ -109,7 +113,7 @@ export class NodeJobRunner {
     signal: AbortSignal,
     unit?: FusedUnit,
     unitJob?: UnitJob,
-  ): Promise<boolean> {
+  ): Promise<ClaimedNode | 'cancelled' | 'done'> {
     const runId = claimed.run.id;
     const nodeId = claimed.job.nodeId;
     // Progress and logs are appended in the order the node reports them, and
@@ -153,14 +157,13 @@ export class NodeJobRunner {
         },
       );
       await reported;
-      await this.scheduler.succeed(runId, nodeId, result, unitJob);
-      return true;
+      return (await this.scheduler.succeed(runId, nodeId, result, unitJob)) ?? 'done';
     } catch (error) {
       await reported;
       if (signal.aborted && !(signal.reason instanceof RunCancelled)) throw signal.reason ?? error;
       if (signal.reason instanceof RunCancelled || (error instanceof NodeRunError && error.cancelled)) {
         await this.scheduler.cancelled(runId, nodeId);
-        return false;
+        return 'cancelled';
       }
       const failure =
         error instanceof NodeRunError
@@ -169,7 +172,7 @@ export class NodeJobRunner {
               message: `${claimed.job.type} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
             };
       await this.scheduler.fail(runId, nodeId, failure);
-      return true;
+      return 'done';
     }
   }
 

@@ -1,4 +1,4 @@
-import type { RunEvent } from '@pipewright/nodes';
+import type { RunEvent } from '@pipewright/nodes/descriptions';
 import { useKeyRevealStore } from '../store/key-reveal-store';
 import { useViewStore } from '../store/view-store';
 

@@ -1,4 +1,4 @@
-import { formatIssue, pipelineFileSchema } from '@pipewright/nodes';
+import { formatIssue, pipelineFileSchema } from '@pipewright/nodes/descriptions';
 import { createPipeline, type StoredPipeline } from '../api/pipelines';
 import { ApiError } from '../api/http';
 

@@ -1,4 +1,4 @@
-import { splitTypeVersion } from '@pipewright/nodes';
+import { splitTypeVersion } from '@pipewright/nodes/descriptions';
 import { newRunKeyPair } from '../api/key-reveals';
 import { startRun } from '../api/runs';
 import { ApiError, describeError } from '../api/http';

@@ -1,4 +1,4 @@
-import type { NodeCategory } from '@pipewright/nodes';
+import type { NodeCategory } from '@pipewright/nodes/descriptions';
 import { CATEGORY_COLORS } from '../catalog/node-catalog';
 
 /** Simple line glyphs, one per category (16×16 viewBox). */

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
-import type { PortSpec } from '@pipewright/nodes';
+import type { PortSpec } from '@pipewright/nodes/descriptions';
 import { findDefinition, PORT_TYPE_LABELS, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
 import { describeIssue, issueMessage } from '../store/issue-text';
 import type { PipelineFlowNode } from '../store/pipeline-mapping';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { RunStatus } from '@pipewright/nodes';
+import type { RunStatus } from '@pipewright/nodes/descriptions';
 import { cancelRunAction } from '../actions/cancel-run';
 import { useRunStore } from '../store/run-store';
 import { isRunActive } from '../store/run-state';

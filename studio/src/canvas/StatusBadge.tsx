@@ -1,4 +1,4 @@
-import type { Status } from '@pipewright/nodes';
+import type { Status } from '@pipewright/nodes/descriptions';
 
 const STATUS_LABELS: Record<Status, string> = {
   queued: 'Queued',

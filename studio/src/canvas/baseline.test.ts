@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../pages/run-comparison';
-import type { RunDocument } from '@pipewright/nodes';
+import type { RunDocument } from '@pipewright/nodes/descriptions';
 import { baselineVerdict } from './baseline';
 
 describe('the baseline verdict', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registry } from '@pipewright/nodes';
+import { registry } from '@pipewright/nodes/descriptions';
 import { makeEdge, type PipelineFlowEdge, type PipelineFlowNode } from '../store/pipeline-mapping';
 import { checkConnection } from './connection-rules';
 

@@ -1,4 +1,4 @@
-import { canConnect, type ConnectionCheck } from '@pipewright/nodes';
+import { canConnect, type ConnectionCheck } from '@pipewright/nodes/descriptions';
 import { findDefinition } from '../catalog/node-catalog';
 import type { PipelineFlowEdge, PipelineFlowNode } from '../store/pipeline-mapping';
 

@@ -1,12 +1,12 @@
 import {
-  catalog,
+  descriptions,
   NODE_CATEGORIES,
   registry,
   splitTypeVersion,
-  type AnyNodeDefinition,
+  type AnyNodeDescription,
   type NodeCategory,
   type PortType,
-} from '@pipewright/nodes';
+} from '@pipewright/nodes/descriptions';
 
 export const CATEGORY_LABELS: Record<NodeCategory, string> = {
   source: 'Data sources',
@@ -55,13 +55,13 @@ export const PORT_TYPE_PHRASES: Record<PortType, string> = {
 export interface PaletteGroup {
   category: NodeCategory;
   label: string;
-  definitions: AnyNodeDefinition[];
+  definitions: AnyNodeDescription[];
 }
 
 /** The catalog grouped in pipeline order (sources first), narrowed by a search text. */
 export function paletteGroups(search = ''): PaletteGroup[] {
   const needle = search.trim().toLowerCase();
-  const matches = (definition: AnyNodeDefinition) =>
+  const matches = (definition: AnyNodeDescription) =>
     !needle ||
     [definition.type, definition.title, definition.description].some((text) => text.toLowerCase().includes(needle));
   return NODE_CATEGORIES.map((category) => ({
@@ -72,14 +72,14 @@ export function paletteGroups(search = ''): PaletteGroup[] {
 }
 
 /** The definition a pipeline node's `type` (`type` or `type@version`) names. */
-export function findDefinition(type: string): AnyNodeDefinition | undefined {
+export function findDefinition(type: string): AnyNodeDescription | undefined {
   const parsed = splitTypeVersion(type);
   return registry.get(parsed.type, parsed.version);
 }
 
 /** The type string a node added in the studio is saved with: pinned to the version it was built with. */
-export function pinnedType(definition: AnyNodeDefinition): string {
+export function pinnedType(definition: AnyNodeDescription): string {
   return `${definition.type}@${definition.version}`;
 }
 
-export const catalogSize = catalog.length;
+export const catalogSize = descriptions.length;

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { AlignedData, Options } from 'uplot';
-import type { CorrelationReport, ScatterReport } from '@pipewright/nodes';
+import type { CorrelationReport, ScatterReport } from '@pipewright/nodes/descriptions';
 import { formatCount, formatMetric } from '../canvas/format';
 import { UplotChart } from './UplotChart';
 

@@ -1,4 +1,4 @@
-import type { ColumnProfile, FeatureImportance } from '@pipewright/nodes';
+import type { ColumnProfile, FeatureImportance } from '@pipewright/nodes/descriptions';
 import { formatCount, formatMetric } from '../canvas/format';
 
 /** Permutation importances as horizontal bars, most important first, with ± std. */

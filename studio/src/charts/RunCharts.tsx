@@ -1,7 +1,12 @@
 import { useMemo } from 'react';
 import type { AlignedData, Options } from 'uplot';
 import type { EpochPoint } from '../store/run-state';
-import type { ColumnProfile, CorrelationReport, FeatureImportance, ScatterReport } from '@pipewright/nodes';
+import type {
+  ColumnProfile,
+  CorrelationReport,
+  FeatureImportance,
+  ScatterReport,
+} from '@pipewright/nodes/descriptions';
 import { ImportanceBars, ProfileView } from './MetricViews';
 import { CorrelationView, ScatterView } from './ExploreViews';
 import { UplotChart } from './UplotChart';

@@ -3,7 +3,7 @@ import { ApiError, describeError, LOGGED_OUT_EVENT, requestJson } from '../api/h
 import { useSessionStore, type SessionUser, type WorkspaceAccess } from '../store/session-store';
 import { ProductMark } from './AppHeader';
 
-import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes/descriptions';
 
 export type { SessionUser } from '../store/session-store';
 

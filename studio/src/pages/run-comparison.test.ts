@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunDocument } from '@pipewright/nodes';
+import type { RunDocument } from '@pipewright/nodes/descriptions';
 import { compareRuns, headlineMetric, type RunGraph } from './run-comparison';
 
 const run = (params: Record<string, unknown>, accuracy: number): RunDocument => ({

@@ -1,4 +1,4 @@
-import { splitTypeVersion, type PipelineFile, type RunDocument } from '@pipewright/nodes';
+import { splitTypeVersion, type PipelineFile, type RunDocument } from '@pipewright/nodes/descriptions';
 import { baselineVerdict } from '../canvas/baseline';
 import { scalarMetrics } from '../canvas/format';
 import { findDefinition } from '../catalog/node-catalog';

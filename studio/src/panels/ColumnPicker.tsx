@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useCombobox, useMultipleSelection } from 'downshift';
-import type { ColumnInfo } from '@pipewright/nodes';
+import type { ColumnInfo } from '@pipewright/nodes/descriptions';
 
 /**
  * Picks columns of a table whose schema is known (the columns flowing into a

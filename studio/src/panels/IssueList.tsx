@@ -1,4 +1,4 @@
-import type { PipelineIssue } from '@pipewright/nodes';
+import type { PipelineIssue } from '@pipewright/nodes/descriptions';
 import { describeIssue } from '../store/issue-text';
 
 /** Validation problems; with `onSelect`, each one that names a node selects it. */

@@ -1,4 +1,4 @@
-import { esmExportRefusal, isOnnxModel, onnxExportRefusal, trainers } from '@pipewright/nodes';
+import { esmExportRefusal, isOnnxModel, onnxExportRefusal, trainerDescriptions } from '@pipewright/nodes/descriptions';
 import { usePermission, type Permission } from '../permissions/permissions';
 
 /**
@@ -19,7 +19,7 @@ export function ModelExportView({
 }) {
   const verdict = usePermission(permission);
   const model = { algorithm };
-  if (!isOnnxModel(model) && !trainers.some((t) => t.algorithm === algorithm)) return null;
+  if (!isOnnxModel(model) && !trainerDescriptions.some((t) => t.algorithm === algorithm)) return null;
   if (!verdict.allowed) return <p className="pw-muted">{verdict.reason}</p>;
   const esmRefusal = esmExportRefusal(model);
   const onnxRefusal = onnxExportRefusal(model);

@@ -1,4 +1,4 @@
-import { PIPELINE_PARAM_TYPES, type AnyNodeDefinition, type PipelineParamType } from '@pipewright/nodes';
+import { PIPELINE_PARAM_TYPES, type AnyNodeDescription, type PipelineParamType } from '@pipewright/nodes/descriptions';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useDocumentStore } from '../store/document-store';
@@ -15,7 +15,7 @@ import {
 /** The node field a new param is made from, and bound to once made. */
 export interface ParamOrigin {
   nodeId: string;
-  definition: AnyNodeDefinition;
+  definition: AnyNodeDescription;
   field: ParamField;
   /** The field's value now (its default when unset): the param's default to start with. */
   value: unknown;

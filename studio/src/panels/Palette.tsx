@@ -1,6 +1,6 @@
 import { memo, useCallback, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useStoreApi } from '@xyflow/react';
-import type { AnyNodeDefinition } from '@pipewright/nodes';
+import type { AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import { paletteGroups, PORT_TYPE_PHRASES } from '../catalog/node-catalog';
 import { DocText } from './DocText';
 import { CategoryIcon } from '../canvas/CategoryIcon';
@@ -12,7 +12,7 @@ import { useViewStore } from '../store/view-store';
 function useAddAtCentre() {
   const flow = useStoreApi();
   return useCallback(
-    (definition: AnyNodeDefinition) => {
+    (definition: AnyNodeDescription) => {
       const { width, height, transform } = flow.getState();
       const [x, y, zoom] = transform;
       const centre = { x: (width / 2 - x) / zoom, y: (height / 2 - y) / zoom };
@@ -24,7 +24,7 @@ function useAddAtCentre() {
 }
 
 interface ShownDocs {
-  definition: AnyNodeDefinition;
+  definition: AnyNodeDescription;
   top: number;
   left: number;
 }
@@ -71,8 +71,8 @@ const PaletteItem = memo(function PaletteItem({
   onShowDocs,
   describedBy,
 }: {
-  definition: AnyNodeDefinition;
-  onAdd: (definition: AnyNodeDefinition) => void;
+  definition: AnyNodeDescription;
+  onAdd: (definition: AnyNodeDescription) => void;
   onShowDocs: (shown: ShownDocs | null) => void;
   describedBy?: string;
 }) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { AnyNodeDefinition } from '@pipewright/nodes';
+import type { AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import { useDocumentStore } from '../store/document-store';
 import { NewParamDialog } from './NewParamDialog';
 import type { ParamField } from './param-fields';
@@ -20,7 +20,7 @@ export function ParamBinding({
   value,
 }: {
   nodeId: string;
-  definition: AnyNodeDefinition;
+  definition: AnyNodeDescription;
   field: ParamField;
   value: unknown;
 }) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { isParamRef, type AnyNodeDefinition } from '@pipewright/nodes';
+import { isParamRef, type AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import { useDocumentStore } from '../store/document-store';
 import { DatasetPicker, NamedDatasetPicker } from './DatasetPicker';
 import { ParamBinding } from './ParamBinding';
@@ -216,7 +216,7 @@ export function ParamsForm({
   params,
 }: {
   nodeId: string;
-  definition: AnyNodeDefinition;
+  definition: AnyNodeDescription;
   params: Record<string, unknown>;
 }) {
   const pipelineParams = useDocumentStore((state) => state.params);

@@ -1,4 +1,4 @@
-import { TEMPLATE_PARAM_TYPES, type PipelineParamInfo, type TemplateParam } from '@pipewright/nodes';
+import { TEMPLATE_PARAM_TYPES, type PipelineParamInfo, type TemplateParam } from '@pipewright/nodes/descriptions';
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
 import { describeError } from '../api/http';

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { TrialValue, TuningReport } from '@pipewright/nodes';
+import type { TrialValue, TuningReport } from '@pipewright/nodes/descriptions';
 import { formatMetric, METRIC_LABELS } from '../canvas/format';
 
 function formatValue(value: TrialValue | undefined): string {

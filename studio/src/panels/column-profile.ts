@@ -1,4 +1,4 @@
-import type { ColumnInfo } from '@pipewright/nodes';
+import type { ColumnInfo } from '@pipewright/nodes/descriptions';
 
 export interface PreviewColumnProfile {
   name: string;

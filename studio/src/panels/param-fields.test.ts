@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineNode, type AnyNodeDefinition } from '@pipewright/nodes';
+import { defineNode, type AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import {
   humanizeParamName,
   paramErrors,
@@ -37,7 +37,7 @@ const trainer = defineNode({
   async run() {
     return {};
   },
-}) as unknown as AnyNodeDefinition;
+}) as unknown as AnyNodeDescription;
 
 describe('paramFields', () => {
   it('reads an editor for each param off the JSON Schema, in schema order', () => {

@@ -2,9 +2,9 @@ import {
   columnParamKind,
   isParamRef,
   paramsJsonSchema,
-  type AnyNodeDefinition,
+  type AnyNodeDescription,
   type ColumnParamKind,
-} from '@pipewright/nodes';
+} from '@pipewright/nodes/descriptions';
 
 /** The editor a param gets, read off its JSON Schema. */
 export type ParamField =
@@ -123,7 +123,7 @@ function fieldFor(name: string, schema: JsonSchema, base: FieldBase): ParamField
 }
 
 /** The form a node's params get, in the order its schema declares them. */
-export function paramFields(definition: AnyNodeDefinition): ParamField[] {
+export function paramFields(definition: AnyNodeDescription): ParamField[] {
   const schema = paramsJsonSchema(definition) as JsonSchema;
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).map(([name, property]) =>
@@ -157,7 +157,7 @@ export function resolveParamRefs(
  * decides on the server, so the form and a run agree.
  */
 export function paramErrors(
-  definition: AnyNodeDefinition,
+  definition: AnyNodeDescription,
   params: Record<string, unknown>,
   pipelineParams: Record<string, unknown>,
 ): Record<string, string> {

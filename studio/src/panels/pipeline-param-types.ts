@@ -1,4 +1,4 @@
-import type { AnyNodeDefinition, PipelineParamInfo, PipelineParamType } from '@pipewright/nodes';
+import type { AnyNodeDescription, PipelineParamInfo, PipelineParamType } from '@pipewright/nodes/descriptions';
 import { paramErrors, type ParamField } from './param-fields';
 
 /** What a param's type is called in the studio. */
@@ -51,7 +51,7 @@ function kindOf(value: unknown, info: PipelineParamInfo | undefined): ParamKind 
 
 /** Whether the field takes the value: what its node's own schema says, as a run would. */
 function fieldTakes(
-  definition: AnyNodeDefinition,
+  definition: AnyNodeDescription,
   field: ParamField,
   nodeParams: Record<string, unknown>,
   pipelineParams: Record<string, unknown>,
@@ -65,7 +65,7 @@ function fieldTakes(
  * so that binding one never turns a valid field into an error.
  */
 export function bindableParams(
-  definition: AnyNodeDefinition,
+  definition: AnyNodeDescription,
   field: ParamField,
   nodeParams: Record<string, unknown>,
   pipelineParams: Record<string, unknown>,
@@ -159,7 +159,7 @@ export function paramNameProblem(name: string, existing: Record<string, unknown>
 
 /** Why the field cannot take a param of this type and default, or `null` (nothing to check without a field). */
 export function fieldProblem(
-  bound: { definition: AnyNodeDefinition; field: ParamField; nodeParams: Record<string, unknown> } | null,
+  bound: { definition: AnyNodeDescription; field: ParamField; nodeParams: Record<string, unknown> } | null,
   pipelineParams: Record<string, unknown>,
   type: PipelineParamType | null,
   value: unknown,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ColumnInfo } from '@pipewright/nodes';
+import type { ColumnInfo } from '@pipewright/nodes/descriptions';
 import { previewTable } from '../api/runs';
 import { useDocumentStore } from '../store/document-store';
 import { useRunStore } from '../store/run-store';

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import { changeOwnPassword } from '../api/people';
 import { AppHeader, SectionNav } from '../pages/AppHeader';
-import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from '@pipewright/nodes/descriptions';
 import { useSessionStore } from '../store/session-store';
 
 /** One's own account: where one works with which role, and a new password (which ends one's other sessions). */

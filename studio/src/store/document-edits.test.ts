@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { registry, type AnyNodeDefinition } from '@pipewright/nodes';
+import { registry, type AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import type { StoredPipeline } from '../api/pipelines';
 import { useDocumentStore, type DocumentState } from './document-store';
 import { findLeaks } from './leakage';
 import { documentToPipeline } from './pipeline-mapping';
 
-const definition = (type: string): AnyNodeDefinition => {
+const definition = (type: string): AnyNodeDescription => {
   const found = registry.get(type);
   if (!found) throw new Error(`the catalog has no ${type}`);
   return found;

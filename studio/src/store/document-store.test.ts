@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { registry, type AnyNodeDefinition } from '@pipewright/nodes';
+import { registry, type AnyNodeDescription } from '@pipewright/nodes/descriptions';
 import { selectIsDirty, useDocumentStore } from './document-store';
 import { documentToPipeline } from './pipeline-mapping';
 
-const definition = (type: string): AnyNodeDefinition => {
+const definition = (type: string): AnyNodeDescription => {
   const found = registry.get(type);
   if (!found) throw new Error(`the catalog has no ${type}`);
   return found;

@@ -9,7 +9,7 @@ import {
   type XYPosition,
 } from '@xyflow/react';
 import { create } from 'zustand';
-import { pipelineNodeSchema, type AnyNodeDefinition, type PipelineParamInfo } from '@pipewright/nodes';
+import { pipelineNodeSchema, type AnyNodeDescription, type PipelineParamInfo } from '@pipewright/nodes/descriptions';
 import type { StoredPipeline } from '../api/pipelines';
 import { initialParams } from './initial-params';
 import { pinnedType } from '../catalog/node-catalog';
@@ -56,7 +56,7 @@ export interface DocumentState extends PipelineDocument {
   onNodesChange(changes: NodeChange<PipelineFlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<PipelineFlowEdge>[]): void;
   onConnect(connection: Connection): void;
-  addNode(definition: AnyNodeDefinition, position: XYPosition): string;
+  addNode(definition: AnyNodeDescription, position: XYPosition): string;
   removeNode(nodeId: string): void;
   /** Gives a node a new id, rewiring its edges; answers why not when the id is taken or malformed. */
   renameNode(nodeId: string, newId: string): string | null;

@@ -1,4 +1,4 @@
-import { EVALUATOR_METRICS, splitTypeVersion } from '@pipewright/nodes';
+import { EVALUATOR_METRICS, splitTypeVersion } from '@pipewright/nodes/descriptions';
 
 /**
  * The params a node dropped on the canvas starts with: none (its schema's defaults), except a deploy node in a

@@ -1,4 +1,4 @@
-import { formatIssue, type PipelineIssue } from '@pipewright/nodes';
+import { formatIssue, type PipelineIssue } from '@pipewright/nodes/descriptions';
 
 /**
  * zod words a missing param as "Invalid input: expected string, received

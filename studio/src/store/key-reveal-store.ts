@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { RunEvent } from '@pipewright/nodes';
+import type { RunEvent } from '@pipewright/nodes/descriptions';
 import { openKeyReveal, takeKeyReveals, type RunKeyPair } from '../api/key-reveals';
 import { describeError } from '../api/http';
 

@@ -1,4 +1,4 @@
-import { splitTypeVersion } from '@pipewright/nodes';
+import { splitTypeVersion } from '@pipewright/nodes/descriptions';
 import { findDefinition, pinnedType } from '../catalog/node-catalog';
 import { nextNodeId } from './node-ids';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pipelineNodeSchema } from '@pipewright/nodes';
+import { pipelineNodeSchema } from '@pipewright/nodes/descriptions';
 import { nextNodeId } from './node-ids';
 
 describe('nextNodeId', () => {

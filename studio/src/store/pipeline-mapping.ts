@@ -5,7 +5,7 @@ import {
   type PipelineFile,
   type PipelineParamInfo,
   type PortType,
-} from '@pipewright/nodes';
+} from '@pipewright/nodes/descriptions';
 import { findDefinition } from '../catalog/node-catalog';
 
 /** What a canvas node holds of the pipeline file: everything but id and position. */

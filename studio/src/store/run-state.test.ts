@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunDocument, RunEvent, RunEventBody } from '@pipewright/nodes';
-import type { TuningReport } from '@pipewright/nodes';
+import type { RunDocument, RunEvent, RunEventBody } from '@pipewright/nodes/descriptions';
+import type { TuningReport } from '@pipewright/nodes/descriptions';
 import { applyRunEvent, emptyRunView, mergeRunDocument, tuningOf, type RunView } from './run-state';
 
 function play(bodies: RunEventBody[], from: RunView = emptyRunView('run-1')): RunView {

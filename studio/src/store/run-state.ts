@@ -7,7 +7,7 @@ import type {
   RunStatus,
   Status,
   TuningReport,
-} from '@pipewright/nodes';
+} from '@pipewright/nodes/descriptions';
 
 /** One point of a training curve: what a `node-progress` event carried for an epoch. */
 export interface EpochPoint {

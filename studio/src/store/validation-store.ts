@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PipelineFile, PipelineIssue } from '@pipewright/nodes';
+import type { PipelineFile, PipelineIssue } from '@pipewright/nodes/descriptions';
 import { validatePipelineFile } from '../api/pipelines';
 import { describeError } from '../api/http';
 
