@@ -9,11 +9,13 @@ export interface ReferenceFigure {
   tolerance: number;
 }
 
-/** What one model scored (ours, fitSeconds, metrics), or why it did not (error). */
+/** What one model scored (ours, fitSeconds, scoreSeconds, metrics), or why it did not (error). */
 export interface ParityResult {
   metric: string;
   ours?: number;
   fitSeconds?: number;
+  /** The evaluate.score node's time on the test rows (reading them and writing the scores included). */
+  scoreSeconds?: number;
   metrics?: Record<string, number>;
   error?: string;
 }
