@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { contractJsonSchema, predictionOpenApi } from '../deployments/openapi-document.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
-import { API_ROUTES, type ApiRoute } from './api-routes.js';
+import { ANY_ROLE, API_ROUTES, type ApiRoute, type RouteAccess } from './api-routes.js';
 
 const ERROR = { $ref: '#/components/schemas/ApiError' };
 
@@ -88,16 +88,18 @@ function operation(key: string, route: ApiRoute, params: string[]): Record<strin
       access === 'key' ? 'No API key, or an unknown or revoked one' : 'No session, or an expired one',
     );
   if (access === 'session') {
-    responses[403] = errorAnswer(
-      route.roles ? `The caller’s role may not: ${route.roles} only` : 'A viewer may only read',
-    );
+    const refusals: string[] = [];
+    if (route.roles && route.roles !== ANY_ROLE) refusals.push(`a caller who is not ${route.roles}`);
+    else if (!route.roles && method !== 'GET') refusals.push('a viewer (viewers only read)');
+    if (!route.beforePasswordChange) refusals.push('an account that must first replace its generated password');
+    if (refusals.length > 0) responses[403] = errorAnswer(`Refused to ${refusals.join(', or ')}`);
   }
   if (params.length > 0) responses[404] = errorAnswer(`No such ${params.join(' or ')} in the caller’s workspace`);
   const body = requestBody(route);
   return {
     operationId: operationId(key),
     summary: route.summary,
-    ...(route.roles ? { description: `For ${route.roles}.` } : {}),
+    description: `Who may call: ${whoMayCall(access, method, route.roles)}.`,
     security: SECURITY[access],
     parameters: [
       ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
@@ -106,6 +108,13 @@ function operation(key: string, route: ApiRoute, params: string[]): Record<strin
     ...(body ? { requestBody: body } : {}),
     responses,
   };
+}
+
+function whoMayCall(access: RouteAccess, method: string, roles: string | undefined): string {
+  if (access === 'open') return 'anyone';
+  if (access === 'key') return 'a caller with one of the deployment’s API keys';
+  if (roles) return `a session of ${roles === ANY_ROLE ? 'any role' : roles} in the current workspace`;
+  return method === 'GET' ? 'a session of any role' : 'a session of an admin or editor';
 }
 
 /** `POST /api/runs/:id/cancel` → `post_runs_id_cancel`. */

@@ -79,8 +79,13 @@ export interface ApiRoute {
   summary: string;
   /** `session` unless said. */
   access?: RouteAccess;
-  /** Who among the signed-in may call, where the guard narrows it (`@Roles`, `@InstanceAdminOnly`). */
+  /**
+   * Who among the signed-in may call, where it is not the default (anyone reads, admins and editors change):
+   * `@Roles`, `@InstanceAdminOnly`, or a workspace's admin.
+   */
   roles?: string;
+  /** An account that still has its generated password may call it (`@AllowedBeforePasswordChange`). */
+  beforePasswordChange?: true;
   query?: z.ZodObject;
   /** The JSON body. */
   body?: z.ZodType;
@@ -98,6 +103,8 @@ export interface ApiRoute {
 
 const ADMIN = 'admin';
 const BUILDERS = 'admin or editor';
+/** Viewers too, though the route changes something. */
+export const ANY_ROLE = 'any role';
 /** An OpenAPI document (what `GET /docs` answers): its shape is OpenAPI 3.1's, checked by the tests. */
 const openApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
 const workerListSchema = z.object({ items: z.array(workerInfoSchema), total: z.number().int() });
@@ -121,14 +128,24 @@ export const API_ROUTES: Record<string, ApiRoute> = {
     status: 200,
   },
   'POST /api/auth/logout': { summary: 'End this session', access: 'open' },
-  'GET /api/auth/me': { summary: 'Who is calling: the user, the current workspace and role', answer: meSchema },
+  'GET /api/auth/me': {
+    summary: 'Who is calling: the user, the current workspace and role',
+    beforePasswordChange: true,
+    answer: meSchema,
+  },
   'POST /api/auth/workspace': {
     summary: 'Work in another workspace the caller belongs to',
+    roles: ANY_ROLE,
     body: workspaceSwitchSchema,
     answer: meSchema,
     status: 200,
   },
-  'POST /api/auth/password': { summary: 'Change one’s own password', body: passwordChangeSchema },
+  'POST /api/auth/password': {
+    summary: 'Change one’s own password (the first thing an account with a generated one may do)',
+    roles: ANY_ROLE,
+    beforePasswordChange: true,
+    body: passwordChangeSchema,
+  },
   'GET /api/users': {
     summary: 'The users of the workspace',
     roles: ADMIN,
@@ -151,7 +168,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/workspaces': { summary: 'The caller’s workspaces', answer: pageSchema(workspaceSummarySchema) },
   'POST /api/workspaces': {
     summary: 'Make a workspace',
-    roles: 'instance admins',
+    roles: 'an instance admin',
     body: workspaceNameSchema,
     answer: workspaceSummarySchema,
   },
@@ -161,7 +178,11 @@ export const API_ROUTES: Record<string, ApiRoute> = {
     body: workspaceNameSchema,
     answer: workspaceSummarySchema,
   },
-  'GET /api/workspaces/:id/members': { summary: 'A workspace’s members', answer: pageSchema(memberSummarySchema) },
+  'GET /api/workspaces/:id/members': {
+    summary: 'A workspace’s members',
+    roles: ADMIN,
+    answer: pageSchema(memberSummarySchema),
+  },
   'POST /api/workspaces/:id/members': {
     summary: 'Add a member to a workspace',
     roles: ADMIN,
@@ -254,6 +275,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   },
   'POST /api/runs/:id/key-reveals': {
     summary: 'The API keys of deployments this run made, shown once to whom started it',
+    roles: BUILDERS,
     answer: keyRevealListSchema,
     status: 200,
   },
