@@ -3,8 +3,10 @@ import type { Tensor, TensorFlowApi } from '../../core/tensorflow.js';
 import type { MlpActivation } from './mlp-model.js';
 
 /**
- * Data-parallel training of trainMlp's network on worker threads, each with
- * its own TensorFlow.js (wasm): every Adam step's batch is cut into one
+ * trainMlp's flat step — the weights in one Float32Array, each layer's
+ * forward pass one fused matMul, the loss and Adam in JavaScript — in the
+ * calling thread (localMlpReplica), or data-parallel on worker threads,
+ * each with its own TensorFlow.js (wasm): every Adam step's batch is cut into one
  * shard a thread, each thread computes its shard's gradients, and after a
  * barrier every thread sums the shards' gradients in thread order and takes
  * the same Adam step on its own copy of the weights — so the copies stay
