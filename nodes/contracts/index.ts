@@ -14,3 +14,4 @@ export * from './templates.js';
 export * from './schedules.js';
 export * from './workers.js';
 export * from './people.js';
+export * from './cli.js';

@@ -39,3 +39,14 @@ export const workerInfoSchema = z
   })
   .strict();
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
+
+/** `GET /health`, open to anyone: answered once the database answers. */
+export const healthAnswerSchema = z
+  .object({
+    status: z.literal('ok'),
+    database: z.object({ mode: z.enum(['embedded', 'external']) }).strict(),
+    /** Workers with a live heartbeat (a server with none takes runs that wait). */
+    workers: z.number().int().min(0),
+  })
+  .strict();
+export type HealthAnswer = z.infer<typeof healthAnswerSchema>;

@@ -28,6 +28,10 @@ export interface TensorFlowApi {
   concat(tensors: Tensor[], axis?: number): Tensor;
 
   matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
+  /** One kernel for a · b + bias, then the activation (a GEMM with its epilogue on wasm's XNNPACK). */
+  fused: {
+    matMul(args: { a: Tensor; b: Tensor; bias?: Tensor; activation?: 'linear' | 'relu' }): Tensor;
+  };
   transpose(x: Tensor, perm?: number[]): Tensor;
   add(a: TensorOperand, b: TensorOperand): Tensor;
   sub(a: TensorOperand, b: TensorOperand): Tensor;

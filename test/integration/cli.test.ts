@@ -6,32 +6,14 @@ import pg from 'pg';
 import { hashSecret } from '../../server/dist/auth/tokens.js';
 import { connectDatabase } from '../../server/dist/database/database-connection.js';
 import { breastCancerPipeline } from './example-pipelines.js';
+import { cliRunDocumentSchema } from '../../nodes/dist/contracts/index.js';
 import { createTestEnvironment, runPipewright, type TestEnvironment } from './test-environment.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(root, 'examples', 'breast-cancer.json');
 
-interface CliDocument {
-  status: string;
-  nodes: Record<
-    string,
-    {
-      status: string;
-      cached: boolean;
-      durationMs: number | null;
-      metrics?: Record<string, number>;
-      error?: Record<string, unknown>;
-    }
-  >;
-  deployments?: {
-    nodeId: string;
-    name: string;
-    version?: number;
-    predictPath?: string;
-    apiKey?: string;
-    error?: string;
-  }[];
-}
+/** The `--json` document, held to its contract (the parse names any field off it). */
+const cliJson = (stdout: string) => cliRunDocumentSchema.parse(JSON.parse(stdout));
 
 describe('pipewright CLI', () => {
   let environment: TestEnvironment;
@@ -76,7 +58,7 @@ describe('pipewright CLI', () => {
   it('runs a file, prints one JSON document with --json, and exits 0', async () => {
     const result = await pipewright('run', example, '--json');
     expect(result.code, result.stderr).toBe(0);
-    const document = JSON.parse(result.stdout) as CliDocument;
+    const document = cliJson(result.stdout);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(document.status).toBe('succeeded');
     expect(Object.keys(document.nodes)).toEqual(['source', 'dedupe', 'split', 'impute', 'train', 'score', 'metrics']);
@@ -87,7 +69,7 @@ describe('pipewright CLI', () => {
   it('reports unchanged nodes as cached the second time', async () => {
     const result = await pipewright('run', example, '--json');
     expect(result.code, result.stderr).toBe(0);
-    const document = JSON.parse(result.stdout) as CliDocument;
+    const document = cliJson(result.stdout);
     for (const node of Object.values(document.nodes)) expect(node).toMatchObject({ status: 'cached', cached: true });
   });
 
@@ -111,7 +93,7 @@ describe('pipewright CLI', () => {
 
     const json = await pipewright('run', join(dir, 'failing.json'), '--json');
     expect(json.code, json.stderr).toBe(1);
-    const document = JSON.parse(json.stdout) as CliDocument;
+    const document = cliJson(json.stdout);
     expect(document.status).toBe('failed');
     expect(document.nodes.source.status).toMatch(/succeeded|cached/);
     expect(document.nodes.train.status).toBe('failed');
@@ -157,7 +139,7 @@ describe('pipewright CLI', () => {
 
     const second = await pipewright('run', file, '--json');
     expect(second.code, second.stderr).toBe(0);
-    const document = JSON.parse(second.stdout) as CliDocument;
+    const document = cliJson(second.stdout);
     expect(document.status).toBe('succeeded');
     expect(document.deployments).toEqual([
       {
@@ -196,7 +178,7 @@ describe('pipewright CLI', () => {
     expect(result.stderr).toMatch(
       /could not deploy "taken" \(node "deploy"\): deployment "taken" belongs to another workspace/,
     );
-    const document = JSON.parse(result.stdout) as CliDocument;
+    const document = cliJson(result.stdout);
     expect(document.status).toBe('succeeded');
     expect(document.deployments).toEqual([
       { nodeId: 'deploy', name: 'taken', error: 'deployment "taken" belongs to another workspace' },

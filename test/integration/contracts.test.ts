@@ -37,6 +37,7 @@ import {
   runSummarySchema,
   scheduleSchema,
   firingSchema,
+  healthAnswerSchema,
   instantiatedPipelineSchema,
   templateDetailSchema,
   templateSummarySchema,
@@ -351,6 +352,8 @@ describe('every answer keeps to the API contract (nodes/contracts), on a real se
 
     const workers = await call(editor, 'GET', '/workers', pageSchema(workerInfoSchema), 200);
     expect(workers.items.filter((worker) => worker.live)).toHaveLength(1);
+    const health = await call({ url: server.url }, 'GET', '/health', healthAnswerSchema, 200);
+    expect(health).toMatchObject({ status: 'ok', workers: 1 });
   });
 
   it('people: me, a login, users, workspaces, members, a switch, the audit log', async () => {

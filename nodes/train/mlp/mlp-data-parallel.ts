@@ -168,53 +168,43 @@ function barrier(control: Int32Array, parties: number): void {
 export function trainMlpReplica(tf: TensorFlowApi, shared: MlpReplicaShared, thread: number): number {
   const { sizes, threads, control, rows, batchSize } = shared;
   const layout = flatLayout(sizes);
-  const layerCount = layout.length;
   const size = shared.initial.length;
-  const width = sizes[0];
-  const outputs = sizes[layerCount];
-  // Copied into this thread's wasm memory once.
-  const X = tf.tensor2d(shared.x.slice(), [rows, width]);
-  const Y = tf.tensor2d(shared.y.slice(), [rows, outputs]);
   const params = shared.initial.slice();
   const m = new Float32Array(size);
   const v = new Float32Array(size);
   const relu = shared.activation === 'relu';
   let step = 0;
-  try {
-    for (let epoch = 1; ; epoch++) {
-      for (;;) {
-        const told = Atomics.load(control, EPOCH);
-        if (told === STOP) return step;
-        if (told >= epoch) break;
-        Atomics.wait(control, EPOCH, told);
-      }
-      let lossSum = 0;
-      for (let start = 0; start < rows; start += batchSize) {
-        const n = Math.min(batchSize, rows - start);
-        step++;
-        const from = start + Math.floor((n * thread) / threads);
-        const to = start + Math.floor((n * (thread + 1)) / threads);
-        const set = (step & 1) * threads;
-        const own = shared.gradients.subarray((set + thread) * size, (set + thread + 1) * size);
-        if (to > from) {
-          const indices = shared.order.slice(from, to);
-          const result = shardGradients(tf, X, Y, indices, n, params, layout, shared, step, thread, relu);
-          result.slice(0, -1).forEach((g, p) => own.set(g.dataSync(), gradientOffset(layout, p)));
-          lossSum += result[result.length - 1].dataSync()[0];
-          tf.dispose(result);
-        } else {
-          own.fill(0);
-        }
-        barrier(control, threads);
-        adamStep(shared, params, m, v, layout, set * size, step, n);
-      }
-      shared.losses[thread] = lossSum;
-      if (thread === 0) shared.weights.set(params);
-      Atomics.add(control, FINISHED, 1);
-      Atomics.notify(control, FINISHED);
+  for (let epoch = 1; ; epoch++) {
+    for (;;) {
+      const told = Atomics.load(control, EPOCH);
+      if (told === STOP) return step;
+      if (told >= epoch) break;
+      Atomics.wait(control, EPOCH, told);
     }
-  } finally {
-    tf.dispose([X, Y]);
+    let lossSum = 0;
+    for (let start = 0; start < rows; start += batchSize) {
+      const n = Math.min(batchSize, rows - start);
+      step++;
+      const from = start + Math.floor((n * thread) / threads);
+      const to = start + Math.floor((n * (thread + 1)) / threads);
+      const set = (step & 1) * threads;
+      const own = shared.gradients.subarray((set + thread) * size, (set + thread + 1) * size);
+      if (to > from) {
+        const indices = shared.order.slice(from, to);
+        const { gradients, loss } = shardGradients(tf, indices, n, params, layout, shared, step, thread, relu);
+        gradients.forEach((g, p) => own.set(g.dataSync(), gradientOffset(layout, p)));
+        lossSum += loss;
+        tf.dispose(gradients);
+      } else {
+        own.fill(0);
+      }
+      barrier(control, threads);
+      adamStep(shared, params, m, v, layout, set * size, step, n);
+    }
+    shared.losses[thread] = lossSum;
+    if (thread === 0) shared.weights.set(params);
+    Atomics.add(control, FINISHED, 1);
+    Atomics.notify(control, FINISHED);
   }
 }
 
@@ -227,13 +217,14 @@ function gradientOffset(layout: ReturnType<typeof flatLayout>, p: number): numbe
 /**
  * The shard's gradients of the batch's mean loss (its rows' share: summed
  * over the threads they make the batch's gradient, without the L2 term),
- * W0, b0, W1, b1, …, then the shard's summed loss — the arithmetic of
- * trainMlp's own step, on fewer rows.
+ * W0, b0, W1, b1, …, and the shard's summed loss — trainMlp's arithmetic on
+ * fewer rows, with fewer kernels: each layer's forward pass is one fused
+ * matMul (bias and relu included), and the loss and its gradient at the
+ * outputs (a few numbers a row) are computed here in JavaScript from the
+ * read-back outputs instead of a dozen small kernels.
  */
 function shardGradients(
   tf: TensorFlowApi,
-  X: Tensor,
-  Y: Tensor,
   indices: Int32Array,
   n: number,
   params: Float32Array,
@@ -242,26 +233,38 @@ function shardGradients(
   step: number,
   thread: number,
   relu: boolean,
-): Tensor[] {
-  return tf.tidy(() => {
-    const at = tf.tensor1d(indices, 'int32');
-    const xb = tf.gather(X, at);
-    const yb = tf.gather(Y, at);
+): { gradients: Tensor[]; loss: number } {
+  let loss = 0;
+  const gradients = tf.tidy(() => {
+    // Rows copied here (a gather kernel takes ten times as long for a shard of 256 rows × 32).
+    const width = layout[0].inputs;
+    const rows = new Float32Array(indices.length * width);
+    indices.forEach((row, r) => rows.set(shared.x.subarray(row * width, (row + 1) * width), r * width));
+    const xb = tf.tensor2d(rows, [indices.length, width]);
+    // Bias gradients as ones · dz, a GEMM: a column sum is a slow kernel on wasm.
+    const ones = tf.tensor2d(new Float32Array(indices.length).fill(1), [1, indices.length]);
     const weights = layout.map((layer) =>
       tf.tensor2d(params.subarray(layer.weights, layer.bias), [layer.inputs, layer.outputs]),
     );
-    const biases = layout.map((layer) =>
-      tf.tensor2d(params.subarray(layer.bias, layer.bias + layer.outputs), [1, layer.outputs]),
-    );
+    const biases = layout.map((layer) => tf.tensor1d(params.subarray(layer.bias, layer.bias + layer.outputs)));
     const layerCount = layout.length;
     const activations: Tensor[] = [xb];
-    const preActivations: Tensor[] = [];
+    /** Each hidden layer's activations before dropout, which its slope is taken from. */
+    const units: Tensor[] = [];
     const masks: (Tensor | undefined)[] = [];
+    let z: Tensor | undefined;
     for (let l = 0; l < layerCount; l++) {
-      const z = tf.add(tf.matMul(activations[l], weights[l]), biases[l]);
-      preActivations.push(z);
-      if (l === layerCount - 1) break;
-      let a = relu ? tf.relu(z) : tf.tanh(z);
+      const hidden = l < layerCount - 1;
+      const fusedRelu = hidden && relu;
+      z = tf.fused.matMul({
+        a: activations[l],
+        b: weights[l],
+        bias: biases[l],
+        activation: fusedRelu ? 'relu' : 'linear',
+      });
+      if (!hidden) break;
+      let a = fusedRelu ? z : tf.tanh(z);
+      units.push(a);
       let mask: Tensor | undefined;
       if (shared.dropout > 0) {
         const keep = 1 - shared.dropout;
@@ -272,26 +275,65 @@ function shardGradients(
       masks.push(mask);
       activations.push(a);
     }
-    const z = preActivations[layerCount - 1];
-    const rowsHere = indices.length;
-    const loss =
-      shared.loss === 'crossEntropy'
-        ? tf.mul(tf.mean(tf.sub(tf.logSumExp(z, 1), tf.sum(tf.mul(yb, z), 1))), rowsHere)
-        : tf.mul(tf.div(tf.mean(tf.sum(tf.square(tf.sub(z, yb)), 1)), 2), rowsHere);
-    let dz = shared.loss === 'crossEntropy' ? tf.div(tf.sub(tf.softmax(z), yb), n) : tf.div(tf.sub(z, yb), n);
+    const outputs = layout[layerCount - 1].outputs;
+    const out = (z as Tensor).dataSync();
+    const dOut = new Float32Array(out.length);
+    loss = outputGradient(out, shared.y, indices, outputs, n, shared.loss, dOut);
+    let dz = tf.tensor2d(dOut, [indices.length, outputs]);
     const grads: Tensor[] = new Array(2 * layerCount);
     for (let l = layerCount - 1; l >= 0; l--) {
       grads[2 * l] = tf.matMul(tf.transpose(activations[l]), dz);
-      grads[2 * l + 1] = tf.sum(dz, 0, true);
+      grads[2 * l + 1] = tf.matMul(ones, dz);
       if (l === 0) break;
       let da = tf.matMul(dz, tf.transpose(weights[l]));
       const mask = masks[l - 1];
       if (mask) da = tf.mul(da, mask);
-      const a = activations[l];
-      dz = tf.mul(da, relu ? tf.step(preActivations[l - 1]) : tf.sub(1, tf.square(a)));
+      // relu: 1 where the unit was on (its output above 0); tanh: 1 − a².
+      const a = units[l - 1];
+      dz = tf.mul(da, relu ? tf.step(a) : tf.sub(1, tf.square(a)));
     }
-    return [...grads, loss];
+    return grads;
   });
+  return { gradients, loss };
+}
+
+/**
+ * The loss summed over the shard's rows, and into `dOut` its gradient at
+ * the outputs `out` (rows × outputs) as a share of the batch's mean:
+ * softmax − y for cross-entropy, z − y for squared error, over n.
+ */
+function outputGradient(
+  out: ArrayLike<number>,
+  y: Float32Array,
+  indices: Int32Array,
+  outputs: number,
+  n: number,
+  kind: MlpReplicaShared['loss'],
+  dOut: Float32Array,
+): number {
+  let loss = 0;
+  for (let r = 0; r < indices.length; r++) {
+    const o = r * outputs;
+    const t = indices[r] * outputs;
+    if (kind === 'crossEntropy') {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < outputs; c++) max = Math.max(max, out[o + c]);
+      let total = 0;
+      for (let c = 0; c < outputs; c++) total += Math.exp(out[o + c] - max);
+      const logSum = max + Math.log(total);
+      for (let c = 0; c < outputs; c++) {
+        loss -= y[t + c] * (out[o + c] - logSum);
+        dOut[o + c] = (Math.exp(out[o + c] - logSum) - y[t + c]) / n;
+      }
+    } else {
+      for (let c = 0; c < outputs; c++) {
+        const d = out[o + c] - y[t + c];
+        loss += (d * d) / 2;
+        dOut[o + c] = d / n;
+      }
+    }
+  }
+  return loss;
 }
 
 /**

@@ -1,40 +1,12 @@
-import type {
-  DeploymentOutcome,
-  NodeFailure,
-  OutputSummary,
-  PlanJob,
-  PromotionDecision,
-  RunDocument,
-  RunEvent,
-  RunStatus,
-} from '@pipewright/nodes';
+import type { DeploymentOutcome, NodeFailure, OutputSummary, PlanJob, RunDocument, RunEvent } from '@pipewright/nodes';
+import type { CliDeployment, CliRunDocument } from '@pipewright/nodes/contracts';
 import cliProgress from 'cli-progress';
 
 /** What one auto-deploying deploy.service node came to, with the new deployment's API key when it was created. */
 export type AutoDeployment = { nodeId: string; apiKey?: string } & DeploymentOutcome;
 
-/** What `pipewright run --json` prints: the run document, reduced to what a script needs. */
-export interface CliRunDocument {
-  status: RunStatus;
-  nodes: Record<
-    string,
-    {
-      status: string;
-      cached: boolean;
-      durationMs: number | null;
-      metrics?: Record<string, unknown>;
-      error?: NodeFailure;
-    }
-  >;
-  /** What the run's auto-deploying deploy.service nodes published (absent when it has none). */
-  deployments?: CliDeployment[];
-}
-
-/** One deploy.service node's outcome in `--json`: the version and where it answers, or why it was not deployed. */
-export type CliDeployment = { nodeId: string; name: string } & (
-  | { version: number; predictPath: string; serving: boolean; decision?: PromotionDecision; apiKey?: string }
-  | { error: string }
-);
+/** What `pipewright run --json` prints, and one deployment's outcome in it: the contract's. */
+export type { CliDeployment, CliRunDocument };
 
 export function cliRunDocument(document: RunDocument, deployments: AutoDeployment[] = []): CliRunDocument {
   const nodes: CliRunDocument['nodes'] = {};

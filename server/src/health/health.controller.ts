@@ -1,20 +1,17 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { HealthAnswer, WorkerInfo } from '@pipewright/nodes/contracts';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.js';
 import { DATABASE_CONNECTION, type DatabaseConnection } from '../database/database-connection.js';
-import { WorkerRegistry, type WorkerInfo } from '../worker/worker-registry.js';
+import { WorkerRegistry } from '../worker/worker-registry.js';
 
 /**
  * What a load balancer or an orchestrator needs to route to this server, and
  * nothing more: anyone may ask, so no data directory, port or database URL.
+ * (The contract's shape.)
  */
-export interface HealthAnswer {
-  status: 'ok';
-  database: { mode: 'embedded' | 'external' };
-  /** Workers with a live heartbeat (a server with none takes runs that wait). */
-  workers: number;
-}
+export type { HealthAnswer };
 
 @Controller()
 export class HealthController {

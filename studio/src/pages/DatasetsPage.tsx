@@ -1,13 +1,12 @@
 import { describeSchemaChange } from '@pipewright/nodes/descriptions';
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useState } from 'react';
 import { deleteDataset, listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { describeError } from '../api/http';
 import { formatBytes, formatCount, relativeTime } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from '../panels/dataset-upload';
 import { AppHeader, SectionNav } from './AppHeader';
 import { PermittedButton } from '../permissions/PermittedButton';
-
-type Loaded = { state: 'loading' } | { state: 'ready'; items: Dataset[] } | { state: 'failed'; message: string };
+import { useFetched } from '../use-fetched';
 
 /** What an upload answered, kept on screen: a schema change is seen before anything runs on the new version. */
 interface Uploaded {
@@ -21,14 +20,12 @@ interface Uploaded {
  * listed. A source node reads a dataset by name (the latest) or a pinned version.
  */
 export function DatasetsPage() {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [loaded, reload, setLoaded] = useFetched(() => listDatasets(), []);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const uploadLimit = loaded.state === 'ready' ? loaded.uploadLimitBytes : undefined;
   const [uploaded, setUploaded] = useState<Uploaded | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [generation, setGeneration] = useState(0);
 
-  const reload = useCallback(() => setGeneration((n) => n + 1), []);
   const onUploaded = useCallback(
     (version: DatasetVersion) => {
       setUploaded({ version });
@@ -39,20 +36,6 @@ export function DatasetsPage() {
   const uploader = useDatasetUpload(uploadLimit, onUploaded);
   const { upload } = uploader;
 
-  useEffect(() => {
-    let live = true;
-    listDatasets()
-      .then((page) => {
-        if (!live) return;
-        setLoaded({ state: 'ready', items: page.items });
-        setUploadLimit(page.uploadLimitBytes);
-      })
-      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
-    return () => {
-      live = false;
-    };
-  }, [generation]);
-
   const onDelete = async (dataset: Dataset) => {
     const versions = dataset.versions > 1 ? ` and its ${dataset.versions} versions` : '';
     if (!window.confirm(`Delete “${dataset.name}”${versions}? Pipelines that read it will no longer run.`)) return;
@@ -61,7 +44,7 @@ export function DatasetsPage() {
       await deleteDataset(dataset.id);
       setLoaded((current) =>
         current.state === 'ready'
-          ? { state: 'ready', items: current.items.filter((item) => item.id !== dataset.id) }
+          ? { ...current, items: current.items.filter((item) => item.id !== dataset.id) }
           : current,
       );
     } catch (error) {
@@ -252,19 +235,14 @@ function NewVersionButton({
 }
 
 function VersionList({ name, latest }: { name: string; latest: number }) {
-  const [versions, setVersions] = useState<DatasetVersion[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    listDatasetVersions(name)
-      .then((page) => live && setVersions(page.items))
-      .catch((failure: unknown) => live && setError(describeError(failure)));
-    return () => {
-      live = false;
-    };
-  }, [name, latest]);
-  if (error) return <p className="pw-field__error">Could not load the versions: {error}</p>;
-  if (!versions) return <p className="pw-muted">Loading the versions…</p>;
+  const [listed] = useFetched(
+    () => listDatasetVersions(name).then((page) => ({ versions: page.items })),
+    [name, latest],
+  );
+  if (listed.state === 'failed')
+    return <p className="pw-field__error">Could not load the versions: {listed.message}</p>;
+  if (listed.state === 'loading') return <p className="pw-muted">Loading the versions…</p>;
+  const versions: DatasetVersion[] = listed.versions;
   return (
     <table className="pw-runs-table" aria-label={`Versions of ${name}`}>
       <thead>

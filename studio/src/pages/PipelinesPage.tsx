@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { deletePipeline, listPipelines, renamePipeline, type PipelineSummary } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { relativeTime } from '../canvas/format';
@@ -7,15 +7,18 @@ import { navigate, routeHref } from '../routing';
 import { AppHeader, SectionNav } from './AppHeader';
 import { PermittedButton } from '../permissions/PermittedButton';
 import { usePermission } from '../permissions/permissions';
-
-type Loaded =
-  | { state: 'loading' }
-  | { state: 'ready'; items: PipelineSummary[]; total: number }
-  | { state: 'failed'; message: string };
+import { useFetched } from '../use-fetched';
 
 /** Every saved pipeline, newest first; one click opens one in the editor. */
 export function PipelinesPage() {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [loaded, , setLoaded] = useFetched(
+    () =>
+      listPipelines().then((page) => ({
+        items: [...page.items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
+        total: page.total,
+      })),
+    [],
+  );
   const [importError, setImportError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; draft: string; error: string | null } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -78,19 +81,6 @@ export function PipelinesPage() {
       window.alert(`Could not delete “${pipeline.name}”: ${describeError(error)}`);
     }
   };
-
-  useEffect(() => {
-    let live = true;
-    listPipelines()
-      .then((page) => {
-        const items = [...page.items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-        if (live) setLoaded({ state: 'ready', items, total: page.total });
-      })
-      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
-    return () => {
-      live = false;
-    };
-  }, []);
 
   return (
     <div className="pw-app">

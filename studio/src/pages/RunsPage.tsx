@@ -1,20 +1,35 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunDocument } from '@pipewright/nodes/descriptions';
 import { getPipeline, getPipelineVersion } from '../api/pipelines';
 import { getRun, listPipelineRuns } from '../api/runs';
-import { describeError } from '../api/http';
 import { formatDuration, formatMetric, relativeTime } from '../canvas/format';
 import { StatusBadge } from '../canvas/StatusBadge';
 import { baselineVerdict } from '../canvas/baseline';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
 import { compareRuns, headlineMetric, type ComparisonRow, type RunGraph } from './run-comparison';
+import { useFetched } from '../use-fetched';
 
-type Loaded =
-  | { state: 'loading' }
-  /** `graphs`: the pipeline each run ran, by version: what names its evaluations and their trainers. */
-  | { state: 'ready'; name: string; runs: RunDocument[]; graphs: Map<number, RunGraph> }
-  | { state: 'failed'; message: string };
+/**
+ * The pipeline's latest runs with, in `graphs`, the pipeline each ran, by
+ * version: what names its evaluations and their trainers.
+ */
+async function loadRuns(
+  pipelineId: string,
+): Promise<{ name: string; runs: RunDocument[]; graphs: Map<number, RunGraph> }> {
+  const [pipeline, page] = await Promise.all([getPipeline(pipelineId), listPipelineRuns(pipelineId, 30)]);
+  const runs = await Promise.all(page.items.map((summary) => getRun(summary.id)));
+  const versions = [...new Set(runs.map((run) => run.version).filter((v): v is number => v !== null))];
+  const graphs = new Map<number, RunGraph>(
+    await Promise.all(
+      versions.map(async (version) => {
+        const file = version === pipeline.version ? pipeline : await getPipelineVersion(pipelineId, version);
+        return [version, { nodes: file.nodes, edges: file.edges }] as const;
+      }),
+    ),
+  );
+  return { name: pipeline.name, runs, graphs };
+}
 
 function runDuration(run: RunDocument): number | null {
   if (!run.startedAt || !run.finishedAt) return null;
@@ -88,30 +103,8 @@ function ComparisonCell({ value, flag }: { value: string; flag?: string }) {
 
 /** A pipeline's runs, newest first, with status, duration, params and headline metric; tick two to compare them. */
 export default function RunsPage({ pipelineId }: { pipelineId: string }) {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [loaded] = useFetched(() => loadRuns(pipelineId), [pipelineId]);
   const [picked, setPicked] = useState<string[]>([]);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([getPipeline(pipelineId), listPipelineRuns(pipelineId, 30)])
-      .then(async ([pipeline, page]) => {
-        const runs = await Promise.all(page.items.map((summary) => getRun(summary.id)));
-        const versions = [...new Set(runs.map((run) => run.version).filter((v): v is number => v !== null))];
-        const graphs = new Map<number, RunGraph>(
-          await Promise.all(
-            versions.map(async (version) => {
-              const file = version === pipeline.version ? pipeline : await getPipelineVersion(pipelineId, version);
-              return [version, { nodes: file.nodes, edges: file.edges }] as const;
-            }),
-          ),
-        );
-        if (live) setLoaded({ state: 'ready', name: pipeline.name, runs, graphs });
-      })
-      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
-    return () => {
-      live = false;
-    };
-  }, [pipelineId]);
 
   const toggle = (runId: string) =>
     setPicked((current) =>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { RunTrigger } from '@pipewright/nodes/descriptions';
 import { listDatasets } from '../api/datasets';
 import { describeError } from '../api/http';
@@ -19,11 +19,7 @@ import { PermittedButton } from '../permissions/PermittedButton';
 import { usePermission } from '../permissions/permissions';
 import { routeHref } from '../routing';
 import { AppHeader } from './AppHeader';
-
-type Loaded =
-  | { state: 'loading' }
-  | { state: 'ready'; pipeline: StoredPipeline; schedules: Schedule[] }
-  | { state: 'failed'; message: string };
+import { useFetched } from '../use-fetched';
 
 /** The browser's own time zone, which a new cron schedule starts in. */
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -52,31 +48,24 @@ function paramsText(params: Record<string, unknown>): string {
 
 /** A pipeline's schedules: cron (with a time zone) or a dataset's new versions, their params, pause/resume, history. */
 export default function SchedulesPage({ pipelineId }: { pipelineId: string }) {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  // Next fire times and last firings move on their own: refreshed while the page is open.
+  const [loaded, load] = useFetched(
+    () =>
+      Promise.all([getPipeline(pipelineId), listSchedules(pipelineId)]).then(([pipeline, schedules]) => ({
+        pipeline,
+        schedules: schedules.items,
+      })),
+    [pipelineId],
+    15_000,
+  );
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [pipeline, schedules] = await Promise.all([getPipeline(pipelineId), listSchedules(pipelineId)]);
-      setLoaded({ state: 'ready', pipeline, schedules: schedules.items });
-    } catch (failure) {
-      setLoaded({ state: 'failed', message: describeError(failure) });
-    }
-  }, [pipelineId]);
-
-  useEffect(() => {
-    void load();
-    // Next fire times and last firings move on their own: refreshed while the page is open.
-    const timer = window.setInterval(() => void load(), 15_000);
-    return () => window.clearInterval(timer);
-  }, [load]);
 
   const change = async (schedule: Schedule, body: ScheduleBody) => {
     setError(null);
     try {
       await updateSchedule(schedule.id, body);
-      await load();
+      load();
     } catch (failure) {
       setError(`Could not change the schedule: ${describeError(failure)}`);
     }
@@ -87,7 +76,7 @@ export default function SchedulesPage({ pipelineId }: { pipelineId: string }) {
     setError(null);
     try {
       await deleteSchedule(schedule.id);
-      await load();
+      load();
     } catch (failure) {
       setError(`Could not delete the schedule: ${describeError(failure)}`);
     }
@@ -240,19 +229,10 @@ function ScheduleRow({
 }
 
 function FiringHistory({ scheduleId, pipelineId }: { scheduleId: string; pipelineId: string }) {
-  const [firings, setFirings] = useState<Firing[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    listFirings(scheduleId)
-      .then((page) => live && setFirings(page.items))
-      .catch((failure: unknown) => live && setError(describeError(failure)));
-    return () => {
-      live = false;
-    };
-  }, [scheduleId]);
-  if (error) return <p className="pw-field__error">Could not load its history: {error}</p>;
-  if (!firings) return <p className="pw-muted">Loading…</p>;
+  const [listed] = useFetched(() => listFirings(scheduleId).then((page) => ({ firings: page.items })), [scheduleId]);
+  if (listed.state === 'failed') return <p className="pw-field__error">Could not load its history: {listed.message}</p>;
+  if (listed.state === 'loading') return <p className="pw-muted">Loading…</p>;
+  const firings: Firing[] = listed.firings;
   if (firings.length === 0) return <p className="pw-muted">It has not fired yet.</p>;
   return (
     <table className="pw-runs-table" aria-label="Schedule history">

@@ -1,31 +1,14 @@
-import { useEffect, useState } from 'react';
-import { describeError } from '../api/http';
 import { listWorkers, type WorkerInfo } from '../api/workers';
 import { formatBytes, relativeTime } from '../canvas/format';
 import { AppHeader, SectionNav } from './AppHeader';
-
-type Loaded = { state: 'loading' } | { state: 'ready'; items: WorkerInfo[] } | { state: 'failed'; message: string };
+import { useFetched } from '../use-fetched';
 
 const REFRESH_MS = 5_000;
 
 /** The workers taking jobs (and those lately lost): backend, GPU, cores, memory, running jobs, heartbeat. */
 export function WorkersPage() {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      listWorkers()
-        .then((page) => live && setLoaded({ state: 'ready', items: page.items }))
-        .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
-    void load();
-    // Heartbeats come every few seconds; the page follows them.
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, []);
+  // Heartbeats come every few seconds; the page follows them.
+  const [loaded] = useFetched(() => listWorkers().then((page) => ({ items: page.items })), [], REFRESH_MS);
 
   const alive = loaded.state === 'ready' ? loaded.items.filter((worker) => worker.live) : [];
   return (

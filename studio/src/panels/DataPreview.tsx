@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { previewTable, type TablePreview } from '../api/runs';
-import { describeError } from '../api/http';
 import { formatCount } from '../canvas/format';
 import { MiniHistogram } from '../charts/MetricViews';
 import { profileColumns, type PreviewColumnProfile } from './column-profile';
+import { useFetched } from '../use-fetched';
 
 const ROW_HEIGHT = 28;
 const COLUMN_WIDTH = 130;
@@ -87,17 +87,12 @@ export default function DataPreview({
   port: string;
   onClose: () => void;
 }) {
-  const [preview, setPreview] = useState<TablePreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    previewTable(runId, nodeId, port)
-      .then((answer) => live && setPreview(answer))
-      .catch((failure: unknown) => live && setError(describeError(failure)));
-    return () => {
-      live = false;
-    };
-  }, [runId, nodeId, port]);
+  const [fetched] = useFetched(
+    () => previewTable(runId, nodeId, port).then((table) => ({ table })),
+    [runId, nodeId, port],
+  );
+  const preview: TablePreview | null = fetched.state === 'ready' ? fetched.table : null;
+  const error = fetched.state === 'failed' ? fetched.message : null;
   const profiles = useMemo(() => (preview ? profileColumns(preview.columns, preview.rows) : []), [preview]);
 
   return (

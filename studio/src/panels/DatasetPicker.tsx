@@ -1,37 +1,22 @@
 import { describeSchemaChange } from '@pipewright/nodes/descriptions';
-import { useEffect, useState } from 'react';
 import { listDatasets, listDatasetVersions, type Dataset, type DatasetVersion } from '../api/datasets';
 import { formatBytes } from '../canvas/format';
 import { UploadButton, UploadLimit, UploadProgress, useDatasetUpload } from './dataset-upload';
+import { useFetched } from '../use-fetched';
 
 /**
  * Under a source node's `path`: pick an uploaded dataset, or upload one
  * (with a progress bar); the chosen dataset's path goes into the param.
  */
 export function DatasetPicker({ path, onPick }: { path: unknown; onPick: (path: string) => void }) {
-  const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const [uploadLimit, setUploadLimit] = useState<number | undefined>(undefined);
+  const [listed, reload] = useFetched(() => listDatasets(), []);
+  const datasets: Dataset[] = listed.state === 'ready' ? listed.items : [];
+  const uploadLimit = listed.state === 'ready' ? listed.uploadLimitBytes : undefined;
   const uploader = useDatasetUpload(uploadLimit, (version) => {
-    listDatasets()
-      .then((page) => setDatasets(page.items))
-      .catch(() => undefined);
+    reload();
     onPick(version.path);
   });
   const { upload } = uploader;
-
-  useEffect(() => {
-    let live = true;
-    listDatasets()
-      .then((page) => {
-        if (!live) return;
-        setDatasets(page.items);
-        setUploadLimit(page.uploadLimitBytes);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const chosen = datasets.find((dataset) => dataset.path === path);
   return (
@@ -79,32 +64,11 @@ export function NamedDatasetPicker({
   version: unknown;
   onPick: (choice: { dataset: string; version: number | undefined }) => void;
 }) {
-  const [datasets, setDatasets] = useState<Dataset[]>([]);
-  const [versions, setVersions] = useState<DatasetVersion[]>([]);
   const name = typeof dataset === 'string' ? dataset : '';
-
-  useEffect(() => {
-    let live = true;
-    listDatasets()
-      .then((page) => live && setDatasets(page.items))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  useEffect(() => {
-    let live = true;
-    if (!name) {
-      setVersions([]);
-      return;
-    }
-    listDatasetVersions(name)
-      .then((page) => live && setVersions(page.items))
-      .catch(() => live && setVersions([]));
-    return () => {
-      live = false;
-    };
-  }, [name]);
+  const [listed] = useFetched(() => listDatasets(), []);
+  const datasets: Dataset[] = listed.state === 'ready' ? listed.items : [];
+  const [versionsOfName] = useFetched(name ? () => listDatasetVersions(name) : null, [name]);
+  const versions: DatasetVersion[] = name && versionsOfName.state === 'ready' ? versionsOfName.items : [];
 
   const pinned = typeof version === 'number' ? version : undefined;
   const shown = pinned === undefined ? versions[0] : versions.find((v) => v.version === pinned);

@@ -1,26 +1,13 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { describeError } from '../api/http';
+import { useState, type ReactNode } from 'react';
 import { listTemplates, type TemplateSummary } from '../api/templates';
 import { PermittedButton } from '../permissions/PermittedButton';
 import { UseTemplateDialog } from './UseTemplateDialog';
-
-type Loaded =
-  { state: 'loading' } | { state: 'ready'; items: TemplateSummary[] } | { state: 'failed'; message: string };
+import { useFetched, type Fetched } from '../use-fetched';
 
 /** The templates (the gallery's, or all), loaded once; `reload` after an import or a delete. */
-export function useTemplates(): [Loaded, () => void] {
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let live = true;
-    listTemplates()
-      .then((page) => live && setLoaded({ state: 'ready', items: page.items }))
-      .catch((error: unknown) => live && setLoaded({ state: 'failed', message: describeError(error) }));
-    return () => {
-      live = false;
-    };
-  }, [generation]);
-  return [loaded, () => setGeneration((n) => n + 1)];
+export function useTemplates(): [Fetched<{ items: TemplateSummary[] }>, () => void] {
+  const [templates, reload] = useFetched(() => listTemplates().then((page) => ({ items: page.items })), []);
+  return [templates, reload];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { templateValueProblem, type TemplateParam } from '@pipewright/nodes/descriptions';
-import { useEffect, useState } from 'react';
-import { listDatasets, type Dataset } from '../api/datasets';
+import { listDatasets } from '../api/datasets';
+import { useFetched } from '../use-fetched';
 
 /** The value a declared param starts at in the form: its default, or the template pipeline's own value. */
 export function startingValue(param: TemplateParam, pipelineParams: Record<string, unknown>): unknown {
@@ -193,16 +193,9 @@ function ParamInput({
 
 /** The names of the workspace's datasets, for a dataset param's select (loaded only when a param needs them). */
 function useDatasetNames(needed: boolean): string[] {
-  const [names, setNames] = useState<string[]>([]);
-  useEffect(() => {
-    if (!needed) return;
-    let live = true;
-    listDatasets()
-      .then((page: { items: Dataset[] }) => live && setNames(page.items.map((dataset) => dataset.name)))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [needed]);
-  return names;
+  const [listed] = useFetched(
+    needed ? () => listDatasets().then((page) => ({ names: page.items.map((dataset) => dataset.name) })) : null,
+    [needed],
+  );
+  return listed.state === 'ready' ? listed.names : [];
 }

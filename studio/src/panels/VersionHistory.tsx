@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import {
   getPipeline,
   getPipelineVersion,
@@ -11,6 +10,7 @@ import { relativeTime } from '../canvas/format';
 import { useDocumentStore } from '../store/document-store';
 import { showNewestRun } from '../store/run-store';
 import { useViewStore } from '../store/view-store';
+import { useFetched } from '../use-fetched';
 
 /** Opens an old version read-only on the canvas, with its own newest run (none when it never ran). */
 export async function openVersion(pipelineId: string, version: number): Promise<void> {
@@ -60,17 +60,16 @@ export async function restoreVersion(pipelineId: string): Promise<void> {
 export function VersionHistory() {
   const pipelineId = useDocumentStore((state) => state.pipelineId);
   const version = useDocumentStore((state) => state.version);
-  const [versions, setVersions] = useState<PipelineVersionSummary[]>([]);
-  useEffect(() => {
-    if (pipelineId === null) return;
-    let live = true;
-    listPipelineVersions(pipelineId)
-      .then((page) => live && setVersions([...page.items].sort((a, b) => b.version - a.version)))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [pipelineId, version]);
+  const [listed] = useFetched(
+    pipelineId === null
+      ? null
+      : () =>
+          listPipelineVersions(pipelineId).then((page) => ({
+            versions: [...page.items].sort((a, b) => b.version - a.version),
+          })),
+    [pipelineId, version],
+  );
+  const versions: PipelineVersionSummary[] = listed.state === 'ready' ? listed.versions : [];
   if (pipelineId === null || versions.length === 0) return null;
   return (
     <section className="pw-inspector__section" aria-label="Version history" data-testid="version-history">

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '../api/http';
 import { listAuditEvents, listUsers, type AuditEvent, type AuditFilter } from '../api/people';
 import { AppHeader, SectionNav } from '../pages/AppHeader';
+import { useFetched } from '../use-fetched';
 
 const PAGE_SIZE = 50;
 const FAMILIES = [...new Set(AUDIT_ACTIONS.map((action) => action.split('.')[0]))];
@@ -35,13 +36,8 @@ export function AuditPage() {
   const [applied, setApplied] = useState<{ form: FilterForm; offset: number }>({ form: EMPTY, offset: 0 });
   const [page, setPage] = useState<{ items: AuditEvent[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [emails, setEmails] = useState<string[]>([]);
-
-  useEffect(() => {
-    listUsers()
-      .then((users) => setEmails(users.items.map((user) => user.email)))
-      .catch(() => setEmails([]));
-  }, []);
+  const [users] = useFetched(() => listUsers().then((page) => ({ emails: page.items.map((user) => user.email) })), []);
+  const emails = users.state === 'ready' ? users.emails : [];
 
   const load = useCallback(() => {
     let live = true;

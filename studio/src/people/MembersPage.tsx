@@ -10,16 +10,17 @@ import {
   type WorkspaceSummary,
 } from '../api/people';
 import { PermittedButton } from '../permissions/PermittedButton';
-import { ROLES } from '../permissions/permissions';
 import { relativeTime } from '../canvas/format';
 import type { Role } from '../store/session-store';
-import { PeopleLayout } from './PeopleLayout';
+import { EmailField, PeopleLayout, RoleSelect } from './PeopleLayout';
+import { useServerActions } from '../use-server-actions';
 
 /** Who works in one workspace, with which role: add an existing user by email, change a role, remove one. */
 export function MembersPage({ workspaceId }: { workspaceId: string }) {
   const [workspace, setWorkspace] = useState<WorkspaceSummary | null>(null);
   const [members, setMembers] = useState<MemberSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The page's changes fetch it again afterwards: `reload` is below, where the error line it writes exists.
+  const { error, setError, act } = useServerActions(() => reload());
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
 
@@ -32,18 +33,6 @@ export function MembersPage({ workspaceId }: { workspaceId: string }) {
       .catch((failure: unknown) => setError(describeError(failure)));
   }, [workspaceId]);
   useEffect(reload, [reload]);
-
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      reload();
-      return true;
-    } catch (failure) {
-      setError(describeError(failure));
-      return false;
-    }
-  };
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -64,25 +53,10 @@ export function MembersPage({ workspaceId }: { workspaceId: string }) {
       }
     >
       <form className="pw-inline-form" aria-label="Add a member" onSubmit={(event) => void add(event)}>
-        <label className="pw-field">
-          <span>Email</span>
-          <input
-            className="pw-input"
-            type="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
+        <EmailField value={email} onChange={setEmail} />
         <label className="pw-field">
           <span>Role</span>
-          <select className="pw-input" value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {ROLES.map((option) => (
-              <option key={option} value={option}>
-                {option}
-              </option>
-            ))}
-          </select>
+          <RoleSelect value={role} onChange={setRole} />
         </label>
         <PermittedButton
           permission="manage-members"
@@ -117,20 +91,12 @@ export function MembersPage({ workspaceId }: { workspaceId: string }) {
                   {member.disabled && <span className="pw-badge pw-badge--failed">disabled</span>}
                 </td>
                 <td>
-                  <select
-                    className="pw-input pw-input--compact"
-                    aria-label={`Role of ${member.email}`}
+                  <RoleSelect
+                    compact
+                    label={`Role of ${member.email}`}
                     value={member.role}
-                    onChange={(event) =>
-                      void act(() => changeMemberRole(workspaceId, member.userId, event.target.value as Role))
-                    }
-                  >
-                    {ROLES.map((option) => (
-                      <option key={option} value={option}>
-                        {option}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(role) => void act(() => changeMemberRole(workspaceId, member.userId, role))}
+                  />
                 </td>
                 <td>{relativeTime(member.since)}</td>
                 <td className="pw-people-table__actions">

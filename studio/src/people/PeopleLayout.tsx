@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { ROLES } from '../permissions/permissions';
+import type { Role } from '../store/session-store';
 import { AppHeader, SectionNav } from '../pages/AppHeader';
 import { routeHref } from '../routing';
 
@@ -51,5 +53,49 @@ export function OneTimePassword({ email, password }: { email: string; password: 
       One-time password for <strong>{email}</strong> (shown only now; they choose their own at the first login):{' '}
       <code data-testid="one-time-password">{password}</code>
     </p>
+  );
+}
+
+/** A role picker: a form's (inside its labelled field), or a role changed in place (`compact`, named by `label`). */
+export function RoleSelect({
+  value,
+  onChange,
+  label,
+  compact = false,
+}: {
+  value: Role;
+  onChange: (role: Role) => void;
+  label?: string;
+  compact?: boolean;
+}) {
+  return (
+    <select
+      className={compact ? 'pw-input pw-input--compact' : 'pw-input'}
+      aria-label={label}
+      value={value}
+      onChange={(event) => onChange(event.target.value as Role)}
+    >
+      {ROLES.map((option) => (
+        <option key={option} value={option}>
+          {option}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The email of the account a form adds. */
+export function EmailField({ value, onChange }: { value: string; onChange: (email: string) => void }) {
+  return (
+    <label className="pw-field">
+      <span>Email</span>
+      <input
+        className="pw-input"
+        type="email"
+        required
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </label>
   );
 }

@@ -13,15 +13,16 @@ import {
   type WorkspaceSummary,
 } from '../api/people';
 import { PermittedButton } from '../permissions/PermittedButton';
-import { ROLES } from '../permissions/permissions';
 import type { Role } from '../store/session-store';
-import { OneTimePassword, PeopleLayout } from './PeopleLayout';
+import { EmailField, OneTimePassword, PeopleLayout, RoleSelect } from './PeopleLayout';
+import { useServerActions } from '../use-server-actions';
 
 /** Accounts in the workspaces the admin administers: add one, change a role, disable, reset a password. */
 export function UsersPage() {
   const [users, setUsers] = useState<UserSummary[] | null>(null);
   const [workspaces, setWorkspaces] = useState<WorkspaceSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  // The page's changes fetch it again afterwards: `reload` is below, where the error line it writes exists.
+  const { error, setError, act: change } = useServerActions(() => reload());
   const [revealed, setRevealed] = useState<UserWithPassword | null>(null);
 
   const reload = useCallback(() => {
@@ -34,16 +35,13 @@ export function UsersPage() {
   }, []);
   useEffect(reload, [reload]);
 
+  /** A change to the users; one that answers a one-time password shows it, once. */
   const act = async (action: () => Promise<UserWithPassword | UserSummary | unknown>) => {
-    setError(null);
     setRevealed(null);
-    try {
+    await change(async () => {
       const result = await action();
       if (result && typeof result === 'object' && 'oneTimePassword' in result) setRevealed(result as UserWithPassword);
-      reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    }
+    });
   };
 
   const administered = workspaces.filter((workspace) => workspace.role === 'admin');
@@ -84,22 +82,12 @@ export function UsersPage() {
                       <li key={membership.workspaceId}>
                         <label>
                           <span>{membership.workspaceName}</span>
-                          <select
-                            className="pw-input pw-input--compact"
-                            aria-label={`Role of ${user.email} in ${membership.workspaceName}`}
+                          <RoleSelect
+                            compact
+                            label={`Role of ${user.email} in ${membership.workspaceName}`}
                             value={membership.role}
-                            onChange={(event) =>
-                              void act(() =>
-                                changeMemberRole(membership.workspaceId, user.id, event.target.value as Role),
-                              )
-                            }
-                          >
-                            {ROLES.map((role) => (
-                              <option key={role} value={role}>
-                                {role}
-                              </option>
-                            ))}
-                          </select>
+                            onChange={(role) => void act(() => changeMemberRole(membership.workspaceId, user.id, role))}
+                          />
                         </label>
                       </li>
                     ))}
@@ -165,16 +153,7 @@ function NewUserForm({
 
   return (
     <form className="pw-inline-form" aria-label="Add a user" onSubmit={(event) => void submit(event)}>
-      <label className="pw-field">
-        <span>Email</span>
-        <input
-          className="pw-input"
-          type="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </label>
+      <EmailField value={email} onChange={setEmail} />
       <label className="pw-field">
         <span>Workspace</span>
         <select className="pw-input" value={chosenWorkspace} onChange={(event) => setWorkspaceId(event.target.value)}>
@@ -187,13 +166,7 @@ function NewUserForm({
       </label>
       <label className="pw-field">
         <span>Role</span>
-        <select className="pw-input" value={role} onChange={(event) => setRole(event.target.value as Role)}>
-          {ROLES.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
+        <RoleSelect value={role} onChange={setRole} />
       </label>
       <label className="pw-field">
         <span>Password (empty: a one-time one)</span>

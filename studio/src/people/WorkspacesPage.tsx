@@ -6,11 +6,13 @@ import { PermittedButton } from '../permissions/PermittedButton';
 import { routeHref } from '../routing';
 import { useSessionStore } from '../store/session-store';
 import { PeopleLayout } from './PeopleLayout';
+import { useServerActions } from '../use-server-actions';
 
 /** The workspaces the user works in: make one (instance admins), rename one, open its members. */
 export function WorkspacesPage() {
   const [workspaces, setWorkspaces] = useState<WorkspaceSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The page's changes fetch it again afterwards: `reload` is below, where the error line it writes exists.
+  const { error, setError, act } = useServerActions(() => reload());
   const [name, setName] = useState('');
   const [renaming, setRenaming] = useState<{ id: string; draft: string } | null>(null);
   const currentId = useSessionStore((state) => state.user?.workspaceId);
@@ -21,18 +23,6 @@ export function WorkspacesPage() {
       .catch((failure: unknown) => setError(describeError(failure)));
   }, []);
   useEffect(reload, [reload]);
-
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      reload();
-      return true;
-    } catch (failure) {
-      setError(describeError(failure));
-      return false;
-    }
-  };
 
   const create = async (event: FormEvent) => {
     event.preventDefault();

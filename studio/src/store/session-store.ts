@@ -1,26 +1,9 @@
+import type { Role, SessionUser, WorkspaceAccess } from '@pipewright/nodes/contracts';
 import { create } from 'zustand';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-
-/** Who is logged in, as the server's `GET /api/auth/me` says: the role is the one in the current workspace. */
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: Role;
-  /** The session's current workspace: everything the studio shows belongs to it. */
-  workspaceId?: string;
-  /** Makes workspaces and acts as admin in every one. */
-  instanceAdmin?: boolean;
-  /** The account still has its generated one-time password: the studio asks for a new one before anything else. */
-  mustChangePassword?: boolean;
-}
-
-/** A workspace the user may switch to, with its role there. */
-export interface WorkspaceAccess {
-  id: string;
-  name: string;
-  role: Role;
-}
+// Who is logged in, their role in the current workspace and the workspaces they may switch to: the API
+// contract's shapes (`GET /api/auth/me`), inferred from its zod schemas.
+export type { Role, SessionUser, WorkspaceAccess };
 
 interface SessionState {
   user: SessionUser | null;
