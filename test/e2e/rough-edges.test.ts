@@ -223,14 +223,12 @@ describe('the rough edges a new user hits (issue 17)', () => {
     await inspector.getByTestId('column-option-petal length (cm)').click();
     await inspector.getByTestId('column-option-petal width (cm)').click();
     // Picked columns leave the menu.
-    expect(await inspector.getByTestId('column-option-petal width (cm)').count()).toBe(0);
+    await expect.poll(() => inspector.getByTestId('column-option-petal width (cm)').count()).toBe(0);
     await features.fill('petal_ratio');
     await features.press('Enter');
-    expect(await inspector.locator('[data-testid^="chip-"]').allTextContents()).toEqual([
-      'petal length (cm)num×',
-      'petal width (cm)num×',
-      'petal_ratio×',
-    ]);
+    await expect
+      .poll(() => inspector.locator('[data-testid^="chip-"]').allTextContents())
+      .toEqual(['petal length (cm)num×', 'petal width (cm)num×', 'petal_ratio×']);
     expect(await inspector.getByTestId('column-not-upstream').textContent()).toContain(
       '"petal_ratio" is not a column of the input table',
     );
