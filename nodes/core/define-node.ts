@@ -160,7 +160,10 @@ export interface ThreadPool {
    * their results in thread order: for work whose threads cooperate through
    * SharedArrayBuffers in `shared` (data-parallel training). fn may be
    * async. Absent where the worker's backend does not compute in this
-   * process's threads (a GPU or libtensorflow, which use every core already).
+   * process's threads (a GPU or libtensorflow, which use every core
+   * already), and where the worker was not asked for threads
+   * (PIPEWRIGHT_THREADS): threads that wait for each other lose on cores
+   * that other work shares.
    */
   withTensorFlow?<S, R>(kernel: { module: string; name: string }, shared: S): Promise<R[]>;
 }

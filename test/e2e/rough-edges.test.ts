@@ -469,7 +469,7 @@ describe('the rough edges a new user hits (issue 17)', () => {
     await page.mouse.up();
   });
 
-  it('lays the example out left to right: every connection runs from a node to one right of it', async () => {
+  it('lays the example out in rows read left to right: a connection runs right or down, never up or back', async () => {
     await page.goto(`${server.url}/`);
     await page
       .getByRole('link', { name: /Breast cancer/ })
@@ -480,7 +480,10 @@ describe('the rough edges a new user hits (issue 17)', () => {
     for (const edge of file.edges) {
       const from = (await studio.node(edge.from.split('.')[0]).boundingBox())!;
       const to = (await studio.node(edge.to.split('.')[0]).boundingBox())!;
-      expect(from.x + from.width, `${edge.from} → ${edge.to}`).toBeLessThan(to.x);
+      // Seven steps in a chain do not fit the canvas side by side at a legible zoom: they wrap, as lines of text do.
+      const right = from.x + from.width < to.x;
+      const down = to.y > from.y + from.height;
+      expect(right || down, `${edge.from} → ${edge.to}`).toBe(true);
     }
     expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
     await page.screenshot({ path: join(screenshots, 'example-left-to-right.png') });

@@ -39,8 +39,13 @@ describe('train.mlp, data-parallel on worker threads', () => {
     const again = await trainOn(2);
     expect((again.outputs.model as ModelBundle).state).toEqual((parallel.outputs.model as ModelBundle).state);
 
+    // One thread (the default where PIPEWRIGHT_THREADS asks for none) trains these rows with the same flat step.
     const single = await trainOn(1);
     expect(single.logs.some((l) => l.message.includes('data-parallel'))).toBe(false);
+    const singleEpochs = single.progress.filter((p) => p.detail.epoch !== undefined);
+    expect(singleEpochs[0].detail).toMatchObject({ epoch: 1, epochs: 8, valLoss: expect.any(Number) });
+    expect(singleEpochs.at(-1)?.detail.loss).toBeLessThan(singleEpochs[0].detail.loss as number);
+    expect(tf.memory().numTensors).toBe(before);
     const { test } = await loadSplit('telco_churn');
     const parallelMetrics = await testMetrics(parallel.outputs.model as ModelBundle, test);
     const singleMetrics = await testMetrics(single.outputs.model as ModelBundle, test);

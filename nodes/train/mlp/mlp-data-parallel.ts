@@ -3,8 +3,10 @@ import type { Tensor, TensorFlowApi } from '../../core/tensorflow.js';
 import type { MlpActivation } from './mlp-model.js';
 
 /**
- * Data-parallel training of trainMlp's network on worker threads, each with
- * its own TensorFlow.js (wasm): every Adam step's batch is cut into one
+ * trainMlp's flat step — the weights in one Float32Array, each layer's
+ * forward pass one fused matMul, the loss and Adam in JavaScript — in the
+ * calling thread (localMlpReplica), or data-parallel on worker threads,
+ * each with its own TensorFlow.js (wasm): every Adam step's batch is cut into one
  * shard a thread, each thread computes its shard's gradients, and after a
  * barrier every thread sums the shards' gradients in thread order and takes
  * the same Adam step on its own copy of the weights — so the copies stay
@@ -148,6 +150,38 @@ export function startMlpReplicas(
   };
 }
 
+/**
+ * The same training in this thread, without worker threads: where there are
+ * none (one core, or a backend whose kernels use every core already), large
+ * enough data still trains with this file's cheaper step (fused forward
+ * pass, loss in JavaScript, Adam in JavaScript).
+ */
+export function localMlpReplica(
+  tf: TensorFlowApi,
+  setup: Omit<MlpReplicaShared, 'threads' | 'order' | 'weights' | 'gradients' | 'losses' | 'control'>,
+): MlpReplicas {
+  const shared: MlpReplicaShared = {
+    ...setup,
+    threads: 1,
+    order: new Int32Array(setup.rows),
+    weights: new Float32Array(setup.initial.length),
+    gradients: new Float32Array(2 * setup.initial.length),
+    losses: new Float64Array(1),
+    control: new Int32Array(4),
+  };
+  const replica = replicaOf(shared);
+  return {
+    weights: shared.weights,
+    epoch(_epoch, order) {
+      shared.order.set(order);
+      const loss = replicaEpoch(tf, shared, 0, replica);
+      shared.weights.set(replica.params);
+      return Promise.resolve(loss);
+    },
+    stop: () => Promise.resolve(),
+  };
+}
+
 /** Waits until every thread has arrived (a generation-counting barrier). */
 function barrier(control: Int32Array, parties: number): void {
   const generation = Atomics.load(control, GENERATION);
@@ -166,46 +200,69 @@ function barrier(control: Int32Array, parties: number): void {
  * once the coordinator says stop.
  */
 export function trainMlpReplica(tf: TensorFlowApi, shared: MlpReplicaShared, thread: number): number {
-  const { sizes, threads, control, rows, batchSize } = shared;
-  const layout = flatLayout(sizes);
-  const size = shared.initial.length;
-  const params = shared.initial.slice();
-  const m = new Float32Array(size);
-  const v = new Float32Array(size);
-  const relu = shared.activation === 'relu';
-  let step = 0;
+  const { control } = shared;
+  const replica = replicaOf(shared);
   for (let epoch = 1; ; epoch++) {
     for (;;) {
       const told = Atomics.load(control, EPOCH);
-      if (told === STOP) return step;
+      if (told === STOP) return replica.step;
       if (told >= epoch) break;
       Atomics.wait(control, EPOCH, told);
     }
-    let lossSum = 0;
-    for (let start = 0; start < rows; start += batchSize) {
-      const n = Math.min(batchSize, rows - start);
-      step++;
-      const from = start + Math.floor((n * thread) / threads);
-      const to = start + Math.floor((n * (thread + 1)) / threads);
-      const set = (step & 1) * threads;
-      const own = shared.gradients.subarray((set + thread) * size, (set + thread + 1) * size);
-      if (to > from) {
-        const indices = shared.order.slice(from, to);
-        const { gradients, loss } = shardGradients(tf, indices, n, params, layout, shared, step, thread, relu);
-        gradients.forEach((g, p) => own.set(g.dataSync(), gradientOffset(layout, p)));
-        lossSum += loss;
-        tf.dispose(gradients);
-      } else {
-        own.fill(0);
-      }
-      barrier(control, threads);
-      adamStep(shared, params, m, v, layout, set * size, step, n);
-    }
-    shared.losses[thread] = lossSum;
-    if (thread === 0) shared.weights.set(params);
+    shared.losses[thread] = replicaEpoch(tf, shared, thread, replica);
+    if (thread === 0) shared.weights.set(replica.params);
     Atomics.add(control, FINISHED, 1);
     Atomics.notify(control, FINISHED);
   }
+}
+
+/** A thread's copy of the weights, its Adam moments and the steps it took. */
+interface Replica {
+  layout: ReturnType<typeof flatLayout>;
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  step: number;
+}
+
+function replicaOf(shared: MlpReplicaShared): Replica {
+  const size = shared.initial.length;
+  return {
+    layout: flatLayout(shared.sizes),
+    params: shared.initial.slice(),
+    m: new Float32Array(size),
+    v: new Float32Array(size),
+    step: 0,
+  };
+}
+
+/** One epoch over shared.order, this thread's shard of each batch; answers the shard's summed loss. */
+function replicaEpoch(tf: TensorFlowApi, shared: MlpReplicaShared, thread: number, replica: Replica): number {
+  const { threads, control, rows, batchSize } = shared;
+  const { layout, params, m, v } = replica;
+  const size = params.length;
+  const relu = shared.activation === 'relu';
+  let lossSum = 0;
+  for (let start = 0; start < rows; start += batchSize) {
+    const n = Math.min(batchSize, rows - start);
+    const step = ++replica.step;
+    const from = start + Math.floor((n * thread) / threads);
+    const to = start + Math.floor((n * (thread + 1)) / threads);
+    const set = (step & 1) * threads;
+    const own = shared.gradients.subarray((set + thread) * size, (set + thread + 1) * size);
+    if (to > from) {
+      const indices = shared.order.slice(from, to);
+      const { gradients, loss } = shardGradients(tf, indices, n, params, layout, shared, step, thread, relu);
+      gradients.forEach((g, p) => own.set(g.dataSync(), gradientOffset(layout, p)));
+      lossSum += loss;
+      tf.dispose(gradients);
+    } else {
+      own.fill(0);
+    }
+    barrier(control, threads);
+    adamStep(shared, params, m, v, layout, set * size, step, n);
+  }
+  return lossSum;
 }
 
 /** Where gradient p (W0, b0, W1, b1, …) starts in the flat layout. */

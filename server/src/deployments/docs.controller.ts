@@ -3,9 +3,13 @@ import type { Request } from 'express';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { DeploymentPublisher } from './deployment-publisher.js';
 import { DeploymentRepository } from './deployment.repository.js';
+import { apiOpenApi } from '../api/api-document.js';
 import { predictionOpenApi } from './openapi-document.js';
 
-/** OpenAPI of the prediction endpoints: every deployment's active version (or one deployment's). */
+/**
+ * The OpenAPI document of the whole HTTP API, with every deployment's prediction endpoint and its columns; or
+ * one deployment's prediction endpoint alone.
+ */
 @Controller('docs')
 export class DocsController {
   constructor(
@@ -15,7 +19,7 @@ export class DocsController {
 
   @Get()
   async all(@Req() request: AuthenticatedRequest): Promise<Record<string, unknown>> {
-    return predictionOpenApi(await this.repository.servingBundles(request.caller!.workspaceId), origin(request));
+    return apiOpenApi(await this.repository.servingBundles(request.caller!.workspaceId), origin(request));
   }
 
   @Get(':name')

@@ -15,15 +15,17 @@ const JSON_TYPES: Record<ColumnInfo['type'], Record<string, unknown>> = {
   datetime: { type: 'string', format: 'date-time' },
 };
 
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
+export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
 
 /**
  * A contract's zod schema as the JSON Schema an OpenAPI 3.1 document holds: what a client may send or read
  * (`io: 'input'`, so objects are not closed), without the safe-integer bounds zod gives every whole number.
  */
-function jsonSchema(schema: z.ZodType): JsonSchema {
+export function contractJsonSchema(schema: z.ZodType): JsonSchema {
   const converted = z.toJSONSchema(schema, {
     io: 'input',
+    // A refinement or transform has no JSON Schema form: the part it checks is described by what it wraps.
+    unrepresentable: 'any',
     override: ({ jsonSchema: node }) => {
       if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
       if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
@@ -38,9 +40,9 @@ function withItems(schema: JsonSchema, property: string, items: Record<string, u
   return { ...schema, properties: { ...schema.properties, [property]: { ...schema.properties?.[property], items } } };
 }
 
-const ERROR = jsonSchema(predictionErrorBodySchema);
-const REQUEST = jsonSchema(predictionRequestSchema);
-const RESPONSE = jsonSchema(predictionResponseSchema);
+const ERROR = contractJsonSchema(predictionErrorBodySchema);
+const REQUEST = contractJsonSchema(predictionRequestSchema);
+const RESPONSE = contractJsonSchema(predictionResponseSchema);
 
 /** What a prediction answers: one `prediction` a row; a classifier's probabilities by its `classes`, a regressor's none. */
 function responseSchema(
@@ -58,7 +60,10 @@ function responseSchema(
 }
 
 /** An OpenAPI 3.1 document of the prediction endpoints of these deployments' active versions. */
-export function predictionOpenApi(bundles: ServingBundle[], serverUrl?: string): Record<string, unknown> {
+export function predictionOpenApi(
+  bundles: ServingBundle[],
+  serverUrl?: string,
+): Record<string, unknown> & { paths: Record<string, unknown> } {
   const paths: Record<string, unknown> = {};
   for (const bundle of bundles) {
     const model = bundle.model;

@@ -6,7 +6,7 @@ import { CurrentCaller } from '../auth/current-caller.js';
 import { Roles, type Caller } from '../auth/roles.js';
 import { EXPORT_FORMATS, ModelExports, type ModelFile } from './model-exports.js';
 
-const exportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS).default('onnx') }).strict();
+export const exportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS).default('onnx') }).strict();
 const versionParam = z.coerce.number().int().min(1);
 
 function send(file: ModelFile, response: Response): StreamableFile {

@@ -46,6 +46,18 @@ Promise.all([import(workerData.tensorflow), import(workerData.module)])
 /** TensorFlow.js backends whose kernels run in the calling thread, so more threads compute more. */
 const IN_THREAD_BACKENDS = new Set(['wasm']);
 
+/**
+ * Whether PIPEWRIGHT_THREADS asks for threads (two or more) rather than
+ * leaving the count to the cores. Threads that wait for each other every
+ * step (withTensorFlow's data-parallel training) run only then: on cores
+ * shared with other work, one thread trained faster than two in a same-run
+ * A/B (docs/performance.md, Training).
+ */
+export function threadsAsked(env: NodeJS.ProcessEnv = process.env): boolean {
+  const asked = Number(env.PIPEWRIGHT_THREADS);
+  return Number.isInteger(asked) && asked >= 2;
+}
+
 /** Threads a pool runs: PIPEWRIGHT_THREADS, or every core the process may use. */
 export function threadCount(env: NodeJS.ProcessEnv = process.env): number {
   const asked = Number(env.PIPEWRIGHT_THREADS);
@@ -76,8 +88,9 @@ export function runnableModule(url: string): string | undefined {
  * is long next to starting a thread, and nothing idles between jobs).
  * Returns undefined, so callers run in their own thread, when there is
  * only one thread to use. `tensorFlowBackend`: the backend the worker's
- * TensorFlow.js runs on; where it computes in the calling thread (wasm),
- * the pool offers withTensorFlow.
+ * TensorFlow.js runs on; where it computes in the calling thread (wasm) and
+ * PIPEWRIGHT_THREADS asks for threads (threadsAsked), the pool offers
+ * withTensorFlow.
  */
 export function workerThreadPool(
   signal: AbortSignal,
@@ -87,7 +100,7 @@ export function workerThreadPool(
   if (size < 2) return undefined;
   return {
     size,
-    ...(tensorFlowBackend && IN_THREAD_BACKENDS.has(tensorFlowBackend)
+    ...(tensorFlowBackend && IN_THREAD_BACKENDS.has(tensorFlowBackend) && threadsAsked()
       ? { withTensorFlow: (kernel, shared) => withTensorFlow(kernel, shared, size, tensorFlowBackend, signal) }
       : {}),
     async map<S, T, R>(

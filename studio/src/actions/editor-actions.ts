@@ -1,13 +1,15 @@
 import { autoLayoutAction } from './auto-layout';
+import { commandPaletteAction } from './command-palette';
 import { copyAction, duplicateAction, pasteAction, selectAllAction } from './clipboard';
 import { exportAction } from './export-pipeline';
 import { redoAction, undoAction } from './history';
+import { newParamAction } from './new-param';
 import { runAction } from './run-pipeline';
 import { saveAction } from './save-pipeline';
 import { shortcutsHelpAction } from './shortcuts-help';
 import type { StudioAction } from './studio-action';
 
-/** Every action the editor's shortcuts answer to (and the shortcuts panel lists). */
+/** Every action of the editor: its shortcuts answer to them, the command palette offers them, the shortcuts panel lists those with a key. */
 export const editorActions: StudioAction[] = [
   saveAction,
   runAction,
@@ -19,7 +21,9 @@ export const editorActions: StudioAction[] = [
   selectAllAction,
   autoLayoutAction,
   exportAction,
+  newParamAction,
   shortcutsHelpAction,
+  commandPaletteAction,
 ];
 
 /** Actions that leave text fields alone: in a field, Ctrl+Z or Ctrl+C mean the field's own. */

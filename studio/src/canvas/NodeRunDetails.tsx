@@ -4,7 +4,10 @@ import { baselineVerdict } from './baseline';
 import { formatCount, formatDuration, formatMetric, METRIC_LABELS, scalarMetrics } from './format';
 import { StatusBadge } from './StatusBadge';
 
-/** At most this many on the node's one metrics line (cut with an ellipsis when narrower); hover and the inspector show them all. */
+/**
+ * At most this many on the node's one metrics line, each whole (one that does not fit the width is left off, never
+ * cut); hover and the inspector show them all.
+ */
 const METRICS_ON_NODE = 3;
 
 /** A training node's latest epoch (of how many) and loss, where it reported them. */

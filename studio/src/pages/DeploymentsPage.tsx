@@ -15,6 +15,7 @@ import {
   type VersionFigures,
 } from '../api/deployments';
 import { describeError } from '../api/http';
+import { routeHref } from '../routing';
 import { AppHeader, SectionNav } from './AppHeader';
 import { usePermission, type Verdict } from '../permissions/permissions';
 import { ModelExportView } from '../panels/ModelExportView';
@@ -48,10 +49,24 @@ export function DeploymentsPage() {
         <h1>Deployments</h1>
         {error && <p className="pw-callout pw-callout--error">{error}</p>}
         {items?.length === 0 && (
-          <p className="pw-muted">
-            Nothing is deployed yet. Add a <strong>Deploy service</strong> node after a trainer and run the pipeline, or
-            deploy a run&apos;s model with <code>POST /api/deployments</code>.
-          </p>
+          <section className="pw-empty-state" data-testid="deployments-empty">
+            <p>Nothing is deployed yet. To serve a model from the studio:</p>
+            <ol>
+              <li>
+                Open a pipeline in <a href={routeHref({ page: 'pipelines' })}>Pipelines</a>.
+              </li>
+              <li>
+                Add a <strong>Deploy service</strong> node after a trainer and connect the trainer&apos;s model to it.
+              </li>
+              <li>
+                Press <strong>Run</strong>: once the run succeeds, its model serves and is listed here.
+              </li>
+            </ol>
+            <p className="pw-muted pw-empty-state__aside" data-testid="deployments-api-hint">
+              From a script, deploy a finished run&apos;s model with{' '}
+              <code>POST /api/deployments {'{runId, nodeId, name}'}</code>.
+            </p>
+          </section>
         )}
         {items && items.length > 0 && (
           <div className="pw-deployments">

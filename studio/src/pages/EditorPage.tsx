@@ -7,6 +7,8 @@ import { getPipeline } from '../api/pipelines';
 import { describeError } from '../api/http';
 import { PipelineCanvas } from '../canvas/PipelineCanvas';
 import { Inspector } from '../panels/Inspector';
+import { CommandPalette } from '../panels/CommandPalette';
+import { NewParamDialog } from '../panels/NewParamDialog';
 import { Palette } from '../panels/Palette';
 import { ShortcutsPanel } from '../panels/ShortcutsPanel';
 import { useDocumentStore } from '../store/document-store';
@@ -72,7 +74,14 @@ export default function EditorPage({ pipelineId }: { pipelineId: string | null }
   useUnsavedChangesWarning();
 
   const session = useDocumentStore((state) => state.session);
-  useEffect(() => () => useRunStore.getState().clear(), []);
+  const newParamOpen = useViewStore((state) => state.newParamOpen);
+  useEffect(
+    () => () => {
+      useRunStore.getState().clear();
+      useViewStore.setState({ commandPaletteOpen: false, newParamOpen: false });
+    },
+    [],
+  );
 
   return (
     <ReactFlowProvider key={session}>
@@ -95,6 +104,10 @@ export default function EditorPage({ pipelineId }: { pipelineId: string | null }
           </div>
         )}
         <ShortcutsPanel />
+        {loading.state === 'ready' && <CommandPalette />}
+        {loading.state === 'ready' && newParamOpen && (
+          <NewParamDialog origin={null} onClose={() => useViewStore.getState().setNewParamOpen(false)} />
+        )}
       </div>
     </ReactFlowProvider>
   );

@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useDocumentStore } from '../store/document-store';
 import { useValidationStore } from '../store/validation-store';
+import { useViewStore } from '../store/view-store';
 import { relativeTime } from '../canvas/format';
 import { IssueList } from './IssueList';
-import { NewParamDialog } from './NewParamDialog';
 import { PARAM_TYPE_LABELS } from './pipeline-param-types';
 import { PipelineParamField } from './PipelineParamField';
 import { RunLogPanel } from './RunLogPanel';
@@ -29,7 +28,7 @@ export function PipelinePanel() {
   const setDescription = useDocumentStore((state) => state.setDescription);
   const selectNode = useDocumentStore((state) => state.selectNode);
   const issues = useValidationStore((state) => state.issues);
-  const [makingParam, setMakingParam] = useState(false);
+  const setMakingParam = useViewStore((state) => state.setNewParamOpen);
 
   return (
     <div className="pw-inspector__body" data-testid="pipeline-inspector">
@@ -102,7 +101,6 @@ export function PipelinePanel() {
             New pipeline param…
           </button>
         )}
-        {makingParam && <NewParamDialog origin={null} onClose={() => setMakingParam(false)} />}
       </section>
       {issues.length > 0 && (
         <section className="pw-inspector__section" aria-label="Problems">

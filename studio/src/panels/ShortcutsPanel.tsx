@@ -44,14 +44,16 @@ export function ShortcutsPanel() {
         </header>
         <table className="pw-shortcuts">
           <tbody>
-            {editorActions.map((action) => (
-              <tr key={action.id}>
-                <td>
-                  <kbd>{shortcutLabel(action)}</kbd>
-                </td>
-                <td>{action.label}</td>
-              </tr>
-            ))}
+            {editorActions
+              .filter((action) => action.shortcut)
+              .map((action) => (
+                <tr key={action.id}>
+                  <td>
+                    <kbd>{shortcutLabel(action)}</kbd>
+                  </td>
+                  <td>{action.label}</td>
+                </tr>
+              ))}
             {CANVAS_GESTURES.map(([keys, what]) => (
               <tr key={keys}>
                 <td>

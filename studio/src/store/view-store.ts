@@ -18,8 +18,14 @@ interface ViewState {
   /** A save or run request in flight: its buttons wait. */
   busy: 'saving' | 'starting-run' | null;
   helpOpen: boolean;
+  /** The command palette (Ctrl+K) is open. */
+  commandPaletteOpen: boolean;
+  /** The "New pipeline param" dialog, opened from the pipeline panel or the command palette, is open. */
+  newParamOpen: boolean;
   theme: Theme;
   setHelpOpen(open: boolean): void;
+  setCommandPaletteOpen(open: boolean): void;
+  setNewParamOpen(open: boolean): void;
   setTheme(theme: Theme): void;
   showNotice(notice: Omit<Notice, 'id'>, options?: { autoHideMs?: number }): void;
   dismissNotice(id?: string): void;
@@ -44,10 +50,20 @@ export const useViewStore = create<ViewState>()((set, get) => ({
   paletteSearch: '',
   busy: null,
   helpOpen: false,
+  commandPaletteOpen: false,
+  newParamOpen: false,
   theme: initialTheme(),
 
   setHelpOpen(helpOpen) {
     set({ helpOpen });
+  },
+
+  setCommandPaletteOpen(commandPaletteOpen) {
+    set({ commandPaletteOpen });
+  },
+
+  setNewParamOpen(newParamOpen) {
+    set({ newParamOpen });
   },
 
   setTheme(theme) {
