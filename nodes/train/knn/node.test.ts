@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadSplit, runNodeForTest, testMetrics } from '@pipewright/server/testing';
+import { loadSplit, readTable, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.knn', () => {
   it('matches scikit-learn on wine: accuracy 0.9722, log loss 0.0910', async () => {
@@ -36,6 +36,21 @@ describe('train.knn', () => {
     ]);
     expect(served.prediction).toBe('Adelie');
     for (const p of Object.values(served.probabilities ?? {})) expect([0, 0.25, 0.5, 0.75, 1]).toContain(p);
+  });
+
+  it('scores a table of rows as it scores each row alone: the same neighbours, ties to the earlier training row', async () => {
+    for (const [name, label] of [
+      ['diabetes', 'progression'],
+      ['titanic', 'survived'],
+      ['digits', 'digit'],
+    ]) {
+      const { train, test } = await loadSplit(name);
+      const model = (await runNodeForTest('train.knn', { label }, { in: train })).outputs.model as ModelBundle;
+      const rows = await readTable(test);
+      expect(rows.length).toBeGreaterThanOrEqual(64);
+      const alone = rows.flatMap((row) => predictRows(model, [row]));
+      expect(predictRows(model, rows)).toEqual(alone);
+    }
   });
 
   it('cross-validates regression with k folds: R², RMSE and MAE per fold', async () => {
