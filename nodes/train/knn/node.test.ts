@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../core/index.js';
 import { predictRows } from '../model-scoring.js';
-import { loadSplit, readTable, runNodeForTest, testMetrics } from '@pipewright/server/testing';
+import { loadSplit, readRequestRows, runNodeForTest, testMetrics } from '@pipewright/server/testing';
 
 describe('train.knn', () => {
   it('matches scikit-learn on wine: accuracy 0.9722, log loss 0.0910', async () => {
@@ -46,7 +46,7 @@ describe('train.knn', () => {
     ]) {
       const { train, test } = await loadSplit(name);
       const model = (await runNodeForTest('train.knn', { label }, { in: train })).outputs.model as ModelBundle;
-      const rows = await readTable(test);
+      const rows = await readRequestRows(test);
       expect(rows.length).toBeGreaterThanOrEqual(64);
       const alone = rows.flatMap((row) => predictRows(model, [row]));
       expect(predictRows(model, rows)).toEqual(alone);
