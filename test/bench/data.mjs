@@ -11,12 +11,12 @@
 // Each contestant is its own process; wall time, CPU time (the process's
 // user + system; PostgreSQL's own processes are not counted) and peak RSS
 // are reported, with the ratios the issue sets targets for.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CATEGORICAL, benchCsv, benchPipeline } from './lib/bench-data.mjs';
-import { figure, fmt, machineLine, option, root, watchPeakRss, writePerformanceSection } from './figures.mjs';
+import { figure, fmt, machineLine, option, root, runContestant, writePerformanceSection } from './figures.mjs';
 
 const args = process.argv.slice(2);
 const ROWS = Number(option(args, 'rows', 1_000_000));
@@ -33,27 +33,11 @@ chmodSync(scratch, 0o755);
 const pipelineFile = join(scratch, 'pipeline.json');
 writeFileSync(pipelineFile, JSON.stringify(benchPipeline(csv)));
 
-/** Runs a contestant's process; answers its last JSON line with its peak RSS (MiB) beside it. */
+/** Runs a contestant's process in the scratch directory, on the bench's own home and data directory. */
 function contestant(command, argv, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      cwd: scratch,
-      env: { ...process.env, PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(csv), ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const rss = watchPeakRss(child.pid);
-    let out = '';
-    child.stdout.on('data', (data) => (out += data));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const peakMiB = rss.stop();
-      const lines = out.trim().split('\n').filter(Boolean);
-      if (code !== 0 || lines.length === 0) {
-        reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
-        return;
-      }
-      resolve({ ...JSON.parse(lines.at(-1)), peakMiB });
-    });
+  return runContestant(command, argv, {
+    cwd: scratch,
+    env: { PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(csv), ...env },
   });
 }
 

@@ -6,7 +6,7 @@
 // line each) into the text table or, with --json, one JSON line a figure:
 // {bench, metric, value, unit, baseline?, ratio?, target?, met?}.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
@@ -132,6 +132,30 @@ export function watchPeakRss(pid, everyMs = 100) {
       return peakKb / 1024;
     },
   };
+}
+
+/**
+ * Runs a bench contestant's process in `cwd` and answers its last JSON line
+ * with its peak RSS (MiB) beside it; a non-zero exit or no output rejects,
+ * with the end of what it printed.
+ */
+export function runContestant(command, argv, { cwd, env }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const rss = watchPeakRss(child.pid);
+    let out = '';
+    child.stdout.on('data', (data) => (out += data));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const peakMiB = rss.stop();
+      const lines = out.trim().split('\n').filter(Boolean);
+      if (code !== 0 || lines.length === 0) {
+        reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
+        return;
+      }
+      resolve({ ...JSON.parse(lines.at(-1)), peakMiB });
+    });
+  });
 }
 
 /**

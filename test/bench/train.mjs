@@ -18,12 +18,12 @@
 //   /usr/bin/python3), the fit timed; left out, and said so, where it does
 //   not import.
 // Accuracy on held-out generated rows is compared with the baseline's.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { trainCsv, trainPipeline } from './lib/train-data.mjs';
-import { figure, fmt, machineLine, option, root, watchPeakRss, writePerformanceSection } from './figures.mjs';
+import { figure, fmt, machineLine, option, root, runContestant, writePerformanceSection } from './figures.mjs';
 
 const args = process.argv.slice(2);
 const ROWS = Number(option(args, 'rows', 200_000));
@@ -52,27 +52,11 @@ writeFileSync(
   JSON.stringify(trainPipeline(trainPath, testPath, { epochs: EPOCHS, batchSize: BATCH, layers: LAYERS })),
 );
 
-/** Runs a contestant's process; answers its last JSON line with its peak RSS (MiB) beside it. */
+/** Runs a contestant's process in the scratch directory, on the bench's own home and data directory. */
 function contestant(command, argv, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      cwd: scratch,
-      env: { ...process.env, PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(trainPath), ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const rss = watchPeakRss(child.pid);
-    let out = '';
-    child.stdout.on('data', (data) => (out += data));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const peakMiB = rss.stop();
-      const lines = out.trim().split('\n').filter(Boolean);
-      if (code !== 0 || lines.length === 0) {
-        reject(new Error(`${command} ${argv.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
-        return;
-      }
-      resolve({ ...JSON.parse(lines.at(-1)), peakMiB });
-    });
+  return runContestant(command, argv, {
+    cwd: scratch,
+    env: { PIPEWRIGHT_HOME: join(scratch, 'home'), PIPEWRIGHT_DATA_DIRS: dirname(trainPath), ...env },
   });
 }
 

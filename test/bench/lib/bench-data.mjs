@@ -18,8 +18,8 @@ const MISSING = 0.02;
 const DUPLICATE = 0.01;
 const FORMAT_VERSION = 1;
 
-/** A small seeded generator (mulberry32): the same seed gives the same table everywhere. */
-function random(seed) {
+/** A small seeded generator (mulberry32): the same seed gives the same numbers everywhere. */
+export function seededRandom(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -38,7 +38,7 @@ export async function benchCsv(rows, dir = join(tmpdir(), 'pipewright-bench-data
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `table-v${FORMAT_VERSION}-${rows}.csv`);
   if (existsSync(path)) return path;
-  const next = random(20261205);
+  const next = seededRandom(20261205);
   const normal = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   const partial = `${path}.${process.pid}.part`;
   const out = createWriteStream(partial);

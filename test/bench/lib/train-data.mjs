@@ -7,6 +7,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from './bench-data.mjs';
 
 export const FEATURES = Array.from({ length: 32 }, (_, i) => `x${i + 1}`);
 export const LABEL = 'label';
@@ -14,24 +15,13 @@ const TEACHER_HIDDEN = 16;
 const FLIPPED = 0.05;
 const FORMAT_VERSION = 1;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(random) {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** The teacher's weights: the same for train and held-out rows. */
 function teacher() {
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   const w1 = Array.from({ length: TEACHER_HIDDEN }, () => FEATURES.map(() => normal(random) / Math.sqrt(8)));
   const w2 = Array.from({ length: TEACHER_HIDDEN }, () => normal(random));
   return (x) => {
@@ -53,7 +43,7 @@ export async function trainCsv(rows, part, dir = join(tmpdir(), 'pipewright-benc
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${part}-v${FORMAT_VERSION}-${rows}.csv`);
   if (existsSync(path)) return path;
-  const random = mulberry32(part === 'train' ? 1 : 2);
+  const random = seededRandom(part === 'train' ? 1 : 2);
   const score = teacher();
   const partial = `${path}.${process.pid}.partial`;
   const out = createWriteStream(partial);
