@@ -39,21 +39,8 @@ export const saveTemplateSchema = z
     /** The pipeline params the form asks for; every pipeline param (types worked out) when absent. */
     params: z
       .array(
-        z
-          .object({
-            name: z.string(),
-            type: z.string().optional(),
-            default: z.unknown().optional(),
-            description: z.string().max(500).optional(),
-            allowed: z
-              .array(z.union([z.string(), z.number(), z.boolean()]))
-              .min(1)
-              .optional(),
-            columns: z.array(z.string()).optional(),
-            min: z.number().optional(),
-            max: z.number().optional(),
-          })
-          .strict(),
+        // A template param whose name and type the server checks against the pipeline, naming what is wrong.
+        templateParamSchema.extend({ name: z.string(), type: z.string().optional() }).strict(),
       )
       .optional(),
   })
