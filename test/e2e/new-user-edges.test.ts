@@ -6,8 +6,10 @@ import type { RunningServer } from './pipewright-server.js';
 import type { StudioPage } from './studio-page.js';
 import {
   adminApi,
+  canvasZoom,
   closeStudioSession,
   openStudioSession,
+  runToSuccess,
   screenshotFailedTests,
   screenshots,
   type AdminApi,
@@ -87,25 +89,6 @@ function tallPipeline(name: string) {
   }));
   const edges = nodes.slice(1).map((node, index) => ({ from: `step${index}.out`, to: `${node.id}.in` }));
   return { format: 'pipewright/v1', name, params: {}, nodes, edges };
-}
-
-/** Runs a saved pipeline through the API, waits for it to succeed, and answers the run's id. */
-async function runToSuccess(call: AdminApi, pipelineId: string): Promise<string> {
-  const run = (await call('POST', `/pipelines/${pipelineId}/runs`, {})) as { id: string };
-  for (let i = 0; i < 960; i++) {
-    const document = (await call('GET', `/runs/${run.id}`)) as { status: string };
-    if (document.status === 'succeeded') return run.id;
-    if (document.status === 'failed' || document.status === 'cancelled')
-      throw new Error(`the run ended ${document.status}: ${JSON.stringify(document)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the run did not end within 4 minutes');
-}
-
-async function canvasZoom(page: Page): Promise<number> {
-  return page
-    .locator('.react-flow__viewport')
-    .evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
 }
 
 /**

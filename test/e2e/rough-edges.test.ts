@@ -6,6 +6,7 @@ import type { RunningServer } from './pipewright-server.js';
 import type { StudioPage } from './studio-page.js';
 import {
   adminApi,
+  canvasZoom,
   closeStudioSession,
   openStudioSession,
   screenshotFailedTests,
@@ -123,13 +124,6 @@ function baselinePipeline(name: string, seed = 3) {
       { from: 'scoreLogistic.out', to: 'metricsLogistic.in' },
     ],
   };
-}
-
-/** The canvas's zoom, read off its viewport's transform. */
-async function canvasZoom(page: Page): Promise<number> {
-  return page
-    .locator('.react-flow__viewport')
-    .evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
 }
 
 /** Pairs of nodes on the canvas whose boxes overlap, as `a × b`. */

@@ -74,6 +74,26 @@ export async function adminApi(server: RunningServer): Promise<AdminApi> {
   return (method, path, body) => call(method, path, body, accessToken);
 }
 
+/** Runs a saved pipeline through the API, waits for it to succeed, and answers the run's id. */
+export async function runToSuccess(call: AdminApi, pipelineId: string): Promise<string> {
+  const run = (await call('POST', `/pipelines/${pipelineId}/runs`, {})) as { id: string };
+  for (let i = 0; i < 960; i++) {
+    const document = (await call('GET', `/runs/${run.id}`)) as { status: string };
+    if (document.status === 'succeeded') return run.id;
+    if (document.status === 'failed' || document.status === 'cancelled')
+      throw new Error(`the run ended ${document.status}: ${JSON.stringify(document)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the run did not end within 4 minutes');
+}
+
+/** The canvas's zoom, as React Flow applies it to its viewport. */
+export async function canvasZoom(page: Page): Promise<number> {
+  return page
+    .locator('.react-flow__viewport')
+    .evaluate((element) => new DOMMatrixReadOnly(getComputedStyle(element).transform).a);
+}
+
 /** Saves what the page showed when a test failed: it says more than the assertion. */
 export function screenshotFailedTests(page: () => Page | undefined): void {
   beforeEach(({ task, onTestFailed }) => {
