@@ -37,8 +37,9 @@ async function requireSomeLine(
   param: string,
   header: boolean,
 ): Promise<void> {
-  const [row] = await sql.all(`SELECT count(*) AS lines FROM (${rawLinesSql(file)}) WHERE trim(line) <> ''`);
-  if (Number(row?.lines ?? 0) > 0) return;
+  // The first line with something on it is enough: reading on would scan the whole file a second time.
+  const [row] = await sql.all(`SELECT 1 AS found FROM (${rawLinesSql(file, false)}) WHERE trim(line) <> '' LIMIT 1`);
+  if (row !== undefined) return;
   throw new NodeError(
     header
       ? `${shown} is empty: it has no header row naming its columns (and no rows)`
@@ -140,7 +141,8 @@ async function findOpenQuote(sql: SqlEngine, file: string): Promise<NodeError | 
   return new NodeError(`line ${line} opens a quoted field (") that is never closed`, { row: line });
 }
 
-/** Every line of the file as it is written, numbered from 1. */
-function rawLinesSql(file: string): string {
-  return `SELECT row_number() OVER () AS line_number, line FROM read_csv(${quoteLiteral(file)}, columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim=chr(1), quote='', escape='', parallel=false)`;
+/** Every line of the file as it is written, numbered from 1 (unless `numbered` is false: then read only as far as needed). */
+function rawLinesSql(file: string, numbered = true): string {
+  const lines = `read_csv(${quoteLiteral(file)}, columns={'line': 'VARCHAR'}, header=false, auto_detect=false, delim=chr(1), quote='', escape='', parallel=false)`;
+  return numbered ? `SELECT row_number() OVER () AS line_number, line FROM ${lines}` : `SELECT line FROM ${lines}`;
 }

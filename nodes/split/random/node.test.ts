@@ -45,6 +45,20 @@ describe('split.random', () => {
     expect(await ids(negative.outputs.train as TableRef)).toEqual(expectedNegative);
   });
 
+  it('keeps the input order on both sides of a table DuckDB reads with several threads, as the stratified form picks its rows', async () => {
+    // 300,000 rows: several row groups, so a side that is not kept in order would come back shuffled.
+    const many = await tableFromCsvLines(['id,grp', ...Array.from({ length: 300_000 }, (_, i) => `${i + 1},A`)]);
+    const plain = await runNodeForTest('split.random', { seed: 11, fraction: 0.7 }, { in: many });
+    // One stratum: the stratified form (a sort per stratum, then back to row order) must choose the same rows.
+    const oneStratum = await runNodeForTest('split.random', { seed: 11, fraction: 0.7, stratify: 'grp' }, { in: many });
+    for (const side of ['train', 'test'] as const) {
+      const got = await ids(plain.outputs[side] as TableRef);
+      expect(got.length).toBe(side === 'train' ? 210_000 : 90_000);
+      expect(got.every((id, i) => i === 0 || id > got[i - 1])).toBe(true);
+      expect(got).toEqual(await ids(oneStratum.outputs[side] as TableRef));
+    }
+  });
+
   it('is deterministic for a seed and changes with it', async () => {
     const first = await ids(
       (await runNodeForTest('split.random', { seed: 1 }, { in: people })).outputs.test as TableRef,

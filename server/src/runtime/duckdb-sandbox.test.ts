@@ -108,6 +108,26 @@ describe('DuckDbSandbox', () => {
     expect(await sql.all(`SELECT * FROM ${sql.from(table)}`)).toEqual([{ id: 1, name: 'x', score: null, ok: true }]);
   });
 
+  it('in a fused unit, keeps the whole of a table the node made under its kept name, and the node can still read it', async () => {
+    const sql = await sandbox({ keepTables: true });
+    sql.beginNode('n'.repeat(64));
+    await sql.exec('CREATE TABLE csv AS SELECT range AS id, range * 2 AS twice FROM range(5)');
+    const whole = await sql.writeTable('out', 'SELECT * FROM csv');
+    const again = await sql.writeTable('evens', 'SELECT * FROM csv WHERE id % 2 = 0');
+    expect([whole.rows, again.rows]).toEqual([5, 3]);
+    expect(whole.columns.map((c) => c.name)).toEqual(['id', 'twice']);
+    expect(await sql.all(`SELECT sum(twice) AS total FROM ${sql.from(whole)}`)).toEqual([{ total: 20 }]);
+    // The node's scratch tables go when it is done; its kept tables stay.
+    await sql.dropAllBut(sql.relationNames());
+    expect(await sql.all(`SELECT count(*) AS n FROM ${sql.from(whole)}`)).toEqual([{ n: 5 }]);
+    expect((await failure(sql.all('SELECT * FROM csv'))).message).toMatch(/csv/);
+    // What makes it again from nothing is still the node's own SQL.
+    expect(sql.recipeOf(whole.key, [])).toEqual({
+      statements: ['CREATE TABLE csv AS SELECT range AS id, range * 2 AS twice FROM range(5)'],
+      select: 'SELECT * FROM csv',
+    });
+  });
+
   it('gives each job a fresh instance (made ahead of it) that sees nothing of the job before', async () => {
     const first = await sandbox();
     await first.exec('CREATE TABLE secret AS SELECT 42 AS answer');
