@@ -2,6 +2,7 @@ import {
   defineNode,
   finiteOrNull,
   numericColumns,
+  quantilesSelect,
   quoteIdent,
   tableInput,
   writeFittedOutputs,
@@ -56,13 +57,17 @@ async function fitBounds(
   threshold: number,
 ): Promise<Bounds[]> {
   if (columns.length === 0) return [];
-  const stats = columns.flatMap((c, i) => {
-    const x = `CAST(${quoteIdent(c.name)} AS DOUBLE)`;
-    return method === 'iqr'
-      ? [`quantile_cont(${x}, 0.25) AS a${i}`, `quantile_cont(${x}, 0.75) AS b${i}`]
-      : [`avg(${x}) AS a${i}`, `stddev_pop(${x}) AS b${i}`];
-  });
-  const [row] = await sql.all(`SELECT ${stats.join(', ')} FROM ${source}`);
+  const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
+  const quartiles = quantilesSelect(
+    xs,
+    [0.25, 0.75],
+    xs.map((_, i) => [`a${i}`, `b${i}`]),
+  );
+  const [row] = await sql.all(
+    method === 'iqr'
+      ? quartiles.wrap(`SELECT ${quartiles.aggregates.join(', ')} FROM ${source}`)
+      : `SELECT ${xs.map((x, i) => `avg(${x}) AS a${i}, stddev_pop(${x}) AS b${i}`).join(', ')} FROM ${source}`,
+  );
   const fitted: Omit<Bounds, 'flagged'>[] = [];
   columns.forEach((column, i) => {
     const a = finiteOrNull(row[`a${i}`]);

@@ -2,6 +2,7 @@ import {
   defineNode,
   finiteOrNull,
   PROFILE_QUANTILES,
+  quantilesSelect,
   quoteIdent,
   requireColumn,
   tableInput,
@@ -54,13 +55,20 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
         `max(${x}) AS max${i}`,
         `avg(${x}) AS mean${i}`,
         `stddev_samp(${x}) AS std${i}`,
-        ...PROFILE_QUANTILES.map((q) => `quantile_cont(${x}, ${q.at}) AS ${q.key}_${i}`),
       ];
     }
     if (column.type === 'boolean') return [...common, `min(${c}) AS min${i}`, `max(${c}) AS max${i}`];
     return [...common, `CAST(min(${c}) AS VARCHAR) AS min${i}`, `CAST(max(${c}) AS VARCHAR) AS max${i}`];
   });
-  const [row] = await sql.all(`SELECT count(*) AS rows, ${select.join(', ')} FROM ${source}`);
+  const numeric = columns.flatMap((column, i) => (column.type === 'number' ? [i] : []));
+  const quantiles = quantilesSelect(
+    numeric.map((i) => `CAST(${quoteIdent(columns[i].name)} AS DOUBLE)`),
+    PROFILE_QUANTILES.map((q) => q.at),
+    numeric.map((i) => PROFILE_QUANTILES.map((q) => `${q.key}_${i}`)),
+  );
+  const [row] = await sql.all(
+    quantiles.wrap(`SELECT count(*) AS rows, ${[...select, ...quantiles.aggregates].join(', ')} FROM ${source}`),
+  );
   const rows = Number(row.rows);
   return columns.map((column, i) => {
     const missing = Number(row[`missing${i}`]);

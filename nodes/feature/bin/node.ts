@@ -3,6 +3,7 @@ import {
   finiteOrNull,
   NodeError,
   numericColumns,
+  quantilesSelect,
   quoteIdent,
   tableInput,
   writeFittedOutputs,
@@ -17,11 +18,12 @@ export const featureBin = defineNode({
     const source = ctx.sql.from(input);
     const x = `CAST(${quoteIdent(column.name)} AS DOUBLE)`;
     const at = Array.from({ length: p.bins + 1 }, (_, i) => i / p.bins);
-    const select =
+    const quantiles = quantilesSelect([x], at, [at.map((_, i) => `e${i}`)]);
+    const [row] = await ctx.sql.all(
       p.method === 'quantile'
-        ? at.map((q, i) => `quantile_cont(${x}, ${q}) AS e${i}`)
-        : at.map((q, i) => `min(${x}) + (max(${x}) - min(${x})) * ${q} AS e${i}`);
-    const [row] = await ctx.sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
+        ? quantiles.wrap(`SELECT ${quantiles.aggregates.join(', ')} FROM ${source}`)
+        : `SELECT ${at.map((q, i) => `min(${x}) + (max(${x}) - min(${x})) * ${q} AS e${i}`).join(', ')} FROM ${source}`,
+    );
     const raw = at.map((_, i) => finiteOrNull(row[`e${i}`]));
     if (raw.some((edge) => edge === null)) {
       throw new NodeError(`column "${column.name}" has no values to bin`, { param: 'column', column: column.name });

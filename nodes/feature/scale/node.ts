@@ -2,6 +2,7 @@ import {
   defineNode,
   finiteOrNull,
   numericColumns,
+  quantilesSelect,
   quoteIdent,
   tableInput,
   writeFittedOutputs,
@@ -10,11 +11,29 @@ import {
 import { featureScaleDescription, type Method } from './description.js';
 
 /** SQL aggregates giving each method's centre and spread (as scikit-learn's scalers compute them). */
-const STATISTICS: Record<Method, (x: string) => [string, string]> = {
+const STATISTICS: Record<Exclude<Method, 'robust'>, (x: string) => [string, string]> = {
   standard: (x) => [`avg(${x})`, `stddev_pop(${x})`],
   'min-max': (x) => [`min(${x})`, `max(${x}) - min(${x})`],
-  robust: (x) => [`quantile_cont(${x}, 0.5)`, `quantile_cont(${x}, 0.75) - quantile_cont(${x}, 0.25)`],
 };
+
+/** The query answering each column's centre `c<i>` and spread `s<i>` for `method`. */
+function statisticsQuery(method: Method, xs: string[], source: string): string {
+  if (method !== 'robust') {
+    const select = xs.map((x, i) => {
+      const [center, spread] = STATISTICS[method](x);
+      return `${center} AS c${i}, ${spread} AS s${i}`;
+    });
+    return `SELECT ${select.join(', ')} FROM ${source}`;
+  }
+  // The median and the interquartile range, from one sort of each column (see quantilesSelect).
+  const quantiles = quantilesSelect(
+    xs,
+    [0.5, 0.25, 0.75],
+    xs.map((_, i) => [`c${i}`, `l${i}`, `u${i}`]),
+  );
+  const measured = quantiles.wrap(`SELECT ${quantiles.aggregates.join(', ')} FROM ${source}`);
+  return `SELECT ${xs.map((_, i) => `c${i}, u${i} - l${i} AS s${i}`).join(', ')} FROM (${measured}) AS pipewright_quantiles`;
+}
 
 export const featureScale = defineNode({
   ...featureScaleDescription,
@@ -24,11 +43,8 @@ export const featureScale = defineNode({
     const source = ctx.sql.from(input);
     const steps: TransformStep[] = [];
     if (columns.length) {
-      const select = columns.flatMap((c, i) => {
-        const [center, spread] = STATISTICS[p.method](`CAST(${quoteIdent(c.name)} AS DOUBLE)`);
-        return [`${center} AS c${i}`, `${spread} AS s${i}`];
-      });
-      const [row] = await ctx.sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
+      const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
+      const [row] = await ctx.sql.all(statisticsQuery(p.method, xs, source));
       columns.forEach((column, i) => {
         const center = finiteOrNull(row[`c${i}`]);
         const spread = finiteOrNull(row[`s${i}`]);
