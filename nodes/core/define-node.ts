@@ -50,6 +50,12 @@ export interface SqlEngine {
   describe(sql: string): Promise<ColumnInfo[]>;
   /** A SQL table expression reading a table value, e.g. `read_parquet('…')`. */
   from(table: TableRef): string;
+  /**
+   * A select of the table's rows in their order with their number (from 1) added as the column `column`, as
+   * `SELECT *, row_number() OVER () AS column FROM …` gives them — without that single-threaded numbering pass
+   * where the table is held whole in this instance.
+   */
+  numbered(table: TableRef, column: string): Promise<string>;
   /** Materialises a query as the node's output table on `port`. */
   writeTable(port: string, selectSql: string, options?: { transforms?: TableRef['transforms'] }): Promise<TableRef>;
   /**

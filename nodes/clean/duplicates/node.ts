@@ -8,7 +8,7 @@ export const cleanDuplicates = defineNode({
     const keys = p.columns.length
       ? p.columns.map((name) => requireColumn(input, name, 'columns').name)
       : input.columns.map((c) => c.name);
-    const numbered = `SELECT *, row_number() OVER () AS pipewright_row FROM ${ctx.sql.from(input)}`;
+    const numbered = await ctx.sql.numbered(input, 'pipewright_row');
     const partition = keys.map(quoteIdent).join(', ');
     const out = await ctx.sql.writeTable(
       'out',

@@ -18,7 +18,7 @@ export const splitRandom = defineNode({
   async run(ctx, inputs, p) {
     const input = tableInput(inputs);
     const stratum = p.stratify ? quoteIdent(requireColumn(input, p.stratify, 'stratify').name) : '0';
-    const numbered = `SELECT *, row_number() OVER () AS pipewright_row FROM ${ctx.sql.from(input)}`;
+    const numbered = await ctx.sql.numbered(input, 'pipewright_row');
     const hashed = rowHashSql(numbered, 'pipewright_row', p.seed, 'pipewright_hash');
     const sides = p.stratify ? undefined : await unstratifiedSides(ctx.sql, hashed, p.fraction);
     if (sides) {

@@ -128,6 +128,32 @@ describe('DuckDbSandbox', () => {
     });
   });
 
+  it('numbers a table held here from its stored positions, the same numbers row_number() gives, and records the portable form', async () => {
+    const sql = await sandbox({ keepTables: true });
+    sql.beginNode('a'.repeat(64));
+    const held = await sql.writeTable('out', 'SELECT range AS v FROM range(100000) ORDER BY hash(range)');
+    sql.beginNode('b'.repeat(64));
+    const numbered = await sql.numbered(held, 'n');
+    expect(numbered).toContain('rowid');
+    const windowed = `SELECT *, row_number() OVER () AS "n" FROM ${sql.from(held)}`;
+    expect(
+      await sql.all(
+        `SELECT count(*) AS differ FROM (${numbered}) AS a JOIN (${windowed}) AS b USING (n) WHERE a.v <> b.v`,
+      ),
+    ).toEqual([{ differ: 0 }]);
+    const out = await sql.writeTable('out', `SELECT * FROM (${numbered}) AS t WHERE n % 2 = 0`);
+    expect(sql.recipeOf(out.key, [held.key])?.select).toBe(`SELECT * FROM (${windowed}) AS t WHERE n % 2 = 0`);
+    // A table with rows deleted has gaps in its positions: it is numbered by row_number().
+    sql.beginNode('c'.repeat(64));
+    await sql.exec('CREATE TABLE gappy AS SELECT range AS v FROM range(10)');
+    await sql.exec('DELETE FROM gappy WHERE v < 3');
+    const gappy = await sql.writeTable('out', 'SELECT * FROM gappy');
+    expect(await sql.numbered(gappy, 'n')).toContain('row_number()');
+    expect(
+      await sql.all(`SELECT min(n) AS first, max(n) AS last FROM (${await sql.numbered(gappy, 'n')}) AS t`),
+    ).toEqual([{ first: 1, last: 7 }]);
+  });
+
   it('gives each job a fresh instance (made ahead of it) that sees nothing of the job before', async () => {
     const first = await sandbox();
     await first.exec('CREATE TABLE secret AS SELECT 42 AS answer');

@@ -87,6 +87,8 @@ export class DuckDbSandbox implements SqlEngine {
   private recorded: string[] = [];
   /** What each table this node wrote was made by (keepTables), by its key. */
   private readonly recipes = new Map<string, TableRecipe>();
+  /** A select numbered() gave from rowids → the same select numbered by row_number(), for recipes. */
+  private readonly portableForms = new Map<string, string>();
   /** Whether this node brought in rows from outside SQL (createTable, a staged file): then nothing is repeatable. */
   private opaque = false;
   /** Staged copy's path → the path the user gave, which error messages show instead. */
@@ -165,6 +167,7 @@ export class DuckDbSandbox implements SqlEngine {
     this.jobKey = jobKey;
     this.recorded = [];
     this.recipes.clear();
+    this.portableForms.clear();
     this.opaque = false;
   }
 
@@ -253,6 +256,39 @@ export class DuckDbSandbox implements SqlEngine {
     const path = this.tablePaths.get(table.uri);
     if (!path) throw new Error(`table ${table.key} (${table.uri}) was not made available to this job`);
     return `read_parquet(${quoteLiteral(path)})`;
+  }
+
+  async numbered(table: TableRef, column: string): Promise<string> {
+    const portable = `SELECT *, row_number() OVER () AS ${quoteIdent(column)} FROM ${this.from(table)}`;
+    const name = this.relations.get(table.key);
+    if (!name || !(await this.holdsInOrder(name))) return portable;
+    const fast = `SELECT *, rowid + 1 AS ${quoteIdent(column)} FROM ${name}`;
+    // What is recorded to make a table again reads its inputs from Parquet files, which have no rowid.
+    this.portableForms.set(fast, portable);
+    return fast;
+  }
+
+  /** Whether `name` is a table here whose rowids are 0, 1, … in its order, with no gaps (nothing deleted). */
+  private async holdsInOrder(name: string): Promise<boolean> {
+    const reader = await this.query((connection) =>
+      connection.runAndReadAll(
+        `SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND table_name = ${quoteLiteral(name)}`,
+      ),
+    );
+    if (Number(reader.getRows()[0]?.[0]) !== 1) return false;
+    const span = await this.query((connection) =>
+      connection.runAndReadAll(
+        `SELECT coalesce(min(rowid), 0) = 0 AND coalesce(max(rowid) + 1, 0) = count(*) FROM ${name}`,
+      ),
+    );
+    return span.getRows()[0]?.[0] === true;
+  }
+
+  /** `sql` with each fast form numbered() gave replaced by its portable form. */
+  private portable(sql: string): string {
+    let out = sql;
+    for (const [fast, portable] of this.portableForms) out = out.replaceAll(fast, portable);
+    return out;
   }
 
   async all(sql: string): Promise<Record<string, SqlValue>[]> {
@@ -360,7 +396,10 @@ export class DuckDbSandbox implements SqlEngine {
       );
     }
     this.relations.set(key, name);
-    this.recipes.set(key, { statements: [...this.recorded], select: selectSql });
+    this.recipes.set(key, {
+      statements: this.recorded.map((sql) => this.portable(sql)),
+      select: this.portable(selectSql),
+    });
     const [counted] = await this.query(async (connection) =>
       (await connection.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows(),
     );
