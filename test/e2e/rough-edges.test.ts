@@ -463,7 +463,7 @@ describe('the rough edges a new user hits (issue 17)', () => {
     await page.mouse.up();
   });
 
-  it('lays the example out in rows read left to right: a connection runs right or down, never up or back', async () => {
+  it('lays the example out in rows read left to right: a connection runs right or down, never up or back, and never behind a node', async () => {
     await page.goto(`${server.url}/`);
     await page
       .getByRole('link', { name: /Breast cancer/ })
@@ -480,6 +480,42 @@ describe('the rough edges a new user hits (issue 17)', () => {
       expect(right || down, `${edge.from} → ${edge.to}`).toBe(true);
     }
     expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
+    // A wrapped connection runs along the gap between the rows, as a line of text wraps: no drawn connection
+    // passes behind a node, not even behind the two it joins away from its ends.
+    const crossings = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((node) => ({
+        id: node.dataset.id ?? '',
+        box: node.getBoundingClientRect(),
+      }));
+      const found: string[] = [];
+      for (const edge of document.querySelectorAll<SVGGElement>('g.react-flow__edge')) {
+        const path = edge.querySelector<SVGPathElement>('path.react-flow__edge-path');
+        const matrix = path?.getScreenCTM();
+        if (!path || !matrix) continue;
+        const length = path.getTotalLength();
+        const point = (at: number) => {
+          const local = path.getPointAtLength(at);
+          return new DOMPoint(local.x, local.y).matrixTransform(matrix);
+        };
+        const [start, end] = [point(0), point(length)];
+        for (let at = 0; at <= length; at += 4) {
+          const here = point(at);
+          // Near its ends a connection meets its handles, on the border of its nodes.
+          if (Math.hypot(here.x - start.x, here.y - start.y) < 24 || Math.hypot(here.x - end.x, here.y - end.y) < 24) {
+            continue;
+          }
+          const behind = boxes.find(
+            ({ box }) => here.x > box.left && here.x < box.right && here.y > box.top && here.y < box.bottom,
+          );
+          if (behind) {
+            found.push(`${edge.dataset.id} runs behind ${behind.id}`);
+            break;
+          }
+        }
+      }
+      return found;
+    });
+    expect(crossings).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'example-left-to-right.png') });
   });
 });

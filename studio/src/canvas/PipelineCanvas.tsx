@@ -23,11 +23,13 @@ import { checkConnection } from './connection-rules';
 import { FIT_MARGIN, FOOT_OVERLAYS, LEGIBLE_ZOOM, overflowZoom } from './legible-fit';
 import { centredUnderPointer, NODE_DRAG_TYPE } from './node-placement';
 import { NoticeBanner } from './NoticeBanner';
+import { PipelineEdge } from './PipelineEdge';
 import { PipelineNode } from './PipelineNode';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { RunStatusBar } from './RunStatusBar';
 
 const nodeTypes = { pipeline: PipelineNode };
+const edgeTypes = { default: PipelineEdge };
 
 const selectFlow = (state: DocumentState) => ({
   nodes: state.nodes,
@@ -166,6 +168,7 @@ export function PipelineCanvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
