@@ -211,4 +211,43 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
     expect(await page.getByRole('dialog', { name: 'New pipeline param' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps the keyboard inside an open dialog and gives focus back to what opened it when it closes', async () => {
+    const list = (await call('GET', '/pipelines')) as { items: { id: string; name: string }[] };
+    const example = list.items.find((item) => item.name.startsWith('Breast cancer'));
+    await page.goto(`${server.url}/#/`);
+    await page.goto(`${server.url}/#/pipelines/${example!.id}`);
+    // (Not studio.node('metrics'): once the example ran, a node's metrics line has that test id too.)
+    await studio.node('split').waitFor();
+    const opener = page.getByRole('button', { name: 'Keyboard shortcuts' });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    const focusInside = () => dialog.evaluate((element) => element.contains(document.activeElement));
+    expect(await focusInside()).toBe(true);
+    for (const key of ['Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await focusInside(), `focus after ${key}`).toBe(true);
+    }
+    // A click on the dialog's text keeps the keyboard in it: Escape still closes it.
+    await dialog.getByRole('heading', { name: 'Keyboard shortcuts' }).click();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await opener.evaluate((element) => element === document.activeElement)).toBe(true);
+
+    // The same for the command palette, opened from the canvas.
+    await page.locator('.react-flow__node[data-id="metrics"] .pw-node__header').click();
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await palette.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await palette.waitFor({ state: 'detached' });
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('.react-flow__node')?.getAttribute('data-id')),
+    ).toBe('metrics');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { commandPaletteAction } from '../actions/command-palette';
 import { editorActions } from '../actions/editor-actions';
 import { shortcutLabel, type StudioAction } from '../actions/studio-action';
 import { useViewStore } from '../store/view-store';
+import { Dialog } from './Dialog';
 
 /** The actions whose label holds every word typed, in the editor's order. */
 function matching(query: string): StudioAction[] {
@@ -27,7 +28,6 @@ export function CommandPalette() {
     if (!open) return;
     setQuery('');
     setActive(0);
-    input.current?.focus();
   }, [open]);
   if (!open) return null;
 
@@ -40,64 +40,59 @@ export function CommandPalette() {
   };
 
   return (
-    <div className="pw-dialog-backdrop pw-command-backdrop" onClick={() => setOpen(false)}>
-      <div
-        className="pw-dialog pw-command-palette"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Command palette"
-        data-testid="command-palette"
-        onClick={(event) => event.stopPropagation()}
-      >
-        <input
-          ref={input}
-          className="pw-input"
-          role="combobox"
-          aria-label="Search commands"
-          aria-expanded="true"
-          aria-controls="command-palette-list"
-          aria-activedescendant={current >= 0 ? `command-${found[current].id}` : undefined}
-          placeholder="Type a command…"
-          value={query}
-          onChange={(event) => {
-            setQuery(event.target.value);
-            setActive(0);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              event.preventDefault();
-              setOpen(false);
-            } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-              event.preventDefault();
-              const step = event.key === 'ArrowDown' ? 1 : -1;
-              if (found.length > 0) setActive((current + step + found.length) % found.length);
-            } else if (event.key === 'Enter') {
-              event.preventDefault();
-              perform(found[current]);
-            }
-          }}
-        />
-        {found.length === 0 ? (
-          <p className="pw-muted pw-command-palette__none">No command matches “{query.trim()}”.</p>
-        ) : (
-          <ul id="command-palette-list" role="listbox" aria-label="Commands" className="pw-command-palette__list">
-            {found.map((action, index) => (
-              <li
-                key={action.id}
-                id={`command-${action.id}`}
-                role="option"
-                aria-selected={index === current}
-                className="pw-command-palette__item"
-                onMouseEnter={() => setActive(index)}
-                onClick={() => perform(action)}
-              >
-                <span>{action.label}</span>
-                {action.shortcut && <kbd>{shortcutLabel(action)}</kbd>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-    </div>
+    <Dialog
+      label="Command palette"
+      className="pw-command-palette"
+      backdropClassName="pw-command-backdrop"
+      testId="command-palette"
+      initialFocus={input}
+      onClose={() => setOpen(false)}
+    >
+      <input
+        ref={input}
+        className="pw-input"
+        role="combobox"
+        aria-label="Search commands"
+        aria-expanded="true"
+        aria-controls="command-palette-list"
+        aria-activedescendant={current >= 0 ? `command-${found[current].id}` : undefined}
+        placeholder="Type a command…"
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          setActive(0);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+            event.preventDefault();
+            const step = event.key === 'ArrowDown' ? 1 : -1;
+            if (found.length > 0) setActive((current + step + found.length) % found.length);
+          } else if (event.key === 'Enter') {
+            event.preventDefault();
+            perform(found[current]);
+          }
+        }}
+      />
+      {found.length === 0 ? (
+        <p className="pw-muted pw-command-palette__none">No command matches “{query.trim()}”.</p>
+      ) : (
+        <ul id="command-palette-list" role="listbox" aria-label="Commands" className="pw-command-palette__list">
+          {found.map((action, index) => (
+            <li
+              key={action.id}
+              id={`command-${action.id}`}
+              role="option"
+              aria-selected={index === current}
+              className="pw-command-palette__item"
+              onMouseEnter={() => setActive(index)}
+              onClick={() => perform(action)}
+            >
+              <span>{action.label}</span>
+              {action.shortcut && <kbd>{shortcutLabel(action)}</kbd>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
   );
 }

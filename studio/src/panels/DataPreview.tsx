@@ -5,6 +5,7 @@ import { formatCount } from '../canvas/format';
 import { MiniHistogram } from '../charts/MetricViews';
 import { profileColumns, type PreviewColumnProfile } from './column-profile';
 import { useFetched } from '../use-fetched';
+import { Dialog } from './Dialog';
 
 const ROW_HEIGHT = 28;
 const COLUMN_WIDTH = 130;
@@ -96,50 +97,40 @@ export default function DataPreview({
   const profiles = useMemo(() => (preview ? profileColumns(preview.columns, preview.rows) : []), [preview]);
 
   return (
-    <div className="pw-dialog-backdrop" onClick={onClose}>
-      <div
-        className="pw-dialog pw-dialog--wide"
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Preview of ${nodeId}.${port}`}
-        data-testid="data-preview"
-        onClick={(event) => event.stopPropagation()}
-        onKeyDown={(event) => event.key === 'Escape' && onClose()}
-      >
-        <header className="pw-dialog__head">
-          <h2>
-            <code>
-              {nodeId}.{port}
-            </code>
-            {preview && (
-              <span className="pw-muted">
-                {' '}
-                · first {formatCount(preview.rows.length)} of {formatCount(preview.total)} rows
-              </span>
-            )}
-          </h2>
-          <button type="button" className="pw-button pw-button--small" onClick={onClose} autoFocus>
-            Close
-          </button>
-        </header>
-        {error && (
-          <p className="pw-callout pw-callout--error" role="alert">
-            Could not load the preview: {error}
-          </p>
-        )}
-        {!preview && !error && <p className="pw-muted">Loading the preview…</p>}
-        {preview && (
-          <>
-            <VirtualGrid preview={preview} />
-            <h3 className="pw-preview__subhead">Columns, profiled on the rows above</h3>
-            <ul className="pw-profiles pw-profiles--scroll" aria-label="Column profile">
-              {profiles.map((profile) => (
-                <ProfileCard key={profile.name} profile={profile} />
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
-    </div>
+    <Dialog label={`Preview of ${nodeId}.${port}`} className="pw-dialog--wide" testId="data-preview" onClose={onClose}>
+      <header className="pw-dialog__head">
+        <h2>
+          <code>
+            {nodeId}.{port}
+          </code>
+          {preview && (
+            <span className="pw-muted">
+              {' '}
+              · first {formatCount(preview.rows.length)} of {formatCount(preview.total)} rows
+            </span>
+          )}
+        </h2>
+        <button type="button" className="pw-button pw-button--small" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {error && (
+        <p className="pw-callout pw-callout--error" role="alert">
+          Could not load the preview: {error}
+        </p>
+      )}
+      {!preview && !error && <p className="pw-muted">Loading the preview…</p>}
+      {preview && (
+        <>
+          <VirtualGrid preview={preview} />
+          <h3 className="pw-preview__subhead">Columns, profiled on the rows above</h3>
+          <ul className="pw-profiles pw-profiles--scroll" aria-label="Column profile">
+            {profiles.map((profile) => (
+              <ProfileCard key={profile.name} profile={profile} />
+            ))}
+          </ul>
+        </>
+      )}
+    </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { PIPELINE_PARAM_TYPES, type AnyNodeDescription, type PipelineParamType } from '@pipewright/nodes/descriptions';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { createPortal } from 'react-dom';
+import { useEffect, useRef, useState } from 'react';
 import { useDocumentStore } from '../store/document-store';
+import { Dialog } from './Dialog';
 import type { ParamField } from './param-fields';
 import {
   defaultText,
@@ -23,23 +23,6 @@ export interface ParamOrigin {
 
 const ANY_JSON = '';
 
-/** Keeps Tab and Shift+Tab inside the dialog, as a modal dialog should. */
-function keepFocusInside(event: KeyboardEvent<HTMLElement>): void {
-  if (event.key !== 'Tab') return;
-  const focusable = [
-    ...event.currentTarget.querySelectorAll<HTMLElement>('input, select, textarea, button:not([disabled])'),
-  ];
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last?.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first?.focus();
-  }
-}
-
 /**
  * "New pipeline param": its name, type, default and description, each problem named under its field; made from a
  * node's field (then bound to it) or from the pipeline panel. Enter makes it, Escape leaves without a change.
@@ -56,14 +39,10 @@ export function NewParamDialog({ origin, onClose }: { origin: ParamOrigin | null
   const [description, setDescription] = useState('');
   const [tried, setTried] = useState(false);
   const nameField = useRef<HTMLInputElement>(null);
-  const opener = useRef<Element | null>(null);
 
   useEffect(() => {
-    opener.current = document.activeElement;
+    // The name made from the field is selected, so typing replaces it.
     nameField.current?.select();
-    return () => {
-      if (opener.current instanceof HTMLElement) opener.current.focus();
-    };
   }, []);
 
   const trimmedName = name.trim();
@@ -99,137 +78,121 @@ export function NewParamDialog({ origin, onClose }: { origin: ParamOrigin | null
       </p>
     );
 
-  return createPortal(
-    <div className="pw-dialog-backdrop" onClick={onClose}>
-      <div
-        className="pw-dialog pw-new-param"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="new-param-title"
-        onClick={(event) => event.stopPropagation()}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.stopPropagation();
-            onClose();
-          }
-          keepFocusInside(event);
+  return (
+    <Dialog labelledBy="new-param-title" className="pw-new-param" onClose={onClose} initialFocus={nameField} portal>
+      <header className="pw-dialog__head">
+        <h2 id="new-param-title">New pipeline param</h2>
+      </header>
+      <form
+        className="pw-form"
+        aria-label="Pipeline param"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          create();
         }}
       >
-        <header className="pw-dialog__head">
-          <h2 id="new-param-title">New pipeline param</h2>
-        </header>
-        <form
-          className="pw-form"
-          aria-label="Pipeline param"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            create();
-          }}
-        >
-          {origin && (
-            <p className="pw-muted">
-              Binds <code>{origin.nodeId}</code>’s {origin.field.label.toLowerCase()} to it: a run or a template then
-              sets it.
-            </p>
-          )}
+        {origin && (
+          <p className="pw-muted">
+            Binds <code>{origin.nodeId}</code>’s {origin.field.label.toLowerCase()} to it: a run or a template then sets
+            it.
+          </p>
+        )}
+        <div className="pw-field">
+          <label className="pw-field__label" htmlFor="new-param-name">
+            Name
+          </label>
+          <input
+            ref={nameField}
+            id="new-param-name"
+            className="pw-input pw-input--mono"
+            value={name}
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={showNameError}
+            aria-describedby={showNameError ? 'new-param-name-error' : undefined}
+            onChange={(event) => setName(event.target.value)}
+          />
+          {showNameError && error('new-param-name-error', nameError ?? undefined)}
+        </div>
+        <div className="pw-form-row">
           <div className="pw-field">
-            <label className="pw-field__label" htmlFor="new-param-name">
-              Name
+            <label className="pw-field__label" htmlFor="new-param-type">
+              Type
             </label>
-            <input
-              ref={nameField}
-              id="new-param-name"
-              className="pw-input pw-input--mono"
-              value={name}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={showNameError}
-              aria-describedby={showNameError ? 'new-param-name-error' : undefined}
-              onChange={(event) => setName(event.target.value)}
-            />
-            {showNameError && error('new-param-name-error', nameError ?? undefined)}
-          </div>
-          <div className="pw-form-row">
-            <div className="pw-field">
-              <label className="pw-field__label" htmlFor="new-param-type">
-                Type
-              </label>
-              <select
-                id="new-param-type"
-                className="pw-input"
-                value={type ?? ANY_JSON}
-                aria-invalid={Boolean(typeError)}
-                aria-describedby={typeError ? 'new-param-type-error' : undefined}
-                onChange={(event) => {
-                  const next = event.target.value === ANY_JSON ? null : (event.target.value as PipelineParamType);
-                  setType(next);
-                  if (next === 'boolean' && fallback !== 'true' && fallback !== 'false') setFallback('false');
-                }}
-              >
-                {PIPELINE_PARAM_TYPES.map((option) => (
-                  <option key={option} value={option}>
-                    {PARAM_TYPE_LABELS[option]}
-                  </option>
-                ))}
-                <option value={ANY_JSON}>Any JSON value</option>
-              </select>
-              {error('new-param-type-error', typeError)}
-            </div>
-            <div className="pw-field">
-              <label className="pw-field__label" htmlFor="new-param-default">
-                Default
-              </label>
-              {type === 'boolean' ? (
-                <select
-                  id="new-param-default"
-                  className="pw-input"
-                  value={fallback}
-                  onChange={(event) => setFallback(event.target.value)}
-                >
-                  <option value="true">true</option>
-                  <option value="false">false</option>
-                </select>
-              ) : (
-                <input
-                  id="new-param-default"
-                  className="pw-input pw-input--mono"
-                  value={fallback}
-                  spellCheck={false}
-                  autoComplete="off"
-                  placeholder={type === 'columns' ? 'a, b, c' : undefined}
-                  aria-invalid={showDefaultError}
-                  aria-describedby={showDefaultError ? 'new-param-default-error' : undefined}
-                  onChange={(event) => setFallback(event.target.value)}
-                />
-              )}
-              {showDefaultError && error('new-param-default-error', defaultError)}
-            </div>
-          </div>
-          <div className="pw-field">
-            <label className="pw-field__label" htmlFor="new-param-description">
-              Description
-            </label>
-            <input
-              id="new-param-description"
+            <select
+              id="new-param-type"
               className="pw-input"
-              value={description}
-              maxLength={500}
-              placeholder="What it is for: a template’s form shows it"
-              onChange={(event) => setDescription(event.target.value)}
-            />
+              value={type ?? ANY_JSON}
+              aria-invalid={Boolean(typeError)}
+              aria-describedby={typeError ? 'new-param-type-error' : undefined}
+              onChange={(event) => {
+                const next = event.target.value === ANY_JSON ? null : (event.target.value as PipelineParamType);
+                setType(next);
+                if (next === 'boolean' && fallback !== 'true' && fallback !== 'false') setFallback('false');
+              }}
+            >
+              {PIPELINE_PARAM_TYPES.map((option) => (
+                <option key={option} value={option}>
+                  {PARAM_TYPE_LABELS[option]}
+                </option>
+              ))}
+              <option value={ANY_JSON}>Any JSON value</option>
+            </select>
+            {error('new-param-type-error', typeError)}
           </div>
-          <footer className="pw-dialog__foot">
-            <button type="button" className="pw-button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="pw-button pw-button--primary" aria-disabled={invalid}>
-              {origin ? 'Make and bind' : 'Make param'}
-            </button>
-          </footer>
-        </form>
-      </div>
-    </div>,
-    document.body,
+          <div className="pw-field">
+            <label className="pw-field__label" htmlFor="new-param-default">
+              Default
+            </label>
+            {type === 'boolean' ? (
+              <select
+                id="new-param-default"
+                className="pw-input"
+                value={fallback}
+                onChange={(event) => setFallback(event.target.value)}
+              >
+                <option value="true">true</option>
+                <option value="false">false</option>
+              </select>
+            ) : (
+              <input
+                id="new-param-default"
+                className="pw-input pw-input--mono"
+                value={fallback}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder={type === 'columns' ? 'a, b, c' : undefined}
+                aria-invalid={showDefaultError}
+                aria-describedby={showDefaultError ? 'new-param-default-error' : undefined}
+                onChange={(event) => setFallback(event.target.value)}
+              />
+            )}
+            {showDefaultError && error('new-param-default-error', defaultError)}
+          </div>
+        </div>
+        <div className="pw-field">
+          <label className="pw-field__label" htmlFor="new-param-description">
+            Description
+          </label>
+          <input
+            id="new-param-description"
+            className="pw-input"
+            value={description}
+            maxLength={500}
+            placeholder="What it is for: a template’s form shows it"
+            onChange={(event) => setDescription(event.target.value)}
+          />
+        </div>
+        <footer className="pw-dialog__foot">
+          <button type="button" className="pw-button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="pw-button pw-button--primary" aria-disabled={invalid}>
+            {origin ? 'Make and bind' : 'Make param'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { TEMPLATE_PARAM_TYPES, type PipelineParamInfo, type TemplateParam } from '@pipewright/nodes/descriptions';
 import { useState } from 'react';
-import { createPortal } from 'react-dom';
 import { describeError } from '../api/http';
+import { Dialog } from './Dialog';
 import { saveAsTemplate, templateExportUrl, type DeclaredParam, type TemplateDetail } from '../api/templates';
 import { routeHref } from '../routing';
 
@@ -109,188 +109,178 @@ export function SaveTemplateDialog({
 
   const names = Object.keys(drafts);
   // Portalled: the toolbar it is opened from styles its contents for the dark header.
-  return createPortal(
-    <div className="pw-dialog-backdrop" onClick={onClose}>
-      <div
-        className="pw-dialog pw-dialog--wide"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="save-template-title"
-        onClick={(event) => event.stopPropagation()}
-        onKeyDown={(event) => event.key === 'Escape' && onClose()}
-      >
-        <header className="pw-dialog__head">
-          <h2 id="save-template-title">Save as template</h2>
-        </header>
-        {saved ? (
-          <>
-            <p role="status" data-testid="template-saved">
-              Saved “{saved.name}” as version {saved.version}
-              {saved.params.length > 0 && ` with ${saved.params.length} parameters`}.
-            </p>
-            <footer className="pw-dialog__foot">
-              <a className="pw-button" href={templateExportUrl(saved.id, saved.version)} download>
-                Export file
-              </a>
-              <a className="pw-button" href={routeHref({ page: 'templates' })}>
-                Templates
-              </a>
-              <button type="button" className="pw-button pw-button--primary" onClick={onClose}>
-                Done
-              </button>
-            </footer>
-          </>
-        ) : (
-          <form
-            className="pw-form"
-            aria-label="Template"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void save();
-            }}
-          >
-            <div className="pw-form-row">
-              <div className="pw-field">
-                <label className="pw-field__label" htmlFor="template-name">
-                  Name
-                </label>
-                <input
-                  id="template-name"
-                  className="pw-input"
-                  value={name}
-                  maxLength={200}
-                  onChange={(event) => setName(event.target.value)}
-                />
-                <p className="pw-field__help">A name this workspace has adds a version.</p>
-              </div>
-              <div className="pw-field">
-                <label className="pw-field__label" htmlFor="template-category">
-                  Category
-                </label>
-                <input
-                  id="template-category"
-                  className="pw-input"
-                  value={category}
-                  placeholder="Classification, Regression, …"
-                  onChange={(event) => setCategory(event.target.value)}
-                />
-              </div>
+  return (
+    <Dialog labelledBy="save-template-title" className="pw-dialog--wide" onClose={onClose} portal>
+      <header className="pw-dialog__head">
+        <h2 id="save-template-title">Save as template</h2>
+      </header>
+      {saved ? (
+        <>
+          <p role="status" data-testid="template-saved">
+            Saved “{saved.name}” as version {saved.version}
+            {saved.params.length > 0 && ` with ${saved.params.length} parameters`}.
+          </p>
+          <footer className="pw-dialog__foot">
+            <a className="pw-button" href={templateExportUrl(saved.id, saved.version)} download>
+              Export file
+            </a>
+            <a className="pw-button" href={routeHref({ page: 'templates' })}>
+              Templates
+            </a>
+            <button type="button" className="pw-button pw-button--primary" onClick={onClose}>
+              Done
+            </button>
+          </footer>
+        </>
+      ) : (
+        <form
+          className="pw-form"
+          aria-label="Template"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          <div className="pw-form-row">
+            <div className="pw-field">
+              <label className="pw-field__label" htmlFor="template-name">
+                Name
+              </label>
+              <input
+                id="template-name"
+                className="pw-input"
+                value={name}
+                maxLength={200}
+                onChange={(event) => setName(event.target.value)}
+              />
+              <p className="pw-field__help">A name this workspace has adds a version.</p>
             </div>
             <div className="pw-field">
-              <label className="pw-field__label" htmlFor="template-description">
-                Description
+              <label className="pw-field__label" htmlFor="template-category">
+                Category
               </label>
-              <textarea
-                id="template-description"
-                className="pw-input pw-textarea"
-                rows={2}
-                value={description}
-                onChange={(event) => setDescription(event.target.value)}
+              <input
+                id="template-category"
+                className="pw-input"
+                value={category}
+                placeholder="Classification, Regression, …"
+                onChange={(event) => setCategory(event.target.value)}
               />
             </div>
-            {names.length === 0 ? (
-              <p className="pw-muted">
-                The pipeline has no params, so the template’s form will ask nothing. To let people change a value, bind
-                a node’s param to a pipeline param first.
-              </p>
-            ) : (
-              <table className="pw-runs-table" aria-label="Template parameters">
-                <thead>
-                  <tr>
-                    <th scope="col">Ask for</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Default</th>
-                    <th scope="col">Description</th>
-                    <th scope="col">Allowed values</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {names.map((param) => {
-                    const draft = drafts[param];
-                    return (
-                      <tr key={param}>
-                        <td>
-                          <label>
-                            <input
-                              type="checkbox"
-                              checked={draft.include}
-                              onChange={(event) => edit(param, { include: event.target.checked })}
-                            />{' '}
-                            <code>{param}</code>
-                          </label>
-                        </td>
-                        <td>
-                          <select
-                            className="pw-input pw-input--compact"
-                            aria-label={`Kind of ${param}`}
-                            value={draft.type}
-                            disabled={!draft.include}
-                            onChange={(event) => edit(param, { type: event.target.value as ParamDraft['type'] })}
-                          >
-                            <option value="">worked out</option>
-                            {TEMPLATE_PARAM_TYPES.map((type) => (
-                              <option key={type} value={type}>
-                                {type}
-                              </option>
-                            ))}
-                          </select>
-                        </td>
-                        <td>
-                          <input
-                            className="pw-input pw-input--compact"
-                            aria-label={`Default of ${param}`}
-                            value={draft.default}
-                            disabled={!draft.include}
-                            onChange={(event) => edit(param, { default: event.target.value })}
-                          />
-                        </td>
-                        <td>
-                          <input
-                            className="pw-input pw-input--compact"
-                            aria-label={`Description of ${param}`}
-                            value={draft.description}
-                            maxLength={500}
-                            disabled={!draft.include}
-                            onChange={(event) => edit(param, { description: event.target.value })}
-                          />
-                        </td>
-                        <td>
-                          <input
-                            className="pw-input pw-input--compact"
-                            aria-label={`Allowed values of ${param}`}
-                            placeholder="any"
-                            value={draft.allowed}
-                            disabled={!draft.include}
-                            onChange={(event) => edit(param, { allowed: event.target.value })}
-                          />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            )}
-            <p className="pw-field__help">
-              A param a node uses as a column becomes a column picker, offering the columns of the pipeline’s last
-              successful run.
+          </div>
+          <div className="pw-field">
+            <label className="pw-field__label" htmlFor="template-description">
+              Description
+            </label>
+            <textarea
+              id="template-description"
+              className="pw-input pw-textarea"
+              rows={2}
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+            />
+          </div>
+          {names.length === 0 ? (
+            <p className="pw-muted">
+              The pipeline has no params, so the template’s form will ask nothing. To let people change a value, bind a
+              node’s param to a pipeline param first.
             </p>
-            {error && (
-              <p className="pw-callout pw-callout--error" role="alert" data-testid="save-template-error">
-                Could not save the template: {error}
-              </p>
-            )}
-            <footer className="pw-dialog__foot">
-              <button type="button" className="pw-button" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" className="pw-button pw-button--primary" disabled={saving || name.trim() === ''}>
-                {saving ? 'Saving…' : 'Save template'}
-              </button>
-            </footer>
-          </form>
-        )}
-      </div>
-    </div>,
-    document.body,
+          ) : (
+            <table className="pw-runs-table" aria-label="Template parameters">
+              <thead>
+                <tr>
+                  <th scope="col">Ask for</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Default</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Allowed values</th>
+                </tr>
+              </thead>
+              <tbody>
+                {names.map((param) => {
+                  const draft = drafts[param];
+                  return (
+                    <tr key={param}>
+                      <td>
+                        <label>
+                          <input
+                            type="checkbox"
+                            checked={draft.include}
+                            onChange={(event) => edit(param, { include: event.target.checked })}
+                          />{' '}
+                          <code>{param}</code>
+                        </label>
+                      </td>
+                      <td>
+                        <select
+                          className="pw-input pw-input--compact"
+                          aria-label={`Kind of ${param}`}
+                          value={draft.type}
+                          disabled={!draft.include}
+                          onChange={(event) => edit(param, { type: event.target.value as ParamDraft['type'] })}
+                        >
+                          <option value="">worked out</option>
+                          {TEMPLATE_PARAM_TYPES.map((type) => (
+                            <option key={type} value={type}>
+                              {type}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td>
+                        <input
+                          className="pw-input pw-input--compact"
+                          aria-label={`Default of ${param}`}
+                          value={draft.default}
+                          disabled={!draft.include}
+                          onChange={(event) => edit(param, { default: event.target.value })}
+                        />
+                      </td>
+                      <td>
+                        <input
+                          className="pw-input pw-input--compact"
+                          aria-label={`Description of ${param}`}
+                          value={draft.description}
+                          maxLength={500}
+                          disabled={!draft.include}
+                          onChange={(event) => edit(param, { description: event.target.value })}
+                        />
+                      </td>
+                      <td>
+                        <input
+                          className="pw-input pw-input--compact"
+                          aria-label={`Allowed values of ${param}`}
+                          placeholder="any"
+                          value={draft.allowed}
+                          disabled={!draft.include}
+                          onChange={(event) => edit(param, { allowed: event.target.value })}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          <p className="pw-field__help">
+            A param a node uses as a column becomes a column picker, offering the columns of the pipeline’s last
+            successful run.
+          </p>
+          {error && (
+            <p className="pw-callout pw-callout--error" role="alert" data-testid="save-template-error">
+              Could not save the template: {error}
+            </p>
+          )}
+          <footer className="pw-dialog__foot">
+            <button type="button" className="pw-button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="pw-button pw-button--primary" disabled={saving || name.trim() === ''}>
+              {saving ? 'Saving…' : 'Save template'}
+            </button>
+          </footer>
+        </form>
+      )}
+    </Dialog>
   );
 }

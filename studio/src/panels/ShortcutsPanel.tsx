@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { editorActions } from '../actions/editor-actions';
 import { shortcutLabel } from '../actions/studio-action';
 import { useViewStore } from '../store/view-store';
+import { Dialog } from './Dialog';
 
 /** What the canvas itself answers to (React Flow), beside the studio's actions. */
 const CANVAS_GESTURES: [string, string][] = [
@@ -18,53 +19,42 @@ export function ShortcutsPanel() {
   const open = useViewStore((state) => state.helpOpen);
   const setOpen = useViewStore((state) => state.setHelpOpen);
   const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    closeButton.current?.focus();
-    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && setOpen(false);
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [open, setOpen]);
   if (!open) return null;
   return (
-    <div className="pw-dialog-backdrop" onClick={() => setOpen(false)}>
-      <div
-        className="pw-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="shortcuts-title"
-        data-testid="shortcuts-panel"
-        onClick={(event) => event.stopPropagation()}
-      >
-        <header className="pw-dialog__head">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <button ref={closeButton} type="button" className="pw-button pw-button--small" onClick={() => setOpen(false)}>
-            Close
-          </button>
-        </header>
-        <table className="pw-shortcuts">
-          <tbody>
-            {editorActions
-              .filter((action) => action.shortcut)
-              .map((action) => (
-                <tr key={action.id}>
-                  <td>
-                    <kbd>{shortcutLabel(action)}</kbd>
-                  </td>
-                  <td>{action.label}</td>
-                </tr>
-              ))}
-            {CANVAS_GESTURES.map(([keys, what]) => (
-              <tr key={keys}>
+    <Dialog
+      labelledBy="shortcuts-title"
+      testId="shortcuts-panel"
+      initialFocus={closeButton}
+      onClose={() => setOpen(false)}
+    >
+      <header className="pw-dialog__head">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <button ref={closeButton} type="button" className="pw-button pw-button--small" onClick={() => setOpen(false)}>
+          Close
+        </button>
+      </header>
+      <table className="pw-shortcuts">
+        <tbody>
+          {editorActions
+            .filter((action) => action.shortcut)
+            .map((action) => (
+              <tr key={action.id}>
                 <td>
-                  <kbd>{keys}</kbd>
+                  <kbd>{shortcutLabel(action)}</kbd>
                 </td>
-                <td>{what}</td>
+                <td>{action.label}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+          {CANVAS_GESTURES.map(([keys, what]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
   );
 }
