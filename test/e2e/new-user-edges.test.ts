@@ -328,7 +328,7 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
     }
 
     // The profile's metrics line: whole, or cut with an ellipsis and the full text on hover and in the inspector.
-    const line = studio.node('profile').getByTestId('node-metrics');
+    const line = studio.node('profile').getByTestId('node-metric-line');
     const shown = await line.evaluate((element) => ({
       fits: element.scrollWidth <= element.clientWidth,
       ellipsis: getComputedStyle(element).textOverflow === 'ellipsis',

@@ -135,7 +135,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
       await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
       // By React Flow's id: the node "metrics" and the metrics line share a test id.
       const node = page.locator(`.react-flow__node[data-id="${nodeId}"]`);
-      const line = node.locator('dl[data-testid="node-metrics"]');
+      const line = node.locator('dl[data-testid="node-metric-line"]');
       await line.waitFor();
       expect(await line.getAttribute('title')).toMatch(title);
       // Each metric lies wholly inside the line (shown) or wholly outside it (left off): none is cut.
@@ -217,8 +217,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
     const example = list.items.find((item) => item.name.startsWith('Breast cancer'));
     await page.goto(`${server.url}/#/`);
     await page.goto(`${server.url}/#/pipelines/${example!.id}`);
-    // (Not studio.node('metrics'): once the example ran, a node's metrics line has that test id too.)
-    await studio.node('split').waitFor();
+    await studio.node('metrics').waitFor();
     const opener = page.getByRole('button', { name: 'Keyboard shortcuts' });
     await opener.focus();
     await page.keyboard.press('Enter');
@@ -237,7 +236,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
     expect(await opener.evaluate((element) => element === document.activeElement)).toBe(true);
 
     // The same for the command palette, opened from the canvas.
-    await page.locator('.react-flow__node[data-id="metrics"] .pw-node__header').click();
+    await studio.node('metrics').locator('.pw-node__header').click();
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     await palette.waitFor();

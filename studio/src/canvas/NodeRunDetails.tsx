@@ -63,7 +63,7 @@ export function NodeRunDetails({ nodeId, state }: { nodeId: string; state: NodeR
     detail = (
       <dl
         className="pw-node__metrics"
-        data-testid="node-metrics"
+        data-testid="node-metric-line"
         title={allMetrics.map(([key, value]) => `${METRIC_LABELS[key] ?? key} ${formatMetric(value)}`).join(' · ')}
       >
         {metrics.map(([key, value]) => (
