@@ -114,12 +114,16 @@ describe('DuckDbSandbox', () => {
     await sql.exec('CREATE TABLE csv AS SELECT range AS id, range * 2 AS twice FROM range(5)');
     const whole = await sql.writeTable('out', 'SELECT * FROM csv');
     const again = await sql.writeTable('evens', 'SELECT * FROM csv WHERE id % 2 = 0');
-    expect([whole.rows, again.rows]).toEqual([5, 3]);
+    // The whole of a view is copied (only a table can be renamed), and outlives the view.
+    await sql.exec('CREATE VIEW odd AS SELECT * FROM csv WHERE id % 2 = 1');
+    const odd = await sql.writeTable('odd', 'SELECT * FROM odd');
+    expect([whole.rows, again.rows, odd.rows]).toEqual([5, 3, 2]);
     expect(whole.columns.map((c) => c.name)).toEqual(['id', 'twice']);
     expect(await sql.all(`SELECT sum(twice) AS total FROM ${sql.from(whole)}`)).toEqual([{ total: 20 }]);
     // The node's scratch tables go when it is done; its kept tables stay.
     await sql.dropAllBut(sql.relationNames());
     expect(await sql.all(`SELECT count(*) AS n FROM ${sql.from(whole)}`)).toEqual([{ n: 5 }]);
+    expect(await sql.all(`SELECT sum(id) AS total FROM ${sql.from(odd)}`)).toEqual([{ total: 4 }]);
     expect((await failure(sql.all('SELECT * FROM csv'))).message).toMatch(/csv/);
     // What makes it again from nothing is still the node's own SQL.
     expect(sql.recipeOf(whole.key, [])).toEqual({

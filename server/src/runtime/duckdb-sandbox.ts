@@ -425,13 +425,15 @@ export class DuckDbSandbox implements SqlEngine {
     if (!scratch || [...this.relations.values()].includes(scratch.toLowerCase())) return false;
     const reader = await this.query((connection) =>
       connection.runAndReadAll(
-        `SELECT (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND schema_name = 'main' AND table_name = ${quoteLiteral(scratch)})
-              + (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ${quoteLiteral(name)})
-              + (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND table_name = ${quoteLiteral(name)}) * 2`,
+        `SELECT
+           (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND schema_name = 'main' AND table_name = ${quoteLiteral(scratch)}) AS scratch,
+           (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ${quoteLiteral(name)})
+             + (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND table_name = ${quoteLiteral(name)}) AS taken`,
       ),
     );
     // Exactly the scratch table, and nothing under the kept name yet.
-    if (Number(reader.getRows()[0]?.[0]) !== 1) return false;
+    const [scratchTables, taken] = (reader.getRows()[0] ?? []).map(Number);
+    if (scratchTables !== 1 || taken !== 0) return false;
     await this.internal(`ALTER TABLE ${quoteIdent(scratch)} RENAME TO ${name}`);
     await this.internal(`CREATE VIEW ${quoteIdent(scratch)} AS SELECT * FROM ${name}`);
     return true;
