@@ -120,8 +120,8 @@ for (let round = 0; round < ROUNDS; round++) {
   chainPeak = Math.max(chainPeak, peakMiB);
   const [run] = results;
   chainTimes.push(run.ms);
-  overheads.push(...overheadsOf(run, direct));
   const [first, ...rest] = overheadsOf(run, direct);
+  overheads.push(first, ...rest);
   firstOverheads.push(first);
   laterOverheads.push(...rest);
   // The same chain with each node a job of its own (no fused unit), in turn with it: what fusing buys.

@@ -54,6 +54,12 @@ export interface TableRecipe {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** SQL counting the persistent tables named `name` (in `schema`, when given): 1 when `name` is a base table here. */
+function tableCount(name: string, where: { schema?: string } = {}): string {
+  const schema = where.schema ? ` AND schema_name = ${quoteLiteral(where.schema)}` : '';
+  return `(SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary${schema} AND table_name = ${quoteLiteral(name)})`;
+}
+
 /** A select of every column and row of one table, by a plain or quoted name. */
 const WHOLE_TABLE = /^\s*SELECT\s+\*\s+FROM\s+(?:([A-Za-z_][A-Za-z0-9_]*)|"([A-Za-z_][A-Za-z0-9_]*)")\s*$/i;
 
@@ -270,18 +276,17 @@ export class DuckDbSandbox implements SqlEngine {
 
   /** Whether `name` is a table here whose rowids are 0, 1, … in its order, with no gaps (nothing deleted). */
   private async holdsInOrder(name: string): Promise<boolean> {
-    const reader = await this.query((connection) =>
-      connection.runAndReadAll(
-        `SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND table_name = ${quoteLiteral(name)}`,
-      ),
+    if ((await this.firstRow(`SELECT ${tableCount(name)}`))[0] !== 1) return false;
+    const [inOrder] = await this.firstRow(
+      `SELECT coalesce(min(rowid), 0) = 0 AND coalesce(max(rowid) + 1, 0) = count(*) FROM ${name}`,
     );
-    if (Number(reader.getRows()[0]?.[0]) !== 1) return false;
-    const span = await this.query((connection) =>
-      connection.runAndReadAll(
-        `SELECT coalesce(min(rowid), 0) = 0 AND coalesce(max(rowid) + 1, 0) = count(*) FROM ${name}`,
-      ),
-    );
-    return span.getRows()[0]?.[0] === true;
+    return inOrder === true;
+  }
+
+  /** The first row of a query of the runtime's own (not checked), numbers as numbers. */
+  private async firstRow(sql: string): Promise<unknown[]> {
+    const reader = await this.query((connection) => connection.runAndReadAll(sql));
+    return (reader.getRows()[0] ?? []).map((value) => (typeof value === 'bigint' ? Number(value) : value));
   }
 
   /** `sql` with each fast form numbered() gave replaced by its portable form. */
@@ -423,16 +428,12 @@ export class DuckDbSandbox implements SqlEngine {
     const whole = WHOLE_TABLE.exec(selectSql);
     const scratch = whole?.[1] ?? whole?.[2];
     if (!scratch || [...this.relations.values()].includes(scratch.toLowerCase())) return false;
-    const reader = await this.query((connection) =>
-      connection.runAndReadAll(
-        `SELECT
-           (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND schema_name = 'main' AND table_name = ${quoteLiteral(scratch)}) AS scratch,
-           (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ${quoteLiteral(name)})
-             + (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND table_name = ${quoteLiteral(name)}) AS taken`,
-      ),
+    const [scratchTables, taken] = await this.firstRow(
+      `SELECT ${tableCount(scratch, { schema: 'main' })},
+         (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ${quoteLiteral(name)})
+           + (SELECT count(*) FROM duckdb_tables() WHERE NOT internal AND table_name = ${quoteLiteral(name)})`,
     );
     // Exactly the scratch table, and nothing under the kept name yet.
-    const [scratchTables, taken] = (reader.getRows()[0] ?? []).map(Number);
     if (scratchTables !== 1 || taken !== 0) return false;
     await this.internal(`ALTER TABLE ${quoteIdent(scratch)} RENAME TO ${name}`);
     await this.internal(`CREATE VIEW ${quoteIdent(scratch)} AS SELECT * FROM ${name}`);
