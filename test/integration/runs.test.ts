@@ -196,26 +196,50 @@ describe('runs', () => {
     // Hold the cancel inside its transaction, after it locked the run's row: it waits to write its audit entry.
     const holder = new pg.Client({ connectionString: server.server.database.url });
     await holder.connect();
+    // Sessions are watched from outside the holder's transaction: PostgreSQL reads pg_stat_activity once a
+    // transaction, so a connection the server's pool opens after the holder's first look would stay unseen.
+    const watcher = new pg.Client({ connectionString: server.server.database.url });
+    await watcher.connect();
     const blockedBy = async (pid: number): Promise<number | undefined> => {
-      const { rows } = await holder.query<{ pid: number }>(
+      const { rows } = await watcher.query<{ pid: number }>(
         'SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))',
         [pid],
       );
       return rows[0]?.pid;
     };
+    // When a wait below times out, its error says what the run and the database's sessions were doing.
+    const explained = async (what: string, wait: Promise<number>, cancelling?: Promise<unknown>): Promise<number> =>
+      wait.catch(async (error: unknown) => {
+        const sessions = await watcher.query<{ pid: number; state: string; blockers: number[]; query: string }>(
+          `SELECT pid, state, pg_blocking_pids(pid) AS blockers, left(query, 120) AS query
+             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+        const run = (await api<RunDocument>(server, 'GET', `/runs/${runId}`)).body;
+        const nodes = Object.entries(run.nodes).map(([id, node]) => `${id} ${node.status} ${node.progress}%`);
+        const answer = cancelling
+          ? await Promise.race([cancelling, new Promise((resolve) => setTimeout(() => resolve('no answer yet'), 1_000))])
+          : undefined;
+        throw new Error(
+          `${String(error)} (${what}); run ${run.status} [${nodes.join(', ')}]; cancel answered ` +
+            `${JSON.stringify(answer)}; sessions ${JSON.stringify(sessions.rows)}`,
+        );
+      });
     try {
       const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE audit_events IN SHARE MODE');
       const cancelling = api<RunDocument>(server, 'POST', `/runs/${runId}/cancel`);
-      const cancelPid = await waitFor(() => blockedBy(holderPid), 60_000, 'the cancel to wait');
-      // The training node's next report starts now, and waits for the run's row behind the cancel.
-      const reportPid = await waitFor(
-        () => blockedBy(cancelPid),
-        60_000,
-        'a progress report to wait behind the cancel',
+      const cancelPid = await explained(
+        `the holder is ${holderPid}`,
+        waitFor(() => blockedBy(holderPid), 60_000, 'the cancel to wait'),
+        cancelling,
       );
-      const { rows } = await holder.query<{ started: Date }>(
+      // The training node's next report starts now, and waits for the run's row behind the cancel.
+      const reportPid = await explained(
+        `the cancel is ${cancelPid}`,
+        waitFor(() => blockedBy(cancelPid), 60_000, 'a progress report to wait behind the cancel'),
+      );
+      const { rows } = await watcher.query<{ started: Date }>(
         'SELECT query_start AS started FROM pg_stat_activity WHERE pid = $1',
         [reportPid],
       );
@@ -223,7 +247,7 @@ describe('runs', () => {
       expect((await cancelling).status).toBe(200);
       await waitFor(
         async () => {
-          const now = await holder.query(
+          const now = await watcher.query(
             `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query_start = $2`,
             [reportPid, rows[0].started],
           );
@@ -233,7 +257,7 @@ describe('runs', () => {
         'the waiting report to be done',
       );
     } finally {
-      await holder.end();
+      await Promise.all([holder.end(), watcher.end()]);
     }
 
     const run = await finished(runId);
