@@ -14,9 +14,18 @@ export const sourceCsv = defineNode({
     const source = await stageSourceData(ctx, p, 'csv');
     const delimiter =
       p.delimiter === DEFAULT_DELIMITER && source.dataset?.delimiter ? source.dataset.delimiter : p.delimiter;
-    await requireSomeLine(ctx.sql, source.file, source.shown, p.dataset === undefined ? 'path' : 'dataset', p.header);
-    const csv = await loadCsv(ctx.sql, source.file, { delimiter, header: p.header, naValues: p.naValues });
+    // The check reads the file again, so only a read that could have come from an empty file or one of blank
+    // lines (no rows, or a single column) is checked.
+    const someLine = () =>
+      requireSomeLine(ctx.sql, source.file, source.shown, p.dataset === undefined ? 'path' : 'dataset', p.header);
+    const csv = await loadCsv(ctx.sql, source.file, { delimiter, header: p.header, naValues: p.naValues }).catch(
+      async (error: unknown) => {
+        await someLine();
+        throw error;
+      },
+    );
     const out = await ctx.sql.writeTable('out', csv.select);
+    if (out.rows === 0 || out.columns.length === 1) await someLine();
     for (const { name, count } of csv.padded) {
       ctx.log(`read column "${name}" as numbers: ${count} values had spaces around them`);
     }

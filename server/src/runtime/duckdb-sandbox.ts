@@ -395,25 +395,26 @@ export class DuckDbSandbox implements SqlEngine {
     const key = `${this.jobKey}:${port}`;
     const name = relationName(key);
     await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
+    // CREATE TABLE … AS answers the number of rows it wrote; a renamed table is counted.
+    let rows: number | undefined;
     if (!(await this.adoptWholeTable(selectSql, name))) {
-      await this.query(async (connection) =>
-        (await prepareOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`)).run(),
+      const created = await this.query(async (connection) =>
+        (await prepareOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`)).runAndReadAll(),
       );
+      rows = Number(created.getRows()[0][0]);
     }
     this.relations.set(key, name);
     this.recipes.set(key, {
       statements: this.recorded.map((sql) => this.portable(sql)),
       select: this.portable(selectSql),
     });
-    const [counted] = await this.query(async (connection) =>
-      (await connection.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows(),
-    );
+    rows ??= Number((await this.firstRow(`SELECT count(*) FROM ${name}`))[0]);
     const columns = await this.describe(`SELECT * FROM ${name}`);
     return {
       kind: 'table',
       key,
       uri: `kept:${key}`,
-      rows: Number(counted[0]),
+      rows,
       columns,
       transforms: options.transforms ?? [],
     };
