@@ -222,6 +222,8 @@ interface Replica {
   params: Float32Array;
   m: Float32Array;
   v: Float32Array;
+  /** Scratch for adamStep: each parameter's summed gradient. */
+  sum: Float64Array;
   step: number;
 }
 
@@ -232,6 +234,7 @@ function replicaOf(shared: MlpReplicaShared): Replica {
     params: shared.initial.slice(),
     m: new Float32Array(size),
     v: new Float32Array(size),
+    sum: new Float64Array(size),
     step: 0,
   };
 }
@@ -260,7 +263,7 @@ function replicaEpoch(tf: TensorFlowApi, shared: MlpReplicaShared, thread: numbe
       own.fill(0);
     }
     barrier(control, threads);
-    adamStep(shared, params, m, v, layout, set * size, step, n);
+    adamStep(shared, params, m, v, layout, set * size, step, n, replica.sum);
   }
   return lossSum;
 }
@@ -407,19 +410,26 @@ function adamStep(
   from: number,
   step: number,
   n: number,
+  sum: Float64Array,
 ): void {
   const { gradients, threads } = shared;
   const size = params.length;
   const rate = shared.learningRate * (Math.sqrt(1 - BETA2 ** step) / (1 - BETA1 ** step));
   const decay = shared.l2 / n;
+  // Each parameter's gradient in `sum`: the L2 term (weights only), then each thread's in thread order — three
+  // flat passes, each a tight loop, instead of a loop over the threads inside the loop over the parameters.
   for (const layer of layout) {
-    const end = layer.bias + layer.outputs;
-    for (let i = layer.weights; i < end; i++) {
-      let g = i < layer.bias ? params[i] * decay : 0;
-      for (let t = 0; t < threads; t++) g += gradients[from + t * size + i];
-      m[i] = m[i] * BETA1 + g * (1 - BETA1);
-      v[i] = v[i] * BETA2 + g * g * (1 - BETA2);
-      params[i] -= (m[i] * rate) / (Math.sqrt(v[i]) + ADAM_EPSILON);
-    }
+    for (let i = layer.weights; i < layer.bias; i++) sum[i] = params[i] * decay;
+    sum.fill(0, layer.bias, layer.bias + layer.outputs);
+  }
+  for (let t = 0; t < threads; t++) {
+    const shard = gradients.subarray(from + t * size, from + (t + 1) * size);
+    for (let i = 0; i < size; i++) sum[i] += shard[i];
+  }
+  for (let i = 0; i < size; i++) {
+    const g = sum[i];
+    m[i] = m[i] * BETA1 + g * (1 - BETA1);
+    v[i] = v[i] * BETA2 + g * g * (1 - BETA2);
+    params[i] -= (m[i] * rate) / (Math.sqrt(v[i]) + ADAM_EPSILON);
   }
 }
