@@ -217,9 +217,14 @@ export class DuckDbSandbox implements SqlEngine {
   async release(key: string): Promise<void> {
     const name = this.relations.get(key);
     if (!name) return;
-    this.relations.delete(key);
+    this.forget(key);
     if ([...this.relations.values()].includes(name)) return;
     await this.dropAllBut(new Set(this.relations.values()));
+  }
+
+  /** Stops reading the table `key` here; its relation goes with the next dropAllBut that does not keep it. */
+  forget(key: string): void {
+    this.relations.delete(key);
   }
 
   /** Drops every table and view here but the relations named (a node's scratch tables, released ones). */

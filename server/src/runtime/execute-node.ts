@@ -54,7 +54,7 @@ export async function executeNode(request: ExecuteNodeRequest, deps: ExecuteNode
     if (request.useCache) {
       const stored = await deps.store.readOutputs(key);
       if (stored) {
-        await deps.unit?.leave(request.nodeId).catch(() => undefined);
+        deps.unit?.leave(request.nodeId);
         return { key, cached: true, outputs: stored, durationMs: elapsed() };
       }
     }
@@ -171,7 +171,7 @@ async function withJobContext<T>(
       return await body(jobContext(request, key, deps, unit.sql, progress, await parts()), unit.jobDir, progress);
     } finally {
       // Tidying the unit after a node never hides how the node ended; what it could not drop goes with the unit.
-      await unit.leave(request.nodeId).catch(() => undefined);
+      unit.leave(request.nodeId);
     }
   }
   await mkdir(deps.workDir, { recursive: true });

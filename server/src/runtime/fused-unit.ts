@@ -98,6 +98,8 @@ export class FusedUnit {
   private readonly done = new Set<string>();
   /** Where a kept table was stored (its Parquet file or `deferred:`), once its node's outputs were saved. */
   private readonly keptUris = new Map<string, string>();
+  /** The last node's tidying (leave), which the next node's enter and close wait for. */
+  private tidying: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: FusedUnitOptions,
@@ -125,6 +127,7 @@ export class FusedUnit {
 
   /** A node starts: its table inputs are made readable by their relation names. */
   async enter(jobKey: string, inputs: Record<string, PortValue>): Promise<void> {
+    await this.tidying;
     for (const value of Object.values(inputs)) {
       if (value.kind !== 'table') continue;
       const same = [...this.kept.keys()].find((key) => key !== value.key && this.keptUris.get(key) === value.uri);
@@ -178,26 +181,33 @@ export class FusedUnit {
   }
 
   /**
-   * A node is done (its outputs stored, or it failed): its scratch tables and staged files go, and
-   * so do kept tables that no data node still to run reads.
+   * A node is done (its outputs stored, or it failed): its scratch tables and staged files go, and so do kept
+   * tables that no data node still to run reads. The tidying runs while the worker records the node's end (its
+   * SQL on this unit's DuckDB, the record in PostgreSQL); the next node's enter, and close, wait for it. What it
+   * could not drop goes with the unit: it never changes how the node ended.
    */
-  async leave(nodeId: string): Promise<void> {
+  leave(nodeId: string): void {
     this.done.add(nodeId);
-    for (const [key, made] of this.kept) {
-      const waiting = this.readersOf(made.nodeId, made.port).some(
-        (job) => !this.done.has(job.nodeId) && fusesWithData(job, this.options.registry),
-      );
-      if (!waiting) {
-        this.kept.delete(key);
-        this.keptUris.delete(key);
-        await this.sql.release(key);
+    const previous = this.tidying;
+    this.tidying = (async () => {
+      await previous;
+      for (const [key, made] of this.kept) {
+        const waiting = this.readersOf(made.nodeId, made.port).some(
+          (job) => !this.done.has(job.nodeId) && fusesWithData(job, this.options.registry),
+        );
+        if (!waiting) {
+          this.kept.delete(key);
+          this.keptUris.delete(key);
+          this.sql.forget(key);
+        }
       }
-    }
-    await this.sql.dropAllBut(this.sql.relationNames());
-    await Promise.all(this.sql.stagedFiles().map((file) => rm(file, { force: true })));
+      await this.sql.dropAllBut(this.sql.relationNames());
+      await Promise.all(this.sql.stagedFiles().map((file) => rm(file, { force: true })));
+    })().catch(() => undefined);
   }
 
   async close(): Promise<void> {
+    await this.tidying;
     this.sql.close();
     await rm(this.dir, { recursive: true, force: true });
   }
