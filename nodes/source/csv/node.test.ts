@@ -76,6 +76,33 @@ describe('source.csv', () => {
     expect(rows.filter((r) => r.body_mass_g === null)).toHaveLength(17);
   });
 
+  it('decides number or text from every row, not only the first ones it looks at', async () => {
+    // Past the first 2,048 rows: a padded number (a), a word among numbers (b), the first values of a column (c).
+    const lines = ['a,b,c'];
+    for (let i = 0; i < 3000; i++) {
+      const a = i === 2500 ? ' 2500.5 ' : `${i}.5`;
+      const b = i === 2600 ? 'many' : `${i}.5`;
+      const c = i < 2100 ? '' : i % 2 ? ' 7.5 ' : '8.5';
+      lines.push(`${a},${b},${c}`);
+    }
+    const dir = writeTempCsv('late.csv', `${lines.join('\n')}\n`);
+    const run = await runNodeForTest('source.csv', { path: 'late.csv' }, {}, { dataDirs: [dir] });
+    const out = run.outputs.out as TableRef;
+    expect(out.columns.map((c) => [c.name, c.type])).toEqual([
+      ['a', 'number'],
+      ['b', 'string'],
+      ['c', 'number'],
+    ]);
+    expect(run.logs.map((l) => l.message)).toEqual(
+      expect.arrayContaining([
+        'read column "a" as numbers: 1 values had spaces around them',
+        'read column "c" as numbers: 450 values had spaces around them',
+      ]),
+    );
+    const rows = await readTable(out);
+    expect([rows[2500].a, rows[2600].b, rows[2101].c, rows[0].c]).toEqual([2500.5, 'many', 7.5, null]);
+  });
+
   it('reads the 11 padded s6 values of diabetes_dirty.csv as the numbers they are', async () => {
     const faults = dirtyFaults('diabetes');
     const run = await runNodeForTest('source.csv', { path: 'test/fixtures/data/diabetes_dirty.csv' });

