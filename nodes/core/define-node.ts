@@ -131,7 +131,8 @@ export interface NodeContext {
   /**
    * Jobs on the worker queue for parts of this node (a forest's trees, a
    * tuning node's trials): absent where there is no queue (a browser, a bare
-   * test ctx, a part job itself), and then a node does the work itself.
+   * test ctx, a part job itself) or the node defines no `runPart`, and then a
+   * node does the work itself.
    */
   readonly fanOut?: FanOut;
   /**

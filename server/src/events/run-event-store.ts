@@ -105,7 +105,8 @@ export class RunEventStore {
    * the wait, which still shows the node running.
    */
   private async appendReportBatch(batch: PendingReport[]): Promise<(RunEvent | undefined)[]> {
-    const rows = (await this.db.query(
+    const rows = (await this.named(
+      'pipewright_append_reports',
       `WITH input AS (
          SELECT i.run_id, i.node_id, i.type, i.payload, i.pct, i.ord
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::real[]) WITH ORDINALITY
@@ -156,6 +157,22 @@ export class RunEventStore {
       events[index] = toRunEvent(batch[index].runId, Number(row.seq), row.created_at, batch[index].body);
     }
     return events;
+  }
+
+  /**
+   * A statement run as a named prepared statement: PostgreSQL parses and plans it once a connection instead of
+   * every time (the report batch's plan costs more than running it).
+   */
+  private async named(name: string, text: string, values: unknown[]): Promise<unknown[]> {
+    const runner = this.db.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as {
+        query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+      };
+      return (await client.query({ name, text, values })).rows;
+    } finally {
+      await runner.release();
+    }
   }
 
   async appendAll(runId: string, bodies: RunEventBody[], manager: EntityManager = this.db.manager): Promise<void> {

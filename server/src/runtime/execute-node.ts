@@ -98,7 +98,7 @@ async function runJob(
   key: string,
   deps: ExecuteNodeDeps,
 ): Promise<Record<string, PortValue>> {
-  return withJobContext(request, key, deps, true, async (ctx, jobDir, progress) => {
+  return withJobContext(request, key, deps, true, definition.runPart !== undefined, async (ctx, jobDir, progress) => {
     const outputs = await definition.run(ctx, request.inputs, params);
     progress.flush();
     if (deps.signal.aborted) throw new QueryCancelledError();
@@ -138,7 +138,7 @@ export async function executePart(
       throw new NodeError('a part of this node was asked for on other inputs than its job has; run it again');
     }
     const runPart = definition.runPart.bind(definition);
-    return await withJobContext(request, key, deps, false, async (ctx) => {
+    return await withJobContext(request, key, deps, false, false, async (ctx) => {
       const result = await runPart(ctx, request.inputs, params, request.part);
       if (deps.signal.aborted) throw new QueryCancelledError();
       return result;
@@ -151,18 +151,22 @@ export async function executePart(
 /**
  * A job's directory, sandboxed DuckDB with the table inputs registered, and
  * the ctx a node runs with, for the length of `body`; the directory goes
- * afterwards. `fanOut`: whether the ctx may hand parts to other workers (a
- * part itself may not).
+ * afterwards. `fanOut`: whether this is a node's own job rather than a part
+ * of one; `hasParts`: whether the node can hand parts to other workers (it
+ * defines runPart), so that its ctx offers them — asking how many workers
+ * are live is a query, saved for nodes that can use the answer.
  */
 async function withJobContext<T>(
   request: ExecuteNodeRequest,
   key: string,
   deps: ExecuteNodeDeps,
   fanOut: boolean,
+  hasParts: boolean,
   body: (ctx: NodeContext, jobDir: string, progress: ReturnType<typeof throttleProgress>) => Promise<T>,
 ): Promise<T> {
   const progress = throttleProgress((pct, detail) => deps.onProgress(pct, detail));
-  const parts = async (): Promise<FanOut | undefined> => (fanOut && deps.fanOut ? deps.fanOut(key) : undefined);
+  const parts = async (): Promise<FanOut | undefined> =>
+    fanOut && hasParts && deps.fanOut ? deps.fanOut(key) : undefined;
   // A node of a fused unit runs in the unit's instance and directory, which outlive it.
   if (deps.unit && fanOut) {
     const unit = deps.unit;
