@@ -217,7 +217,10 @@ describe('runs', () => {
         const run = (await api<RunDocument>(server, 'GET', `/runs/${runId}`)).body;
         const nodes = Object.entries(run.nodes).map(([id, node]) => `${id} ${node.status} ${node.progress}%`);
         const answer = cancelling
-          ? await Promise.race([cancelling, new Promise((resolve) => setTimeout(() => resolve('no answer yet'), 1_000))])
+          ? await Promise.race([
+              cancelling,
+              new Promise((resolve) => setTimeout(() => resolve('no answer yet'), 1_000)),
+            ])
           : undefined;
         throw new Error(
           `${String(error)} (${what}); run ${run.status} [${nodes.join(', ')}]; cancel answered ` +
