@@ -20,7 +20,7 @@ export const splitRandom = defineNode({
     const stratum = p.stratify ? quoteIdent(requireColumn(input, p.stratify, 'stratify').name) : '0';
     const numbered = await ctx.sql.numbered(input, 'pipewright_row');
     const hashed = rowHashSql(numbered, 'pipewright_row', p.seed, 'pipewright_hash');
-    const sides = p.stratify ? undefined : await unstratifiedSides(ctx.sql, hashed, p.fraction);
+    const sides = p.stratify ? undefined : await unstratifiedSides(ctx.sql, hashed, input.rows, p.fraction);
     if (sides) {
       const train = await ctx.sql.writeTable('train', sides.train, { transforms: input.transforms });
       const test = await ctx.sql.writeTable('test', sides.test, { transforms: input.transforms });
@@ -77,15 +77,15 @@ const MAX_KEYED_ROWS = 2 ** 32 - 1;
  * An unstratified split as two filters over the numbered, hashed rows: the train side is the first
  * floor(rows × fraction) rows in (hash, row) order — the same rows the stratified form picks with one
  * stratum — found as one threshold on the combined key, so neither side is sorted back into row order
- * (both keep the input's order as they read it). Undefined past 2^32 rows, where the key does not fit.
+ * (both keep the input's order as they read it). `rows`: the input's row count, as its table says. Undefined past
+ * 2^32 rows, where the key does not fit.
  */
 async function unstratifiedSides(
   sql: SqlEngine,
   hashed: string,
+  rows: number,
   fraction: number,
 ): Promise<{ train: string; test: string } | undefined> {
-  const [counted] = await sql.all(`SELECT count(*) AS n FROM (${hashed}) AS rows`);
-  const rows = Number(counted?.n ?? 0);
   if (rows > MAX_KEYED_ROWS) return undefined;
   const take = Math.floor(rows * fraction + EPSILON);
   let inTrain = take >= rows ? 'true' : 'false';
