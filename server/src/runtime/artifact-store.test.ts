@@ -52,6 +52,23 @@ describe('LocalArtifactStore', () => {
     expect(readdirSync(join(root, '.staging'))).toEqual([]);
   });
 
+  it('hands on what the first job stored when a second with the same key wrote its table otherwise', async () => {
+    const { store, root } = setup();
+    // A fused unit keeps a table as the SQL that makes it where only data nodes read it; the same node in
+    // another pipeline, read by a trainer, writes it as a file. The two share a key, and the first one stays.
+    const deferred: TableRef = {
+      ...table(`deferred:${KEY}:out`),
+      deferred: { inputs: [], statements: [], select: 'SELECT 1 AS x' },
+    };
+    const first = await store.saveOutputs(KEY, mkdtempSync(join(tmpdir(), 'pipewright-job-')), { out: deferred });
+    const jobDir = mkdtempSync(join(tmpdir(), 'pipewright-job-'));
+    writeFileSync(join(jobDir, 'out.parquet'), 'rows');
+    const second = await store.saveOutputs(KEY, jobDir, { out: table('out.parquet') });
+    expect(second).toEqual(first);
+    expect(existsSync(join(root, 'ab', KEY, 'out.parquet'))).toBe(false);
+    expect(readdirSync(join(root, '.staging'))).toEqual([]);
+  });
+
   it('gives a job its own copy of a stored table, which the job cannot write through', async () => {
     const { store, jobDir } = setup();
     writeFileSync(join(jobDir, 'out.parquet'), 'rows');

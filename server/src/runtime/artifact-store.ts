@@ -79,8 +79,11 @@ export class LocalArtifactStore implements ArtifactStore {
       };
       await writeFile(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       await mkdir(join(finalDir, '..'), { recursive: true });
-      await this.publish(staging, finalDir);
-      return stored;
+      if (await this.publish(staging, finalDir)) return stored;
+      // Another job with this key published first. Its outputs hold the same rows but may be kept otherwise (a
+      // table it stored as the SQL that makes it, where this job wrote a file that is now discarded): the
+      // outputs to hand on are the ones stored.
+      return (await this.readOutputs(key)) ?? stored;
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -122,14 +125,16 @@ export class LocalArtifactStore implements ArtifactStore {
    * Makes the staged directory visible under its key in one rename. Keys are
    * content hashes, so when another job with the same key (a sibling branch
    * with the same type, params and inputs) published first, its copy is the
-   * same and stays; ours is discarded.
+   * same and stays; ours is discarded. Answers whether ours was published.
    */
-  private async publish(staging: string, finalDir: string): Promise<void> {
+  private async publish(staging: string, finalDir: string): Promise<boolean> {
     try {
       await rename(staging, finalDir);
+      return true;
     } catch (error) {
       if (!isCode(error, 'ENOTEMPTY') && !isCode(error, 'EEXIST')) throw error;
       if (!existsSync(join(finalDir, MANIFEST))) throw error;
+      return false;
     }
   }
 
