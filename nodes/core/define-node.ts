@@ -42,6 +42,11 @@ export interface ColumnBatch {
   values: (Float64Array | (string | boolean | null)[])[];
 }
 
+export interface WriteTableOptions {
+  transforms?: TableRef['transforms'];
+  lazy?: boolean;
+}
+
 /** DuckDB, sandboxed to the job: no file access beyond the job's own files. */
 export interface SqlEngine {
   all(sql: string): Promise<Record<string, SqlValue>[]>;
@@ -56,8 +61,12 @@ export interface SqlEngine {
    * where the table is held whole in this instance.
    */
   numbered(table: TableRef, column: string): Promise<string>;
-  /** Materialises a query as the node's output table on `port`. */
-  writeTable(port: string, selectSql: string, options?: { transforms?: TableRef['transforms'] }): Promise<TableRef>;
+  /**
+   * Materialises a query as the node's output table on `port`. `lazy`: the select cannot fail on any row (it
+   * casts nothing that may not convert, calls nothing that may raise), so a fused unit may keep a select that
+   * only projects and filters the rows of its inputs as a view, computed when read, instead of copying its rows.
+   */
+  writeTable(port: string, selectSql: string, options?: WriteTableOptions): Promise<TableRef>;
   /**
    * Loads values computed in the node (e.g. predictions) as a table named
    * `name` that later queries of this job can join; returns the quoted name.

@@ -25,6 +25,8 @@ export async function writeFittedOutputs(
   const fitted: FittedTransform = { id: ctx.jobKey, nodeId: ctx.nodeId, nodeType, steps };
   const out = await ctx.sql.writeTable('out', transformSql(steps, ctx.sql.from(input), input.columns, 'fit'), {
     transforms: [...input.transforms, fitted],
+    // Fitted steps are defined for every value: a fused unit may compute them where they are read.
+    lazy: true,
   });
   return { out, transform: { kind: 'transform', key: `${ctx.jobKey}:transform`, transform: fitted } };
 }

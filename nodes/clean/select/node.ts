@@ -25,8 +25,10 @@ export const cleanSelect = defineNode({
       const value = type ? `CAST(${quoteIdent(name)} AS ${CAST_TYPES[type]})` : quoteIdent(name);
       return `${value} AS ${quoteIdent(p.rename[name] ?? name)}`;
     });
+    // Each cast was checked on every value above.
     const out = await ctx.sql.writeTable('out', `SELECT ${select.join(', ')} FROM ${source}`, {
       transforms: input.transforms,
+      lazy: true,
     });
     ctx.log(`kept ${out.columns.length} of ${input.columns.length} columns`);
     return { out };

@@ -27,6 +27,7 @@ export const transformApply = defineNode({
     }
     const out = await ctx.sql.writeTable('out', transformSql(steps, ctx.sql.from(input), input.columns, 'score'), {
       transforms: already ? input.transforms : [...input.transforms, transform],
+      lazy: true,
     });
     ctx.log(
       already

@@ -132,6 +132,50 @@ describe('DuckDbSandbox', () => {
     });
   });
 
+  it('in a fused unit, keeps a lazy select that projects and filters kept tables as a view, and the tables it reads while it is kept', async () => {
+    const sql = await sandbox({ keepTables: true });
+    sql.beginNode('a'.repeat(64));
+    const base = await sql.writeTable('out', 'SELECT range AS v, range % 3 AS k FROM range(1000)');
+    sql.beginNode('b'.repeat(64));
+    const lazy = { lazy: true };
+    const doubled = await sql.writeTable(
+      'out',
+      `SELECT v * 2 AS v2, coalesce(k, 0) AS k FROM ${sql.from(base)} WHERE v % 2 = 0`,
+      lazy,
+    );
+    sql.beginNode('c'.repeat(64));
+    const shifted = await sql.writeTable('out', `SELECT v2 + 1 AS v3, k FROM ${sql.from(doubled)}`, lazy);
+    expect([doubled.rows, shifted.rows]).toEqual([500, 500]);
+    expect(shifted.columns.map((c) => c.name)).toEqual(['v3', 'k']);
+    expect([sql.heldAs(base), sql.heldAs(doubled), sql.heldAs(shifted)]).toEqual(['table', 'view', 'view']);
+    // What is not a row-by-row select of kept tables, or not lazy, or not repeatable, is copied.
+    const copied = [
+      await sql.writeTable('grouped', `SELECT k, count(*) AS n FROM ${sql.from(base)} GROUP BY k`, lazy),
+      await sql.writeTable('numbered', `SELECT *, row_number() OVER () AS n FROM ${sql.from(base)}`, lazy),
+      await sql.writeTable('eager', `SELECT v + 1 AS v FROM ${sql.from(base)}`),
+      await sql.writeTable('noisy', `SELECT v + random() AS v FROM ${sql.from(base)}`, lazy),
+    ];
+    await sql.exec('CREATE TABLE scratch AS SELECT 1 AS one');
+    copied.push(await sql.writeTable('scratch', 'SELECT one + 1 AS two FROM scratch', lazy));
+    expect(copied.map((table) => sql.heldAs(table))).toEqual(['table', 'table', 'table', 'table', 'table']);
+    // Only the last view is still read: the view and the table it reads stay, the rest goes.
+    for (const table of [base, doubled, ...copied]) sql.forget(table.key);
+    await sql.dropAllBut(sql.relationNames());
+    expect(await sql.all(`SELECT sum(v3) AS total, count(*) AS n FROM ${sql.from(shifted)}`)).toEqual([
+      { total: 500 * 499 * 2 + 500, n: 500 },
+    ]);
+    // A chain of views is copied into a table every six nodes, so no read computes more than that again.
+    let last = shifted;
+    const held: (string | undefined)[] = [];
+    for (let i = 0; i < 6; i++) {
+      sql.beginNode(String(i).repeat(64));
+      last = await sql.writeTable('out', `SELECT v3 + 1 AS v3, k FROM ${sql.from(last)}`, lazy);
+      held.push(sql.heldAs(last));
+    }
+    expect(held).toEqual(['view', 'view', 'view', 'view', 'table', 'view']);
+    expect(await sql.all(`SELECT min(v3) AS first FROM ${sql.from(last)}`)).toEqual([{ first: 7 }]);
+  });
+
   it('numbers a table held here from its stored positions, the same numbers row_number() gives, and records the portable form', async () => {
     const sql = await sandbox({ keepTables: true });
     sql.beginNode('a'.repeat(64));

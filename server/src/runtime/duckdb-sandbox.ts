@@ -18,6 +18,7 @@ import {
   type SqlEngine,
   type SqlValue,
   type TableRef,
+  type WriteTableOptions,
 } from '@pipewright/nodes';
 import { refuseInstanceCatalog } from './duckdb-catalog-guard.js';
 import { QueryCancelledError, translateDuckDbError, type InterruptCause } from './duckdb-errors.js';
@@ -83,6 +84,31 @@ export function relationName(key: string): string {
   return `${RELATION_PREFIX}${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 
+/** How many kept views may read one another before the next is made a table (see keepAsView). */
+const MAX_VIEW_DEPTH = 6;
+
+/** An operator of DuckDB's physical plan, as EXPLAIN (FORMAT json) gives it. */
+interface PlanOperator {
+  name: string;
+  children: PlanOperator[];
+  extra_info?: { Table?: string };
+}
+
+/** Operators that pass rows on one at a time, in order, from the tables they scan. */
+const ROW_BY_ROW = new Set(['PROJECTION', 'FILTER', 'SEQ_SCAN']);
+
+/** Whether a plan only projects and filters rows scanned from `tables` (relation names kept in memory). */
+function readsRowByRow(plan: readonly PlanOperator[], tables: ReadonlySet<string>): boolean {
+  return plan.every((operator) => {
+    if (!ROW_BY_ROW.has(operator.name)) return false;
+    if (operator.name === 'SEQ_SCAN') {
+      const table = operator.extra_info?.Table ?? '';
+      return table.startsWith('memory.main.') && tables.has(table.slice('memory.main.'.length));
+    }
+    return readsRowByRow(operator.children, tables);
+  });
+}
+
 /** A directory that does not exist (Debian's home of users that have none). */
 const NO_DIRECTORY = '/nonexistent';
 
@@ -101,6 +127,8 @@ export class DuckDbSandbox implements SqlEngine {
   private readonly recipes = new Map<string, TableRecipe>();
   /** A select numbered() gave from rowids → the same select numbered by row_number(), for recipes. */
   private readonly portableForms = new Map<string, string>();
+  /** A view kept here → the relations it reads (kept while it is: dropAllBut keeps them), and how many views deep it is. */
+  private readonly views = new Map<string, { reads: Set<string>; depth: number }>();
   /** Whether this node brought in rows from outside SQL (createTable, a staged file): then nothing is repeatable. */
   private opaque = false;
   /** Staged copy's path → the path the user gave, which error messages show instead. */
@@ -169,6 +197,13 @@ export class DuckDbSandbox implements SqlEngine {
     return new Set(this.relations.values());
   }
 
+  /** How a table kept here is held: its rows copied into a table, or a view computing them when read (keepAsView). */
+  heldAs(table: TableRef): 'table' | 'view' | undefined {
+    const name = this.relations.get(table.key);
+    if (!name) return undefined;
+    return this.views.has(name) ? 'view' : 'table';
+  }
+
   /** Whether `from(table)` can read the table. */
   hasTable(table: TableRef): boolean {
     return this.relations.has(table.key) || (!this.keepTables && this.tablePaths.has(table.uri));
@@ -194,7 +229,9 @@ export class DuckDbSandbox implements SqlEngine {
   async relateAlias(table: TableRef, of: TableRef): Promise<void> {
     const name = relationName(table.key);
     if (this.relations.get(table.key) === name) return;
-    await this.internal(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${this.from(of)}`);
+    const reads = this.from(of);
+    await this.internal(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${reads}`);
+    this.views.set(name, { reads: new Set([reads]), depth: 0 });
     this.relations.set(table.key, name);
   }
 
@@ -227,8 +264,13 @@ export class DuckDbSandbox implements SqlEngine {
     this.relations.delete(key);
   }
 
-  /** Drops every table and view here but the relations named (a node's scratch tables, released ones). */
-  async dropAllBut(keep: ReadonlySet<string>): Promise<void> {
+  /**
+   * Drops every table and view here but the relations named and what the views among them read (a node's scratch
+   * tables, released ones).
+   */
+  async dropAllBut(relations: ReadonlySet<string>): Promise<void> {
+    const keep = this.withWhatViewsRead(relations);
+    for (const name of this.views.keys()) if (!keep.has(name)) this.views.delete(name);
     const reader = await this.query((connection) =>
       connection.runAndReadAll(
         `SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE NOT internal
@@ -239,6 +281,14 @@ export class DuckDbSandbox implements SqlEngine {
     for (const [name, kind] of reader.getRows() as [string, string][]) {
       if (!keep.has(name)) await this.internal(`DROP ${kind} IF EXISTS ${quoteIdent(name)}`);
     }
+  }
+
+  /** `relations` and every relation the views among them read, as far back as tables. */
+  private withWhatViewsRead(relations: Iterable<string>): Set<string> {
+    const all = new Set(relations);
+    // A set's iteration goes on over what is added to it meanwhile.
+    for (const name of all) for (const read of this.views.get(name)?.reads ?? []) all.add(read);
+    return all;
   }
 
   /**
@@ -370,11 +420,7 @@ export class DuckDbSandbox implements SqlEngine {
     return { columns, rowCount, values };
   }
 
-  async writeTable(
-    port: string,
-    selectSql: string,
-    options: { transforms?: TableRef['transforms'] } = {},
-  ): Promise<TableRef> {
+  async writeTable(port: string, selectSql: string, options: WriteTableOptions = {}): Promise<TableRef> {
     if (!IDENTIFIER.test(port)) throw new Error(`output port "${port}" cannot name a file`);
     if (this.keepTables) return this.keepTable(port, selectSql, options);
     const uri = `${port}.parquet`;
@@ -404,17 +450,16 @@ export class DuckDbSandbox implements SqlEngine {
    * writeTable in a fused unit: the rows stay in this instance under the table's relation name, and what made
    * them is recorded. The unit writes them afterwards when someone outside it will read them.
    */
-  private async keepTable(
-    port: string,
-    selectSql: string,
-    options: { transforms?: TableRef['transforms'] },
-  ): Promise<TableRef> {
+  private async keepTable(port: string, selectSql: string, options: WriteTableOptions): Promise<TableRef> {
     const key = `${this.jobKey}:${port}`;
     const name = relationName(key);
     await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
     // CREATE TABLE … AS answers the number of rows it wrote; a renamed table is counted.
     let rows: number | undefined;
-    if (!(await this.adoptWholeTable(selectSql, name))) {
+    const adopted =
+      (await this.adoptWholeTable(selectSql, name)) ||
+      (options.lazy === true && (await this.keepAsView(selectSql, name)));
+    if (!adopted) {
       const created = await this.query(async (connection) =>
         (await prepareOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`)).runAndReadAll(),
       );
@@ -435,6 +480,29 @@ export class DuckDbSandbox implements SqlEngine {
       columns,
       transforms: options.transforms ?? [],
     };
+  }
+
+  /**
+   * A lazy select (see SqlEngine.writeTable) that reads kept tables a row at a time (projections and filters of their rows: nothing grouped,
+   * sorted, numbered, joined or read from a file) is kept as a view: the nodes after it read it about as fast as
+   * a table, and its rows are never copied (a 1M-row, 20-column table: 0.4–0.8 s a node). A chain of views
+   * becomes a table every MAX_VIEW_DEPTH nodes, so a read never computes more than that many nodes' SQL again.
+   * Answers whether it did.
+   */
+  private async keepAsView(selectSql: string, name: string): Promise<boolean> {
+    if (UNREPEATABLE.test(selectSql)) return false;
+    const named = new Set((selectSql.match(RELATION_NAME) ?? []).map((relation) => relation.toLowerCase()));
+    const kept = new Set(this.relations.values());
+    if (named.size === 0 || [...named].some((relation) => !kept.has(relation))) return false;
+    const depth = 1 + Math.max(...[...named].map((relation) => this.views.get(relation)?.depth ?? 0));
+    if (depth > MAX_VIEW_DEPTH) return false;
+    // A select EXPLAIN refuses is made a table, which names what is wrong with it as any node's SQL.
+    const plan = await this.firstRow(`EXPLAIN (FORMAT json) ${selectSql}`).catch(() => []);
+    if (typeof plan[1] !== 'string') return false;
+    if (!readsRowByRow(JSON.parse(plan[1]) as PlanOperator[], this.withWhatViewsRead(kept))) return false;
+    await this.internal(`CREATE OR REPLACE VIEW ${name} AS ${selectSql}`);
+    this.views.set(name, { reads: named, depth });
+    return true;
   }
 
   /**
