@@ -76,6 +76,18 @@ describe('run events over Socket.IO', () => {
     expect(received.length).toBeGreaterThan(seenBeforeDrop + 1);
     expect(received).toEqual(await storedEvents(runId));
     expect(received.at(-1)).toMatchObject({ type: 'run-finished', status: 'succeeded' });
+    // The run starts with its own event and then one a node; each node starts before it finishes, and in a
+    // fused unit the next node starts after the one before finished (their events are written together).
+    const nodeIds = slowBreastCancerPipeline(8000).nodes.map((node) => node.id);
+    const start = received.slice(0, 1 + nodeIds.length);
+    expect(start.map((event) => event.type)).toEqual(['run-started', ...nodeIds.map(() => 'node-queued')]);
+    expect(new Set(start.map((event) => ('nodeId' in event ? event.nodeId : '')))).toEqual(new Set(['', ...nodeIds]));
+    const at = (type: string, nodeId: string): number =>
+      received.findIndex((event) => event.type === type && 'nodeId' in event && event.nodeId === nodeId);
+    for (const nodeId of nodeIds) {
+      expect(at('node-started', nodeId)).toBeGreaterThan(nodeIds.length);
+      expect(at('node-finished', nodeId)).toBeGreaterThan(at('node-started', nodeId));
+    }
   });
 
   it('gives every subscriber the whole run, whenever during the run it subscribes', async () => {

@@ -175,8 +175,27 @@ export class RunEventStore {
     }
   }
 
+  /** Appends `bodies` in order, in one statement (a run's start: its own event and one a node). */
   async appendAll(runId: string, bodies: RunEventBody[], manager: EntityManager = this.db.manager): Promise<void> {
-    for (const body of bodies) await this.append(runId, body, manager);
+    if (bodies.length === 0) return;
+    const rows = (await manager.query(
+      `WITH next AS (
+         UPDATE runs SET last_seq = last_seq + cardinality($2::text[]) WHERE id = $1 RETURNING last_seq
+       ), inserted AS (
+         INSERT INTO run_events (run_id, seq, type, node_id, payload)
+         SELECT $1, next.last_seq - cardinality($2::text[]) + body.n, body.type, body.node_id, body.payload
+         FROM next, unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS body(type, node_id, payload, n)
+         RETURNING seq
+       )
+       SELECT pg_notify('${RUN_EVENTS_CHANNEL}', $1 || ':' || seq) FROM inserted ORDER BY seq`,
+      [
+        runId,
+        bodies.map((body) => body.type),
+        bodies.map((body) => ('nodeId' in body ? body.nodeId : null)),
+        bodies.map((body) => JSON.stringify(body)),
+      ],
+    )) as unknown[];
+    if (rows.length === 0) throw new Error(`run ${runId} does not exist`);
   }
 
   /** Whether the run has an event of `type` about `nodeId` (a deploy's outcome is reported once). */

@@ -8,6 +8,7 @@ import {
   type Plan,
   type PlanJob,
   type PortValue,
+  type RunEventBody,
   type ProgressDetail,
   type RunStatus,
   type RunTrigger,
@@ -133,7 +134,6 @@ export class RunScheduler {
       // Nothing has outputs, metrics or an error yet: those columns start null.
       const rows = nodes.map(({ outputs: _o, metrics: _m, error: _e, ...row }) => row);
       if (rows.length > 0) await tx.getRepository(RunNodeEntity).insert(rows);
-      await this.events.append(run.id, { type: 'run-started' }, tx);
       await this.audit.record(
         {
           actor:
@@ -154,8 +154,14 @@ export class RunScheduler {
         },
         tx,
       );
-      for (const job of input.plan.jobs)
-        await this.events.append(run.id, { type: 'node-queued', nodeId: job.nodeId }, tx);
+      await this.events.appendAll(
+        run.id,
+        [
+          { type: 'run-started' },
+          ...input.plan.jobs.map((job) => ({ type: 'node-queued' as const, nodeId: job.nodeId })),
+        ],
+        tx,
+      );
       if (answers) await this.answerFromCache(tx, run, nodes, answers);
       await this.dispatchReady(tx, run, nodes);
       await this.finishIfDone(tx, run, nodes);
@@ -182,6 +188,7 @@ export class RunScheduler {
     run: RunEntity,
     nodes: RunNodeEntity[],
     nodeId: string,
+    events?: RunEventBody[],
   ): Promise<ClaimedNode | undefined> {
     const runId = run.id;
     const node = nodes.find((n) => n.nodeId === nodeId);
@@ -208,7 +215,7 @@ export class RunScheduler {
       await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
     }
     if (restarted) {
-      await this.events.append(
+      await this.appendOrAdd(
         runId,
         {
           type: 'node-log',
@@ -217,9 +224,10 @@ export class RunScheduler {
           message: 'the worker running this node stopped; running it again',
         },
         tx,
+        events,
       );
     }
-    await this.events.append(runId, { type: 'node-started', nodeId }, tx);
+    await this.appendOrAdd(runId, { type: 'node-started', nodeId }, tx, events);
 
     return { run, job, inputs: this.inputsOf(run, job, nodes), attempt: node.attempts };
   }
@@ -274,12 +282,17 @@ export class RunScheduler {
       const nodes = await this.nodes(tx, runId);
       const node = nodes.find((n) => n.nodeId === nodeId);
       if (!node || node.status !== 'running') return undefined;
-      await this.recordSuccess(tx, runId, node, result);
+      // The node's events and those of the next node a unit claims with it are appended as one statement.
+      const events: RunEventBody[] = [];
+      await this.recordSuccess(tx, runId, node, result, events);
       await this.dispatchReady(tx, run, nodes, unit);
+      const next =
+        unit && !isFinal(run.status) && !run.cancelRequestedAt ? this.heldReady(run, nodes, unit.jobId)[0] : undefined;
+      const claimed = next ? await this.claimIn(tx, run, nodes, next.nodeId, events) : undefined;
+      await this.events.appendAll(runId, events, tx);
+      // With a node claimed the run is not done: this only finishes a run whose last node this was.
       await this.finishIfDone(tx, run, nodes);
-      if (!unit || isFinal(run.status) || run.cancelRequestedAt) return undefined;
-      const next = this.heldReady(run, nodes, unit.jobId)[0];
-      return next ? this.claimIn(tx, run, nodes, next.nodeId) : undefined;
+      return claimed;
     });
   }
 
@@ -321,6 +334,7 @@ export class RunScheduler {
     runId: string,
     node: RunNodeEntity,
     result: NodeSuccess,
+    events?: RunEventBody[],
   ): Promise<void> {
     const metrics = metricsOf(result.outputs);
     const finished = {
@@ -353,7 +367,7 @@ export class RunScheduler {
         finished.finishedAt,
       ],
     );
-    await this.events.append(
+    await this.appendOrAdd(
       runId,
       {
         type: 'node-finished',
@@ -364,7 +378,19 @@ export class RunScheduler {
         ...(metrics ? { metrics } : {}),
       },
       tx,
+      events,
     );
+  }
+
+  /** Appends an event of the run now, or adds it to `events`, which the caller appends later in one statement. */
+  private async appendOrAdd(
+    runId: string,
+    body: RunEventBody,
+    tx: EntityManager,
+    events: RunEventBody[] | undefined,
+  ): Promise<void> {
+    if (events) events.push(body);
+    else await this.events.append(runId, body, tx);
   }
 
   /**
@@ -381,15 +407,17 @@ export class RunScheduler {
     run.status = runTransition(run.status, 'start');
     run.startedAt = new Date();
     await tx.getRepository(RunEntity).update({ id: run.id }, { status: run.status, startedAt: run.startedAt });
+    const events: RunEventBody[] = [];
     for (const job of run.plan.jobs) {
       const node = nodes.find((n) => n.nodeId === job.nodeId);
       const result = answers.get(job.nodeId);
       if (!node || !result) continue;
       node.status = transition(node.status, 'start');
       node.startedAt = new Date();
-      await this.events.append(run.id, { type: 'node-started', nodeId: node.nodeId }, tx);
-      await this.recordSuccess(tx, run.id, node, result);
+      events.push({ type: 'node-started', nodeId: node.nodeId });
+      await this.recordSuccess(tx, run.id, node, result, events);
     }
+    await this.events.appendAll(run.id, events, tx);
   }
 
   /** Records a node's failure; the nodes downstream of it will not run. */

@@ -6,7 +6,10 @@ import {
   DuckDBInstance,
   type DuckDBConnection,
   type DuckDBDataChunk,
+  type DuckDBExtractedStatements,
+  type DuckDBMaterializedResult,
   type DuckDBPreparedStatement,
+  type DuckDBResultReader,
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import {
@@ -358,7 +361,7 @@ export class DuckDbSandbox implements SqlEngine {
   }
 
   async all(sql: string): Promise<Record<string, SqlValue>[]> {
-    const reader = await this.query(async (connection) => (await prepareOne(connection, sql)).runAndReadAll());
+    const reader = await this.query((connection) => readOne(connection, sql));
     return reader.getRowObjectsJS().map((row) => {
       const plain: Record<string, SqlValue> = {};
       for (const [name, value] of Object.entries(row)) plain[name] = plainSqlValue(value);
@@ -367,7 +370,7 @@ export class DuckDbSandbox implements SqlEngine {
   }
 
   async exec(sql: string): Promise<void> {
-    await this.query(async (connection) => (await prepareOne(connection, sql)).run());
+    await this.query((connection) => runOne(connection, sql));
     if (this.keepTables) this.recorded.push(sql);
   }
 
@@ -398,7 +401,7 @@ export class DuckDbSandbox implements SqlEngine {
       return `CAST(${name} AS VARCHAR) AS ${name}`;
     });
     const result = await this.query(async (connection) =>
-      (await prepareOne(connection, `SELECT ${select.join(', ')} FROM (${sql}) AS pipewright_input`)).run(),
+      runOne(connection, `SELECT ${select.join(', ')} FROM (${sql}) AS pipewright_input`),
     );
     const rowCount = result.rowCount;
     const values = columns.map((column) =>
@@ -428,10 +431,8 @@ export class DuckDbSandbox implements SqlEngine {
     // The COPY around it is not a query DuckDB can show its parse tree of: the query is checked on its own.
     await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
     // COPY answers the number of rows it wrote.
-    const copied = await this.query(async (connection) =>
-      (
-        await prepareOne(connection, `COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`)
-      ).run(),
+    const copied = await this.query((connection) =>
+      runOne(connection, `COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`),
     );
     const rows = copied.rowsChanged;
     this.registerTable(uri, path);
@@ -461,7 +462,7 @@ export class DuckDbSandbox implements SqlEngine {
       (options.lazy === true && (await this.keepAsView(selectSql, name)));
     if (!adopted) {
       const created = await this.query(async (connection) =>
-        (await prepareOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`)).runAndReadAll(),
+        readOne(connection, `CREATE OR REPLACE TABLE ${name} AS ${selectSql}`),
       );
       rows = Number(created.getRows()[0][0]);
     }
@@ -483,11 +484,11 @@ export class DuckDbSandbox implements SqlEngine {
   }
 
   /**
-   * A lazy select (see SqlEngine.writeTable) that reads kept tables a row at a time (projections and filters of their rows: nothing grouped,
-   * sorted, numbered, joined or read from a file) is kept as a view: the nodes after it read it about as fast as
-   * a table, and its rows are never copied (a 1M-row, 20-column table: 0.4–0.8 s a node). A chain of views
-   * becomes a table every MAX_VIEW_DEPTH nodes, so a read never computes more than that many nodes' SQL again.
-   * Answers whether it did.
+   * A lazy select (see SqlEngine.writeTable) that reads kept tables a row at a time (projections and filters of
+   * their rows: nothing grouped, sorted, numbered, joined or read from a file) is kept as a view: the nodes after
+   * it read it about as fast as a table, and its rows are never copied (a 1M-row, 20-column table: 0.4–0.8 s a
+   * node). A chain of views becomes a table every MAX_VIEW_DEPTH nodes, so a read never computes more than that
+   * many nodes' SQL again. Answers whether it did.
    */
   private async keepAsView(selectSql: string, name: string): Promise<boolean> {
     if (UNREPEATABLE.test(selectSql)) return false;
@@ -625,12 +626,28 @@ interface SpareInstance {
 let spare: SpareInstance | undefined;
 
 /**
+ * Makes the instance the next job will take, when none is being made: a worker does so as it starts, so its
+ * first job does not wait for one (about 20 ms, more while the process is starting).
+ */
+export function makeInstanceAhead(limits: Partial<SqlLimits> = {}): void {
+  if (spare) return;
+  const all = { ...DEFAULT_SQL_LIMITS, ...limits };
+  spare = { limitsKey: limitsKeyOf(all), ready: createInstance(all) };
+  spare.ready.catch(() => undefined);
+}
+
+/** Instances with the same key are made alike (the per-statement time limit is the sandbox's own). */
+function limitsKeyOf(limits: SqlLimits): string {
+  return `${limits.memoryLimit}|${limits.threads}`;
+}
+
+/**
  * A fresh instance for a job: the one made ahead when it has these limits, and then the next one is made in the
  * background, so creating an instance (about 20 ms, more under load) overlaps the end of the job before instead
  * of delaying this one. Each instance serves exactly one job; nothing of one job's SQL is seen by another.
  */
 async function takeInstance(limits: SqlLimits): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  const limitsKey = `${limits.memoryLimit}|${limits.threads}`;
+  const limitsKey = limitsKeyOf(limits);
   const taken = spare?.limitsKey === limitsKey ? spare.ready : undefined;
   spare = { limitsKey, ready: createInstance(limits) };
   // A spare that failed to start is made again by the job that takes it.
@@ -673,11 +690,31 @@ function chunkDoubles(chunk: DuckDBDataChunk, column: number): Float64Array {
  * (a filter, an expression) cannot end it and start another, and none reads
  * the engine's own settings or catalog.
  */
-async function prepareOne(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+async function checkOne(connection: DuckDBConnection, sql: string): Promise<DuckDBExtractedStatements> {
   await refuseInstanceCatalog(connection, sql);
   const statements = await connection.extractStatements(sql);
   if (statements.count !== 1) {
     throw new NodeError(`SQL must be a single statement, but this has ${statements.count}`);
   }
-  return statements.prepare(0);
+  return statements;
+}
+
+/** The one statement of `sql`, prepared (checkOne), to read its columns' names and types without running it. */
+async function prepareOne(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  return (await checkOne(connection, sql)).prepare(0);
+}
+
+/**
+ * Runs the one statement of `sql` (checkOne) as it is, not prepared first: a prepared statement is bound twice,
+ * to prepare it and to run it, and binding a read_csv sniffs the file each time (20–25 ms a CSV source).
+ */
+async function runOne(connection: DuckDBConnection, sql: string): Promise<DuckDBMaterializedResult> {
+  await checkOne(connection, sql);
+  return connection.run(sql);
+}
+
+/** runOne, the whole answer read. */
+async function readOne(connection: DuckDBConnection, sql: string): Promise<DuckDBResultReader> {
+  await checkOne(connection, sql);
+  return connection.runAndReadAll(sql);
 }

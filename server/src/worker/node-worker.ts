@@ -15,6 +15,7 @@ import { PgNotificationListener } from '../events/pg-notification-listener.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { RUN_CANCEL_CHANNEL } from '../runs/run-scheduler.js';
 import { GPU_BACKENDS, loadTensorFlow, type TfBackendName } from '../runtime/tensorflow-backend.js';
+import { makeInstanceAhead } from '../runtime/duckdb-sandbox.js';
 import { JobDirectories } from './job-directories.js';
 import { NodeJobRunner, RunCancelled, WorkerStopping } from './node-job-runner.js';
 import { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
@@ -66,6 +67,7 @@ export class NodeWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    makeInstanceAhead();
     const loaded = await loadTensorFlow({
       backend: this.settings.tfBackend,
       log: (message) => this.logger.log(message),
