@@ -135,7 +135,8 @@ describe('DuckDbSandbox', () => {
   it('in a fused unit, keeps a lazy select that projects and filters kept tables as a view, and the tables it reads while it is kept', async () => {
     const sql = await sandbox({ keepTables: true });
     sql.beginNode('a'.repeat(64));
-    const base = await sql.writeTable('out', 'SELECT range AS v, range % 3 AS k FROM range(1000)');
+    const base = await sql.writeTable('out', 'SELECT range AS v, range % 3 AS k FROM range(200000)');
+    const small = await sql.writeTable('small', 'SELECT range AS v FROM range(1000)');
     sql.beginNode('b'.repeat(64));
     const lazy = { lazy: true };
     const doubled = await sql.writeTable(
@@ -145,11 +146,13 @@ describe('DuckDbSandbox', () => {
     );
     sql.beginNode('c'.repeat(64));
     const shifted = await sql.writeTable('out', `SELECT v2 + 1 AS v3, k FROM ${sql.from(doubled)}`, lazy);
-    expect([doubled.rows, shifted.rows]).toEqual([500, 500]);
+    expect([doubled.rows, shifted.rows]).toEqual([100000, 100000]);
     expect(shifted.columns.map((c) => c.name)).toEqual(['v3', 'k']);
     expect([sql.heldAs(base), sql.heldAs(doubled), sql.heldAs(shifted)]).toEqual(['table', 'view', 'view']);
-    // What is not a row-by-row select of kept tables, or not lazy, or not repeatable, is copied.
+    // What is not a row-by-row select of kept tables, or not lazy, or not repeatable, or reads a small table, is
+    // copied.
     const copied = [
+      await sql.writeTable('few', `SELECT v + 1 AS v FROM ${sql.from(small)}`, lazy),
       await sql.writeTable('grouped', `SELECT k, count(*) AS n FROM ${sql.from(base)} GROUP BY k`, lazy),
       await sql.writeTable('numbered', `SELECT *, row_number() OVER () AS n FROM ${sql.from(base)}`, lazy),
       await sql.writeTable('eager', `SELECT v + 1 AS v FROM ${sql.from(base)}`),
@@ -157,12 +160,12 @@ describe('DuckDbSandbox', () => {
     ];
     await sql.exec('CREATE TABLE scratch AS SELECT 1 AS one');
     copied.push(await sql.writeTable('scratch', 'SELECT one + 1 AS two FROM scratch', lazy));
-    expect(copied.map((table) => sql.heldAs(table))).toEqual(['table', 'table', 'table', 'table', 'table']);
+    expect(copied.map((table) => sql.heldAs(table))).toEqual(['table', 'table', 'table', 'table', 'table', 'table']);
     // Only the last view is still read: the view and the table it reads stay, the rest goes.
-    for (const table of [base, doubled, ...copied]) sql.forget(table.key);
+    for (const table of [base, small, doubled, ...copied]) sql.forget(table.key);
     await sql.dropAllBut(sql.relationNames());
     expect(await sql.all(`SELECT sum(v3) AS total, count(*) AS n FROM ${sql.from(shifted)}`)).toEqual([
-      { total: 500 * 499 * 2 + 500, n: 500 },
+      { total: 2 * 99999 * 100000 + 100000, n: 100000 },
     ]);
     // A chain of views is copied into a table every six nodes, so no read computes more than that again.
     let last = shifted;

@@ -87,6 +87,12 @@ export function relationName(key: string): string {
   return `${RELATION_PREFIX}${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * The fewest rows a kept view reads: every read of a view plans its nodes' SQL again (10–40 ms for a few fitted
+ * nodes of 20 columns), which costs more than copying a small table (10,000 rows × 20 columns: about 20 ms).
+ */
+const VIEW_MIN_ROWS = 100_000;
+
 /** How many kept views may read one another before the next is made a table (see keepAsView). */
 const MAX_VIEW_DEPTH = 6;
 
@@ -132,6 +138,8 @@ export class DuckDbSandbox implements SqlEngine {
   private readonly portableForms = new Map<string, string>();
   /** A view kept here → the relations it reads (kept while it is: dropAllBut keeps them), and how many views deep it is. */
   private readonly views = new Map<string, { reads: Set<string>; depth: number }>();
+  /** The rows of each table and view a node of this unit kept here. */
+  private readonly rowCounts = new Map<string, number>();
   /** Whether this node brought in rows from outside SQL (createTable, a staged file): then nothing is repeatable. */
   private opaque = false;
   /** Staged copy's path → the path the user gave, which error messages show instead. */
@@ -274,6 +282,7 @@ export class DuckDbSandbox implements SqlEngine {
   async dropAllBut(relations: ReadonlySet<string>): Promise<void> {
     const keep = this.withWhatViewsRead(relations);
     for (const name of this.views.keys()) if (!keep.has(name)) this.views.delete(name);
+    for (const name of this.rowCounts.keys()) if (!keep.has(name)) this.rowCounts.delete(name);
     const reader = await this.query((connection) =>
       connection.runAndReadAll(
         `SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE NOT internal
@@ -472,6 +481,7 @@ export class DuckDbSandbox implements SqlEngine {
       select: this.portable(selectSql),
     });
     rows ??= Number((await this.firstRow(`SELECT count(*) FROM ${name}`))[0]);
+    this.rowCounts.set(name, rows);
     const columns = await this.describe(`SELECT * FROM ${name}`);
     return {
       kind: 'table',
@@ -488,13 +498,14 @@ export class DuckDbSandbox implements SqlEngine {
    * their rows: nothing grouped, sorted, numbered, joined or read from a file) is kept as a view: the nodes after
    * it read it about as fast as a table, and its rows are never copied (a 1M-row, 20-column table: 0.4–0.8 s a
    * node). A chain of views becomes a table every MAX_VIEW_DEPTH nodes, so a read never computes more than that
-   * many nodes' SQL again. Answers whether it did.
+   * many nodes' SQL again; smaller tables than VIEW_MIN_ROWS are copied. Answers whether it did.
    */
   private async keepAsView(selectSql: string, name: string): Promise<boolean> {
     if (UNREPEATABLE.test(selectSql)) return false;
     const named = new Set((selectSql.match(RELATION_NAME) ?? []).map((relation) => relation.toLowerCase()));
     const kept = new Set(this.relations.values());
     if (named.size === 0 || [...named].some((relation) => !kept.has(relation))) return false;
+    if (Math.max(...[...named].map((relation) => this.rowCounts.get(relation) ?? 0)) < VIEW_MIN_ROWS) return false;
     const depth = 1 + Math.max(...[...named].map((relation) => this.views.get(relation)?.depth ?? 0));
     if (depth > MAX_VIEW_DEPTH) return false;
     // A select EXPLAIN refuses is made a table, which names what is wrong with it as any node's SQL.
