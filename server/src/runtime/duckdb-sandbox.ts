@@ -136,7 +136,10 @@ export class DuckDbSandbox implements SqlEngine {
   private readonly recipes = new Map<string, TableRecipe>();
   /** A select numbered() gave from rowids → the same select numbered by row_number(), for recipes. */
   private readonly portableForms = new Map<string, string>();
-  /** A view kept here → the relations it reads (kept while it is: dropAllBut keeps them), and how many views deep it is. */
+  /**
+   * A view kept here → the relations it reads (dropAllBut keeps them while it is kept), and how many views deep it
+   * is (an alias of another relation is none).
+   */
   private readonly views = new Map<string, { reads: Set<string>; depth: number }>();
   /** The rows of each table and view a node of this unit kept here. */
   private readonly rowCounts = new Map<string, number>();
