@@ -1,8 +1,8 @@
 import {
+  columnQuantiles,
   defineNode,
   finiteOrNull,
   numericColumns,
-  quantilesSelect,
   quoteIdent,
   tableInput,
   writeFittedOutputs,
@@ -58,20 +58,12 @@ async function fitBounds(
 ): Promise<Bounds[]> {
   if (columns.length === 0) return [];
   const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
-  const quartiles = quantilesSelect(
-    xs,
-    [0.25, 0.75],
-    xs.map((_, i) => [`a${i}`, `b${i}`]),
-  );
-  const [row] = await sql.all(
-    method === 'iqr'
-      ? quartiles.wrap(`SELECT ${quartiles.aggregates.join(', ')} FROM ${source}`)
-      : `SELECT ${xs.map((x, i) => `avg(${x}) AS a${i}, stddev_pop(${x}) AS b${i}`).join(', ')} FROM ${source}`,
-  );
+  const statistics =
+    method === 'iqr' ? await columnQuantiles(sql, source, xs, [0.25, 0.75]) : await meanAndSpread(sql, source, xs);
   const fitted: Omit<Bounds, 'flagged'>[] = [];
   columns.forEach((column, i) => {
-    const a = finiteOrNull(row[`a${i}`]);
-    const b = finiteOrNull(row[`b${i}`]);
+    const a = finiteOrNull(statistics[i][0]);
+    const b = finiteOrNull(statistics[i][1]);
     if (a === null || b === null) return;
     const [min, max] =
       method === 'iqr' ? [a - threshold * (b - a), b + threshold * (b - a)] : [a - threshold * b, a + threshold * b];
@@ -80,8 +72,16 @@ async function fitBounds(
   if (fitted.length === 0) return [];
   const counts = fitted.map(
     ({ column, min, max }, i) =>
-      `count(*) FILTER (WHERE ${quoteIdent(column.name)} < ${min} OR ${quoteIdent(column.name)} > ${max}) AS f${i}`,
+      `count_if(${quoteIdent(column.name)} < ${min} OR ${quoteIdent(column.name)} > ${max}) AS f${i}`,
   );
   const [flagged] = await sql.all(`SELECT ${counts.join(', ')} FROM ${source}`);
   return fitted.map((bounds, i) => ({ ...bounds, flagged: Number(flagged[`f${i}`]) }));
+}
+
+/** Each column's mean and population standard deviation. */
+async function meanAndSpread(sql: SqlEngine, source: string, xs: string[]): Promise<unknown[][]> {
+  const [row] = await sql.all(
+    `SELECT ${xs.map((x, i) => `avg(${x}) AS a${i}, stddev_pop(${x}) AS b${i}`).join(', ')} FROM ${source}`,
+  );
+  return xs.map((_, i) => [row[`a${i}`], row[`b${i}`]]);
 }

@@ -1,11 +1,12 @@
 import {
+  columnQuantiles,
   defineNode,
   finiteOrNull,
   numericColumns,
-  quantilesSelect,
   quoteIdent,
   tableInput,
   writeFittedOutputs,
+  type SqlEngine,
   type TransformStep,
 } from '../../core/index.js';
 import { featureScaleDescription, type Method } from './description.js';
@@ -16,23 +17,24 @@ const STATISTICS: Record<Exclude<Method, 'robust'>, (x: string) => [string, stri
   'min-max': (x) => [`min(${x})`, `max(${x}) - min(${x})`],
 };
 
-/** The query answering each column's centre `c<i>` and spread `s<i>` for `method`. */
-function statisticsQuery(method: Method, xs: string[], source: string): string {
-  if (method !== 'robust') {
-    const select = xs.map((x, i) => {
-      const [center, spread] = STATISTICS[method](x);
-      return `${center} AS c${i}, ${spread} AS s${i}`;
-    });
-    return `SELECT ${select.join(', ')} FROM ${source}`;
+/** Each column's centre and spread for `method`. */
+async function fitStatistics(
+  sql: SqlEngine,
+  method: Method,
+  xs: string[],
+  source: string,
+): Promise<(number | null)[][]> {
+  if (method === 'robust') {
+    // The median and the interquartile range.
+    const quantiles = await columnQuantiles(sql, source, xs, [0.5, 0.25, 0.75]);
+    return quantiles.map(([median, lower, upper]) => [median, upper === null || lower === null ? null : upper - lower]);
   }
-  // The median and the interquartile range, from one sort of each column (see quantilesSelect).
-  const quantiles = quantilesSelect(
-    xs,
-    [0.5, 0.25, 0.75],
-    xs.map((_, i) => [`c${i}`, `l${i}`, `u${i}`]),
-  );
-  const measured = quantiles.wrap(`SELECT ${quantiles.aggregates.join(', ')} FROM ${source}`);
-  return `SELECT ${xs.map((_, i) => `c${i}, u${i} - l${i} AS s${i}`).join(', ')} FROM (${measured}) AS pipewright_quantiles`;
+  const select = xs.map((x, i) => {
+    const [center, spread] = STATISTICS[method](x);
+    return `${center} AS c${i}, ${spread} AS s${i}`;
+  });
+  const [row] = await sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
+  return xs.map((_, i) => [row[`c${i}`], row[`s${i}`]].map((v) => (v === null ? null : Number(v))));
 }
 
 export const featureScale = defineNode({
@@ -44,10 +46,9 @@ export const featureScale = defineNode({
     const steps: TransformStep[] = [];
     if (columns.length) {
       const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
-      const [row] = await ctx.sql.all(statisticsQuery(p.method, xs, source));
+      const statistics = await fitStatistics(ctx.sql, p.method, xs, source);
       columns.forEach((column, i) => {
-        const center = finiteOrNull(row[`c${i}`]);
-        const spread = finiteOrNull(row[`s${i}`]);
+        const [center, spread] = statistics[i].map(finiteOrNull);
         if (center === null || spread === null) {
           ctx.log(`column "${column.name}" has no values; left as it is`, 'warn');
           return;
