@@ -62,6 +62,15 @@ export interface TableRecipe {
   select: string;
 }
 
+/**
+ * How a job's tables are written: Snappy-compressed Parquet, as DuckDB, Spark and pyarrow write it by default.
+ * Zstandard (level 3) made files smaller (up to a third), but writing them took over a third of the 1M-row bench
+ * pipeline's time: its source table took 1.18–1.39 s against 0.82–0.96 s (66 against 103 MB), its last table
+ * 0.94–1.22 s against 0.49–0.67 s (98 against 111 MB: scaled doubles hardly compress). See docs/performance.md.
+ * These are the artifact store's tables, which a run can make again; a dataset a deployment's batch scoring saves
+ * for the user to keep stays Zstandard.
+ */
+const PARQUET_WRITE = 'FORMAT parquet, COMPRESSION snappy';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** SQL counting the persistent tables named `name` (in `schema`, when given): 1 when `name` is a base table here. */
@@ -322,13 +331,11 @@ export class DuckDbSandbox implements SqlEngine {
     return recipe;
   }
 
-  /** Writes a table kept here (keepTables) as zstd Parquet in the job directory; answers its job-relative uri. */
+  /** Writes a table kept here (keepTables) as Parquet in the job directory; answers its job-relative uri. */
   async writeKept(key: string, fileName: string): Promise<string> {
     const name = this.relations.get(key);
     if (!name) throw new Error(`table ${key} is not kept in this unit`);
-    await this.internal(
-      `COPY ${name} TO ${quoteLiteral(join(this.jobDir, fileName))} (FORMAT parquet, COMPRESSION zstd)`,
-    );
+    await this.internal(`COPY ${name} TO ${quoteLiteral(join(this.jobDir, fileName))} (${PARQUET_WRITE})`);
     return fileName;
   }
 
@@ -444,7 +451,7 @@ export class DuckDbSandbox implements SqlEngine {
     await this.query((connection) => refuseInstanceCatalog(connection, selectSql));
     // COPY answers the number of rows it wrote.
     const copied = await this.query((connection) =>
-      runOne(connection, `COPY (${selectSql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`),
+      runOne(connection, `COPY (${selectSql}) TO ${quoteLiteral(path)} (${PARQUET_WRITE})`),
     );
     const rows = copied.rowsChanged;
     this.registerTable(uri, path);
