@@ -47,7 +47,8 @@ for (const name of names) {
 const scratch = mkdtempSync(join(tmpdir(), 'pipewright-bench-'));
 const started = Date.now();
 const figures = [];
-let failed = false;
+/** The benches that did not finish well, with how they ended: named again at the end, past their output. */
+const failed = [];
 const all = names.length === 0;
 for (const name of all ? available : names) {
   console.error(`\n━━ bench: ${name} ━━`);
@@ -64,7 +65,7 @@ for (const name of all ? available : names) {
   console.error(`bench ${name}: ${own.length} figures in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (result.status !== 0) {
     console.error(`bench ${name} exited with ${result.status ?? result.signal}`);
-    failed = true;
+    failed.push(`${name} (exited with ${result.status ?? result.signal})`);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
@@ -75,4 +76,9 @@ if (json) {
   console.log(`\n${figureTable(figures)}\n`);
   console.log(`${figures.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s on ${machineLine()}`);
 }
-process.exit(failed ? 1 : 0);
+if (failed.length > 0) {
+  console.error(
+    `\n${failed.length} bench${failed.length === 1 ? '' : 'es'} failed: ${failed.join(', ')} (see each one's output above)`,
+  );
+}
+process.exit(failed.length > 0 ? 1 : 0);
