@@ -1,8 +1,8 @@
 import {
+  columnQuantiles,
   defineNode,
   finiteOrNull,
   PROFILE_QUANTILES,
-  quantilesSelect,
   quoteIdent,
   requireColumn,
   tableInput,
@@ -41,7 +41,7 @@ export const exploreProfile = defineNode({
   },
 });
 
-/** Counts, extremes, moments and quantiles of every column in one pass over the table. */
+/** Counts, extremes and moments of every column in one pass over the table, then its numbers' quantiles. */
 async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<ColumnProfile[]> {
   if (columns.length === 0) return [];
   const select = columns.flatMap((column, i) => {
@@ -60,23 +60,25 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
     if (column.type === 'boolean') return [...common, `min(${c}) AS min${i}`, `max(${c}) AS max${i}`];
     return [...common, `CAST(min(${c}) AS VARCHAR) AS min${i}`, `CAST(max(${c}) AS VARCHAR) AS max${i}`];
   });
-  const numeric = columns.flatMap((column, i) => (column.type === 'number' ? [i] : []));
-  const quantiles = quantilesSelect(
-    numeric.map((i) => `CAST(${quoteIdent(columns[i].name)} AS DOUBLE)`),
+  const [row] = await sql.all(`SELECT count(*) AS rows, ${select.join(', ')} FROM ${source}`);
+  // The quantiles from a query of their own, grouped by column (see columnQuantiles).
+  const numeric = columns.filter((column) => column.type === 'number');
+  const fitted = await columnQuantiles(
+    sql,
+    source,
+    numeric.map((column) => `CAST(${quoteIdent(column.name)} AS DOUBLE)`),
     PROFILE_QUANTILES.map((q) => q.at),
-    numeric.map((i) => PROFILE_QUANTILES.map((q) => `${q.key}_${i}`)),
   );
-  const [row] = await sql.all(
-    quantiles.wrap(`SELECT count(*) AS rows, ${[...select, ...quantiles.aggregates].join(', ')} FROM ${source}`),
-  );
+  const quantilesOf = new Map(numeric.map((column, j) => [column, fitted[j]]));
   const rows = Number(row.rows);
   return columns.map((column, i) => {
     const missing = Number(row[`missing${i}`]);
     const numeric = column.type === 'number';
     const count = rows - missing;
+    const values = quantilesOf.get(column);
     const quantiles =
-      numeric && count > 0
-        ? Object.fromEntries(PROFILE_QUANTILES.map((q) => [q.key, Number(row[`${q.key}_${i}`])]))
+      numeric && count > 0 && values
+        ? Object.fromEntries(PROFILE_QUANTILES.map((q, k) => [q.key, Number(values[k])]))
         : null;
     return {
       name: column.name,
