@@ -27,6 +27,7 @@ export * from './metrics.js';
 export * from './user-sql.js';
 export * from './profile.js';
 export * from './column-choice.js';
+export * from './column-statistics.js';
 export * from './quantiles.js';
 export * from './column-params.js';
 export * from './fitted-output.js';

@@ -1,4 +1,5 @@
 import {
+  columnAggregates,
   columnQuantiles,
   defineNode,
   NodeError,
@@ -89,24 +90,21 @@ async function fitImputeSteps(
     return steps;
   }
   if (columns.length === 0) return [];
-  const values = strategy === 'mean' ? await means(sql, source, columns) : await medians(sql, source, columns);
+  const names = columns.map((c) => quoteIdent(c.name));
+  const values =
+    strategy === 'mean'
+      ? await columnAggregates(sql, source, names, (x) => [`CAST(avg(${x}) AS DOUBLE)`])
+      : await columnQuantiles(
+          sql,
+          source,
+          names.map((x) => `CAST(${x} AS DOUBLE)`),
+          [0.5],
+        );
   return columns.map((column, i) => {
-    const value = values[i];
+    const [value] = values[i];
     if (value === null) throw noValues(column, strategy);
-    return { op: 'impute', column: column.name, value: Number(value) };
+    return { op: 'impute', column: column.name, value };
   });
-}
-
-async function means(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<(number | null)[]> {
-  const select = columns.map((c, i) => `CAST(avg(${quoteIdent(c.name)}) AS DOUBLE) AS s${i}`);
-  const [row] = await sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
-  return columns.map((_, i) => (row[`s${i}`] === null ? null : Number(row[`s${i}`])));
-}
-
-/** Each column's median as quantile_cont answers it over the column's values as doubles. */
-async function medians(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<(number | null)[]> {
-  const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
-  return (await columnQuantiles(sql, source, xs, [0.5])).map(([median]) => median);
 }
 
 function constantFor(column: ColumnInfo, value: number | string | boolean): number | string | boolean {

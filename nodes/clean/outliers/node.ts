@@ -1,4 +1,5 @@
 import {
+  columnAggregates,
   columnQuantiles,
   defineNode,
   finiteOrNull,
@@ -59,7 +60,9 @@ async function fitBounds(
   if (columns.length === 0) return [];
   const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
   const statistics =
-    method === 'iqr' ? await columnQuantiles(sql, source, xs, [0.25, 0.75]) : await meanAndSpread(sql, source, xs);
+    method === 'iqr'
+      ? await columnQuantiles(sql, source, xs, [0.25, 0.75])
+      : await columnAggregates(sql, source, xs, (x) => [`avg(${x})`, `stddev_pop(${x})`]);
   const fitted: Omit<Bounds, 'flagged'>[] = [];
   columns.forEach((column, i) => {
     const a = finiteOrNull(statistics[i][0]);
@@ -76,12 +79,4 @@ async function fitBounds(
   );
   const [flagged] = await sql.all(`SELECT ${counts.join(', ')} FROM ${source}`);
   return fitted.map((bounds, i) => ({ ...bounds, flagged: Number(flagged[`f${i}`]) }));
-}
-
-/** Each column's mean and population standard deviation. */
-async function meanAndSpread(sql: SqlEngine, source: string, xs: string[]): Promise<unknown[][]> {
-  const [row] = await sql.all(
-    `SELECT ${xs.map((x, i) => `avg(${x}) AS a${i}, stddev_pop(${x}) AS b${i}`).join(', ')} FROM ${source}`,
-  );
-  return xs.map((_, i) => [row[`a${i}`], row[`b${i}`]]);
 }

@@ -77,9 +77,7 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
     const count = rows - missing;
     const values = quantilesOf.get(column);
     const quantiles =
-      numeric && count > 0 && values
-        ? Object.fromEntries(PROFILE_QUANTILES.map((q, k) => [q.key, Number(values[k])]))
-        : null;
+      count > 0 && values ? Object.fromEntries(PROFILE_QUANTILES.map((q, k) => [q.key, Number(values[k])])) : null;
     return {
       name: column.name,
       type: column.type,

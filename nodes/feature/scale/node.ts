@@ -1,4 +1,5 @@
 import {
+  columnAggregates,
   columnQuantiles,
   defineNode,
   finiteOrNull,
@@ -29,12 +30,7 @@ async function fitStatistics(
     const quantiles = await columnQuantiles(sql, source, xs, [0.5, 0.25, 0.75]);
     return quantiles.map(([median, lower, upper]) => [median, upper === null || lower === null ? null : upper - lower]);
   }
-  const select = xs.map((x, i) => {
-    const [center, spread] = STATISTICS[method](x);
-    return `${center} AS c${i}, ${spread} AS s${i}`;
-  });
-  const [row] = await sql.all(`SELECT ${select.join(', ')} FROM ${source}`);
-  return xs.map((_, i) => [row[`c${i}`], row[`s${i}`]].map((v) => (v === null ? null : Number(v))));
+  return columnAggregates(sql, source, xs, STATISTICS[method]);
 }
 
 export const featureScale = defineNode({
