@@ -212,7 +212,20 @@ describe('fused data nodes', () => {
         kinds.map((e) => e.type),
         nodeId,
       ).toEqual(['node-queued', 'node-started', 'node-finished']);
+      // A node's log lines, the last of them recorded with its end, come after its start and before its end.
+      const own = events.filter((e) => 'nodeId' in e && e.nodeId === nodeId);
+      const logged = own.flatMap((e, index) => (e.type === 'node-log' ? [index] : []));
+      const types = own.map((e) => e.type);
+      if (logged.length > 0) {
+        expect(types.indexOf('node-started'), nodeId).toBeLessThan(logged[0]);
+        expect(types.indexOf('node-finished'), nodeId).toBeGreaterThan(logged.at(-1) as number);
+      }
     }
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
+    const logsOf = (nodeId: string) =>
+      events.flatMap((e) => (e.type === 'node-log' && e.nodeId === nodeId ? [e.message] : []));
+    expect(logsOf('dedup')).toEqual([expect.stringMatching(/^dropped \d+ duplicate rows of 3060$/)]);
+    expect(logsOf('split')).toEqual([expect.stringMatching(/^split \d+ rows into \d+ train and \d+ test rows$/)]);
     const rowsOf = (id: string) => {
       const done = events.find((e) => e.type === 'node-finished' && e.nodeId === id);
       return JSON.stringify(done && 'outputs' in done ? done.outputs : undefined);
@@ -325,6 +338,10 @@ describe('fused data nodes', () => {
     expect(one.nodes.broken.status).toBe('failed');
     expect(one.nodes.broken.error?.message).toContain('no_such_column');
     expect(one.nodes.broken.error).toEqual(other.nodes.broken.error);
+    // Its end is its last event, and the run's events are numbered without a gap.
+    const events = (await api<{ items: RunEvent[] }>(fused, 'GET', `/runs/${one.id}/events`)).body.items;
+    expect(events.filter((e) => 'nodeId' in e && e.nodeId === 'broken').at(-1)?.type).toBe('node-failed');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
     for (const id of ['scale', 'scale_test', 'onehot', 'onehot_test', 'train', 'score']) {
       expect(one.nodes[id].status, id).toBe('cancelled');
     }

@@ -16,7 +16,7 @@ import {
 } from '@pipewright/nodes';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
-import { RunEventStore } from '../events/run-event-store.js';
+import { RunEventStore, type NodeReport } from '../events/run-event-store.js';
 import type { KeyRecipient } from '../auth/key-reveal.js';
 import { JobQueue, type QueueName } from '../queue/job-queue.js';
 import { metricsOf, summariseOutputs } from './run-outputs.js';
@@ -270,12 +270,24 @@ export class RunScheduler {
     await this.events.appendNodeReport(runId, { type: 'node-log', nodeId, level, message });
   }
 
+  /** A running node's progress and log lines, in the order made (one statement with other nodes' made meanwhile). */
+  async report(runId: string, reports: readonly NodeReport[]): Promise<void> {
+    await Promise.all(reports.map((body) => this.events.appendNodeReport(runId, body)));
+  }
+
   /**
    * With `unit`, the data nodes this makes ready are held for the unit's job rather than sent (UnitJob), and
    * the first node held for it that is ready is claimed in the same transaction and answered: a node of a
-   * unit finishes and the next starts in one round of the database.
+   * unit finishes and the next starts in one round of the database. `reports`: the node's last progress and log
+   * lines, not yet written (HeldReports), recorded before its `node-finished`.
    */
-  async succeed(runId: string, nodeId: string, result: NodeSuccess, unit?: UnitJob): Promise<ClaimedNode | undefined> {
+  async succeed(
+    runId: string,
+    nodeId: string,
+    result: NodeSuccess,
+    unit?: UnitJob,
+    reports: readonly NodeReport[] = [],
+  ): Promise<ClaimedNode | undefined> {
     return this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run) return undefined;
@@ -283,7 +295,7 @@ export class RunScheduler {
       const node = nodes.find((n) => n.nodeId === nodeId);
       if (!node || node.status !== 'running') return undefined;
       // The node's events and those of the next node a unit claims with it are appended as one statement.
-      const events: RunEventBody[] = [];
+      const events: RunEventBody[] = [...reports];
       await this.recordSuccess(tx, runId, node, result, events);
       await this.dispatchReady(tx, run, nodes, unit);
       const next =
@@ -420,23 +432,29 @@ export class RunScheduler {
     await this.events.appendAll(run.id, events, tx);
   }
 
-  /** Records a node's failure; the nodes downstream of it will not run. */
-  async fail(runId: string, nodeId: string, failure: NodeFailure): Promise<void> {
+  /**
+   * Records a node's failure; the nodes downstream of it will not run. `reports`: its last progress and log lines,
+   * not yet written, recorded before its `node-failed` when it was running.
+   */
+  async fail(runId: string, nodeId: string, failure: NodeFailure, reports: readonly NodeReport[] = []): Promise<void> {
     await this.db.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run) return;
       const nodes = await this.nodes(tx, runId);
       const node = nodes.find((n) => n.nodeId === nodeId);
       if (!node || isFinal(node.status)) return;
+      const held = node.status === 'running' ? reports : [];
+      const progress = held.findLast((report) => report.type === 'node-progress');
       const finishedAt = new Date();
       Object.assign(node, {
         status: transition(node.status, 'fail'),
         error: failure,
         finishedAt,
         durationMs: node.startedAt ? finishedAt.getTime() - node.startedAt.getTime() : null,
+        ...(progress ? { progress: Math.max(0, Math.min(100, progress.pct)) } : {}),
       });
       await tx.getRepository(RunNodeEntity).save(node);
-      await this.events.append(runId, { type: 'node-failed', nodeId, error: failure }, tx);
+      await this.events.appendAll(runId, [...held, { type: 'node-failed', nodeId, error: failure }], tx);
       await this.cancelNodes(tx, run, nodes, downstreamOf(run.plan, nodeId));
       await this.finishIfDone(tx, run, nodes);
     });

@@ -12,6 +12,7 @@ import { NodeRunError } from '../runtime/types.js';
 import type { NodeJob, PartJob, QueueName } from '../queue/job-queue.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { HeldReports } from './held-reports.js';
 import { JobDirectories } from './job-directories.js';
 import { NodeFanOut, PART_DONE_CHANNEL, savePart, type StoredPart } from './node-fan-out.js';
 
@@ -116,14 +117,13 @@ export class NodeJobRunner {
   ): Promise<ClaimedNode | 'cancelled' | 'done'> {
     const runId = claimed.run.id;
     const nodeId = claimed.job.nodeId;
-    // Progress and logs are appended in the order the node reports them, and
-    // all before the node's end is recorded.
-    let reported: Promise<void> = Promise.resolve();
-    const report = (append: () => Promise<void>): void => {
-      reported = reported.then(append).catch((error: unknown) => {
+    // Progress and logs are appended in the order the node reports them, and all before the node's end: the
+    // last ones, still held when it ends, in the transaction that records the end.
+    const reports = new HeldReports((batch) =>
+      this.scheduler.report(runId, batch).catch((error: unknown) => {
         this.logger.warn(`could not record progress of ${nodeId} in run ${runId}: ${String(error)}`);
-      });
-    };
+      }),
+    );
 
     try {
       const result = await executeNode(
@@ -151,15 +151,14 @@ export class NodeJobRunner {
           signal,
           fanOut: (jobKey) => this.fanOut.forNode(runId, nodeId, jobKey, signal),
           onProgress: (pct: number, detail: ProgressDetail) =>
-            report(() => this.scheduler.progress(runId, nodeId, pct, detail)),
-          onLog: (level, message) => report(() => this.scheduler.log(runId, nodeId, level, message)),
+            reports.add({ type: 'node-progress', nodeId, pct, ...detail }),
+          onLog: (level, message) => reports.add({ type: 'node-log', nodeId, level, message }),
           ...(unit ? { unit } : {}),
         },
       );
-      await reported;
-      return (await this.scheduler.succeed(runId, nodeId, result, unitJob)) ?? 'done';
+      return (await this.scheduler.succeed(runId, nodeId, result, unitJob, await reports.end())) ?? 'done';
     } catch (error) {
-      await reported;
+      const held = await reports.end();
       if (signal.aborted && !(signal.reason instanceof RunCancelled)) throw signal.reason ?? error;
       if (signal.reason instanceof RunCancelled || (error instanceof NodeRunError && error.cancelled)) {
         await this.scheduler.cancelled(runId, nodeId);
@@ -171,7 +170,7 @@ export class NodeJobRunner {
           : {
               message: `${claimed.job.type} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
             };
-      await this.scheduler.fail(runId, nodeId, failure);
+      await this.scheduler.fail(runId, nodeId, failure, held);
       return 'done';
     }
   }
