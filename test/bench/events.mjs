@@ -3,8 +3,9 @@
 // Progress events from a worker to a Socket.IO client: a server (HTTP,
 // Socket.IO, no worker of its own) in this process, and `runs` runs of 10
 // nodes each whose progress is recorded exactly as a worker records it
-// (RunScheduler.progress: the event appended and NOTIFYed in a
-// transaction) at `rate` events a second in all, each carrying the time it
+// (HeldReports, as NodeJobRunner holds a node's reports a moment, then
+// RunScheduler.report: the events appended and NOTIFYed in one statement)
+// at `rate` events a second in all, each carrying the time it
 // was sent. A Socket.IO client (websocket, as the studio) subscribes to
 // every run and measures each event's latency from send to receipt, the rate
 // it received them at, and whether any was lost or came twice (each run's
@@ -79,6 +80,7 @@ async function runBench() {
   const { RunsService } = await import('../../server/dist/runs/runs.service.js');
   const { RunScheduler } = await import('../../server/dist/runs/run-scheduler.js');
   const { throttleProgress } = await import('../../server/dist/runtime/progress-throttle.js');
+  const { HeldReports } = await import('../../server/dist/worker/held-reports.js');
   const server = await startServer({ worker: false, logger: ['error'], log: () => undefined });
   const rss = watchPeakRss(process.pid);
   try {
@@ -134,26 +136,26 @@ async function runBench() {
     await next(); // ready
 
     // Each run's events are sent in order by its own loop, paced to RATE / RUNS a second. As NodeJobRunner does, a
-    // node's reports are chained (each recorded after the one before) and the node does not wait for them.
+    // node's reports are held a moment and written in order, a batch at a time, and the node does not wait for them.
     const perRun = Math.ceil(EVENTS / RUNS);
     const started = performance.now();
-    const recorded = [];
+    const held = [];
     await Promise.all(
       runIds.map(async (runId, r) => {
         const count = Math.min(perRun, EVENTS - r * perRun);
-        const chains = Array.from({ length: NODES }, () => Promise.resolve());
+        const nodes = Array.from({ length: NODES }, () => new HeldReports((batch) => scheduler.report(runId, batch)));
         for (let i = 0; i < count; i++) {
           const due = started + (i * 1000 * RUNS) / RATE;
           const wait = due - performance.now();
           if (wait > 1) await sleep(wait);
           const nodeId = `n${i % NODES}`;
           const body = { detail: `event ${i}`, metrics: { sentAt: Date.now() } };
-          chains[i % NODES] = chains[i % NODES].then(() => scheduler.progress(runId, nodeId, (100 * i) / count, body));
+          nodes[i % NODES].add({ type: 'node-progress', nodeId, pct: (100 * i) / count, ...body });
         }
-        recorded.push(...chains);
+        held.push(...nodes.map(async (reports) => scheduler.report(runId, await reports.end())));
       }),
     );
-    await Promise.all(recorded);
+    await Promise.all(held);
     const sendMs = performance.now() - started;
     const received = await next();
     const clientPeak = clientRss.stop();
