@@ -14,6 +14,7 @@ interface Version {
   datasetId: string;
   name: string;
   version: number;
+  path: string;
   rows: number;
   columns: { name: string; type: string }[];
   fingerprint: string;
@@ -243,6 +244,8 @@ describe('named datasets with versions', () => {
     expect(appended.status, JSON.stringify(appended.body)).toBe(201);
     expect(appended.body).toMatchObject({ version: 2, rows: 151 });
     expect(appended.body.columns).toEqual(upload.body.columns);
+    // A version a user keeps is stored as compactly as batch scoring's predictions: Zstandard.
+    expect(await parquetCodecs(join(server.environment.home, 'datasets', appended.body.path))).toEqual(['ZSTD']);
     const created = await api<{ id: string }>(server, 'POST', '/pipelines', {
       ...reader('parquet', {}),
       nodes: [
@@ -288,5 +291,20 @@ async function parquetOf(csv: string): Promise<Buffer> {
   } finally {
     instance.closeSync();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The compression codecs a Parquet file's column chunks use. */
+async function parquetCodecs(path: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(
+      `SELECT DISTINCT compression FROM parquet_metadata('${path.replaceAll("'", "''")}') ORDER BY 1`,
+    );
+    connection.closeSync();
+    return reader.getRows().map(([codec]) => String(codec));
+  } finally {
+    instance.closeSync();
   }
 }

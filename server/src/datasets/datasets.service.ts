@@ -30,6 +30,13 @@ import { DatasetEntity, DatasetVersionEntity, type DatasetFormat } from './datas
 
 export type { DatasetSummary, DatasetVersionSummary };
 
+/**
+ * How a dataset version the service writes is stored (an appended version, a batch scoring's predictions):
+ * Zstandard, smaller than the Snappy of a run's own tables (duckdb-sandbox.ts) — a user keeps these, and a run
+ * reads each once, where a run's tables are written and read within it.
+ */
+export const DATASET_PARQUET_WRITE = 'FORMAT parquet, COMPRESSION zstd';
+
 /** A file multer has written to the incoming folder. */
 export interface IncomingFile {
   originalName: string;
@@ -582,7 +589,7 @@ export class DatasetsService implements OnApplicationBootstrap {
       });
       const out = join(sandbox.jobDir, 'out.parquet');
       await sandbox.exec(
-        `COPY (SELECT * FROM read_parquet(${quoteLiteral(old)}) UNION ALL BY NAME SELECT ${casts.join(', ')} FROM ${table}) TO ${quoteLiteral(out)} (FORMAT parquet)`,
+        `COPY (SELECT * FROM read_parquet(${quoteLiteral(old)}) UNION ALL BY NAME SELECT ${casts.join(', ')} FROM ${table}) TO ${quoteLiteral(out)} (${DATASET_PARQUET_WRITE})`,
       );
       await copyFile(out, to);
     } finally {

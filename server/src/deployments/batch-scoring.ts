@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { quoteIdent, quoteLiteral, type ColumnBatch, type ColumnInfo } from '@pipewright/nodes';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../api/api-errors.js';
-import { DatasetsService } from '../datasets/datasets.service.js';
+import { DATASET_PARQUET_WRITE, DatasetsService } from '../datasets/datasets.service.js';
 import { rowSchema } from '../predict/request-rows.js';
 import { predictionsOf, scoreAnyRequest } from '../predict/score-rows.js';
 import type { ServingBundle } from '../predict/serving-bundle.js';
@@ -142,7 +142,7 @@ export class BatchScoring {
       await sandbox.exec(
         `COPY (SELECT i.* EXCLUDE (${[ROW, ...replaced].join(', ')}), p.* EXCLUDE (${ROW})
                 FROM input AS i JOIN predictions AS p ON i.${ROW} = p.${ROW} ORDER BY i.${ROW})
-           TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (FORMAT parquet, COMPRESSION zstd)`,
+           TO ${quoteLiteral(join(this.datasetsDir, outputPath))} (${DATASET_PARQUET_WRITE})`,
       );
       const saved = await this.datasets.record(`${stem}.parquet`, outputPath, 'parquet', row.workspace_id);
       job.output = { id: saved.id, name: saved.name, path: saved.path };

@@ -67,8 +67,8 @@ export interface TableRecipe {
  * Zstandard (level 3) made files smaller (up to a third), but writing them took over a third of the 1M-row bench
  * pipeline's time: its source table took 1.18–1.39 s against 0.82–0.96 s (66 against 103 MB), its last table
  * 0.94–1.22 s against 0.49–0.67 s (98 against 111 MB: scaled doubles hardly compress). See docs/performance.md.
- * These are the artifact store's tables, which a run can make again; a dataset a deployment's batch scoring saves
- * for the user to keep stays Zstandard.
+ * These are the artifact store's tables, which a run can make again; the dataset versions a user keeps stay
+ * Zstandard (DATASET_PARQUET_WRITE, datasets.service.ts).
  */
 const PARQUET_WRITE = 'FORMAT parquet, COMPRESSION snappy';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
