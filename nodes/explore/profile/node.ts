@@ -23,7 +23,9 @@ export const exploreProfile = defineNode({
     const source = ctx.sql.from(input);
     const profiles = await summarise(ctx.sql, source, columns);
     for (const [i, profile] of profiles.entries()) {
-      profile.top = await topValues(ctx.sql, source, columns[i], p.top);
+      const values = await topValues(ctx.sql, source, columns[i], p.top);
+      profile.top = values.top;
+      profile.distinct = values.distinct;
       if (profile.type === 'number' && typeof profile.min === 'number' && typeof profile.max === 'number') {
         profile.histogram = await histogram(ctx.sql, source, columns[i], profile.min, profile.max, p.bins);
       }
@@ -46,7 +48,9 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
   if (columns.length === 0) return [];
   const select = columns.flatMap((column, i) => {
     const c = quoteIdent(column.name);
-    const common = [`count(*) - count(${c}) AS missing${i}`, `count(DISTINCT ${c}) AS distinct${i}`];
+    // Distinct values are counted with the top values (topValues): DuckDB's count(DISTINCT …) of every column in one
+    // pass finishes the columns one after another (1M rows, 20 columns: about 0.9 s).
+    const common = [`count(*) - count(${c}) AS missing${i}`];
     if (column.type === 'number') {
       const x = `CAST(${c} AS DOUBLE)`;
       return [
@@ -84,7 +88,7 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
       sqlType: column.sqlType,
       count,
       missing,
-      distinct: Number(row[`distinct${i}`]),
+      distinct: 0,
       min: numeric ? finiteOrNull(row[`min${i}`]) : plain(row[`min${i}`]),
       max: numeric ? finiteOrNull(row[`max${i}`]) : plain(row[`max${i}`]),
       mean: numeric ? finiteOrNull(row[`mean${i}`]) : null,
@@ -96,19 +100,27 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
   });
 }
 
+/**
+ * A column's most frequent values, and how many distinct values it has (not counting missing ones): both from one
+ * grouping of its values, as they are (two numbers that are one double, such as integers past 2^53, stay two).
+ */
 async function topValues(
   sql: SqlEngine,
   source: string,
   column: ColumnInfo,
   limit: number,
-): Promise<ColumnProfile['top']> {
+): Promise<{ top: ColumnProfile['top']; distinct: number }> {
   const c = quoteIdent(column.name);
   const value =
     column.type === 'number' ? `CAST(${c} AS DOUBLE)` : column.type === 'boolean' ? c : `CAST(${c} AS VARCHAR)`;
   const rows = await sql.all(
-    `SELECT ${value} AS value, count(*) AS n FROM ${source} WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT ${limit}`,
+    `SELECT ${value} AS value, count(*) AS n, count(*) OVER () AS groups FROM ${source}
+     WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY n DESC, value LIMIT ${limit}`,
   );
-  return rows.map((r) => ({ value: plain(r.value) ?? '', count: Number(r.n) }));
+  return {
+    top: rows.map((r) => ({ value: plain(r.value) ?? '', count: Number(r.n) })),
+    distinct: Number(rows[0]?.groups ?? 0),
+  };
 }
 
 async function histogram(
