@@ -57,11 +57,13 @@ const EDGE_BYTES = 1024 * 1024;
 export async function fingerprintFile(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    const info = await handle.stat({ bigint: true });
-    const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+    // Nanoseconds tell one write from another; the fingerprint keeps the milliseconds it always had.
+    const exact = await handle.stat({ bigint: true });
+    const info = await handle.stat();
+    const identity = `${exact.dev}:${exact.ino}:${exact.size}:${exact.mtimeNs}:${exact.ctimeNs}`;
     const known = fingerprints.get(path);
     if (known?.identity === identity) return known.fingerprint;
-    const size = Number(info.size);
+    const size = info.size;
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(EDGE_BYTES);
     const update = async (from: number, length: number): Promise<void> => {
@@ -79,7 +81,7 @@ export async function fingerprintFile(path: string): Promise<string> {
       await update(0, EDGE_BYTES);
       await update(size - EDGE_BYTES, EDGE_BYTES);
     }
-    const fingerprint = `${size}:${Math.trunc(Number(info.mtimeMs))}:${hash.digest('hex')}`;
+    const fingerprint = `${size}:${Math.trunc(info.mtimeMs)}:${hash.digest('hex')}`;
     fingerprints.set(path, { identity, fingerprint });
     if (fingerprints.size > REMEMBERED_FINGERPRINTS) fingerprints.delete(fingerprints.keys().next().value as string);
     return fingerprint;
