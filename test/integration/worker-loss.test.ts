@@ -52,10 +52,15 @@ describe('a worker killed mid-node', () => {
       const { body } = await api<RunDocument>(server, 'GET', `/runs/${runId}`);
       return body.nodes.train.status === 'running' ? true : undefined;
     });
-    // The killed worker's job directory is left behind: its job never ended.
+    // The killed worker's job directory is left behind: its job never ended. The node is running once it is
+    // claimed, a moment before its worker makes the job's own directory beside its owner.json: the kill waits.
     const jobsDir = join(server.environment.home, 'work', 'jobs');
     const leftBehind = join(jobsDir, first.id);
-    expect((await readdir(leftBehind)).length).toBeGreaterThan(1);
+    await waitFor(
+      async () => ((await readdir(leftBehind)).length > 1 ? true : undefined),
+      30_000,
+      "the train job's directory",
+    );
     first.process.kill('SIGKILL');
 
     const second = await startWorker();
