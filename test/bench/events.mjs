@@ -236,7 +236,7 @@ Measured with \`npm run bench -- events${args.length ? ` ${args.join(' ')}` : ''
 Machine at the start: ${loadBefore}; at the end: ${machineLine()}.
 
 ${fmt(EVENTS)} \`node-progress\` events over ${RUNS} runs of ${NODES} nodes, recorded as a worker records them
-(\`RunScheduler.progress\`: appended and NOTIFYed in one transaction) at ${fmt(RATE)} a second in all, each carrying
+(held 15 ms by \`HeldReports\`, then \`RunScheduler.report\`: appended and NOTIFYed in one statement) at ${fmt(RATE)} a second in all, each carrying
 the time it was sent; a Socket.IO client in its own process (websocket, as the studio) subscribed to every run.
 Latency is from the worker's send to the client's receipt. Lost and duplicated are counted from each run's seqs.
 The last row is a node reporting progress in a tight loop for a second: the worker's throttle

@@ -191,9 +191,11 @@ describe('run events over Socket.IO', () => {
     const scheduler = server.server.app.get(RunScheduler);
     const reports = runIds.flatMap((runId) => [
       ...Array.from({ length: 50 }, (_, i) =>
-        scheduler.progress(runId, 'train', 0.5, { detail: `report ${i}`, metrics: { order: i } }),
+        scheduler.report(runId, [
+          { type: 'node-progress', nodeId: 'train', pct: 0.5, detail: `report ${i}`, metrics: { order: i } },
+        ]),
       ),
-      scheduler.progress(runId, 'metrics', 50, { detail: 'not running' }),
+      scheduler.report(runId, [{ type: 'node-progress', nodeId: 'metrics', pct: 50, detail: 'not running' }]),
     ]);
     await Promise.all(reports);
     for (const runId of runIds) await api(server, 'POST', `/runs/${runId}/cancel`);

@@ -8,7 +8,6 @@ import {
   type Plan,
   type PlanJob,
   type PortValue,
-  type ProgressDetail,
   type RunEventBody,
   type RunStatus,
   type RunTrigger,
@@ -260,17 +259,10 @@ export class RunScheduler {
     return inputs;
   }
 
-  /** `pct` is a percentage, as nodes report it. */
-  async progress(runId: string, nodeId: string, pct: number, detail: ProgressDetail): Promise<void> {
-    await this.events.appendNodeReport(runId, { type: 'node-progress', nodeId, pct, ...detail });
-  }
-
-  /** A running node's log line; one that comes after its run was cancelled is dropped, as progress is. */
-  async log(runId: string, nodeId: string, level: 'info' | 'warn' | 'error', message: string): Promise<void> {
-    await this.events.appendNodeReport(runId, { type: 'node-log', nodeId, level, message });
-  }
-
-  /** A running node's progress and log lines, in the order made (one statement with other nodes' made meanwhile). */
+  /**
+   * A running node's progress and log lines, in the order made (one statement with other nodes' made meanwhile); a
+   * line that comes after its run was cancelled, or for a node not running, is dropped.
+   */
   async report(runId: string, reports: readonly NodeReport[]): Promise<void> {
     await Promise.all(reports.map((body) => this.events.appendNodeReport(runId, body)));
   }
