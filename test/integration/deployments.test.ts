@@ -6,11 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument, RunEvent } from '../../nodes/dist/index.js';
 import { startServer } from '../../server/dist/application.js';
 import { newKeyRecipient } from '../../server/dist/auth/key-reveal.js';
 import { readSettings } from '../../server/dist/config/settings.js';
+import { DeploymentRepository } from '../../server/dist/deployments/deployment.repository.js';
 import { freePort } from '../../server/dist/free-port.js';
 import { breastCancerPipeline, deployingPipeline, slowBreastCancerPipeline } from './example-pipelines.js';
 import * as ort from 'onnxruntime-node';
@@ -710,5 +712,42 @@ describe('deployments and predictions', () => {
     });
     expect(deployed.status).toBe(201);
     expect(deployed.body).toMatchObject({ name: 'cancer-from-cache', version: 1 });
+  });
+
+  it('shows a deployment and its versions as one moment saw them, while a new version is published', async () => {
+    expect((await api(server, 'POST', '/deployments', { runId, nodeId: 'train', name: 'cancer-moment' })).status).toBe(
+      201,
+    );
+    const repository = server.server.app.get(DeploymentRepository);
+    const [{ workspace_id: workspaceId }] = (await server.server.app
+      .get(DataSource)
+      .query(`SELECT workspace_id FROM deployments WHERE name = 'cancer-moment'`)) as { workspace_id: string }[];
+    // Version 2 is published (by an admin: it serves at once) after the deployment is read, before its versions are.
+    const seen = await repository.snapshot(async (reader) => {
+      const deployment = await repository.find('cancer-moment', workspaceId, reader);
+      const published = await api<{ version: number }>(server, 'POST', '/deployments', {
+        runId,
+        nodeId: 'deploy',
+        name: 'cancer-moment',
+      });
+      expect(published.body.version).toBe(2);
+      return {
+        summary: await repository.summary(deployment, reader),
+        versions: await repository.versions(deployment, reader),
+      };
+    });
+    // Not version 2 promoted yet not serving: the moment before it was published, whole.
+    expect(seen.summary).toMatchObject({ activeVersion: 1, versions: 1 });
+    expect(seen.versions.map((v) => [v.version, v.serving])).toEqual([[1, true]]);
+    const now = await api<{ activeVersion: number; versionList: { version: number; serving: boolean }[] }>(
+      server,
+      'GET',
+      '/deployments/cancer-moment',
+    );
+    expect(now.body.activeVersion).toBe(2);
+    expect(now.body.versionList.map((v) => [v.version, v.serving])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
   });
 });

@@ -43,15 +43,23 @@ export class DeploymentRepository {
     private readonly registry: DeploymentRegistry,
   ) {}
 
+  /**
+   * Reads that must agree — a deployment and its versions — in one snapshot of the database: read one after the
+   * other outside it, a version published between them would show as promoted yet not serving.
+   */
+  snapshot<T>(read: (reader: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction('REPEATABLE READ', read);
+  }
+
   /** The deployment `name` of the workspace; another workspace's is as missing as an unknown one. */
-  async find(name: string, workspaceId: string): Promise<DeploymentEntity> {
-    const deployment = await this.db.getRepository(DeploymentEntity).findOne({ where: { name, workspaceId } });
+  async find(name: string, workspaceId: string, reader: EntityManager = this.db.manager): Promise<DeploymentEntity> {
+    const deployment = await reader.getRepository(DeploymentEntity).findOne({ where: { name, workspaceId } });
     if (!deployment) throw new NotFoundError('deployment', name);
     return deployment;
   }
 
-  list(workspaceId: string): Promise<DeploymentEntity[]> {
-    return this.db.getRepository(DeploymentEntity).find({ where: { workspaceId }, order: { name: 'ASC' } });
+  list(workspaceId: string, reader: EntityManager = this.db.manager): Promise<DeploymentEntity[]> {
+    return reader.getRepository(DeploymentEntity).find({ where: { workspaceId }, order: { name: 'ASC' } });
   }
 
   async version(deployment: DeploymentEntity, version: number): Promise<DeploymentVersionEntity> {
@@ -62,8 +70,8 @@ export class DeploymentRepository {
     return row;
   }
 
-  async summary(deployment: DeploymentEntity): Promise<DeploymentSummary> {
-    const rows = (await this.db.query(
+  async summary(deployment: DeploymentEntity, reader: EntityManager = this.db.manager): Promise<DeploymentSummary> {
+    const rows = (await reader.query(
       `SELECT count(*)::int AS versions,
               (SELECT jsonb_build_object('algorithm', bundle->'model'->'algorithm', 'task', bundle->'model'->'task', 'label', bundle->'model'->'label') FROM deployment_versions
                 WHERE deployment_id = $1 AND version = $2) AS model
@@ -83,8 +91,8 @@ export class DeploymentRepository {
     };
   }
 
-  async versions(deployment: DeploymentEntity): Promise<VersionSummary[]> {
-    const rows = (await this.db.query(
+  async versions(deployment: DeploymentEntity, reader: EntityManager = this.db.manager): Promise<VersionSummary[]> {
+    const rows = (await reader.query(
       `SELECT version, run_id, node_id, created_at, bundle->'model'->>'algorithm' AS algorithm,
               bundle->'model'->'inputs' AS inputs, bundle->'model'->'classes' AS classes,
               trigger, metrics, decision, hand_promotion

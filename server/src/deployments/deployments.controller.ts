@@ -44,10 +44,13 @@ export class DeploymentsController {
 
   @Get()
   async list(@Req() request: AuthenticatedRequest): Promise<{ items: DeploymentSummary[]; total: number }> {
-    const items: DeploymentSummary[] = [];
-    for (const deployment of await this.repository.list(request.caller!.workspaceId)) {
-      items.push(await this.repository.summary(deployment));
-    }
+    const items = await this.repository.snapshot(async (reader) => {
+      const summaries: DeploymentSummary[] = [];
+      for (const deployment of await this.repository.list(request.caller!.workspaceId, reader)) {
+        summaries.push(await this.repository.summary(deployment, reader));
+      }
+      return summaries;
+    });
     return { items, total: items.length };
   }
 
@@ -55,10 +58,15 @@ export class DeploymentsController {
   @Get(':name')
   async get(@Param('name') name: string, @Req() request: AuthenticatedRequest): Promise<DeploymentDetail> {
     const caller = request.caller!;
-    const deployment = await this.repository.find(name, caller.workspaceId);
+    const detail = await this.repository.snapshot(async (reader) => {
+      const deployment = await this.repository.find(name, caller.workspaceId, reader);
+      return {
+        ...(await this.repository.summary(deployment, reader)),
+        versionList: await this.repository.versions(deployment, reader),
+      };
+    });
     return {
-      ...(await this.repository.summary(deployment)),
-      versionList: await this.repository.versions(deployment),
+      ...detail,
       ...(caller.role === 'admin' ? { keys: await this.keyService.list(name, caller) } : {}),
     };
   }
@@ -75,8 +83,9 @@ export class DeploymentsController {
     @Param('name') name: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<{ items: VersionSummary[]; total: number }> {
-    const deployment = await this.repository.find(name, request.caller!.workspaceId);
-    const items = await this.repository.versions(deployment);
+    const items = await this.repository.snapshot(async (reader) =>
+      this.repository.versions(await this.repository.find(name, request.caller!.workspaceId, reader), reader),
+    );
     return { items, total: items.length };
   }
 
