@@ -45,6 +45,9 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // What a page shows settles within a second on a quiet machine; CI's two busy cores once took longer
+          // to lay out the opened example (expect.poll's own default is 1 s).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

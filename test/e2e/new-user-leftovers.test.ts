@@ -110,6 +110,34 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps an opened pipeline fitted while the window changes size, until the user moves the view', async () => {
+    const list = (await call('GET', '/pipelines')) as { items: { id: string; name: string }[] };
+    const example = list.items.find((item) => item.name.startsWith('Breast cancer'))!;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/#/`);
+    await page.goto(`${server.url}/#/pipelines/${example.id}`);
+    await studio.node('metrics').waitFor();
+    await expect.poll(() => unseenNodes(page, EXAMPLE_NODES)).toEqual([]);
+    // Narrower: fitted at 1440, the right-hand column would now be cut by the inspector.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => unseenNodes(page, EXAMPLE_NODES)).toEqual([]);
+
+    // The user drags the background (between the first two rows): from then on the view is theirs.
+    const viewport = page.locator('.react-flow__viewport');
+    const first = (await studio.node('source').boundingBox())!;
+    const below = (await studio.node('impute').boundingBox())!;
+    const start = { x: first.x + first.width / 2, y: (first.y + first.height + below.y) / 2 };
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 60, start.y + 40, { steps: 10 });
+    await page.mouse.up();
+    const moved = await viewport.getAttribute('style');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.waitForTimeout(500);
+    expect(await viewport.getAttribute('style')).toBe(moved);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows on a node only whole metrics, never a figure cut to an ellipsis, and all of them on hover', async () => {
     const created = (await call('POST', '/pipelines', {
       format: 'pipewright/v1',

@@ -9,9 +9,12 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStore,
   type FinalConnectionState,
   type IsValidConnection,
   type OnConnectEnd,
+  type OnMoveStart,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { CATEGORY_COLORS, findDefinition } from '../catalog/node-catalog';
@@ -111,15 +114,33 @@ function useLegibleFit(wrapper: RefObject<HTMLDivElement | null>) {
   }, [flow, wrapper]);
 }
 
-/** Fits an opened pipeline once its nodes have their sizes (a fit before that would use none). */
-function FitOnOpen({ fit }: { fit: () => void }) {
+/** Every node's measured size, as one string that changes when any node grows or shrinks. */
+const selectNodeSizes = (state: ReactFlowState) => {
+  let sizes = '';
+  for (const node of state.nodeLookup.values()) sizes += `${node.id}:${node.measured.width}x${node.measured.height};`;
+  return sizes;
+};
+
+/**
+ * Fits an opened pipeline once its nodes have their sizes (a fit before that would use none), and again while the
+ * view settles: a node that grows when its last run's results arrive, or a canvas that narrows when a panel opens
+ * beside it, would otherwise leave nodes cut by the edge. The canvas unmounts this once the view is the user's
+ * (they move it or edit the pipeline).
+ */
+function FitWhileSettling({ fit, wrapper }: { fit: () => void; wrapper: RefObject<HTMLDivElement | null> }) {
   const initialised = useNodesInitialized();
-  const done = useRef(false);
+  const sizes = useStore(selectNodeSizes);
+  const [canvasSize, setCanvasSize] = useState('');
   useEffect(() => {
-    if (!initialised || done.current) return;
-    done.current = true;
-    fit();
-  }, [initialised, fit]);
+    const element = wrapper.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setCanvasSize(`${element.clientWidth}x${element.clientHeight}`));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [wrapper]);
+  useEffect(() => {
+    if (initialised) fit();
+  }, [initialised, sizes, canvasSize, fit]);
   return null;
 }
 
@@ -127,11 +148,18 @@ export function PipelineCanvas() {
   const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useDocumentStore(useShallow(selectFlow));
   const readOnly = useDocumentStore((state) => state.readOnlyVersion !== null);
   const { screenToFlowPosition } = useReactFlow();
-  // Fit an opened pipeline into view once. An empty canvas keeps zoom 1 and
-  // does not jump to centre the first node the user drops.
-  const [fitOpenedPipeline] = useState(() => useDocumentStore.getState().nodes.length > 0);
+  // Fit an opened pipeline into view until the user takes the view over. An empty
+  // canvas keeps zoom 1 and does not jump to centre the first node the user drops.
+  const [settling, setSettling] = useState(() => useDocumentStore.getState().nodes.length > 0);
+  const openedRevision = useRef(useDocumentStore.getState().editRevision);
+  const edited = useDocumentStore((state) => state.editRevision !== openedRevision.current);
   const wrapper = useRef<HTMLDivElement>(null);
   const fitLegibly = useLegibleFit(wrapper);
+  // A move the user makes has the pointer or wheel event behind it; the fit's own has none. A press anywhere on
+  // the canvas (a node, the minimap) ends settling too.
+  const onMoveStart: OnMoveStart = useCallback((event) => {
+    if (event) setSettling(false);
+  }, []);
 
   const onConnectEnd: OnConnectEnd = useCallback((_event, state) => {
     const reason = refusalOf(state);
@@ -161,6 +189,7 @@ export function PipelineCanvas() {
       ref={wrapper}
       className={`pw-canvas${nodes.length > LARGE_CANVAS ? ' pw-canvas--large' : ''}`}
       data-testid="canvas"
+      onPointerDownCapture={() => setSettling(false)}
       onDragOver={onDragOver}
       onDrop={onDrop}
     >
@@ -173,6 +202,7 @@ export function PipelineCanvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        onMoveStart={onMoveStart}
         isValidConnection={isValidConnection}
         minZoom={0.2}
         maxZoom={2}
@@ -196,7 +226,7 @@ export function PipelineCanvas() {
             </svg>
           </ControlButton>
         </Controls>
-        {fitOpenedPipeline && <FitOnOpen fit={fitLegibly} />}
+        {settling && !edited && <FitWhileSettling fit={fitLegibly} wrapper={wrapper} />}
         <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} />
         <ConnectionHint />
         <Panel position="top-center" className="pw-canvas__notice">
