@@ -21,15 +21,19 @@ export const exploreProfile = defineNode({
     const input = tableInput(inputs);
     const columns = p.columns.length ? p.columns.map((name) => requireColumn(input, name, 'columns')) : input.columns;
     const source = ctx.sql.from(input);
-    const profiles = await summarise(ctx.sql, source, columns);
-    for (const [i, profile] of profiles.entries()) {
-      const values = await topValues(ctx.sql, source, columns[i], p.top);
-      profile.top = values.top;
-      profile.distinct = values.distinct;
-      if (profile.type === 'number' && typeof profile.min === 'number' && typeof profile.max === 'number') {
-        profile.histogram = await histogram(ctx.sql, source, columns[i], profile.min, profile.max, p.bins);
-      }
-      ctx.progress(((i + 1) / profiles.length) * 100, { detail: `profiled "${profile.name}"` });
+    const summaries = await summarise(ctx.sql, source, columns);
+    const profiles: ColumnProfile[] = [];
+    for (const [i, summary] of summaries.entries()) {
+      const { min, max } = summary;
+      profiles.push({
+        ...summary,
+        ...(await topValues(ctx.sql, source, columns[i], p.top)),
+        histogram:
+          summary.type === 'number' && typeof min === 'number' && typeof max === 'number'
+            ? await histogram(ctx.sql, source, columns[i], min, max, p.bins)
+            : null,
+      });
+      ctx.progress(((i + 1) / summaries.length) * 100, { detail: `profiled "${summary.name}"` });
     }
     const profile: TableProfile = { rows: input.rows, columns: profiles };
     const missingCells = profiles.reduce((sum, c) => sum + c.missing, 0);
@@ -43,8 +47,11 @@ export const exploreProfile = defineNode({
   },
 });
 
+/** A column's profile but for what is counted from its values' groups (topValues) and its histogram. */
+type ColumnSummary = Omit<ColumnProfile, 'distinct' | 'top' | 'histogram'>;
+
 /** Counts, extremes and moments of every column in one pass over the table, then its numbers' quantiles. */
-async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<ColumnProfile[]> {
+async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]): Promise<ColumnSummary[]> {
   if (columns.length === 0) return [];
   const select = columns.flatMap((column, i) => {
     const c = quoteIdent(column.name);
@@ -88,14 +95,11 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
       sqlType: column.sqlType,
       count,
       missing,
-      distinct: 0,
       min: numeric ? finiteOrNull(row[`min${i}`]) : plain(row[`min${i}`]),
       max: numeric ? finiteOrNull(row[`max${i}`]) : plain(row[`max${i}`]),
       mean: numeric ? finiteOrNull(row[`mean${i}`]) : null,
       std: numeric ? finiteOrNull(row[`std${i}`]) : null,
       quantiles,
-      top: [],
-      histogram: null,
     };
   });
 }
