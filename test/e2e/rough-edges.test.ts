@@ -228,6 +228,13 @@ describe('the rough edges a new user hits (issue 17)', () => {
     );
     await page.screenshot({ path: join(screenshots, 'column-picker.png') });
     await inspector.getByRole('button', { name: 'Remove petal_ratio' }).click();
+    // By keyboard: type, arrow down to the first match, Enter.
+    await features.fill('sep');
+    await features.press('ArrowDown');
+    await features.press('Enter');
+    await expect
+      .poll(() => inspector.locator('[data-testid^="chip-"]').allTextContents())
+      .toEqual(['petal length (cm)num×', 'petal width (cm)num×', 'sepal length (cm)num×']);
     await studio.canvas().click({ position: { x: 700, y: 700 } });
 
     const file = JSON.parse(await studio.exportFile()) as { nodes: { id: string; params: Record<string, unknown> }[] };
@@ -235,6 +242,7 @@ describe('the rough edges a new user hits (issue 17)', () => {
     expect(file.nodes.find((node) => node.id === 'train')?.params.features).toEqual([
       'petal length (cm)',
       'petal width (cm)',
+      'sepal length (cm)',
     ]);
     expect(pageErrors).toEqual([]);
   });
