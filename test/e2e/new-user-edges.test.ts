@@ -9,6 +9,7 @@ import {
   canvasZoom,
   closeStudioSession,
   openStudioSession,
+  reopenPipeline,
   runToSuccess,
   screenshotFailedTests,
   screenshots,
@@ -316,8 +317,7 @@ describe('a new user’s remaining rough edges (issue 17)', () => {
       { width: 1280, height: 800 },
     ]) {
       await page.setViewportSize(viewport);
-      await page.goto(`${server.url}/#/`);
-      await page.goto(`${server.url}/#/pipelines/${created.id}`);
+      await reopenPipeline(page, server.url, created.id);
       await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
       expect(await canvasZoom(page)).toBeGreaterThanOrEqual(0.7);
       expect(await hiddenNodes(page)).toEqual([]);

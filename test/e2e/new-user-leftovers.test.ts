@@ -9,6 +9,7 @@ import {
   canvasZoom,
   closeStudioSession,
   openStudioSession,
+  reopenPipeline,
   runToSuccess,
   screenshotFailedTests,
   screenshots,
@@ -91,8 +92,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
         { width: 1280, height: 800 },
       ]) {
         await page.setViewportSize(viewport);
-        await page.goto(`${server.url}/#/`);
-        await page.goto(`${server.url}/#/pipelines/${example!.id}`);
+        await reopenPipeline(page, server.url, example!.id);
         if (ran) await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
         else await studio.node('metrics').waitFor();
         // The fit happens once the nodes have their sizes.
@@ -114,8 +114,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
     const list = (await call('GET', '/pipelines')) as { items: { id: string; name: string }[] };
     const example = list.items.find((item) => item.name.startsWith('Breast cancer'))!;
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${server.url}/#/`);
-    await page.goto(`${server.url}/#/pipelines/${example.id}`);
+    await reopenPipeline(page, server.url, example.id);
     await studio.node('metrics').waitFor();
     await expect.poll(() => unseenNodes(page, EXAMPLE_NODES)).toEqual([]);
     // Narrower: fitted at 1440, the right-hand column would now be cut by the inspector.
@@ -158,8 +157,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
       [created.id, 'profile', /Columns 31 · Missing cells 0 · Rows 569/],
       [example.id, 'metrics', /Accuracy [\d.]+ · Precision [\d.]+ · Recall [\d.]+/],
     ] as const) {
-      await page.goto(`${server.url}/#/`);
-      await page.goto(`${server.url}/#/pipelines/${pipelineId}`);
+      await reopenPipeline(page, server.url, pipelineId);
       await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor();
       // By React Flow's id: the node "metrics" and the metrics line share a test id.
       const node = page.locator(`.react-flow__node[data-id="${nodeId}"]`);
@@ -243,8 +241,7 @@ describe('a new user’s last rough edges (issue 17 leftovers)', () => {
   it('keeps the keyboard inside an open dialog and gives focus back to what opened it when it closes', async () => {
     const list = (await call('GET', '/pipelines')) as { items: { id: string; name: string }[] };
     const example = list.items.find((item) => item.name.startsWith('Breast cancer'));
-    await page.goto(`${server.url}/#/`);
-    await page.goto(`${server.url}/#/pipelines/${example!.id}`);
+    await reopenPipeline(page, server.url, example!.id);
     await studio.node('metrics').waitFor();
     const opener = page.getByRole('button', { name: 'Keyboard shortcuts' });
     await opener.focus();

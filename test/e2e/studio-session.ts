@@ -87,6 +87,16 @@ export async function runToSuccess(call: AdminApi, pipelineId: string): Promise<
   throw new Error('the run did not end within 4 minutes');
 }
 
+/**
+ * Opens a pipeline in the editor afresh, by way of the pipelines page: two hash changes in a row can be drawn as
+ * one, leaving the editor mounted with the view it had (fitted to the window before a resize, say).
+ */
+export async function reopenPipeline(page: Page, url: string, pipelineId: string): Promise<void> {
+  await page.goto(`${url}/#/`);
+  await page.getByTestId('new-pipeline').waitFor();
+  await page.goto(`${url}/#/pipelines/${pipelineId}`);
+}
+
 /** The canvas's zoom, as React Flow applies it to its viewport. */
 export async function canvasZoom(page: Page): Promise<number> {
   return page
