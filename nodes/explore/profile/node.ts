@@ -23,17 +23,13 @@ export const exploreProfile = defineNode({
     const source = ctx.sql.from(input);
     const summaries = await summarise(ctx.sql, source, columns);
     const profiles: ColumnProfile[] = [];
-    for (const [i, summary] of summaries.entries()) {
-      const { min, max } = summary;
-      profiles.push({
-        ...summary,
-        ...(await topValues(ctx.sql, source, columns[i], p.top)),
-        histogram:
-          summary.type === 'number' && typeof min === 'number' && typeof max === 'number'
-            ? await histogram(ctx.sql, source, columns[i], min, max, p.bins)
-            : null,
-      });
-      ctx.progress(((i + 1) / summaries.length) * 100, { detail: `profiled "${summary.name}"` });
+    for (const chunk of chunksOf(summaries, input.rows)) {
+      const values = await topValues(ctx.sql, source, chunk, p.top);
+      const bars = await histograms(ctx.sql, source, chunk, p.bins);
+      for (const [i, summary] of chunk.entries()) {
+        profiles.push({ ...summary, ...values[i], histogram: bars[i] });
+      }
+      ctx.progress((profiles.length / summaries.length) * 100, { detail: `profiled "${profiles.at(-1)!.name}"` });
     }
     const profile: TableProfile = { rows: input.rows, columns: profiles };
     const missingCells = profiles.reduce((sum, c) => sum + c.missing, 0);
@@ -46,6 +42,42 @@ export const exploreProfile = defineNode({
     return { metrics };
   },
 });
+
+/**
+ * Up to this many rows, a table's columns are profiled together: unpivoted (a row per value and column) and grouped
+ * in one query, as many columns a query as make UNPIVOTED_VALUES values. Longer tables get a query a column, each
+ * grouping on all threads. Measured: a 200-row, 10,000-column table took 3 minutes a column a query (about 8 ms a
+ * query, 20,000 queries); 1,460 rows × 74 columns 0.32 → 0.2 s unpivoted; 100,000 rows × 8 columns 0.15 s a column
+ * a query against 0.3–0.4 s unpivoted, and 7,043 × 20 0.10 against 0.12 s. Joining a query a column into one
+ * statement (UNION ALL) was no faster than separate queries, and 5,000 of them needed gigabytes.
+ */
+const SHORT_TABLE_ROWS = 5_000;
+const UNPIVOTED_VALUES = 1_000_000;
+
+/** The columns in turn, as many a chunk as are profiled in one query. */
+function chunksOf<T>(columns: T[], rows: number): T[][] {
+  const size = rows > SHORT_TABLE_ROWS ? 1 : Math.max(1, Math.floor(UNPIVOTED_VALUES / Math.max(rows, 1)));
+  const chunks: T[][] = [];
+  for (let i = 0; i < columns.length; i += size) chunks.push(columns.slice(i, i + size));
+  return chunks;
+}
+
+/** Each expression's values over `source`, as (pipewright_column: its index, pipewright_value): one row a value. */
+function unpivoted(source: string, expressions: string[]): string {
+  return `SELECT unnest([${expressions.join(', ')}]) AS pipewright_value, unnest(range(${expressions.length})) AS pipewright_column
+          FROM ${source}`;
+}
+
+/** Column indexes by a key (the columns of one key can be unpivoted together). */
+function indexesBy<T>(items: T[], key: (item: T) => string): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const [i, item] of items.entries()) {
+    const group = groups.get(key(item));
+    if (group) group.push(i);
+    else groups.set(key(item), [i]);
+  }
+  return [...groups.values()];
+}
 
 /** A column's profile but for what is counted from its values' groups (topValues) and its histogram. */
 type ColumnSummary = Omit<ColumnProfile, 'distinct' | 'top' | 'histogram'>;
@@ -105,51 +137,94 @@ async function summarise(sql: SqlEngine, source: string, columns: ColumnInfo[]):
 }
 
 /**
- * A column's most frequent values, and how many distinct values it has (not counting missing ones): both from one
- * grouping of its values, as they are (two numbers that are one double, such as integers past 2^53, stay two).
+ * Each column's most frequent values, and how many distinct values it has (not counting missing ones): both from
+ * one grouping of its values, as they are (two numbers that are one double, such as integers past 2^53, stay two).
+ * One column: a query of its own; several (see chunksOf): those of one DuckDB type unpivoted into one query.
  */
 async function topValues(
   sql: SqlEngine,
   source: string,
-  column: ColumnInfo,
+  columns: ColumnSummary[],
   limit: number,
-): Promise<{ top: ColumnProfile['top']; distinct: number }> {
-  const c = quoteIdent(column.name);
-  const value =
-    column.type === 'number' ? `CAST(${c} AS DOUBLE)` : column.type === 'boolean' ? c : `CAST(${c} AS VARCHAR)`;
-  const rows = await sql.all(
-    `SELECT ${value} AS value, count(*) AS n, count(*) OVER () AS groups FROM ${source}
-     WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY n DESC, value LIMIT ${limit}`,
-  );
-  return {
-    top: rows.map((r) => ({ value: plain(r.value) ?? '', count: Number(r.n) })),
-    distinct: Number(rows[0]?.groups ?? 0),
-  };
+): Promise<{ top: ColumnProfile['top']; distinct: number }[]> {
+  const answers = columns.map(() => ({ top: [] as ColumnProfile['top'], distinct: 0 }));
+  for (const group of indexesBy(columns, (column) => column.sqlType)) {
+    const shown = (x: string) => {
+      const type = columns[group[0]].type;
+      return type === 'number' ? `CAST(${x} AS DOUBLE)` : type === 'boolean' ? x : `CAST(${x} AS VARCHAR)`;
+    };
+    const c = quoteIdent(columns[group[0]].name);
+    const rows = await sql.all(
+      group.length === 1
+        ? `SELECT 0 AS pipewright_column, ${shown(c)} AS value, count(*) AS n, count(*) OVER () AS groups
+           FROM ${source} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY n DESC, value LIMIT ${limit}`
+        : `SELECT pipewright_column, value, n, groups FROM (
+             SELECT pipewright_column, ${shown('pipewright_value')} AS value, count(*) AS n,
+               count(*) OVER (PARTITION BY pipewright_column) AS groups,
+               row_number() OVER (PARTITION BY pipewright_column ORDER BY count(*) DESC, ${shown('pipewright_value')})
+                 AS pipewright_rank
+             FROM (${unpivoted(
+               source,
+               group.map((i) => quoteIdent(columns[i].name)),
+             )}) WHERE pipewright_value IS NOT NULL GROUP BY pipewright_column, pipewright_value)
+           WHERE pipewright_rank <= ${limit} ORDER BY pipewright_column, pipewright_rank`,
+    );
+    for (const row of rows) {
+      const answer = answers[group[Number(row.pipewright_column)]];
+      answer.top.push({ value: plain(row.value) ?? '', count: Number(row.n) });
+      answer.distinct = Number(row.groups);
+    }
+  }
+  return answers;
 }
 
-async function histogram(
+/**
+ * An equal-width histogram of each numeric column with values, over its whole range (the last bar includes the
+ * maximum; a column holding one value gets one bar): one query for all of them, unpivoted when several.
+ */
+async function histograms(
   sql: SqlEngine,
   source: string,
-  column: ColumnInfo,
-  min: number,
-  max: number,
+  columns: ColumnSummary[],
   bins: number,
-): Promise<ColumnProfile['histogram']> {
-  const x = `CAST(${quoteIdent(column.name)} AS DOUBLE)`;
-  // A column holding one value gets one bar; otherwise the last bar includes the maximum.
-  const count = max > min ? bins : 1;
-  const width = max > min ? (max - min) / bins : 1;
-  const rows = await sql.all(
-    `SELECT least(CAST(floor((${x} - ${min}) / ${width}) AS BIGINT), ${count - 1}) AS bin, count(*) AS n
-     FROM ${source} WHERE isfinite(${x}) GROUP BY 1`,
+): Promise<ColumnProfile['histogram'][]> {
+  const drawn = [...columns.keys()].filter(
+    (i) => typeof columns[i].min === 'number' && typeof columns[i].max === 'number',
   );
-  const counts = new Array<number>(count).fill(0);
-  for (const r of rows) counts[Number(r.bin)] = Number(r.n);
-  const edges =
-    max > min
-      ? Array.from({ length: count + 1 }, (_, i) => (i === count ? max : min + i * width))
-      : [min - 0.5, min + 0.5];
-  return { edges, counts };
+  if (drawn.length === 0) return columns.map(() => null);
+  const ranges = drawn.map((i) => {
+    const [min, max] = [columns[i].min as number, columns[i].max as number];
+    return { min, max, count: max > min ? bins : 1, width: max > min ? (max - min) / bins : 1 };
+  });
+  // Each drawn column's figure, as a literal (one column) or picked from a list by the unpivoted column's index.
+  const each = (figure: (range: (typeof ranges)[number]) => number) =>
+    drawn.length === 1 ? String(figure(ranges[0])) : `[${ranges.map(figure).join(', ')}][pipewright_column + 1]`;
+  const values =
+    drawn.length === 1
+      ? `SELECT CAST(${quoteIdent(columns[drawn[0]].name)} AS DOUBLE) AS pipewright_value, 0 AS pipewright_column
+         FROM ${source}`
+      : unpivoted(
+          source,
+          drawn.map((i) => `CAST(${quoteIdent(columns[i].name)} AS DOUBLE)`),
+        );
+  const rows = await sql.all(
+    `SELECT pipewright_column,
+       least(CAST(floor((pipewright_value - ${each((r) => r.min)}) / ${each((r) => r.width)}) AS BIGINT),
+         ${each((r) => r.count - 1)}) AS bin,
+       count(*) AS n
+     FROM (${values}) WHERE isfinite(pipewright_value) GROUP BY 1, 2`,
+  );
+  const counts = ranges.map((range) => new Array<number>(range.count).fill(0));
+  for (const row of rows) counts[Number(row.pipewright_column)][Number(row.bin)] = Number(row.n);
+  const answers: ColumnProfile['histogram'][] = columns.map(() => null);
+  for (const [j, { min, max, count, width }] of ranges.entries()) {
+    const edges =
+      max > min
+        ? Array.from({ length: count + 1 }, (_, k) => (k === count ? max : min + k * width))
+        : [min - 0.5, min + 0.5];
+    answers[drawn[j]] = { edges, counts: counts[j] };
+  }
+  return answers;
 }
 
 function plain(value: SqlValue | undefined): string | number | boolean | null {
