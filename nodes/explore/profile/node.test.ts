@@ -99,37 +99,45 @@ describe('explore.profile', () => {
   it.each([
     { shape: 'short and wide (columns counted together)', rows: 40, columns: 300 },
     { shape: 'long (a column a query)', rows: 6_000, columns: 3 },
-  ])('counts the top values, distinct values and histogram of a $shape table', async ({ rows, columns }) => {
-    const names = Array.from({ length: columns }, (_, j) => `c${j}`);
-    const cell = (i: number, j: number) => (j % 3 === 2 ? ['red', 'green', 'blue'][(i * j) % 3] : (i * (j + 1)) % 17);
-    const lines = [
-      names.join(','),
-      ...Array.from({ length: rows }, (_, i) => names.map((_, j) => ((i + j) % 11 === 0 ? '' : cell(i, j))).join(',')),
-    ];
-    const run = await runNodeForTest('explore.profile', { top: 3, bins: 4 }, { in: await tableFromCsvLines(lines) });
-    const p = (run.outputs.metrics as MetricsValue).metrics.profile as unknown as TableProfile;
-    expect(p.columns).toHaveLength(columns);
-    for (const [j, name] of names.entries()) {
-      const values = Array.from({ length: rows }, (_, i) => i)
-        .filter((i) => (i + j) % 11 !== 0)
-        .map((i) => cell(i, j));
-      const counts = new Map<string | number, number>();
-      for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-      const top = [...counts]
-        .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
-        .slice(0, 3)
-        .map(([value, count]) => ({ value, count }));
-      const profiled = column(p, name);
-      expect(profiled, name).toMatchObject({ missing: rows - values.length, distinct: counts.size, top });
-      if (j % 3 === 2) continue;
-      const numbers = values as number[];
-      const [min, max] = [Math.min(...numbers), Math.max(...numbers)];
-      // A column of one value (c16: a multiple of 17 in every row) gets one bar.
-      const bars = max > min ? [0, 0, 0, 0] : [0];
-      for (const x of numbers) bars[max > min ? Math.min(Math.floor((x - min) / ((max - min) / 4)), 3) : 0]++;
-      expect(profiled.histogram?.counts, name).toEqual(bars);
-    }
-  });
+  ])(
+    'counts the extremes, mean, top values, distinct values and histogram of a $shape table',
+    async ({ rows, columns }) => {
+      const names = Array.from({ length: columns }, (_, j) => `c${j}`);
+      const cell = (i: number, j: number) => (j % 3 === 2 ? ['red', 'green', 'blue'][(i * j) % 3] : (i * (j + 1)) % 17);
+      const lines = [
+        names.join(','),
+        ...Array.from({ length: rows }, (_, i) =>
+          names.map((_, j) => ((i + j) % 11 === 0 ? '' : cell(i, j))).join(','),
+        ),
+      ];
+      const run = await runNodeForTest('explore.profile', { top: 3, bins: 4 }, { in: await tableFromCsvLines(lines) });
+      const p = (run.outputs.metrics as MetricsValue).metrics.profile as unknown as TableProfile;
+      expect(p.columns).toHaveLength(columns);
+      for (const [j, name] of names.entries()) {
+        const values = Array.from({ length: rows }, (_, i) => i)
+          .filter((i) => (i + j) % 11 !== 0)
+          .map((i) => cell(i, j));
+        const counts = new Map<string | number, number>();
+        for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+        const top = [...counts]
+          .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
+          .slice(0, 3)
+          .map(([value, count]) => ({ value, count }));
+        const profiled = column(p, name);
+        expect(profiled, name).toMatchObject({ missing: rows - values.length, distinct: counts.size, top });
+        if (j % 3 === 2) continue;
+        const numbers = values as number[];
+        const [min, max] = [Math.min(...numbers), Math.max(...numbers)];
+        const mean = numbers.reduce((sum, x) => sum + x, 0) / numbers.length;
+        expect(profiled, name).toMatchObject({ min, max });
+        expect(profiled.mean, name).toBeCloseTo(mean, 9);
+        // A column of one value (c16: a multiple of 17 in every row) gets one bar.
+        const bars = max > min ? [0, 0, 0, 0] : [0];
+        for (const x of numbers) bars[max > min ? Math.min(Math.floor((x - min) / ((max - min) / 4)), 3) : 0]++;
+        expect(profiled.histogram?.counts, name).toEqual(bars);
+      }
+    },
+  );
 
   it('names a column that is not there', async () => {
     const error = await runNodeForTest('explore.profile', { columns: ['wing'] }, { in: penguins }).catch((e) => e);
