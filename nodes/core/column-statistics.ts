@@ -34,13 +34,21 @@ export async function columnQuantiles(
   const rows = await sql.all(
     `SELECT pipewright_column, ${fractions.map((_, k) => `pipewright_q[${k + 1}] AS q${k}`).join(', ')}
      FROM (SELECT pipewright_column, quantile_cont(pipewright_value, [${fractions.join(', ')}]) AS pipewright_q
-           FROM (SELECT unnest([${columns.join(', ')}]) AS pipewright_value, unnest(range(${columns.length})) AS pipewright_column
-                 FROM ${source})
+           FROM (${unpivotedColumns(source, columns)})
            GROUP BY pipewright_column)`,
   );
   const answers: (number | null)[][] = columns.map(() => fractions.map(() => null));
   for (const row of rows) answers[Number(row.pipewright_column)] = fractions.map((_, k) => numberOrNull(row[`q${k}`]));
   return answers;
+}
+
+/**
+ * Each of `columns` (expressions of one type) over `source`, unpivoted: a row per value, as `pipewright_value`, with
+ * its column's index in `columns` as `pipewright_column` — so one GROUP BY answers for every column.
+ */
+export function unpivotedColumns(source: string, columns: string[]): string {
+  return `SELECT unnest([${columns.join(', ')}]) AS pipewright_value, unnest(range(${columns.length})) AS pipewright_column
+          FROM ${source}`;
 }
 
 function numberOrNull(value: SqlValue | undefined): number | null {

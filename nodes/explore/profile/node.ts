@@ -6,6 +6,7 @@ import {
   quoteIdent,
   requireColumn,
   tableInput,
+  unpivotedColumns,
   type ColumnInfo,
   type ColumnProfile,
   type MetricsValue,
@@ -46,10 +47,11 @@ export const exploreProfile = defineNode({
 /**
  * Up to this many rows, a table's columns are profiled together: unpivoted (a row per value and column) and grouped
  * in one query, as many columns a query as make UNPIVOTED_VALUES values. Longer tables get one pass for the counts
- * and moments, and a query a column for the top values and histogram, each grouping on all threads. Measured: a 200-row, 10,000-column table took 3 minutes a column a query (about 8 ms a
- * query, 20,000 queries); 1,460 rows × 74 columns 0.32 → 0.2 s unpivoted; 100,000 rows × 8 columns 0.15 s a column
- * a query against 0.3–0.4 s unpivoted, and 7,043 × 20 0.10 against 0.12 s. Joining a query a column into one
- * statement (UNION ALL) was no faster than separate queries, and 5,000 of them needed gigabytes.
+ * and moments, and a query a column for the top values and histogram, each grouping on all threads. Measured: a
+ * 200-row, 10,000-column table took 3 minutes a column a query (about 8 ms a query, 20,000 queries); 1,460 rows ×
+ * 74 columns 0.32 → 0.2 s unpivoted; 100,000 rows × 8 columns 0.15 s a column a query against 0.3–0.4 s unpivoted,
+ * and 7,043 × 20 0.10 against 0.12 s. Joining a query a column into one statement (UNION ALL) was no faster than
+ * separate queries, and 5,000 of them needed gigabytes.
  */
 const SHORT_TABLE_ROWS = 5_000;
 const UNPIVOTED_VALUES = 1_000_000;
@@ -60,12 +62,6 @@ function chunksOf<T>(columns: T[], rows: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < columns.length; i += size) chunks.push(columns.slice(i, i + size));
   return chunks;
-}
-
-/** Each expression's values over `source`, as (pipewright_column: its index, pipewright_value): one row a value. */
-function unpivoted(source: string, expressions: string[]): string {
-  return `SELECT unnest([${expressions.join(', ')}]) AS pipewright_value, unnest(range(${expressions.length})) AS pipewright_column
-          FROM ${source}`;
 }
 
 /** Column indexes by a key (the columns of one key can be unpivoted together). */
@@ -125,7 +121,7 @@ async function columnFigures(sql: SqlEngine, source: string, columns: ColumnInfo
       const aggregates = aggregatesOf(columns[indexes[0]], 'pipewright_value');
       const found = await sql.all(
         `SELECT pipewright_column, ${aggregates.map(([name, expression]) => `${expression} AS ${name}`).join(', ')}
-         FROM (${unpivoted(
+         FROM (${unpivotedColumns(
            source,
            indexes.map((i) => quoteIdent(columns[i].name)),
          )}) GROUP BY pipewright_column`,
@@ -204,7 +200,7 @@ async function topValues(
                count(*) OVER (PARTITION BY pipewright_column) AS groups,
                row_number() OVER (PARTITION BY pipewright_column ORDER BY count(*) DESC, ${shown('pipewright_value')})
                  AS pipewright_rank
-             FROM (${unpivoted(
+             FROM (${unpivotedColumns(
                source,
                group.map((i) => quoteIdent(columns[i].name)),
              )}) WHERE pipewright_value IS NOT NULL GROUP BY pipewright_column, pipewright_value)
@@ -244,7 +240,7 @@ async function histograms(
     drawn.length === 1
       ? `SELECT CAST(${quoteIdent(columns[drawn[0]].name)} AS DOUBLE) AS pipewright_value, 0 AS pipewright_column
          FROM ${source}`
-      : unpivoted(
+      : unpivotedColumns(
           source,
           drawn.map((i) => `CAST(${quoteIdent(columns[i].name)} AS DOUBLE)`),
         );
