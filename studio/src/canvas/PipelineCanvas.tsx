@@ -114,33 +114,25 @@ function useLegibleFit(wrapper: RefObject<HTMLDivElement | null>) {
   }, [flow, wrapper]);
 }
 
-/** Every node's measured size, as one string that changes when any node grows or shrinks. */
-const selectNodeSizes = (state: ReactFlowState) => {
-  let sizes = '';
-  for (const node of state.nodeLookup.values()) sizes += `${node.id}:${node.measured.width}x${node.measured.height};`;
-  return sizes;
+/** The canvas's size and every node's measured size, as one string that changes when any of them does. */
+const selectLayout = (state: ReactFlowState) => {
+  let layout = `${state.width}x${state.height};`;
+  for (const node of state.nodeLookup.values()) layout += `${node.id}:${node.measured.width}x${node.measured.height};`;
+  return layout;
 };
 
 /**
  * Fits an opened pipeline once its nodes have their sizes (a fit before that would use none), and again while the
- * view settles: a node that grows when its last run's results arrive, or a canvas that narrows when a panel opens
- * beside it, would otherwise leave nodes cut by the edge. The canvas unmounts this once the view is the user's
- * (they move it or edit the pipeline).
+ * view settles: a node that grows when its last run's results arrive, or a window resized, would otherwise leave
+ * nodes cut by the canvas's edge. The canvas unmounts this once the view is the user's (they press on the canvas,
+ * move the view or edit the pipeline).
  */
-function FitWhileSettling({ fit, wrapper }: { fit: () => void; wrapper: RefObject<HTMLDivElement | null> }) {
+function FitWhileSettling({ fit }: { fit: () => void }) {
   const initialised = useNodesInitialized();
-  const sizes = useStore(selectNodeSizes);
-  const [canvasSize, setCanvasSize] = useState('');
-  useEffect(() => {
-    const element = wrapper.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => setCanvasSize(`${element.clientWidth}x${element.clientHeight}`));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [wrapper]);
+  const layout = useStore(selectLayout);
   useEffect(() => {
     if (initialised) fit();
-  }, [initialised, sizes, canvasSize, fit]);
+  }, [initialised, layout, fit]);
   return null;
 }
 
@@ -226,7 +218,7 @@ export function PipelineCanvas() {
             </svg>
           </ControlButton>
         </Controls>
-        {settling && !edited && <FitWhileSettling fit={fitLegibly} wrapper={wrapper} />}
+        {settling && !edited && <FitWhileSettling fit={fitLegibly} />}
         <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} nodeBorderRadius={6} />
         <ConnectionHint />
         <Panel position="top-center" className="pw-canvas__notice">
