@@ -29,7 +29,7 @@ export const cleanMissingDescription = describeNode({
       columns:
         'Columns to treat. Empty: every column the strategy fits (numeric columns for mean and median, all columns otherwise).',
       strategy:
-        'drop: remove rows with a missing value; mean / median: the column’s mean or median; mode: its most frequent value; constant: `value`.',
+        'drop: remove rows with a missing value; mean / median: the column’s mean or median (over 200,000 rows, the median of a fixed sample of 100,000–200,000 of them, as the run’s log says); mode: its most frequent value; constant: `value`.',
       value: 'The fill value for the constant strategy (a number for numeric columns).',
     },
     example: '{ "type": "clean.missing", "params": { "strategy": "median" } }',

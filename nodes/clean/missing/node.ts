@@ -1,7 +1,8 @@
 import {
   columnAggregates,
-  columnQuantiles,
   defineNode,
+  describeSample,
+  fittedQuantiles,
   NodeError,
   quoteIdent,
   requireColumn,
@@ -22,17 +23,17 @@ export const cleanMissing = defineNode({
     const columns = chooseColumns(input.columns, p.columns, p.strategy);
     const source = ctx.sql.from(input);
     const missing = await countMissing(ctx.sql, source, columns);
-    const steps: TransformStep[] =
+    const { steps, sampled } =
       p.strategy === 'drop'
-        ? [{ op: 'dropMissing', columns: columns.map((c) => c.name) }]
-        : await fitImputeSteps(ctx.sql, source, columns, p.strategy, p.value);
+        ? { steps: [{ op: 'dropMissing', columns: columns.map((c) => c.name) } as TransformStep], sampled: '' }
+        : await fitImputeSteps(ctx.sql, source, input.rows, columns, p.strategy, p.value);
 
     const { out, transform } = await writeFittedOutputs(ctx, input, 'clean.missing', steps);
     const cells = [...missing.values()].reduce((sum, n) => sum + n, 0);
     ctx.log(
       p.strategy === 'drop'
         ? `dropped ${input.rows - out.rows} of ${input.rows} rows with a missing value`
-        : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy})`,
+        : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy}${sampled ? `; the medians${sampled}` : ''})`,
     );
     return { out, transform };
   },
@@ -60,16 +61,21 @@ async function countMissing(sql: SqlEngine, source: string, columns: ColumnInfo[
   return new Map(columns.map((c, i) => [c.name, Number(row[`m${i}`])]));
 }
 
+/** The fill of each column, and where the medians were read from a sample, what it was (describeSample). */
 async function fitImputeSteps(
   sql: SqlEngine,
   source: string,
+  rows: number,
   columns: ColumnInfo[],
   strategy: Exclude<Strategy, 'drop'>,
   constant: number | string | boolean | undefined,
-): Promise<TransformStep[]> {
+): Promise<{ steps: TransformStep[]; sampled: string }> {
   if (strategy === 'constant') {
     if (constant === undefined) throw new NodeError('the constant strategy needs a value', { param: 'value' });
-    return columns.map((column) => ({ op: 'impute', column: column.name, value: constantFor(column, constant) }));
+    return {
+      steps: columns.map((column) => ({ op: 'impute', column: column.name, value: constantFor(column, constant) })),
+      sampled: '',
+    };
   }
   if (strategy === 'mode') {
     const steps: TransformStep[] = [];
@@ -87,24 +93,26 @@ async function fitImputeSteps(
         value: typeof value === 'bigint' ? Number(value) : (value as number | string | boolean),
       });
     }
-    return steps;
+    return { steps, sampled: '' };
   }
-  if (columns.length === 0) return [];
+  if (columns.length === 0) return { steps: [], sampled: '' };
   const names = columns.map((c) => quoteIdent(c.name));
-  const values =
+  const fitted =
     strategy === 'mean'
-      ? await columnAggregates(sql, source, names, (x) => [`CAST(avg(${x}) AS DOUBLE)`])
-      : await columnQuantiles(
+      ? { values: await columnAggregates(sql, source, names, (x) => [`CAST(avg(${x}) AS DOUBLE)`]) }
+      : await fittedQuantiles(
           sql,
           source,
+          rows,
           names.map((x) => `CAST(${x} AS DOUBLE)`),
           [0.5],
         );
-  return columns.map((column, i) => {
-    const [value] = values[i];
+  const steps = columns.map((column, i): TransformStep => {
+    const [value] = fitted.values[i];
     if (value === null) throw noValues(column, strategy);
     return { op: 'impute', column: column.name, value };
   });
+  return { steps, sampled: describeSample(fitted) };
 }
 
 function constantFor(column: ColumnInfo, value: number | string | boolean): number | string | boolean {

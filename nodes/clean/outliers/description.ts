@@ -29,7 +29,8 @@ export const cleanOutliersDescription = describeNode({
       'are clipped to it, never dropped. Missing values are left alone.',
     params: {
       columns: 'Numeric columns to check. Empty: every numeric column (name them to leave the label alone).',
-      method: 'iqr (default) or zscore.',
+      method:
+        'iqr (default) or zscore. Over 200,000 rows, the quartiles are read from a fixed sample of 100,000–200,000 of them (as the run’s log says).',
       action: 'clip (default): move outside values to the range’s edge; drop: remove their rows (while fitting only).',
       threshold: 't: 1.5 for iqr and 3 for zscore unless given.',
     },

@@ -27,7 +27,8 @@ export const featureScaleDescription = describeNode({
       'with the model, so test rows and live requests are scaled exactly as the training rows were.',
     params: {
       columns: 'Numeric columns to scale. Empty: every numeric column (name them to leave a numeric label alone).',
-      method: 'standard (default), min-max or robust.',
+      method:
+        'standard (default), min-max or robust. Over 200,000 rows, robust reads its medians and quartiles from a fixed sample of 100,000–200,000 of them (as the run’s log says).',
     },
     example: '{ "type": "feature.scale", "params": { "columns": ["age", "bmi"], "method": "standard" } }',
   },

@@ -1,8 +1,9 @@
 import {
   columnAggregates,
-  columnQuantiles,
   defineNode,
+  describeSample,
   finiteOrNull,
+  fittedQuantiles,
   numericColumns,
   quoteIdent,
   tableInput,
@@ -18,19 +19,26 @@ const STATISTICS: Record<Exclude<Method, 'robust'>, (x: string) => [string, stri
   'min-max': (x) => [`min(${x})`, `max(${x}) - min(${x})`],
 };
 
-/** Each column's centre and spread for `method`. */
+/** Each column's centre and spread for `method`; where the quantiles came from a sample, what it was. */
 async function fitStatistics(
   sql: SqlEngine,
   method: Method,
   xs: string[],
   source: string,
-): Promise<(number | null)[][]> {
+  rows: number,
+): Promise<{ values: (number | null)[][]; sampled: string }> {
   if (method === 'robust') {
     // The median and the interquartile range.
-    const quantiles = await columnQuantiles(sql, source, xs, [0.5, 0.25, 0.75]);
-    return quantiles.map(([median, lower, upper]) => [median, upper === null || lower === null ? null : upper - lower]);
+    const quantiles = await fittedQuantiles(sql, source, rows, xs, [0.5, 0.25, 0.75]);
+    return {
+      values: quantiles.values.map(([median, lower, upper]) => [
+        median,
+        upper === null || lower === null ? null : upper - lower,
+      ]),
+      sampled: describeSample(quantiles),
+    };
   }
-  return columnAggregates(sql, source, xs, STATISTICS[method]);
+  return { values: await columnAggregates(sql, source, xs, STATISTICS[method]), sampled: '' };
 }
 
 export const featureScale = defineNode({
@@ -40,11 +48,13 @@ export const featureScale = defineNode({
     const columns = numericColumns(input, p.columns, 'columns');
     const source = ctx.sql.from(input);
     const steps: TransformStep[] = [];
+    let sampled = '';
     if (columns.length) {
       const xs = columns.map((c) => `CAST(${quoteIdent(c.name)} AS DOUBLE)`);
-      const statistics = await fitStatistics(ctx.sql, p.method, xs, source);
+      const statistics = await fitStatistics(ctx.sql, p.method, xs, source, input.rows);
+      sampled = statistics.sampled;
       columns.forEach((column, i) => {
-        const [center, spread] = statistics[i].map(finiteOrNull);
+        const [center, spread] = statistics.values[i].map(finiteOrNull);
         if (center === null || spread === null) {
           ctx.log(`column "${column.name}" has no values; left as it is`, 'warn');
           return;
@@ -53,7 +63,7 @@ export const featureScale = defineNode({
       });
     }
     const { out, transform } = await writeFittedOutputs(ctx, input, 'feature.scale', steps);
-    ctx.log(`scaled ${steps.length} columns (${p.method})`);
+    ctx.log(`scaled ${steps.length} columns (${p.method}${sampled ? `; the medians and quartiles${sampled}` : ''})`);
     return { out, transform };
   },
 });
