@@ -33,7 +33,7 @@ export const cleanMissing = defineNode({
     ctx.log(
       p.strategy === 'drop'
         ? `dropped ${input.rows - out.rows} of ${input.rows} rows with a missing value`
-        : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy}${sampled ? `; the medians${sampled}` : ''})`,
+        : `filled ${cells} missing cells in ${[...missing.values()].filter((n) => n > 0).length} columns (${p.strategy})${sampled ? `; the medians${sampled}` : ''}`,
     );
     return { out, transform };
   },

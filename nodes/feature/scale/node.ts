@@ -63,7 +63,7 @@ export const featureScale = defineNode({
       });
     }
     const { out, transform } = await writeFittedOutputs(ctx, input, 'feature.scale', steps);
-    ctx.log(`scaled ${steps.length} columns (${p.method}${sampled ? `; the medians and quartiles${sampled}` : ''})`);
+    ctx.log(`scaled ${steps.length} columns (${p.method})${sampled ? `; the medians and quartiles${sampled}` : ''}`);
     return { out, transform };
   },
 });
