@@ -50,7 +50,9 @@ const exact = (values: number[], rows: number, p: number, skipMissing = false) =
 
 function stepOf(run: Awaited<ReturnType<typeof runNodeForTest>>, column: string): TransformStep | undefined {
   const transform = run.outputs.transform;
-  return transform?.kind === 'transform' ? transform.transform.steps.find((s) => s.column === column) : undefined;
+  return transform?.kind === 'transform'
+    ? transform.transform.steps.find((s) => 'column' in s && s.column === column)
+    : undefined;
 }
 
 describe('quantiles fitted on more than 200,000 rows', () => {
