@@ -34,10 +34,12 @@ export async function columnQuantiles(
 }
 
 /**
- * Above this many rows, a fitted node's quantiles (the median fill, the IQR clip's bounds, the robust scaler,
- * quantile bins) are read from a sample of the rows, as scikit-learn's KBinsDiscretizer reads its quantiles from
- * 200,000 rows (`subsample`) and Spark's approxQuantile estimates them (issue 13): sorting every row of a large
- * table was most of those nodes' time (800,000 rows × 17 columns: 0.57–0.78 s exact, 0.14–0.19 s sampled).
+ * Above this many rows, a fitted node's quantiles (the median fill, the IQR clip's bounds, the robust scaler) are
+ * read from a sample of the rows, as scikit-learn's KBinsDiscretizer reads its quantiles from 200,000 rows
+ * (`subsample`) and Spark's approxQuantile estimates them (issue 13): sorting every row of a large table was most of
+ * those nodes' time (800,000 rows × 17 columns: 0.57–0.78 s exact, 0.14–0.19 s sampled). feature.bin's edges stay
+ * exact (one column, one sort; a sample's first and last edges would not be the column's extremes), and so does
+ * explore.profile (a description of the data, not a fit).
  */
 export const QUANTILE_SAMPLE_ROWS = 200_000;
 

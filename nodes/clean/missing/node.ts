@@ -23,9 +23,9 @@ export const cleanMissing = defineNode({
     const columns = chooseColumns(input.columns, p.columns, p.strategy);
     const source = ctx.sql.from(input);
     const missing = await countMissing(ctx.sql, source, columns);
-    const { steps, sampled } =
+    const { steps, sampled }: FittedSteps =
       p.strategy === 'drop'
-        ? { steps: [{ op: 'dropMissing', columns: columns.map((c) => c.name) } as TransformStep], sampled: '' }
+        ? { steps: [{ op: 'dropMissing', columns: columns.map((c) => c.name) }], sampled: '' }
         : await fitImputeSteps(ctx.sql, source, input.rows, columns, p.strategy, p.value);
 
     const { out, transform } = await writeFittedOutputs(ctx, input, 'clean.missing', steps);
@@ -61,7 +61,13 @@ async function countMissing(sql: SqlEngine, source: string, columns: ColumnInfo[
   return new Map(columns.map((c, i) => [c.name, Number(row[`m${i}`])]));
 }
 
-/** The fill of each column, and where the medians were read from a sample, what it was (describeSample). */
+/** The steps of the node's transform, and where the medians were read from a sample, what it was (describeSample). */
+interface FittedSteps {
+  steps: TransformStep[];
+  sampled: string;
+}
+
+/** The fill of each column (FittedSteps). */
 async function fitImputeSteps(
   sql: SqlEngine,
   source: string,
@@ -69,7 +75,7 @@ async function fitImputeSteps(
   columns: ColumnInfo[],
   strategy: Exclude<Strategy, 'drop'>,
   constant: number | string | boolean | undefined,
-): Promise<{ steps: TransformStep[]; sampled: string }> {
+): Promise<FittedSteps> {
   if (strategy === 'constant') {
     if (constant === undefined) throw new NodeError('the constant strategy needs a value', { param: 'value' });
     return {

@@ -52,7 +52,7 @@ describe('columnQuantiles', () => {
 });
 
 describe('fittedQuantiles', () => {
-  // A long table: a spread column, a 0/1 column (70 % zeros, in runs of ten rows), a column sorted by row, a sparse one.
+  // A long table: a spread column, a 0/1 column (70 rows of 0, then 30 of 1, over and over), one sorted by row, a sparse one.
   const LONG = {
     spread: 'CAST(hash(i + 7) % 1000003 AS DOUBLE)',
     flags: 'CASE WHEN (i // 10) % 10 < 7 THEN 0.0 ELSE 1.0 END',
