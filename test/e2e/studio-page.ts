@@ -62,8 +62,23 @@ export class StudioPage {
     await this.page.mouse.move(target.x, target.y, { steps: 10 });
   }
 
+  /**
+   * Selects a node by a click on its header. While an opened pipeline's view settles (its nodes grow as their last
+   * run's results arrive), the canvas fits it again; on a busy machine a fit can land between Playwright finding the
+   * header and pressing on it, and the press then misses the node: it is made again, at most three times.
+   */
   async select(nodeId: string): Promise<void> {
-    await this.node(nodeId).locator('.pw-node__header').click();
+    const selected = this.page.locator(`[data-testid="node-${nodeId}"].pw-node--selected`);
+    for (let attempt = 1; ; attempt++) {
+      await this.node(nodeId).locator('.pw-node__header').click();
+      try {
+        await selected.waitFor({ timeout: 2_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3)
+          throw new Error(`node ${nodeId} is not selected after three clicks on its header`, { cause: error });
+      }
+    }
   }
 
   /** Types into a param field of the node selected in the inspector. */
