@@ -61,7 +61,7 @@ export async function fittedQuantiles(
   columns: string[],
   fractions: readonly number[],
 ): Promise<FittedQuantiles> {
-  if (rows <= QUANTILE_SAMPLE_ROWS) return { values: (await quantilesOf(sql, source, columns, fractions)).values };
+  if (rows <= QUANTILE_SAMPLE_ROWS) return { values: await columnQuantiles(sql, source, columns, fractions) };
   const every = Math.ceil(rows / QUANTILE_SAMPLE_ROWS);
   const sampled = `(SELECT * FROM ${source} QUALIFY hash(row_number() OVER ()) % ${every} = 0) AS pipewright_sample`;
   const { values, rows: read } = await quantilesOf(sql, sampled, columns, fractions);
@@ -84,16 +84,32 @@ async function quantilesOf(
   fractions: readonly number[],
 ): Promise<{ values: (number | null)[][]; rows: number }> {
   if (columns.length === 0) return { values: [], rows: 0 };
+  const quantiles = quantileList(fractions);
   const found = await sql.all(
-    `SELECT pipewright_column, pipewright_rows, ${fractions.map((_, k) => `pipewright_q[${k + 1}] AS q${k}`).join(', ')}
-     FROM (SELECT pipewright_column, count(*) AS pipewright_rows,
-                  quantile_cont(pipewright_value, [${fractions.join(', ')}]) AS pipewright_q
+    `SELECT pipewright_column, pipewright_rows, ${quantiles.picked}
+     FROM (SELECT pipewright_column, count(*) AS pipewright_rows, ${quantiles.aggregate('pipewright_value')}
            FROM (${unpivotedColumns(source, columns)})
            GROUP BY pipewright_column)`,
   );
   const values: (number | null)[][] = columns.map(() => fractions.map(() => null));
-  for (const row of found) values[Number(row.pipewright_column)] = fractions.map((_, k) => numberOrNull(row[`q${k}`]));
+  for (const row of found) values[Number(row.pipewright_column)] = quantilesOfRow(row, fractions);
   return { values, rows: found.length ? Number(found[0].pipewright_rows) : 0 };
+}
+
+/**
+ * The quantiles of a grouped, unpivoted column as one aggregate (`aggregate(x)`, a list named pipewright_q: DuckDB
+ * sorts the values once for all fractions) and the select around it that picks each fraction's as q0, q1, ….
+ */
+export function quantileList(fractions: readonly number[]): { aggregate: (x: string) => string; picked: string } {
+  return {
+    aggregate: (x) => `quantile_cont(${x}, [${fractions.join(', ')}]) AS pipewright_q`,
+    picked: fractions.map((_, k) => `pipewright_q[${k + 1}] AS q${k}`).join(', '),
+  };
+}
+
+/** The q0, q1, … quantileList picked in a row, as numbers (null where a column had no values). */
+export function quantilesOfRow(row: Record<string, SqlValue>, fractions: readonly number[]): (number | null)[] {
+  return fractions.map((_, k) => numberOrNull(row[`q${k}`]));
 }
 
 /**

@@ -3,6 +3,8 @@ import {
   defineNode,
   finiteOrNull,
   PROFILE_QUANTILES,
+  quantileList,
+  quantilesOfRow,
   quoteIdent,
   requireColumn,
   tableInput,
@@ -115,6 +117,7 @@ async function columnFigures(sql: SqlEngine, source: string, columns: ColumnInfo
     return lists.map((list, i) => Object.fromEntries(list.map(([name]) => [name, row[`${name}${i}`]])));
   }
   const figures: Figures[] = columns.map(() => ({ missing: 0 }));
+  const quantiles = quantileList(PROFILE_QUANTILES.map((q) => q.at));
   for (const chunk of chunksOf([...columns.keys()], rows)) {
     for (const group of indexesBy(chunk, (i) => columns[i].sqlType)) {
       const indexes = group.map((j) => chunk[j]);
@@ -128,10 +131,8 @@ async function columnFigures(sql: SqlEngine, source: string, columns: ColumnInfo
       // unpivoted the whole table again (200 rows × 10,000 columns: 4.4 s).
       const found = await sql.all(
         columns[indexes[0]].type === 'number'
-          ? `SELECT * EXCLUDE (pipewright_q), ${PROFILE_QUANTILES.map((_, k) => `pipewright_q[${k + 1}] AS q${k}`).join(', ')}
-             FROM (SELECT pipewright_column, ${figured},
-                     quantile_cont(CAST(pipewright_value AS DOUBLE), [${PROFILE_QUANTILES.map((q) => q.at).join(', ')}])
-                       AS pipewright_q
+          ? `SELECT * EXCLUDE (pipewright_q), ${quantiles.picked}
+             FROM (SELECT pipewright_column, ${figured}, ${quantiles.aggregate('CAST(pipewright_value AS DOUBLE)')}
                    FROM (${unpivoted}) GROUP BY pipewright_column)`
           : `SELECT pipewright_column, ${figured} FROM (${unpivoted}) GROUP BY pipewright_column`,
       );
@@ -167,10 +168,10 @@ async function summarise(
       if (column.type !== 'number') return;
       quantilesOf.set(
         column,
-        PROFILE_QUANTILES.map((_, k) => {
-          const value = figures[i][`q${k}`];
-          return value === null || value === undefined ? null : Number(value);
-        }),
+        quantilesOfRow(
+          figures[i],
+          PROFILE_QUANTILES.map((q) => q.at),
+        ),
       );
     });
   }
